@@ -1,0 +1,3 @@
+DROP TABLE seminar_attendees;
+DROP TABLE participants;
+DROP TABLE applications;

@@ -1,0 +1,71 @@
+//! Staff authentication: `Authorization: Bearer TOKEN`, looked up by its hash.
+
+use crate::domain::role::Role;
+use crate::error::ApiError;
+use crate::routes::AppState;
+use crate::service::{tokens, Actor};
+use actix_web::{dev::Payload, web, FromRequest, HttpRequest};
+use std::future::Future;
+use std::pin::Pin;
+
+/// A request made with a live staff token.
+#[derive(Debug, Clone)]
+pub struct Staff {
+    pub token_id: String,
+    pub name: String,
+    pub role: Role,
+}
+
+impl Staff {
+    pub fn actor(&self) -> Actor {
+        Actor {
+            label: format!("{}:{}", self.role.as_str(), self.name),
+            token_id: Some(self.token_id.clone()),
+            role: Some(self.role),
+        }
+    }
+
+    pub fn require(&self, allowed: fn(Role) -> bool) -> Result<(), ApiError> {
+        if allowed(self.role) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden(format!(
+                "the {} role may not do this",
+                self.role.as_str()
+            )))
+        }
+    }
+}
+
+fn bearer(req: &HttpRequest) -> Option<String> {
+    let value = req.headers().get("Authorization")?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_owned())
+}
+
+impl FromRequest for Staff {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Staff, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let secret = bearer(req);
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        Box::pin(async move {
+            let secret = secret.ok_or(ApiError::Unauthorized)?;
+            let state = state.ok_or_else(|| ApiError::Internal("no app state".into()))?;
+            let row = web::block(move || {
+                let mut conn = state.pool.get().map_err(crate::db::DbError::from)?;
+                tokens::authenticate(&mut conn, &secret).map_err(ApiError::from)
+            })
+            .await??
+            .ok_or(ApiError::Unauthorized)?;
+            Ok(Staff {
+                role: row.role.parse().map_err(|_| ApiError::Unauthorized)?,
+                token_id: row.id,
+                name: row.name,
+            })
+        })
+    }
+}

@@ -1,0 +1,193 @@
+//! Campaign rows and their deadline history.
+
+use super::schema::{campaign_deadline_changes, campaigns};
+use super::DbConn;
+use crate::domain::campaign::{Honoraria, OfficeCheckDigitPolicy, Rules, Settings};
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset, Serialize)]
+#[diesel(table_name = campaigns)]
+pub struct CampaignRow {
+    pub id: String,
+    pub code: String,
+    pub name: String,
+    pub region_code: String,
+    pub region_name: String,
+    pub opens_at: NaiveDateTime,
+    pub deadline: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub total_slots: i32,
+    pub model_slots: i32,
+    pub reserved_seminar_slots: i32,
+    pub max_referrals: i32,
+    pub honorarium_general_yen: i64,
+    pub honorarium_model_yen: i64,
+    pub honorarium_referred_yen: i64,
+    pub office_check_digit: String,
+    pub partner_failure_blocks: bool,
+    pub promote_after_deadline: bool,
+    pub referral_same_corporation_allowed: bool,
+    pub last_sequence: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl CampaignRow {
+    pub fn new(id: String, s: &Settings, now: NaiveDateTime) -> Self {
+        let mut row = CampaignRow {
+            id,
+            code: String::new(),
+            name: String::new(),
+            region_code: String::new(),
+            region_name: String::new(),
+            opens_at: now,
+            deadline: s.deadline,
+            ends_on: s.ends_on,
+            total_slots: 0,
+            model_slots: 0,
+            reserved_seminar_slots: 0,
+            max_referrals: 0,
+            honorarium_general_yen: 0,
+            honorarium_model_yen: 0,
+            honorarium_referred_yen: 0,
+            office_check_digit: String::new(),
+            partner_failure_blocks: false,
+            promote_after_deadline: false,
+            referral_same_corporation_allowed: false,
+            last_sequence: 0,
+            created_at: now,
+            updated_at: now,
+        };
+        row.apply(s);
+        row
+    }
+
+    pub fn settings(&self) -> Settings {
+        Settings {
+            code: self.code.clone(),
+            name: self.name.clone(),
+            region_code: self.region_code.clone(),
+            region_name: self.region_name.clone(),
+            opens_at: self.opens_at,
+            deadline: self.deadline,
+            ends_on: self.ends_on,
+            total_slots: self.total_slots,
+            model_slots: self.model_slots,
+            reserved_seminar_slots: self.reserved_seminar_slots,
+            max_referrals: self.max_referrals,
+            honoraria: Honoraria {
+                general: self.honorarium_general_yen,
+                model: self.honorarium_model_yen,
+                referred: self.honorarium_referred_yen,
+            },
+            rules: Rules {
+                office_check_digit: OfficeCheckDigitPolicy::from_stored(&self.office_check_digit),
+                partner_failure_blocks: self.partner_failure_blocks,
+                promote_after_deadline: self.promote_after_deadline,
+                referral_same_corporation_allowed: self.referral_same_corporation_allowed,
+            },
+        }
+    }
+
+    pub fn apply(&mut self, s: &Settings) {
+        self.code = s.code.clone();
+        self.name = s.name.clone();
+        self.region_code = s.region_code.clone();
+        self.region_name = s.region_name.clone();
+        self.opens_at = s.opens_at;
+        self.deadline = s.deadline;
+        self.ends_on = s.ends_on;
+        self.total_slots = s.total_slots;
+        self.model_slots = s.model_slots;
+        self.reserved_seminar_slots = s.reserved_seminar_slots;
+        self.max_referrals = s.max_referrals;
+        self.honorarium_general_yen = s.honoraria.general;
+        self.honorarium_model_yen = s.honoraria.model;
+        self.honorarium_referred_yen = s.honoraria.referred;
+        self.office_check_digit = s.rules.office_check_digit.as_str().to_owned();
+        self.partner_failure_blocks = s.rules.partner_failure_blocks;
+        self.promote_after_deadline = s.rules.promote_after_deadline;
+        self.referral_same_corporation_allowed = s.rules.referral_same_corporation_allowed;
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize)]
+#[diesel(table_name = campaign_deadline_changes)]
+pub struct DeadlineChangeRow {
+    pub id: String,
+    pub campaign_id: String,
+    pub previous_deadline: NaiveDate,
+    pub new_deadline: NaiveDate,
+    pub reason: String,
+    pub changed_by: String,
+    pub changed_at: NaiveDateTime,
+}
+
+pub fn insert(conn: &mut DbConn, row: &CampaignRow) -> QueryResult<()> {
+    diesel::insert_into(campaigns::table)
+        .values(row)
+        .execute(conn)
+        .map(drop)
+}
+
+pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<CampaignRow>> {
+    campaigns::table
+        .find(id)
+        .select(CampaignRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Reads the campaign after taking its row lock (PostgreSQL; SQLite's write transaction
+/// already excludes other writers), so changes to it and to what it caps happen one at a time.
+pub fn lock(conn: &mut DbConn, id: &str) -> QueryResult<Option<CampaignRow>> {
+    let touched = diesel::update(campaigns::table.find(id))
+        .set(campaigns::last_sequence.eq(campaigns::last_sequence))
+        .execute(conn)?;
+    if touched == 0 {
+        return Ok(None);
+    }
+    find(conn, id)
+}
+
+pub fn list(conn: &mut DbConn, offset: i64, limit: i64) -> QueryResult<(Vec<CampaignRow>, i64)> {
+    let total = campaigns::table.count().get_result(conn)?;
+    let rows = campaigns::table
+        .order((campaigns::opens_at.desc(), campaigns::code.asc()))
+        .offset(offset)
+        .limit(limit)
+        .select(CampaignRow::as_select())
+        .load(conn)?;
+    Ok((rows, total))
+}
+
+pub fn save(conn: &mut DbConn, row: &CampaignRow) -> QueryResult<()> {
+    diesel::update(campaigns::table.find(&row.id))
+        .set(row)
+        .execute(conn)
+        .map(drop)
+}
+
+pub fn insert_deadline_change(conn: &mut DbConn, row: &DeadlineChangeRow) -> QueryResult<()> {
+    diesel::insert_into(campaign_deadline_changes::table)
+        .values(row)
+        .execute(conn)
+        .map(drop)
+}
+
+pub fn deadline_history(conn: &mut DbConn, campaign_id: &str) -> QueryResult<Vec<DeadlineChangeRow>> {
+    campaign_deadline_changes::table
+        .filter(campaign_deadline_changes::campaign_id.eq(campaign_id))
+        .order(campaign_deadline_changes::changed_at.asc())
+        .select(DeadlineChangeRow::as_select())
+        .load(conn)
+}
+
+pub fn set_last_sequence(conn: &mut DbConn, id: &str, sequence: i64) -> QueryResult<()> {
+    diesel::update(campaigns::table.find(id))
+        .set(campaigns::last_sequence.eq(sequence))
+        .execute(conn)
+        .map(drop)
+}

@@ -1,0 +1,151 @@
+//! Diesel table definitions shared by both backends (only types common to SQLite and PostgreSQL).
+
+diesel::table! {
+    api_tokens (id) {
+        id -> Text,
+        name -> Text,
+        role -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    campaigns (id) {
+        id -> Text,
+        code -> Text,
+        name -> Text,
+        region_code -> Text,
+        region_name -> Text,
+        opens_at -> Timestamp,
+        deadline -> Date,
+        ends_on -> Date,
+        total_slots -> Integer,
+        model_slots -> Integer,
+        reserved_seminar_slots -> Integer,
+        max_referrals -> Integer,
+        honorarium_general_yen -> BigInt,
+        honorarium_model_yen -> BigInt,
+        honorarium_referred_yen -> BigInt,
+        office_check_digit -> Text,
+        partner_failure_blocks -> Bool,
+        promote_after_deadline -> Bool,
+        referral_same_corporation_allowed -> Bool,
+        last_sequence -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    campaign_deadline_changes (id) {
+        id -> Text,
+        campaign_id -> Text,
+        previous_deadline -> Date,
+        new_deadline -> Date,
+        reason -> Text,
+        changed_by -> Text,
+        changed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_chain (id) {
+        id -> Integer,
+        last_seq -> BigInt,
+        last_hash -> Text,
+    }
+}
+
+diesel::table! {
+    audit_events (seq) {
+        seq -> BigInt,
+        at -> Timestamp,
+        actor -> Text,
+        action -> Text,
+        entity -> Text,
+        entity_id -> Text,
+        campaign_id -> Nullable<Text>,
+        before_json -> Nullable<Text>,
+        after_json -> Nullable<Text>,
+        prev_hash -> Text,
+        hash -> Text,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (scope, idempotency_key) {
+        scope -> Text,
+        idempotency_key -> Text,
+        request_hash -> Text,
+        response_status -> Integer,
+        response_body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(campaign_deadline_changes -> campaigns (campaign_id));
+
+diesel::table! {
+    applications (id) {
+        id -> Text,
+        campaign_id -> Text,
+        tier -> Text,
+        status -> Text,
+        sequence -> BigInt,
+        submitted_at -> Timestamp,
+        contact_name -> Text,
+        contact_email -> Text,
+        status_secret -> Text,
+        needs_review -> Bool,
+        warnings_json -> Text,
+        status_reason -> Nullable<Text>,
+        accepted_at -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    participants (id) {
+        id -> Text,
+        application_id -> Text,
+        campaign_id -> Text,
+        position -> Integer,
+        office_number -> Text,
+        name -> Text,
+        kind -> Text,
+        corporate_number -> Text,
+        corporation_name -> Text,
+        municipality_code -> Text,
+        address -> Text,
+        email -> Text,
+        using_system_since -> Nullable<Date>,
+        role -> Text,
+        honorarium_yen -> BigInt,
+        status -> Text,
+    }
+}
+
+diesel::table! {
+    seminar_attendees (campaign_id, office_number) {
+        campaign_id -> Text,
+        office_number -> Text,
+        imported_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(applications -> campaigns (campaign_id));
+diesel::joinable!(participants -> applications (application_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    api_tokens,
+    campaigns,
+    campaign_deadline_changes,
+    audit_chain,
+    audit_events,
+    idempotency_keys,
+    applications,
+    participants,
+    seminar_attendees,
+);

@@ -1,0 +1,381 @@
+//! An application as submitted, checked against every rule of its tier at once.
+
+use super::allocation::Slots;
+use super::campaign::{OfficeCheckDigitPolicy, Settings};
+use super::corporate_number::CorporateNumber;
+use super::email::EmailAddress;
+use super::money::Yen;
+use super::office_number::OfficeNumber;
+use super::{FieldError, FieldErrors};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Tier {
+    GeneralSingle,
+    GeneralPair,
+    Model,
+}
+
+impl Tier {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tier::GeneralSingle => "general_single",
+            Tier::GeneralPair => "general_pair",
+            Tier::Model => "model",
+        }
+    }
+
+    pub fn from_stored(s: &str) -> Tier {
+        match s {
+            "general_pair" => Tier::GeneralPair,
+            "model" => Tier::Model,
+            _ => Tier::GeneralSingle,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OfficeKind {
+    /// 居宅介護支援事業所
+    CareManagement,
+    /// サービス事業所
+    Service,
+}
+
+impl OfficeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OfficeKind::CareManagement => "care_management",
+            OfficeKind::Service => "service",
+        }
+    }
+
+    pub fn from_stored(s: &str) -> OfficeKind {
+        if s == "service" {
+            OfficeKind::Service
+        } else {
+            OfficeKind::CareManagement
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ParticipantRole {
+    Single,
+    PairMember,
+    Model,
+    Referred,
+}
+
+impl ParticipantRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParticipantRole::Single => "single",
+            ParticipantRole::PairMember => "pair_member",
+            ParticipantRole::Model => "model",
+            ParticipantRole::Referred => "referred",
+        }
+    }
+
+    pub fn from_stored(s: &str) -> ParticipantRole {
+        match s {
+            "pair_member" => ParticipantRole::PairMember,
+            "model" => ParticipantRole::Model,
+            "referred" => ParticipantRole::Referred,
+            _ => ParticipantRole::Single,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
+pub struct ContactInput {
+    pub name: String,
+    pub email: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
+pub struct OfficeInput {
+    pub office_number: String,
+    pub name: String,
+    pub kind: OfficeKind,
+    pub corporate_number: String,
+    pub corporation_name: String,
+    pub municipality_code: String,
+    pub address: String,
+    pub email: String,
+    #[serde(default)]
+    pub using_system_since: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
+pub struct ApplicationInput {
+    pub tier: Tier,
+    pub contact: ContactInput,
+    pub offices: Vec<OfficeInput>,
+    #[serde(default)]
+    pub referrals: Vec<OfficeInput>,
+}
+
+/// One office of an application, every field parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Office {
+    pub office_number: OfficeNumber,
+    pub name: String,
+    pub kind: OfficeKind,
+    pub corporate_number: CorporateNumber,
+    pub corporation_name: String,
+    pub municipality_code: String,
+    pub address: String,
+    pub email: EmailAddress,
+    pub using_system_since: Option<NaiveDate>,
+    pub role: ParticipantRole,
+    pub honorarium: Yen,
+}
+
+/// An application that satisfies every rule that does not depend on other applications.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Application {
+    pub tier: Tier,
+    pub contact_name: String,
+    pub contact_email: EmailAddress,
+    pub offices: Vec<Office>,
+    /// Doubts that do not refuse the application but ask staff to look.
+    pub warnings: Vec<FieldError>,
+}
+
+impl Application {
+    pub fn needs_review(&self) -> bool {
+        !self.warnings.is_empty()
+    }
+
+    /// Slots it takes, given which of its offices are seminar attendees.
+    pub fn need(&self, is_attendee: impl Fn(&OfficeNumber) -> bool) -> Slots {
+        Slots {
+            offices: self.offices.len() as u32,
+            model: u32::from(self.tier == Tier::Model),
+            non_attendees: self
+                .offices
+                .iter()
+                .filter(|o| !is_attendee(&o.office_number))
+                .count() as u32,
+        }
+    }
+}
+
+fn text(errors: &mut FieldErrors, field: &str, value: &str, max: usize) -> String {
+    let value = value.trim();
+    if value.is_empty() || value.chars().count() > max {
+        errors.push(field, format!("must be 1 to {max} characters"));
+    }
+    value.to_owned()
+}
+
+/// Whether the office had started using the system on `day`.
+fn using_on(office: &OfficeInput, day: NaiveDate) -> bool {
+    office.using_system_since.is_some_and(|since| since <= day)
+}
+
+fn parse_office(
+    errors: &mut FieldErrors,
+    warnings: &mut Vec<FieldError>,
+    path: &str,
+    input: &OfficeInput,
+    campaign: &Settings,
+    role: ParticipantRole,
+) -> Option<Office> {
+    let field = |name: &str| format!("{path}.{name}");
+    let office_number = match OfficeNumber::parse(input.office_number.trim()) {
+        Ok(parsed) => {
+            if !parsed.check_digit_matches {
+                let message = "check digit does not match; some real numbers do not, so staff will review it";
+                match campaign.rules.office_check_digit {
+                    OfficeCheckDigitPolicy::Flag => warnings.push(FieldError {
+                        field: field("office_number"),
+                        message: message.into(),
+                    }),
+                    OfficeCheckDigitPolicy::Reject => {
+                        errors.push(field("office_number"), "check digit does not match")
+                    }
+                }
+            }
+            Some(parsed.number)
+        }
+        Err(e) => {
+            errors.push(field("office_number"), e.to_string());
+            None
+        }
+    };
+    let name = text(errors, &field("name"), &input.name, 200);
+    let corporate_number = errors.take(
+        field("corporate_number"),
+        CorporateNumber::parse(input.corporate_number.trim()),
+    );
+    let corporation_name = text(errors, &field("corporation_name"), &input.corporation_name, 200);
+    let municipality_code = input.municipality_code.trim().to_owned();
+    if municipality_code != campaign.region_code {
+        errors.push(
+            field("municipality_code"),
+            format!(
+                "the office must be in {} (code {})",
+                campaign.region_name, campaign.region_code
+            ),
+        );
+    }
+    let address = text(errors, &field("address"), &input.address, 300);
+    let email = errors.take(field("email"), EmailAddress::parse(&input.email));
+    let honorarium = match role {
+        ParticipantRole::Model => campaign.honoraria.model(),
+        ParticipantRole::Referred => campaign.honoraria.referred(),
+        ParticipantRole::Single | ParticipantRole::PairMember => campaign.honoraria.general(),
+    };
+    Some(Office {
+        office_number: office_number?,
+        name,
+        kind: input.kind,
+        corporate_number: corporate_number?,
+        corporation_name,
+        municipality_code,
+        address,
+        email: email?,
+        using_system_since: input.using_system_since,
+        role,
+        honorarium,
+    })
+}
+
+/// Checks `input` against every rule of its tier for `campaign`, submitted on `today` (Japan
+/// time), and reports every violation at once.
+pub fn check(
+    input: &ApplicationInput,
+    campaign: &Settings,
+    today: NaiveDate,
+) -> Result<Application, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let mut warnings = Vec::new();
+    let contact_name = text(&mut errors, "contact.name", &input.contact.name, 100);
+    let contact_email = errors.take("contact.email", EmailAddress::parse(&input.contact.email));
+
+    let (office_count, role) = match input.tier {
+        Tier::GeneralSingle => (1, ParticipantRole::Single),
+        Tier::GeneralPair => (2, ParticipantRole::PairMember),
+        Tier::Model => (1, ParticipantRole::Model),
+    };
+    if input.offices.len() != office_count {
+        errors.push(
+            "offices",
+            format!("{} takes exactly {office_count} office(s)", input.tier.as_str()),
+        );
+    }
+    match input.tier {
+        Tier::Model => {
+            let max = campaign.max_referrals as usize;
+            if input.referrals.is_empty() || input.referrals.len() > max {
+                errors.push(
+                    "referrals",
+                    format!("a model office refers 1 to {max} office(s) that have not started using the system"),
+                );
+            }
+        }
+        _ if !input.referrals.is_empty() => {
+            errors.push("referrals", "only the model tier takes referrals");
+        }
+        _ => {}
+    }
+
+    let mut offices = Vec::new();
+    for (i, office) in input.offices.iter().enumerate() {
+        let path = format!("offices[{i}]");
+        if input.tier != Tier::Model && using_on(office, today) {
+            errors.push(
+                format!("{path}.using_system_since"),
+                "an office already using the system may only apply as a model office",
+            );
+        }
+        offices.extend(parse_office(&mut errors, &mut warnings, &path, office, campaign, role));
+    }
+    if input.tier == Tier::GeneralPair && input.offices.len() == 2 {
+        let (a, b) = (&input.offices[0], &input.offices[1]);
+        if a.kind == b.kind {
+            errors.push(
+                "offices[1].kind",
+                "a pair is one care_management office and one service office",
+            );
+        }
+        if a.corporate_number.trim() == b.corporate_number.trim() {
+            errors.push(
+                "offices[1].corporate_number",
+                "the two offices of a pair must not belong to the same corporation",
+            );
+        }
+    }
+    let referrer = input.offices.first().filter(|_| input.tier == Tier::Model);
+    for (i, referral) in input.referrals.iter().enumerate() {
+        let path = format!("referrals[{i}]");
+        if using_on(referral, today) {
+            errors.push(
+                format!("{path}.using_system_since"),
+                "a referred office must not have started using the system",
+            );
+        }
+        if let Some(referrer) = referrer {
+            if !campaign.rules.referral_same_corporation_allowed
+                && referral.corporate_number.trim() == referrer.corporate_number.trim()
+            {
+                errors.push(
+                    format!("{path}.corporate_number"),
+                    "a referred office must not belong to the model office's corporation",
+                );
+            }
+        }
+        offices.extend(parse_office(
+            &mut errors,
+            &mut warnings,
+            &path,
+            referral,
+            campaign,
+            ParticipantRole::Referred,
+        ));
+    }
+
+    let mut seen = HashSet::new();
+    let all_inputs = input
+        .offices
+        .iter()
+        .enumerate()
+        .map(|(i, o)| (format!("offices[{i}]"), o))
+        .chain(
+            input
+                .referrals
+                .iter()
+                .enumerate()
+                .map(|(i, o)| (format!("referrals[{i}]"), o)),
+        );
+    for (path, office) in all_inputs {
+        if !seen.insert(office.office_number.trim().to_owned()) {
+            errors.push(
+                format!("{path}.office_number"),
+                "this office is named twice in the application",
+            );
+        }
+    }
+
+    let contact_email = contact_email.filter(|_| errors.is_empty());
+    match contact_email {
+        Some(contact_email) => Ok(Application {
+            tier: input.tier,
+            contact_name,
+            contact_email,
+            offices,
+            warnings,
+        }),
+        None => Err(errors),
+    }
+}
+
+#[cfg(test)]
+mod tests;

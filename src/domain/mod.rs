@@ -1,0 +1,15 @@
+//! The campaign's rules as plain types and pure functions: no IO, no clock, no database.
+
+pub mod allocation;
+pub mod application;
+pub mod campaign;
+pub mod corporate_number;
+pub mod email;
+pub mod field_error;
+pub mod jst;
+pub mod money;
+pub mod office_list;
+pub mod office_number;
+pub mod role;
+
+pub use field_error::{FieldError, FieldErrors};

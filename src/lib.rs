@@ -1,0 +1,12 @@
+//! honoraria: first-come subsidy campaigns, from application to audited payout.
+
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod routes;
+pub mod service;
+pub mod startup;
+pub mod telemetry;

@@ -1,0 +1,171 @@
+//! The `honoraria` command: serve, migrate, issue tokens, verify the audit trail, load a
+//! campaign from a file.
+
+use clap::{Parser, Subcommand};
+use honoraria::config::{Overrides, Settings};
+use honoraria::domain::role::Role;
+use honoraria::service::{campaigns, tokens, Actor};
+use honoraria::{clock, db, startup, telemetry};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "honoraria", version, about = "First-come subsidy campaigns, end to end")]
+struct Cli {
+    /// Configuration file (TOML), overridden by HONORARIA_* variables and by flags.
+    #[arg(long, global = true, default_value = "config/default.toml")]
+    config: String,
+    /// sqlite://PATH or postgres://USER@HOST:PORT/DB
+    #[arg(long, global = true)]
+    database_url: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Apply pending migrations, then serve HTTP.
+    Serve {
+        /// Address to listen on, e.g. 127.0.0.1:8080.
+        #[arg(long)]
+        bind: Option<String>,
+    },
+    /// Apply pending migrations and exit.
+    Migrate,
+    /// API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// The audit trail.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Campaigns.
+    Campaign {
+        #[command(subcommand)]
+        command: CampaignCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Print one new API token, alone on one line.
+    Create {
+        #[arg(long)]
+        role: Role,
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the hash chain: exit 0 when intact, else name the first broken event.
+    Verify,
+}
+
+#[derive(Subcommand)]
+enum CampaignCommand {
+    /// Create a campaign from a JSON file shaped like POST /api/v1/campaigns, e.g.
+    /// config/fixtures/musashino-2023.json; prints its id.
+    Load { file: String },
+}
+
+fn main() -> ExitCode {
+    telemetry::init();
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("honoraria: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode, String> {
+    let bind = match &cli.command {
+        Command::Serve { bind } => bind.clone(),
+        _ => None,
+    };
+    let settings = Settings::load(
+        &cli.config,
+        &Overrides {
+            database_url: cli.database_url.clone(),
+            bind,
+        },
+    )
+    .map_err(|e| e.to_string())?;
+    match cli.command {
+        Command::Serve { .. } => serve(settings),
+        Command::Migrate => {
+            let pool = startup::prepare_database(&settings).map_err(|e| e.to_string())?;
+            drop(pool);
+            println!("migrations are up to date");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Token {
+            command: TokenCommand::Create { role, name },
+        } => {
+            let mut conn = connection(&settings)?;
+            let now = clock::now();
+            let created = db::write_transaction(&mut conn, |c| {
+                tokens::create(c, &Actor::cli(), now, role, &name)
+            })
+            .map_err(|e| e.to_string())?;
+            println!("{}", created.token);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => {
+            let mut conn = connection(&settings)?;
+            match db::audit::verify(&mut conn) {
+                Ok(count) => {
+                    println!("audit trail intact: {count} events");
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => Err(format!("audit trail broken: {e}")),
+            }
+        }
+        Command::Campaign {
+            command: CampaignCommand::Load { file },
+        } => {
+            let text = std::fs::read_to_string(&file).map_err(|e| format!("{file}: {e}"))?;
+            let input: campaigns::CampaignInput =
+                serde_json::from_str(&text).map_err(|e| format!("{file}: {e}"))?;
+            let mut conn = connection(&settings)?;
+            let now = clock::now();
+            let created = db::write_transaction(&mut conn, |c| {
+                campaigns::create(c, &Actor::cli(), now, &input)
+            })
+            .map_err(|e| match e {
+                honoraria::service::ServiceError::Invalid(errors) => errors
+                    .into_vec()
+                    .into_iter()
+                    .map(|e| format!("{}: {}", e.field, e.message))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                other => other.to_string(),
+            })?;
+            println!("{}", created.id);
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn connection(settings: &Settings) -> Result<db::PooledConn, String> {
+    let pool = startup::prepare_database(settings).map_err(|e| e.to_string())?;
+    pool.get().map_err(|e| e.to_string())
+}
+
+fn serve(settings: Settings) -> Result<ExitCode, String> {
+    let bind = settings.bind.clone();
+    actix_web::rt::System::new().block_on(async move {
+        let app = startup::Application::build(settings).map_err(|e| e.to_string())?;
+        tracing::info!(%bind, port = app.port(), "serving");
+        app.run_until_stopped().await.map_err(|e| e.to_string())?;
+        Ok(ExitCode::SUCCESS)
+    })
+}

@@ -1,0 +1,164 @@
+//! Applications: public intake and status link, staff lists and actions.
+
+use super::{created_response, idempotency_key, parse_json, with_conn, Data, PageQuery};
+use crate::auth::Staff;
+use crate::clock;
+use crate::db::applications::ListFilter;
+use crate::domain::application::ApplicationInput;
+use crate::domain::role::Role;
+use crate::error::ApiError;
+use crate::service::applications::{self, ApplicationView, Exit};
+use crate::service::{idempotency, Actor};
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use serde::Deserialize;
+
+/// Applies to a campaign (no auth). 201 whether accepted or waitlisted; `status` says which.
+#[utoipa::path(
+    request_body = ApplicationInput,
+    params(("Idempotency-Key" = Option<String>, Header, description = "a double-clicked submit creates one application")),
+    responses(
+        (status = 201, body = ApplicationView),
+        (status = 404, body = crate::error::Problem),
+        (status = 409, description = "campaign not open, or an office already takes part", body = crate::error::Problem),
+        (status = 422, body = crate::error::Problem)
+    )
+)]
+#[post("/campaigns/{id}/applications")]
+pub async fn submit(state: Data, req: HttpRequest, id: web::Path<String>, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+    state.public_limiter.check(req.peer_addr().map(|a| a.ip()))?;
+    let campaign_id = id.into_inner();
+    let input: ApplicationInput = parse_json(&body)?;
+    let key = idempotency_key(&req, &format!("public:{campaign_id}"), &body)?;
+    let created = with_conn(&state, move |conn| {
+        let now = clock::now();
+        idempotency::run(conn, key.as_ref(), now, |conn| {
+            let app = applications::submit(conn, now, &campaign_id, &input)?;
+            Ok(idempotency::Created {
+                status: 201,
+                body: serde_json::to_value(app).unwrap_or_default(),
+            })
+        })
+    })
+    .await?;
+    Ok(created_response(created))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct ApplicationQuery {
+    pub status: Option<String>,
+    pub tier: Option<String>,
+    pub needs_review: Option<bool>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+/// A campaign's applications in arrival order (staff).
+#[utoipa::path(params(ApplicationQuery), responses((status = 200, description = "a page of applications")), security(("bearer" = [])))]
+#[get("/campaigns/{id}/applications")]
+pub async fn list(state: Data, staff: Staff, id: web::Path<String>, query: web::Query<ApplicationQuery>) -> Result<HttpResponse, ApiError> {
+    staff.require(Role::may_read)?;
+    let q = query.into_inner();
+    let page = PageQuery {
+        page: q.page,
+        per_page: q.per_page,
+    }
+    .page()?;
+    let filter = ListFilter {
+        status: q.status,
+        tier: q.tier,
+        needs_review: q.needs_review,
+    };
+    let id = id.into_inner();
+    let found = with_conn(&state, move |conn| applications::list(conn, &id, &filter, page)).await?;
+    Ok(HttpResponse::Ok().json(found))
+}
+
+/// The offices of accepted applications (staff).
+#[utoipa::path(params(PageQuery), responses((status = 200, description = "a page of participants")), security(("bearer" = [])))]
+#[get("/campaigns/{id}/participants")]
+pub async fn participants(state: Data, staff: Staff, id: web::Path<String>, query: web::Query<PageQuery>) -> Result<HttpResponse, ApiError> {
+    staff.require(Role::may_read)?;
+    let page = query.page()?;
+    let id = id.into_inner();
+    let found = with_conn(&state, move |conn| applications::participants(conn, &id, page)).await?;
+    Ok(HttpResponse::Ok().json(found))
+}
+
+/// One application (staff).
+#[utoipa::path(responses((status = 200, body = ApplicationView), (status = 404, body = crate::error::Problem)), security(("bearer" = [])))]
+#[get("/applications/{id}")]
+pub async fn get(state: Data, staff: Staff, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    staff.require(Role::may_read)?;
+    let id = id.into_inner();
+    let found = with_conn(&state, move |conn| applications::get(conn, &id)).await?;
+    Ok(HttpResponse::Ok().json(found))
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReasonBody {
+    pub reason: Option<String>,
+}
+
+fn reason_of(body: &[u8]) -> Result<Option<String>, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    Ok(parse_json::<ReasonBody>(body)?.reason)
+}
+
+async fn leave(state: Data, actor: Actor, id: String, exit: Exit, body: &[u8]) -> Result<HttpResponse, ApiError> {
+    let reason = reason_of(body)?;
+    let view = with_conn(&state, move |conn| {
+        crate::db::write_transaction(conn, |conn| {
+            applications::leave(conn, &actor, clock::now(), &id, exit, reason.as_deref())
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Withdraws an application (admin, secretariat); its slots go to the waiting list.
+#[utoipa::path(request_body = ReasonBody, responses((status = 200, body = ApplicationView), (status = 409, body = crate::error::Problem)), security(("bearer" = [])))]
+#[post("/applications/{id}/withdraw")]
+pub async fn withdraw(state: Data, staff: Staff, id: web::Path<String>, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+    staff.require(Role::may_operate)?;
+    leave(state, staff.actor(), id.into_inner(), Exit::Withdraw, &body).await
+}
+
+/// Disqualifies an application (admin, secretariat); needs a `reason`. Its offices may not
+/// apply again.
+#[utoipa::path(request_body = ReasonBody, responses((status = 200, body = ApplicationView), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)), security(("bearer" = [])))]
+#[post("/applications/{id}/disqualify")]
+pub async fn disqualify(state: Data, staff: Staff, id: web::Path<String>, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+    staff.require(Role::may_operate)?;
+    leave(state, staff.actor(), id.into_inner(), Exit::Disqualify, &body).await
+}
+
+/// The applicant's own application through the secret link in their email (no auth).
+#[utoipa::path(responses((status = 200, body = applications::PublicStatusView), (status = 404, body = crate::error::Problem)))]
+#[get("/status/{secret}")]
+pub async fn public_status(state: Data, req: HttpRequest, secret: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    state.public_limiter.check(req.peer_addr().map(|a| a.ip()))?;
+    let secret = secret.into_inner();
+    let found = with_conn(&state, move |conn| applications::public_status(conn, &secret)).await?;
+    Ok(HttpResponse::Ok().json(found))
+}
+
+/// The applicant withdraws through the secret link (no auth).
+#[utoipa::path(request_body = ReasonBody, responses((status = 200, body = applications::PublicStatusView), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem)))]
+#[post("/status/{secret}/withdraw")]
+pub async fn public_withdraw(state: Data, req: HttpRequest, secret: web::Path<String>, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+    state.public_limiter.check(req.peer_addr().map(|a| a.ip()))?;
+    let secret = secret.into_inner();
+    let reason = reason_of(&body)?;
+    let found = with_conn(&state, move |conn| {
+        crate::db::write_transaction(conn, |conn| {
+            let app = applications::find_by_secret(conn, &secret)?;
+            applications::leave(conn, &Actor::applicant(), clock::now(), &app.id, Exit::Withdraw, reason.as_deref())?;
+            applications::public_status(conn, &secret)
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(found))
+}

@@ -1,0 +1,31 @@
+//! The audit trail, for every staff role.
+
+use super::{with_conn, Data, PageQuery};
+use crate::auth::Staff;
+use crate::domain::role::Role;
+use crate::error::ApiError;
+use crate::service::audit;
+use actix_web::{get, web, HttpResponse};
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct AuditQuery {
+    pub campaign_id: Option<String>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+/// Every change, oldest first: who, when, what, before and after.
+#[utoipa::path(params(AuditQuery), responses((status = 200, description = "a page of audit events")), security(("bearer" = [])))]
+#[get("/audit-events")]
+pub async fn list(state: Data, staff: Staff, query: web::Query<AuditQuery>) -> Result<HttpResponse, ApiError> {
+    staff.require(Role::may_read)?;
+    let query = query.into_inner();
+    let page = PageQuery {
+        page: query.page,
+        per_page: query.per_page,
+    }
+    .page()?;
+    let events = with_conn(&state, move |conn| audit::list(conn, query.campaign_id.as_deref(), page)).await?;
+    Ok(HttpResponse::Ok().json(events))
+}

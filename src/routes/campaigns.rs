@@ -1,0 +1,124 @@
+//! Campaigns, their public slot counter and the seminar attendee list.
+
+use super::{created_response, idempotency_key, parse_json, with_conn, Data, PageQuery};
+use crate::auth::Staff;
+use crate::clock;
+use crate::domain::role::Role;
+use crate::error::ApiError;
+use crate::service::campaigns::{self, CampaignInput, CampaignPatch, CampaignView};
+use crate::service::{allocation, applications, idempotency};
+use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
+
+/// Creates a campaign (admin).
+#[utoipa::path(
+    request_body = CampaignInput,
+    params(("Idempotency-Key" = Option<String>, Header, description = "replays the first response")),
+    responses((status = 201, body = CampaignView), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)),
+    security(("bearer" = []))
+)]
+#[post("/campaigns")]
+pub async fn create(state: Data, staff: Staff, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+    staff.require(|r| r == Role::Admin)?;
+    let input: CampaignInput = parse_json(&body)?;
+    let key = idempotency_key(&req, &staff.token_id, &body)?;
+    let actor = staff.actor();
+    let created = with_conn(&state, move |conn| {
+        let now = clock::now();
+        idempotency::run(conn, key.as_ref(), now, |conn| {
+            let campaign = campaigns::create(conn, &actor, now, &input)?;
+            Ok(idempotency::Created {
+                status: 201,
+                body: serde_json::to_value(campaign).unwrap_or_default(),
+            })
+        })
+    })
+    .await?;
+    Ok(created_response(created))
+}
+
+/// Lists campaigns, newest opening first.
+#[utoipa::path(params(PageQuery), responses((status = 200, description = "a page of campaigns")), security(("bearer" = [])))]
+#[get("/campaigns")]
+pub async fn list(state: Data, staff: Staff, query: web::Query<PageQuery>) -> Result<HttpResponse, ApiError> {
+    staff.require(Role::may_read)?;
+    let page = query.page()?;
+    let found = with_conn(&state, move |conn| campaigns::list(conn, page, clock::now())).await?;
+    Ok(HttpResponse::Ok().json(found))
+}
+
+/// One campaign with its deadline history.
+#[utoipa::path(responses((status = 200, body = CampaignView), (status = 404, body = crate::error::Problem)), security(("bearer" = [])))]
+#[get("/campaigns/{id}")]
+pub async fn get(state: Data, staff: Staff, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    staff.require(Role::may_read)?;
+    let id = id.into_inner();
+    let found = with_conn(&state, move |conn| campaigns::get(conn, &id, clock::now())).await?;
+    Ok(HttpResponse::Ok().json(found))
+}
+
+/// Changes a campaign (admin, secretariat). A deadline change needs a `reason` and is kept in
+/// `deadline_history`; slots may rise (waiting applications that now fit are promoted) but not
+/// fall below those taken; honoraria are fixed once the campaign has opened.
+#[utoipa::path(
+    request_body = CampaignPatch,
+    responses((status = 200, body = CampaignView), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)),
+    security(("bearer" = []))
+)]
+#[patch("/campaigns/{id}")]
+pub async fn update(state: Data, staff: Staff, id: web::Path<String>, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+    staff.require(Role::may_operate)?;
+    let patch: CampaignPatch = parse_json(&body)?;
+    let actor = staff.actor();
+    let id = id.into_inner();
+    let updated = with_conn(&state, move |conn| {
+        crate::db::write_transaction(conn, |conn| campaigns::update(conn, &actor, clock::now(), &id, &patch))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(updated))
+}
+
+/// The public slot counter (no auth). Caps count offices; `waitlisted` counts applications.
+#[utoipa::path(responses((status = 200, body = allocation::SlotsView), (status = 404, body = crate::error::Problem)))]
+#[get("/campaigns/{id}/slots")]
+pub async fn slots(state: Data, req: HttpRequest, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    state.public_limiter.check(req.peer_addr().map(|a| a.ip()))?;
+    let id = id.into_inner();
+    let counter = with_conn(&state, move |conn| {
+        let campaign = campaigns::find(conn, &id)?;
+        allocation::slots(conn, &campaign, clock::now())
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(counter))
+}
+
+/// Adds seminar attendees from a CSV body with an `office_number` column (admin, secretariat).
+#[utoipa::path(
+    request_body(content = String, content_type = "text/csv"),
+    responses((status = 201, body = applications::AttendeeImport), (status = 422, body = crate::error::Problem)),
+    security(("bearer" = []))
+)]
+#[post("/campaigns/{id}/seminar-attendees")]
+pub async fn import_attendees(
+    state: Data,
+    staff: Staff,
+    req: HttpRequest,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    staff.require(Role::may_operate)?;
+    let key = idempotency_key(&req, &staff.token_id, &body)?;
+    let actor = staff.actor();
+    let id = id.into_inner();
+    let created = with_conn(&state, move |conn| {
+        let now = clock::now();
+        idempotency::run(conn, key.as_ref(), now, |conn| {
+            let import = applications::import_attendees(conn, &actor, now, &id, &body)?;
+            Ok(idempotency::Created {
+                status: 201,
+                body: serde_json::to_value(import).unwrap_or_default(),
+            })
+        })
+    })
+    .await?;
+    Ok(created_response(created))
+}

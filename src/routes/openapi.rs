@@ -1,0 +1,61 @@
+//! The OpenAPI document, generated from the handlers' annotations so it cannot drift.
+
+use actix_web::{get, HttpResponse};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "honoraria",
+        description = "First-come subsidy campaigns: tiers, slot caps, waiting list, year-end check, payouts and audit trail.\n\n\
+Conventions: errors are application/problem+json (RFC 9457) with `errors: [{field, message}]` for invalid input. \
+Timestamps are shown in Japan time (+09:00); dates are Japan-time days; a deadline closes at the end of its day in Japan. \
+Money is integer yen. Lists take `page` (from 1) and `per_page` (1–500, default 50). \
+Creating POSTs take an `Idempotency-Key` header: same key and body replay the first response, another body is 422. \
+Refusals come in this order: 401/403, 404, 409 for the campaign's state, 422 with every field error, 409 for conflicts with other records."
+    ),
+    paths(
+        super::health::health,
+        super::health::ready,
+        super::tokens::create,
+        super::tokens::list,
+        super::tokens::revoke,
+        super::campaigns::create,
+        super::campaigns::list,
+        super::campaigns::get,
+        super::campaigns::update,
+        super::campaigns::slots,
+        super::campaigns::import_attendees,
+        super::applications::submit,
+        super::applications::list,
+        super::applications::participants,
+        super::applications::get,
+        super::applications::withdraw,
+        super::applications::disqualify,
+        super::applications::public_status,
+        super::applications::public_withdraw,
+        super::audit_events::list,
+    ),
+    modifiers(&BearerAuth)
+)]
+pub struct ApiDoc;
+
+/// This document.
+#[utoipa::path(responses((status = 200, description = "OpenAPI 3.1 document")))]
+#[get("/openapi.json")]
+pub async fn spec() -> HttpResponse {
+    HttpResponse::Ok().json(ApiDoc::openapi())
+}

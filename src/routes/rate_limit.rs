@@ -1,0 +1,62 @@
+//! A per-address request limit for the public endpoints, counted per minute in this process.
+//! It guards against floods; it is not a rule that must hold across instances.
+
+use crate::error::ApiError;
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+pub struct RateLimiter {
+    per_minute: u32,
+    windows: Mutex<HashMap<IpAddr, (Instant, u32)>>,
+}
+
+impl RateLimiter {
+    /// `per_minute = 0` lets everything through.
+    pub fn new(per_minute: u32) -> Self {
+        RateLimiter {
+            per_minute,
+            windows: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub fn check(&self, addr: Option<IpAddr>) -> Result<(), ApiError> {
+        let (Some(addr), true) = (addr, self.per_minute > 0) else {
+            return Ok(());
+        };
+        let now = Instant::now();
+        let mut windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
+        if windows.len() > 100_000 {
+            windows.retain(|_, (start, _)| now.duration_since(*start) < Duration::from_secs(60));
+        }
+        let entry = windows.entry(addr).or_insert((now, 0));
+        if now.duration_since(entry.0) >= Duration::from_secs(60) {
+            *entry = (now, 0);
+        }
+        entry.1 += 1;
+        if entry.1 > self.per_minute {
+            Err(ApiError::TooManyRequests)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_limit_counts_per_address_and_zero_turns_it_off() {
+        let a: IpAddr = "127.0.0.1".parse().unwrap();
+        let b: IpAddr = "127.0.0.2".parse().unwrap();
+        let limiter = RateLimiter::new(2);
+        assert!(limiter.check(Some(a)).is_ok());
+        assert!(limiter.check(Some(a)).is_ok());
+        assert!(limiter.check(Some(a)).is_err());
+        assert!(limiter.check(Some(b)).is_ok());
+        let off = RateLimiter::new(0);
+        assert!((0..1000).all(|_| off.check(Some(a)).is_ok()));
+    }
+}

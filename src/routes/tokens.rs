@@ -1,0 +1,71 @@
+//! API tokens (admin only).
+
+use super::{created_response, idempotency_key, parse_json, with_conn, Data, PageQuery};
+use crate::auth::Staff;
+use crate::clock;
+use crate::domain::role::Role;
+use crate::error::ApiError;
+use crate::service::{idempotency, tokens};
+use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
+use serde::Deserialize;
+use validator::Validate;
+
+#[derive(Debug, Deserialize, Validate, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TokenRequest {
+    pub role: Role,
+    #[validate(length(min = 1, max = 100, message = "must be 1 to 100 characters"))]
+    pub name: String,
+}
+
+/// Issues a token; its secret is in this response only.
+#[utoipa::path(
+    request_body = TokenRequest,
+    params(("Idempotency-Key" = Option<String>, Header, description = "replays the first response")),
+    responses((status = 201, body = tokens::CreatedToken), (status = 403, body = crate::error::Problem)),
+    security(("bearer" = []))
+)]
+#[post("/tokens")]
+pub async fn create(state: Data, staff: Staff, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+    staff.require(Role::may_manage_tokens)?;
+    let input: TokenRequest = parse_json(&body)?;
+    input.validate().map_err(crate::routes::validation_errors)?;
+    let key = idempotency_key(&req, &staff.token_id, &body)?;
+    let actor = staff.actor();
+    let created = with_conn(&state, move |conn| {
+        let now = clock::now();
+        idempotency::run(conn, key.as_ref(), now, |conn| {
+            let token = tokens::create(conn, &actor, now, input.role, &input.name)?;
+            Ok(idempotency::Created {
+                status: 201,
+                body: serde_json::to_value(token).unwrap_or_default(),
+            })
+        })
+    })
+    .await?;
+    Ok(created_response(created))
+}
+
+/// Lists tokens, without their secrets.
+#[utoipa::path(params(PageQuery), responses((status = 200, description = "a page of tokens")), security(("bearer" = [])))]
+#[get("/tokens")]
+pub async fn list(state: Data, staff: Staff, query: web::Query<PageQuery>) -> Result<HttpResponse, ApiError> {
+    staff.require(Role::may_manage_tokens)?;
+    let page = query.page()?;
+    let found = with_conn(&state, move |conn| tokens::list(conn, page)).await?;
+    Ok(HttpResponse::Ok().json(found))
+}
+
+/// Revokes a token; requests with it get 401 from now on.
+#[utoipa::path(responses((status = 200, body = tokens::TokenView), (status = 404, body = crate::error::Problem)), security(("bearer" = [])))]
+#[delete("/tokens/{id}")]
+pub async fn revoke(state: Data, staff: Staff, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    staff.require(Role::may_manage_tokens)?;
+    let actor = staff.actor();
+    let id = id.into_inner();
+    let revoked = with_conn(&state, move |conn| {
+        crate::db::write_transaction(conn, |conn| tokens::revoke(conn, &actor, clock::now(), &id))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(revoked))
+}

@@ -1,0 +1,52 @@
+//! Reading the audit trail.
+
+use super::{Page, Paged, ServiceResult};
+use crate::db::{audit, DbConn};
+use crate::domain::jst;
+use chrono::{DateTime, FixedOffset};
+use serde::Serialize;
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct AuditEventView {
+    pub seq: i64,
+    pub at: DateTime<FixedOffset>,
+    pub actor: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub campaign_id: Option<String>,
+    #[schema(value_type = Object)]
+    pub before: serde_json::Value,
+    #[schema(value_type = Object)]
+    pub after: serde_json::Value,
+    pub hash: String,
+}
+
+fn parse_json(text: Option<String>) -> serde_json::Value {
+    text.and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or(serde_json::Value::Null)
+}
+
+pub fn list(
+    conn: &mut DbConn,
+    campaign_id: Option<&str>,
+    page: Page,
+) -> ServiceResult<Paged<AuditEventView>> {
+    let (rows, total) = audit::list(conn, campaign_id, page.offset(), page.per_page)?;
+    let items = rows
+        .into_iter()
+        .map(|r| AuditEventView {
+            seq: r.seq,
+            at: jst::to_jst(r.at),
+            actor: r.actor,
+            action: r.action,
+            entity: r.entity,
+            entity_id: r.entity_id,
+            campaign_id: r.campaign_id,
+            before: parse_json(r.before_json),
+            after: parse_json(r.after_json),
+            hash: r.hash,
+        })
+        .collect();
+    Ok(Paged::new(items, total, page))
+}

@@ -1,0 +1,301 @@
+//! Creating, reading and changing campaigns, and the public slot counter.
+
+use super::{allocation, Actor, Page, Paged, ServiceError, ServiceResult};
+use crate::db::campaigns::{self as rows, CampaignRow, DeadlineChangeRow};
+use crate::db::{audit, is_unique_violation, DbConn};
+use crate::domain::campaign::{Honoraria, Phase, Rules, Settings};
+use crate::domain::{jst, FieldErrors};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CampaignInput {
+    pub code: String,
+    pub name: String,
+    pub region_code: String,
+    pub region_name: String,
+    pub opens_at: DateTime<FixedOffset>,
+    /// The last day (Japan time) on which applications are taken.
+    pub deadline: NaiveDate,
+    /// The continued-use check day.
+    pub ends_on: NaiveDate,
+    pub total_slots: i32,
+    pub model_slots: i32,
+    #[serde(default)]
+    pub reserved_seminar_slots: i32,
+    #[serde(default = "one")]
+    pub max_referrals: i32,
+    pub honoraria: Honoraria,
+    #[serde(default)]
+    pub rules: Option<Rules>,
+}
+
+fn one() -> i32 {
+    1
+}
+
+impl CampaignInput {
+    pub fn settings(&self) -> Settings {
+        Settings {
+            code: self.code.trim().to_owned(),
+            name: self.name.trim().to_owned(),
+            region_code: self.region_code.trim().to_owned(),
+            region_name: self.region_name.trim().to_owned(),
+            opens_at: self.opens_at.naive_utc(),
+            deadline: self.deadline,
+            ends_on: self.ends_on,
+            total_slots: self.total_slots,
+            model_slots: self.model_slots,
+            reserved_seminar_slots: self.reserved_seminar_slots,
+            max_referrals: self.max_referrals,
+            honoraria: self.honoraria,
+            rules: self.rules.unwrap_or_default(),
+        }
+    }
+}
+
+/// A change to a campaign; absent fields stay as they are.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CampaignPatch {
+    pub name: Option<String>,
+    pub region_name: Option<String>,
+    pub opens_at: Option<DateTime<FixedOffset>>,
+    pub deadline: Option<NaiveDate>,
+    pub ends_on: Option<NaiveDate>,
+    pub total_slots: Option<i32>,
+    pub model_slots: Option<i32>,
+    pub reserved_seminar_slots: Option<i32>,
+    pub max_referrals: Option<i32>,
+    pub honoraria: Option<Honoraria>,
+    pub rules: Option<Rules>,
+    /// Why the deadline changes; required with `deadline`.
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct DeadlineChange {
+    pub previous_deadline: NaiveDate,
+    pub new_deadline: NaiveDate,
+    pub reason: String,
+    pub changed_by: String,
+    pub changed_at: DateTime<FixedOffset>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CampaignView {
+    pub id: String,
+    pub code: String,
+    pub name: String,
+    pub region_code: String,
+    pub region_name: String,
+    pub opens_at: DateTime<FixedOffset>,
+    pub deadline: NaiveDate,
+    /// When applications stop being taken: the end of the deadline day in Japan.
+    pub closes_at: DateTime<FixedOffset>,
+    pub ends_on: NaiveDate,
+    pub total_slots: i32,
+    pub model_slots: i32,
+    pub reserved_seminar_slots: i32,
+    pub max_referrals: i32,
+    pub honoraria: Honoraria,
+    pub rules: Rules,
+    pub phase: Phase,
+    pub deadline_history: Vec<DeadlineChange>,
+    pub created_at: DateTime<FixedOffset>,
+    pub updated_at: DateTime<FixedOffset>,
+}
+
+fn view(row: CampaignRow, history: Vec<DeadlineChangeRow>, now: NaiveDateTime) -> CampaignView {
+    let s = row.settings();
+    CampaignView {
+        phase: s.phase(now),
+        closes_at: jst::to_jst(jst::end_of_day_utc(row.deadline)),
+        opens_at: jst::to_jst(row.opens_at),
+        created_at: jst::to_jst(row.created_at),
+        updated_at: jst::to_jst(row.updated_at),
+        deadline_history: history
+            .into_iter()
+            .map(|h| DeadlineChange {
+                previous_deadline: h.previous_deadline,
+                new_deadline: h.new_deadline,
+                reason: h.reason,
+                changed_by: h.changed_by,
+                changed_at: jst::to_jst(h.changed_at),
+            })
+            .collect(),
+        id: row.id,
+        code: s.code,
+        name: s.name,
+        region_code: s.region_code,
+        region_name: s.region_name,
+        deadline: s.deadline,
+        ends_on: s.ends_on,
+        total_slots: s.total_slots,
+        model_slots: s.model_slots,
+        reserved_seminar_slots: s.reserved_seminar_slots,
+        max_referrals: s.max_referrals,
+        honoraria: s.honoraria,
+        rules: s.rules,
+    }
+}
+
+fn snapshot(row: &CampaignRow) -> serde_json::Value {
+    serde_json::to_value(row).unwrap_or_default()
+}
+
+pub fn find(conn: &mut DbConn, id: &str) -> ServiceResult<CampaignRow> {
+    rows::find(conn, id)?.ok_or(ServiceError::NotFound("campaign"))
+}
+
+pub fn get(conn: &mut DbConn, id: &str, now: NaiveDateTime) -> ServiceResult<CampaignView> {
+    let row = find(conn, id)?;
+    let history = rows::deadline_history(conn, id)?;
+    Ok(view(row, history, now))
+}
+
+pub fn list(conn: &mut DbConn, page: Page, now: NaiveDateTime) -> ServiceResult<Paged<CampaignView>> {
+    let (found, total) = rows::list(conn, page.offset(), page.per_page)?;
+    let mut items = Vec::with_capacity(found.len());
+    for row in found {
+        let history = rows::deadline_history(conn, &row.id)?;
+        items.push(view(row, history, now));
+    }
+    Ok(Paged::new(items, total, page))
+}
+
+pub fn create(
+    conn: &mut DbConn,
+    actor: &Actor,
+    now: NaiveDateTime,
+    input: &CampaignInput,
+) -> ServiceResult<CampaignView> {
+    let settings = input.settings();
+    let errors = settings.check();
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
+    let row = CampaignRow::new(uuid::Uuid::new_v4().to_string(), &settings, now);
+    rows::insert(conn, &row).map_err(|e| {
+        if is_unique_violation(&e) {
+            ServiceError::Conflict(format!("a campaign with code {:?} already exists", row.code))
+        } else {
+            e.into()
+        }
+    })?;
+    audit::record(
+        conn,
+        now,
+        audit::Change {
+            actor: &actor.label,
+            action: "campaign.create",
+            entity: "campaign",
+            entity_id: &row.id,
+            campaign_id: Some(&row.id),
+            before: None,
+            after: Some(snapshot(&row)),
+        },
+    )?;
+    Ok(view(row, Vec::new(), now))
+}
+
+fn merged(current: &Settings, patch: &CampaignPatch) -> Settings {
+    let mut s = current.clone();
+    if let Some(v) = &patch.name {
+        s.name = v.trim().to_owned();
+    }
+    if let Some(v) = &patch.region_name {
+        s.region_name = v.trim().to_owned();
+    }
+    if let Some(v) = patch.opens_at {
+        s.opens_at = v.naive_utc();
+    }
+    s.deadline = patch.deadline.unwrap_or(s.deadline);
+    s.ends_on = patch.ends_on.unwrap_or(s.ends_on);
+    s.total_slots = patch.total_slots.unwrap_or(s.total_slots);
+    s.model_slots = patch.model_slots.unwrap_or(s.model_slots);
+    s.reserved_seminar_slots = patch.reserved_seminar_slots.unwrap_or(s.reserved_seminar_slots);
+    s.max_referrals = patch.max_referrals.unwrap_or(s.max_referrals);
+    s.honoraria = patch.honoraria.unwrap_or(s.honoraria);
+    s.rules = patch.rules.unwrap_or(s.rules);
+    s
+}
+
+/// Applies `patch` under the campaign's lock. Refusals come in the API's order: the
+/// campaign's state (409), then every invalid field (422), then what taken slots forbid (409).
+pub fn update(
+    conn: &mut DbConn,
+    actor: &Actor,
+    now: NaiveDateTime,
+    id: &str,
+    patch: &CampaignPatch,
+) -> ServiceResult<CampaignView> {
+    let before = rows::lock(conn, id)?.ok_or(ServiceError::NotFound("campaign"))?;
+    let current = before.settings();
+    let next = merged(&current, patch);
+    let opened = current.phase(now) != Phase::NotYetOpen;
+    if opened && next.honoraria != current.honoraria {
+        return Err(ServiceError::StateConflict(
+            "honoraria cannot change once the campaign has opened".into(),
+        ));
+    }
+    if opened && next.opens_at != current.opens_at {
+        return Err(ServiceError::StateConflict(
+            "opens_at cannot change once the campaign has opened".into(),
+        ));
+    }
+    let mut errors: FieldErrors = next.check();
+    let reason = patch.reason.as_deref().map(str::trim).unwrap_or("");
+    let deadline_moves = next.deadline != current.deadline;
+    if deadline_moves && reason.is_empty() {
+        errors.push("reason", "a deadline change needs a reason");
+    }
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
+    let held = allocation::occupancy(conn, id)?;
+    if !allocation::caps(&next).hold(held.slots) {
+        return Err(ServiceError::Conflict(format!(
+            "slots cannot go below those taken: {} offices, {} model offices, {} non-attendees hold slots",
+            held.slots.offices, held.slots.model, held.slots.non_attendees
+        )));
+    }
+    let mut after = before.clone();
+    after.apply(&next);
+    after.updated_at = now;
+    rows::save(conn, &after)?;
+    if deadline_moves {
+        rows::insert_deadline_change(
+            conn,
+            &DeadlineChangeRow {
+                id: uuid::Uuid::new_v4().to_string(),
+                campaign_id: id.to_owned(),
+                previous_deadline: current.deadline,
+                new_deadline: next.deadline,
+                reason: reason.to_owned(),
+                changed_by: actor.label.clone(),
+                changed_at: now,
+            },
+        )?;
+    }
+    audit::record(
+        conn,
+        now,
+        audit::Change {
+            actor: &actor.label,
+            action: if deadline_moves {
+                "campaign.deadline_change"
+            } else {
+                "campaign.update"
+            },
+            entity: "campaign",
+            entity_id: id,
+            campaign_id: Some(id),
+            before: Some(snapshot(&before)),
+            after: Some(serde_json::json!({"campaign": snapshot(&after), "reason": patch.reason})),
+        },
+    )?;
+    allocation::promote_waiting(conn, actor, now, &after)?;
+    get(conn, id, now)
+}
