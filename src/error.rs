@@ -82,7 +82,10 @@ impl ResponseError for ApiError {
             ),
             ApiError::Internal(cause) => {
                 tracing::error!(%cause, "request failed");
-                ("the server could not complete the request".to_owned(), Vec::new())
+                (
+                    "the server could not complete the request".to_owned(),
+                    Vec::new(),
+                )
             }
             other => (other.to_string(), Vec::new()),
         };

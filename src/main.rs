@@ -9,7 +9,11 @@ use honoraria::{clock, db, startup, telemetry};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "honoraria", version, about = "First-come subsidy campaigns, end to end")]
+#[command(
+    name = "honoraria",
+    version,
+    about = "First-come subsidy campaigns, end to end"
+)]
 struct Cli {
     /// Configuration file (TOML), overridden by HONORARIA_* variables and by flags.
     #[arg(long, global = true, default_value = "config/default.toml")]

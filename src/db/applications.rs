@@ -124,10 +124,16 @@ pub fn list(
     Ok((rows, total))
 }
 
-pub fn participants_of(conn: &mut DbConn, application_ids: &[String]) -> QueryResult<Vec<ParticipantRow>> {
+pub fn participants_of(
+    conn: &mut DbConn,
+    application_ids: &[String],
+) -> QueryResult<Vec<ParticipantRow>> {
     participants::table
         .filter(participants::application_id.eq_any(application_ids))
-        .order((participants::application_id.asc(), participants::position.asc()))
+        .order((
+            participants::application_id.asc(),
+            participants::position.asc(),
+        ))
         .select(ParticipantRow::as_select())
         .load(conn)
 }
@@ -235,7 +241,10 @@ pub fn waiting_counts(conn: &mut DbConn, campaign_id: &str) -> QueryResult<(i64,
 }
 
 /// The waiting list in arrival order, with each application's offices.
-pub fn waiting(conn: &mut DbConn, campaign_id: &str) -> QueryResult<Vec<(ApplicationRow, Vec<ParticipantRow>)>> {
+pub fn waiting(
+    conn: &mut DbConn,
+    campaign_id: &str,
+) -> QueryResult<Vec<(ApplicationRow, Vec<ParticipantRow>)>> {
     let apps: Vec<ApplicationRow> = applications::table
         .filter(applications::campaign_id.eq(campaign_id))
         .filter(applications::status.eq(WAITLISTED))

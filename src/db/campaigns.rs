@@ -177,7 +177,10 @@ pub fn insert_deadline_change(conn: &mut DbConn, row: &DeadlineChangeRow) -> Que
         .map(drop)
 }
 
-pub fn deadline_history(conn: &mut DbConn, campaign_id: &str) -> QueryResult<Vec<DeadlineChangeRow>> {
+pub fn deadline_history(
+    conn: &mut DbConn,
+    campaign_id: &str,
+) -> QueryResult<Vec<DeadlineChangeRow>> {
     campaign_deadline_changes::table
         .filter(campaign_deadline_changes::campaign_id.eq(campaign_id))
         .order(campaign_deadline_changes::changed_at.asc())

@@ -95,21 +95,39 @@ mod tests {
             reserved_for_attendees: 3,
         };
         assert!(caps.fits(need(6, 0, 6), need(1, 0, 1)));
-        assert!(!caps.fits(need(7, 0, 7), need(1, 0, 1)), "non-attendees stop at 7");
-        assert!(caps.fits(need(7, 0, 7), need(1, 0, 0)), "attendees take any free slot");
-        assert!(!caps.fits(need(10, 0, 7), need(1, 0, 0)), "the total still holds");
+        assert!(
+            !caps.fits(need(7, 0, 7), need(1, 0, 1)),
+            "non-attendees stop at 7"
+        );
+        assert!(
+            caps.fits(need(7, 0, 7), need(1, 0, 0)),
+            "attendees take any free slot"
+        );
+        assert!(
+            !caps.fits(need(10, 0, 7), need(1, 0, 0)),
+            "the total still holds"
+        );
     }
 
     #[test]
     fn promotion_is_first_fit_in_arrival_order() {
         let held = need(47, 0, 47);
-        let waiting = [("pair", need(2, 0, 2)), ("model", need(2, 1, 2)), ("single", need(1, 0, 1)), ("late", need(1, 0, 1))];
+        let waiting = [
+            ("pair", need(2, 0, 2)),
+            ("model", need(2, 1, 2)),
+            ("single", need(1, 0, 1)),
+            ("late", need(1, 0, 1)),
+        ];
         assert_eq!(promotions(MUSASHINO, held, &waiting), ["pair", "single"]);
     }
 
     #[derive(Debug, Clone)]
     enum Event {
-        Apply { offices: u32, model: bool, attendees: u32 },
+        Apply {
+            offices: u32,
+            model: bool,
+            attendees: u32,
+        },
         Leave(usize),
     }
 
@@ -141,9 +159,17 @@ mod tests {
         };
         for e in events {
             match e {
-                Event::Apply { offices, model, attendees } => {
+                Event::Apply {
+                    offices,
+                    model,
+                    attendees,
+                } => {
                     let n = need(*offices, u32::from(*model), offices - attendees);
-                    let state = if caps.fits(held(&apps), n) { State::Accepted } else { State::Waiting };
+                    let state = if caps.fits(held(&apps), n) {
+                        State::Accepted
+                    } else {
+                        State::Waiting
+                    };
                     apps.push((n, state));
                 }
                 Event::Leave(i) if !apps.is_empty() => {

@@ -192,7 +192,8 @@ fn parse_office(
     let office_number = match OfficeNumber::parse(input.office_number.trim()) {
         Ok(parsed) => {
             if !parsed.check_digit_matches {
-                let message = "check digit does not match; some real numbers do not, so staff will review it";
+                let message =
+                    "check digit does not match; some real numbers do not, so staff will review it";
                 match campaign.rules.office_check_digit {
                     OfficeCheckDigitPolicy::Flag => warnings.push(FieldError {
                         field: field("office_number"),
@@ -215,7 +216,12 @@ fn parse_office(
         field("corporate_number"),
         CorporateNumber::parse(input.corporate_number.trim()),
     );
-    let corporation_name = text(errors, &field("corporation_name"), &input.corporation_name, 200);
+    let corporation_name = text(
+        errors,
+        &field("corporation_name"),
+        &input.corporation_name,
+        200,
+    );
     let municipality_code = input.municipality_code.trim().to_owned();
     if municipality_code != campaign.region_code {
         errors.push(
@@ -268,7 +274,10 @@ pub fn check(
     if input.offices.len() != office_count {
         errors.push(
             "offices",
-            format!("{} takes exactly {office_count} office(s)", input.tier.as_str()),
+            format!(
+                "{} takes exactly {office_count} office(s)",
+                input.tier.as_str()
+            ),
         );
     }
     match input.tier {
@@ -296,7 +305,14 @@ pub fn check(
                 "an office already using the system may only apply as a model office",
             );
         }
-        offices.extend(parse_office(&mut errors, &mut warnings, &path, office, campaign, role));
+        offices.extend(parse_office(
+            &mut errors,
+            &mut warnings,
+            &path,
+            office,
+            campaign,
+            role,
+        ));
     }
     if input.tier == Tier::GeneralPair && input.offices.len() == 2 {
         let (a, b) = (&input.offices[0], &input.offices[1]);

@@ -133,7 +133,10 @@ impl Settings {
             errors.push("reserved_seminar_slots", "must be from 0 to total_slots");
         }
         if !(1..=MAX_REFERRALS).contains(&self.max_referrals) {
-            errors.push("max_referrals", format!("must be from 1 to {MAX_REFERRALS}"));
+            errors.push(
+                "max_referrals",
+                format!("must be from 1 to {MAX_REFERRALS}"),
+            );
         }
         for (field, amount) in [
             ("honoraria.general", self.honoraria.general),

@@ -75,8 +75,18 @@ mod tests {
 
     #[test]
     fn anything_but_thirteen_ascii_digits_is_refused() {
-        for input in ["712345678901", "71234567890123", "712345678901a", "７123456789012", ""] {
-            assert_eq!(CorporateNumber::parse(input), Err(CorporateNumberError::Format), "{input}");
+        for input in [
+            "712345678901",
+            "71234567890123",
+            "712345678901a",
+            "７123456789012",
+            "",
+        ] {
+            assert_eq!(
+                CorporateNumber::parse(input),
+                Err(CorporateNumberError::Format),
+                "{input}"
+            );
         }
     }
 

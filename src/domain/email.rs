@@ -53,13 +53,20 @@ mod tests {
 
     #[test]
     fn ordinary_addresses_parse_and_surrounding_space_is_dropped() {
-        assert_eq!(EmailAddress::parse(" kaigo@example.jp ").unwrap().as_str(), "kaigo@example.jp");
+        assert_eq!(
+            EmailAddress::parse(" kaigo@example.jp ").unwrap().as_str(),
+            "kaigo@example.jp"
+        );
     }
 
     #[test]
     fn non_addresses_are_refused() {
         for input in ["", "kaigo", "kaigo@", "@example.jp", "a b@example.jp"] {
-            assert_eq!(EmailAddress::parse(input), Err(EmailError::Invalid), "{input}");
+            assert_eq!(
+                EmailAddress::parse(input),
+                Err(EmailError::Invalid),
+                "{input}"
+            );
         }
         let long = format!("{}@example.jp", "a".repeat(250));
         assert_eq!(EmailAddress::parse(&long), Err(EmailError::TooLong));
@@ -67,6 +74,9 @@ mod tests {
 
     #[test]
     fn masking_keeps_only_the_first_letter_and_the_domain() {
-        assert_eq!(EmailAddress::parse("kaigo@example.jp").unwrap().masked(), "k***@example.jp");
+        assert_eq!(
+            EmailAddress::parse("kaigo@example.jp").unwrap().masked(),
+            "k***@example.jp"
+        );
     }
 }

@@ -50,7 +50,9 @@ pub fn parse(bytes: &[u8]) -> Result<OfficeList, OfficeListError> {
                     .map(str::to_owned)
                     .ok_or_else(|| "no office_number cell".to_owned())
             })
-            .and_then(|cell| OfficeNumber::parse(&cell).map_err(|e| format!("office_number {cell:?}: {e}")));
+            .and_then(|cell| {
+                OfficeNumber::parse(&cell).map_err(|e| format!("office_number {cell:?}: {e}"))
+            });
         match parsed {
             Ok(p) if !offices.contains(&p.number) => offices.push(p.number),
             Ok(_) => {}
@@ -69,7 +71,8 @@ mod tests {
 
     #[test]
     fn reads_the_office_number_column_and_reports_bad_lines() {
-        let csv = "\u{FEFF}name,office_number\nA,1370100016\nB,13701\nC,1370100016\n\"D\",1371100049\n";
+        let csv =
+            "\u{FEFF}name,office_number\nA,1370100016\nB,13701\nC,1370100016\n\"D\",1371100049\n";
         let list = parse(csv.as_bytes()).unwrap();
         let numbers: Vec<_> = list.offices.iter().map(|o| o.as_str()).collect();
         assert_eq!(numbers, ["1370100016", "1371100049"]);
@@ -79,6 +82,9 @@ mod tests {
 
     #[test]
     fn a_file_without_the_column_is_refused() {
-        assert_eq!(parse(b"number\n1370100016\n"), Err(OfficeListError::NoColumn));
+        assert_eq!(
+            parse(b"number\n1370100016\n"),
+            Err(OfficeListError::NoColumn)
+        );
     }
 }

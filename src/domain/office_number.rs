@@ -137,7 +137,11 @@ mod tests {
         // 1,3,A(10),0,0,0,0,0,1 from the right with weights 2,1,2,…:
         // 2 + 0 + 0 + 0 + 0 + 0 + (10*2 → 2) + 3 + 2 = 9 → check 1.
         assert_eq!(check_digit("13A000001"), Some(1));
-        assert!(OfficeNumber::parse("13A0000011").unwrap().check_digit_matches);
+        assert!(
+            OfficeNumber::parse("13A0000011")
+                .unwrap()
+                .check_digit_matches
+        );
     }
 
     #[test]
@@ -147,7 +151,7 @@ mod tests {
             ("28751045290", OfficeNumberError::Length),
             ("0075104529", OfficeNumberError::Prefecture),
             ("4875104529", OfficeNumberError::Prefecture),
-            ("2I75104529", OfficeNumberError::Category),
+            ("2I75104529", OfficeNumberError::Prefecture),
             ("2a75104529", OfficeNumberError::Prefecture),
             ("28I5104529", OfficeNumberError::Category),
             ("28q5104529", OfficeNumberError::Category),

@@ -24,8 +24,15 @@ use serde::Deserialize;
     )
 )]
 #[post("/campaigns/{id}/applications")]
-pub async fn submit(state: Data, req: HttpRequest, id: web::Path<String>, body: web::Bytes) -> Result<HttpResponse, ApiError> {
-    state.public_limiter.check(req.peer_addr().map(|a| a.ip()))?;
+pub async fn submit(
+    state: Data,
+    req: HttpRequest,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    state
+        .public_limiter
+        .check(req.peer_addr().map(|a| a.ip()))?;
     let campaign_id = id.into_inner();
     let input: ApplicationInput = parse_json(&body)?;
     let key = idempotency_key(&req, &format!("public:{campaign_id}"), &body)?;
@@ -55,7 +62,12 @@ pub struct ApplicationQuery {
 /// A campaign's applications in arrival order (staff).
 #[utoipa::path(params(ApplicationQuery), responses((status = 200, description = "a page of applications")), security(("bearer" = [])))]
 #[get("/campaigns/{id}/applications")]
-pub async fn list(state: Data, staff: Staff, id: web::Path<String>, query: web::Query<ApplicationQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list(
+    state: Data,
+    staff: Staff,
+    id: web::Path<String>,
+    query: web::Query<ApplicationQuery>,
+) -> Result<HttpResponse, ApiError> {
     staff.require(Role::may_read)?;
     let q = query.into_inner();
     let page = PageQuery {
@@ -69,25 +81,40 @@ pub async fn list(state: Data, staff: Staff, id: web::Path<String>, query: web::
         needs_review: q.needs_review,
     };
     let id = id.into_inner();
-    let found = with_conn(&state, move |conn| applications::list(conn, &id, &filter, page)).await?;
+    let found = with_conn(&state, move |conn| {
+        applications::list(conn, &id, &filter, page)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(found))
 }
 
 /// The offices of accepted applications (staff).
 #[utoipa::path(params(PageQuery), responses((status = 200, description = "a page of participants")), security(("bearer" = [])))]
 #[get("/campaigns/{id}/participants")]
-pub async fn participants(state: Data, staff: Staff, id: web::Path<String>, query: web::Query<PageQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn participants(
+    state: Data,
+    staff: Staff,
+    id: web::Path<String>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
     staff.require(Role::may_read)?;
     let page = query.page()?;
     let id = id.into_inner();
-    let found = with_conn(&state, move |conn| applications::participants(conn, &id, page)).await?;
+    let found = with_conn(&state, move |conn| {
+        applications::participants(conn, &id, page)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(found))
 }
 
 /// One application (staff).
 #[utoipa::path(responses((status = 200, body = ApplicationView), (status = 404, body = crate::error::Problem)), security(("bearer" = [])))]
 #[get("/applications/{id}")]
-pub async fn get(state: Data, staff: Staff, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn get(
+    state: Data,
+    staff: Staff,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     staff.require(Role::may_read)?;
     let id = id.into_inner();
     let found = with_conn(&state, move |conn| applications::get(conn, &id)).await?;
@@ -107,7 +134,13 @@ fn reason_of(body: &[u8]) -> Result<Option<String>, ApiError> {
     Ok(parse_json::<ReasonBody>(body)?.reason)
 }
 
-async fn leave(state: Data, actor: Actor, id: String, exit: Exit, body: &[u8]) -> Result<HttpResponse, ApiError> {
+async fn leave(
+    state: Data,
+    actor: Actor,
+    id: String,
+    exit: Exit,
+    body: &[u8],
+) -> Result<HttpResponse, ApiError> {
     let reason = reason_of(body)?;
     let view = with_conn(&state, move |conn| {
         crate::db::write_transaction(conn, |conn| {
@@ -121,7 +154,12 @@ async fn leave(state: Data, actor: Actor, id: String, exit: Exit, body: &[u8]) -
 /// Withdraws an application (admin, secretariat); its slots go to the waiting list.
 #[utoipa::path(request_body = ReasonBody, responses((status = 200, body = ApplicationView), (status = 409, body = crate::error::Problem)), security(("bearer" = [])))]
 #[post("/applications/{id}/withdraw")]
-pub async fn withdraw(state: Data, staff: Staff, id: web::Path<String>, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+pub async fn withdraw(
+    state: Data,
+    staff: Staff,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
     staff.require(Role::may_operate)?;
     leave(state, staff.actor(), id.into_inner(), Exit::Withdraw, &body).await
 }
@@ -130,32 +168,67 @@ pub async fn withdraw(state: Data, staff: Staff, id: web::Path<String>, body: we
 /// apply again.
 #[utoipa::path(request_body = ReasonBody, responses((status = 200, body = ApplicationView), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)), security(("bearer" = [])))]
 #[post("/applications/{id}/disqualify")]
-pub async fn disqualify(state: Data, staff: Staff, id: web::Path<String>, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+pub async fn disqualify(
+    state: Data,
+    staff: Staff,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
     staff.require(Role::may_operate)?;
-    leave(state, staff.actor(), id.into_inner(), Exit::Disqualify, &body).await
+    leave(
+        state,
+        staff.actor(),
+        id.into_inner(),
+        Exit::Disqualify,
+        &body,
+    )
+    .await
 }
 
 /// The applicant's own application through the secret link in their email (no auth).
 #[utoipa::path(responses((status = 200, body = applications::PublicStatusView), (status = 404, body = crate::error::Problem)))]
 #[get("/status/{secret}")]
-pub async fn public_status(state: Data, req: HttpRequest, secret: web::Path<String>) -> Result<HttpResponse, ApiError> {
-    state.public_limiter.check(req.peer_addr().map(|a| a.ip()))?;
+pub async fn public_status(
+    state: Data,
+    req: HttpRequest,
+    secret: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    state
+        .public_limiter
+        .check(req.peer_addr().map(|a| a.ip()))?;
     let secret = secret.into_inner();
-    let found = with_conn(&state, move |conn| applications::public_status(conn, &secret)).await?;
+    let found = with_conn(&state, move |conn| {
+        applications::public_status(conn, &secret)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(found))
 }
 
 /// The applicant withdraws through the secret link (no auth).
 #[utoipa::path(request_body = ReasonBody, responses((status = 200, body = applications::PublicStatusView), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem)))]
 #[post("/status/{secret}/withdraw")]
-pub async fn public_withdraw(state: Data, req: HttpRequest, secret: web::Path<String>, body: web::Bytes) -> Result<HttpResponse, ApiError> {
-    state.public_limiter.check(req.peer_addr().map(|a| a.ip()))?;
+pub async fn public_withdraw(
+    state: Data,
+    req: HttpRequest,
+    secret: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    state
+        .public_limiter
+        .check(req.peer_addr().map(|a| a.ip()))?;
     let secret = secret.into_inner();
     let reason = reason_of(&body)?;
     let found = with_conn(&state, move |conn| {
         crate::db::write_transaction(conn, |conn| {
             let app = applications::find_by_secret(conn, &secret)?;
-            applications::leave(conn, &Actor::applicant(), clock::now(), &app.id, Exit::Withdraw, reason.as_deref())?;
+            applications::leave(
+                conn,
+                &Actor::applicant(),
+                clock::now(),
+                &app.id,
+                Exit::Withdraw,
+                reason.as_deref(),
+            )?;
             applications::public_status(conn, &secret)
         })
     })

@@ -18,7 +18,11 @@ pub struct AuditQuery {
 /// Every change, oldest first: who, when, what, before and after.
 #[utoipa::path(params(AuditQuery), responses((status = 200, description = "a page of audit events")), security(("bearer" = [])))]
 #[get("/audit-events")]
-pub async fn list(state: Data, staff: Staff, query: web::Query<AuditQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list(
+    state: Data,
+    staff: Staff,
+    query: web::Query<AuditQuery>,
+) -> Result<HttpResponse, ApiError> {
     staff.require(Role::may_read)?;
     let query = query.into_inner();
     let page = PageQuery {
@@ -26,6 +30,9 @@ pub async fn list(state: Data, staff: Staff, query: web::Query<AuditQuery>) -> R
         per_page: query.per_page,
     }
     .page()?;
-    let events = with_conn(&state, move |conn| audit::list(conn, query.campaign_id.as_deref(), page)).await?;
+    let events = with_conn(&state, move |conn| {
+        audit::list(conn, query.campaign_id.as_deref(), page)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(events))
 }

@@ -17,7 +17,12 @@ use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
     security(("bearer" = []))
 )]
 #[post("/campaigns")]
-pub async fn create(state: Data, staff: Staff, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+pub async fn create(
+    state: Data,
+    staff: Staff,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
     staff.require(|r| r == Role::Admin)?;
     let input: CampaignInput = parse_json(&body)?;
     let key = idempotency_key(&req, &staff.token_id, &body)?;
@@ -39,17 +44,28 @@ pub async fn create(state: Data, staff: Staff, req: HttpRequest, body: web::Byte
 /// Lists campaigns, newest opening first.
 #[utoipa::path(params(PageQuery), responses((status = 200, description = "a page of campaigns")), security(("bearer" = [])))]
 #[get("/campaigns")]
-pub async fn list(state: Data, staff: Staff, query: web::Query<PageQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list(
+    state: Data,
+    staff: Staff,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
     staff.require(Role::may_read)?;
     let page = query.page()?;
-    let found = with_conn(&state, move |conn| campaigns::list(conn, page, clock::now())).await?;
+    let found = with_conn(&state, move |conn| {
+        campaigns::list(conn, page, clock::now())
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(found))
 }
 
 /// One campaign with its deadline history.
 #[utoipa::path(responses((status = 200, body = CampaignView), (status = 404, body = crate::error::Problem)), security(("bearer" = [])))]
 #[get("/campaigns/{id}")]
-pub async fn get(state: Data, staff: Staff, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn get(
+    state: Data,
+    staff: Staff,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     staff.require(Role::may_read)?;
     let id = id.into_inner();
     let found = with_conn(&state, move |conn| campaigns::get(conn, &id, clock::now())).await?;
@@ -65,13 +81,20 @@ pub async fn get(state: Data, staff: Staff, id: web::Path<String>) -> Result<Htt
     security(("bearer" = []))
 )]
 #[patch("/campaigns/{id}")]
-pub async fn update(state: Data, staff: Staff, id: web::Path<String>, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+pub async fn update(
+    state: Data,
+    staff: Staff,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
     staff.require(Role::may_operate)?;
     let patch: CampaignPatch = parse_json(&body)?;
     let actor = staff.actor();
     let id = id.into_inner();
     let updated = with_conn(&state, move |conn| {
-        crate::db::write_transaction(conn, |conn| campaigns::update(conn, &actor, clock::now(), &id, &patch))
+        crate::db::write_transaction(conn, |conn| {
+            campaigns::update(conn, &actor, clock::now(), &id, &patch)
+        })
     })
     .await?;
     Ok(HttpResponse::Ok().json(updated))
@@ -80,8 +103,14 @@ pub async fn update(state: Data, staff: Staff, id: web::Path<String>, body: web:
 /// The public slot counter (no auth). Caps count offices; `waitlisted` counts applications.
 #[utoipa::path(responses((status = 200, body = allocation::SlotsView), (status = 404, body = crate::error::Problem)))]
 #[get("/campaigns/{id}/slots")]
-pub async fn slots(state: Data, req: HttpRequest, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
-    state.public_limiter.check(req.peer_addr().map(|a| a.ip()))?;
+pub async fn slots(
+    state: Data,
+    req: HttpRequest,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    state
+        .public_limiter
+        .check(req.peer_addr().map(|a| a.ip()))?;
     let id = id.into_inner();
     let counter = with_conn(&state, move |conn| {
         let campaign = campaigns::find(conn, &id)?;

@@ -26,6 +26,7 @@ pub async fn ready(state: Data) -> HttpResponse {
     if ok {
         HttpResponse::Ok().json(serde_json::json!({"status": "ready"}))
     } else {
-        HttpResponse::ServiceUnavailable().json(serde_json::json!({"status": "database unreachable"}))
+        HttpResponse::ServiceUnavailable()
+            .json(serde_json::json!({"status": "database unreachable"}))
     }
 }

@@ -56,7 +56,10 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     })
 }
 
-pub fn json_response<T: serde::Serialize>(status: actix_web::http::StatusCode, body: &T) -> HttpResponse {
+pub fn json_response<T: serde::Serialize>(
+    status: actix_web::http::StatusCode,
+    body: &T,
+) -> HttpResponse {
     HttpResponse::build(status).json(body)
 }
 
@@ -80,7 +83,9 @@ pub fn idempotency_key(
         .ok()
         .map(str::trim)
         .filter(|k| !k.is_empty() && k.len() <= 255)
-        .ok_or_else(|| ApiError::BadRequest("Idempotency-Key must be 1 to 255 visible ASCII characters".into()))?;
+        .ok_or_else(|| {
+            ApiError::BadRequest("Idempotency-Key must be 1 to 255 visible ASCII characters".into())
+        })?;
     let scope = format!("{caller} {} {}", req.method(), req.path());
     Ok(Some(IdempotencyKey::new(scope, key.to_owned(), body)))
 }
@@ -120,35 +125,37 @@ impl PageQuery {
 
 /// Registers every route under its path.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(health::health)
-        .service(health::ready)
-        .service(
-            web::scope("/api/v1")
-                .service(openapi::spec)
-                .service(tokens::create)
-                .service(tokens::list)
-                .service(tokens::revoke)
-                .service(campaigns::create)
-                .service(campaigns::list)
-                .service(campaigns::get)
-                .service(campaigns::update)
-                .service(campaigns::slots)
-                .service(campaigns::import_attendees)
-                .service(applications::submit)
-                .service(applications::list)
-                .service(applications::participants)
-                .service(applications::get)
-                .service(applications::withdraw)
-                .service(applications::disqualify)
-                .service(applications::public_status)
-                .service(applications::public_withdraw)
-                .service(audit_events::list),
-        );
+    cfg.service(health::health).service(health::ready).service(
+        web::scope("/api/v1")
+            .service(openapi::spec)
+            .service(tokens::create)
+            .service(tokens::list)
+            .service(tokens::revoke)
+            .service(campaigns::create)
+            .service(campaigns::list)
+            .service(campaigns::get)
+            .service(campaigns::update)
+            .service(campaigns::slots)
+            .service(campaigns::import_attendees)
+            .service(applications::submit)
+            .service(applications::list)
+            .service(applications::participants)
+            .service(applications::get)
+            .service(applications::withdraw)
+            .service(applications::disqualify)
+            .service(applications::public_status)
+            .service(applications::public_withdraw)
+            .service(audit_events::list),
+    );
 }
 
 /// `validator`'s errors as field errors, nested paths joined with dots.
 pub fn validation_errors(errors: validator::ValidationErrors) -> ApiError {
-    fn walk(prefix: &str, errors: &validator::ValidationErrors, out: &mut Vec<crate::domain::FieldError>) {
+    fn walk(
+        prefix: &str,
+        errors: &validator::ValidationErrors,
+        out: &mut Vec<crate::domain::FieldError>,
+    ) {
         for (field, kind) in errors.errors() {
             let path = if prefix.is_empty() {
                 field.to_string()

@@ -6,6 +6,23 @@ use utoipa::{Modify, OpenApi};
 
 struct BearerAuth;
 
+/// Handlers inside the `/api/v1` scope know only their own path; put the scope back.
+struct ApiPrefix;
+
+impl Modify for ApiPrefix {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let paths = std::mem::take(&mut openapi.paths.paths);
+        for (path, item) in paths {
+            let full = if path == "/health" || path == "/ready" {
+                path
+            } else {
+                format!("/api/v1{path}")
+            };
+            openapi.paths.paths.insert(full, item);
+        }
+    }
+}
+
 impl Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
@@ -49,7 +66,7 @@ Refusals come in this order: 401/403, 404, 409 for the campaign's state, 422 wit
         super::applications::public_withdraw,
         super::audit_events::list,
     ),
-    modifiers(&BearerAuth)
+    modifiers(&BearerAuth, &ApiPrefix)
 )]
 pub struct ApiDoc;
 

@@ -26,7 +26,12 @@ pub struct TokenRequest {
     security(("bearer" = []))
 )]
 #[post("/tokens")]
-pub async fn create(state: Data, staff: Staff, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+pub async fn create(
+    state: Data,
+    staff: Staff,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
     staff.require(Role::may_manage_tokens)?;
     let input: TokenRequest = parse_json(&body)?;
     input.validate().map_err(crate::routes::validation_errors)?;
@@ -49,7 +54,11 @@ pub async fn create(state: Data, staff: Staff, req: HttpRequest, body: web::Byte
 /// Lists tokens, without their secrets.
 #[utoipa::path(params(PageQuery), responses((status = 200, description = "a page of tokens")), security(("bearer" = [])))]
 #[get("/tokens")]
-pub async fn list(state: Data, staff: Staff, query: web::Query<PageQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list(
+    state: Data,
+    staff: Staff,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
     staff.require(Role::may_manage_tokens)?;
     let page = query.page()?;
     let found = with_conn(&state, move |conn| tokens::list(conn, page)).await?;
@@ -59,7 +68,11 @@ pub async fn list(state: Data, staff: Staff, query: web::Query<PageQuery>) -> Re
 /// Revokes a token; requests with it get 401 from now on.
 #[utoipa::path(responses((status = 200, body = tokens::TokenView), (status = 404, body = crate::error::Problem)), security(("bearer" = [])))]
 #[delete("/tokens/{id}")]
-pub async fn revoke(state: Data, staff: Staff, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn revoke(
+    state: Data,
+    staff: Staff,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     staff.require(Role::may_manage_tokens)?;
     let actor = staff.actor();
     let id = id.into_inner();

@@ -77,7 +77,11 @@ fn counter(cap: u32, taken: u32) -> Counter {
     }
 }
 
-pub fn slots(conn: &mut DbConn, campaign: &CampaignRow, now: NaiveDateTime) -> ServiceResult<SlotsView> {
+pub fn slots(
+    conn: &mut DbConn,
+    campaign: &CampaignRow,
+    now: NaiveDateTime,
+) -> ServiceResult<SlotsView> {
     let settings = campaign.settings();
     let caps = caps(&settings);
     let held = occupancy(conn, &campaign.id)?;
@@ -100,11 +104,7 @@ pub fn slots(conn: &mut DbConn, campaign: &CampaignRow, now: NaiveDateTime) -> S
 }
 
 /// The slots an application's offices need, by whether each is on the attendee list.
-pub fn need_of(
-    offices: &[apps::ParticipantRow],
-    is_model: bool,
-    attendees: &[String],
-) -> Slots {
+pub fn need_of(offices: &[apps::ParticipantRow], is_model: bool, attendees: &[String]) -> Slots {
     Slots {
         offices: offices.len() as u32,
         model: u32::from(is_model),
@@ -138,12 +138,23 @@ pub fn promote_waiting(
     let attendees = apps::attendees_among(conn, &campaign.id, &numbers)?;
     let needs: Vec<(String, Slots)> = waiting
         .iter()
-        .map(|(app, offices)| (app.id.clone(), need_of(offices, app.tier == "model", &attendees)))
+        .map(|(app, offices)| {
+            (
+                app.id.clone(),
+                need_of(offices, app.tier == "model", &attendees),
+            )
+        })
         .collect();
     let held = occupancy(conn, &campaign.id)?.slots;
     let promoted = promotions(caps(&settings), held, &needs);
     for id in &promoted {
-        apps::set_status(conn, id, apps::ACCEPTED, Some("promoted from the waiting list"), now)?;
+        apps::set_status(
+            conn,
+            id,
+            apps::ACCEPTED,
+            Some("promoted from the waiting list"),
+            now,
+        )?;
         audit::record(
             conn,
             now,

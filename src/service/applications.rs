@@ -217,7 +217,9 @@ pub fn submit(
         .collect();
     rows::insert(conn, &row, &offices).map_err(|e| {
         if is_unique_violation(&e) {
-            ServiceError::Conflict("an office in this application already takes part in this campaign".into())
+            ServiceError::Conflict(
+                "an office in this application already takes part in this campaign".into(),
+            )
         } else {
             e.into()
         }
@@ -316,8 +318,8 @@ pub fn leave(
     reason: Option<&str>,
 ) -> ServiceResult<ApplicationView> {
     let app = rows::find(conn, id)?.ok_or(ServiceError::NotFound("application"))?;
-    let campaign = campaigns::lock(conn, &app.campaign_id)?
-        .ok_or(ServiceError::NotFound("campaign"))?;
+    let campaign =
+        campaigns::lock(conn, &app.campaign_id)?.ok_or(ServiceError::NotFound("campaign"))?;
     let app = rows::find(conn, id)?.ok_or(ServiceError::NotFound("application"))?;
     if app.status != ACCEPTED && app.status != WAITLISTED {
         return Err(ServiceError::StateConflict(format!(
@@ -372,7 +374,8 @@ pub fn participants(
     page: Page,
 ) -> ServiceResult<Paged<ParticipantRowView>> {
     super::campaigns::find(conn, campaign_id)?;
-    let (found, total) = rows::accepted_participants(conn, campaign_id, page.offset(), page.per_page)?;
+    let (found, total) =
+        rows::accepted_participants(conn, campaign_id, page.offset(), page.per_page)?;
     let items = found
         .into_iter()
         .map(|p| ParticipantRowView {

@@ -155,7 +155,11 @@ pub fn get(conn: &mut DbConn, id: &str, now: NaiveDateTime) -> ServiceResult<Cam
     Ok(view(row, history, now))
 }
 
-pub fn list(conn: &mut DbConn, page: Page, now: NaiveDateTime) -> ServiceResult<Paged<CampaignView>> {
+pub fn list(
+    conn: &mut DbConn,
+    page: Page,
+    now: NaiveDateTime,
+) -> ServiceResult<Paged<CampaignView>> {
     let (found, total) = rows::list(conn, page.offset(), page.per_page)?;
     let mut items = Vec::with_capacity(found.len());
     for row in found {
@@ -179,7 +183,10 @@ pub fn create(
     let row = CampaignRow::new(uuid::Uuid::new_v4().to_string(), &settings, now);
     rows::insert(conn, &row).map_err(|e| {
         if is_unique_violation(&e) {
-            ServiceError::Conflict(format!("a campaign with code {:?} already exists", row.code))
+            ServiceError::Conflict(format!(
+                "a campaign with code {:?} already exists",
+                row.code
+            ))
         } else {
             e.into()
         }
@@ -215,7 +222,9 @@ fn merged(current: &Settings, patch: &CampaignPatch) -> Settings {
     s.ends_on = patch.ends_on.unwrap_or(s.ends_on);
     s.total_slots = patch.total_slots.unwrap_or(s.total_slots);
     s.model_slots = patch.model_slots.unwrap_or(s.model_slots);
-    s.reserved_seminar_slots = patch.reserved_seminar_slots.unwrap_or(s.reserved_seminar_slots);
+    s.reserved_seminar_slots = patch
+        .reserved_seminar_slots
+        .unwrap_or(s.reserved_seminar_slots);
     s.max_referrals = patch.max_referrals.unwrap_or(s.max_referrals);
     s.honoraria = patch.honoraria.unwrap_or(s.honoraria);
     s.rules = patch.rules.unwrap_or(s.rules);

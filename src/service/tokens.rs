@@ -108,7 +108,11 @@ pub fn authenticate(conn: &mut DbConn, secret: &str) -> ServiceResult<Option<tok
 
 pub fn list(conn: &mut DbConn, page: Page) -> ServiceResult<Paged<TokenView>> {
     let (rows, total) = tokens::list(conn, page.offset(), page.per_page)?;
-    Ok(Paged::new(rows.into_iter().map(view).collect(), total, page))
+    Ok(Paged::new(
+        rows.into_iter().map(view).collect(),
+        total,
+        page,
+    ))
 }
 
 pub fn revoke(

@@ -75,7 +75,11 @@ fn error_fields(result: Result<Application, FieldErrors>) -> Vec<String> {
 #[test]
 fn a_single_office_is_paid_the_general_honorarium() {
     let app = check(
-        &input(Tier::GeneralSingle, vec![care("1370100016", "6010001000001")], vec![]),
+        &input(
+            Tier::GeneralSingle,
+            vec![care("1370100016", "6010001000001")],
+            vec![],
+        ),
         &campaign(),
         today(),
     )
@@ -90,16 +94,32 @@ fn a_single_office_is_paid_the_general_honorarium() {
 fn a_pair_is_one_care_management_and_one_service_office_of_different_corporations() {
     let ok = input(
         Tier::GeneralPair,
-        vec![care("1370100016", "6010001000001"), service("1371100049", "5010001000002")],
+        vec![
+            care("1370100016", "6010001000001"),
+            service("1371100049", "5010001000002"),
+        ],
         vec![],
     );
     let app = check(&ok, &campaign(), today()).unwrap();
-    assert!(app.offices.iter().all(|o| o.role == ParticipantRole::PairMember));
-    assert_eq!(app.need(|_| false), Slots { offices: 2, model: 0, non_attendees: 2 });
+    assert!(app
+        .offices
+        .iter()
+        .all(|o| o.role == ParticipantRole::PairMember));
+    assert_eq!(
+        app.need(|_| false),
+        Slots {
+            offices: 2,
+            model: 0,
+            non_attendees: 2
+        }
+    );
 
     let same_kind_same_corp = input(
         Tier::GeneralPair,
-        vec![care("1370100016", "6010001000001"), care("1371100049", "6010001000001")],
+        vec![
+            care("1370100016", "6010001000001"),
+            care("1371100049", "6010001000001"),
+        ],
         vec![],
     );
     assert_eq!(
@@ -120,21 +140,51 @@ fn a_model_office_is_paid_more_and_its_referral_the_general_amount() {
         today(),
     )
     .unwrap();
-    let paid: Vec<_> = app.offices.iter().map(|o| (o.role, o.honorarium.amount())).collect();
-    assert_eq!(paid, [(ParticipantRole::Model, 31_000), (ParticipantRole::Referred, 26_000)]);
-    assert_eq!(app.need(|_| false), Slots { offices: 2, model: 1, non_attendees: 2 });
+    let paid: Vec<_> = app
+        .offices
+        .iter()
+        .map(|o| (o.role, o.honorarium.amount()))
+        .collect();
+    assert_eq!(
+        paid,
+        [
+            (ParticipantRole::Model, 31_000),
+            (ParticipantRole::Referred, 26_000)
+        ]
+    );
+    assert_eq!(
+        app.need(|_| false),
+        Slots {
+            offices: 2,
+            model: 1,
+            non_attendees: 2
+        }
+    );
 }
 
 #[test]
 fn a_model_office_needs_between_one_and_max_referrals() {
-    let none = input(Tier::Model, vec![care("1370100016", "6010001000001")], vec![]);
-    assert_eq!(error_fields(check(&none, &campaign(), today())), ["referrals"]);
+    let none = input(
+        Tier::Model,
+        vec![care("1370100016", "6010001000001")],
+        vec![],
+    );
+    assert_eq!(
+        error_fields(check(&none, &campaign(), today())),
+        ["referrals"]
+    );
     let two = input(
         Tier::Model,
         vec![care("1370100016", "6010001000001")],
-        vec![service("1371100049", "5010001000002"), service("1371100056", "4010001000003")],
+        vec![
+            service("1371100049", "5010001000002"),
+            service("1371100056", "4010001000003"),
+        ],
     );
-    assert_eq!(error_fields(check(&two, &campaign(), today())), ["referrals"]);
+    assert_eq!(
+        error_fields(check(&two, &campaign(), today())),
+        ["referrals"]
+    );
     let mut allows_two = campaign();
     allows_two.max_referrals = 2;
     assert!(check(&two, &allows_two, today()).is_ok());
@@ -149,7 +199,11 @@ fn already_using_offices_may_only_join_as_model_offices() {
         error_fields(check(&single, &campaign(), today())),
         ["offices[0].using_system_since"]
     );
-    let model = input(Tier::Model, vec![using], vec![service("1371100049", "5010001000002")]);
+    let model = input(
+        Tier::Model,
+        vec![using],
+        vec![service("1371100049", "5010001000002")],
+    );
     assert!(check(&model, &campaign(), today()).is_ok());
 }
 
@@ -157,17 +211,29 @@ fn already_using_offices_may_only_join_as_model_offices() {
 fn a_planned_start_after_today_is_not_yet_using() {
     let mut planned = care("1370100016", "6010001000001");
     planned.using_system_since = Some("2023-12-01".parse().unwrap());
-    assert!(check(&input(Tier::GeneralSingle, vec![planned], vec![]), &campaign(), today()).is_ok());
+    assert!(check(
+        &input(Tier::GeneralSingle, vec![planned], vec![]),
+        &campaign(),
+        today()
+    )
+    .is_ok());
 }
 
 #[test]
 fn a_referral_must_not_be_using_nor_of_the_referrers_corporation() {
     let mut referral = service("1371100049", "6010001000001");
     referral.using_system_since = Some("2023-01-01".parse().unwrap());
-    let app = input(Tier::Model, vec![care("1370100016", "6010001000001")], vec![referral]);
+    let app = input(
+        Tier::Model,
+        vec![care("1370100016", "6010001000001")],
+        vec![referral],
+    );
     assert_eq!(
         error_fields(check(&app, &campaign(), today())),
-        ["referrals[0].using_system_since", "referrals[0].corporate_number"]
+        [
+            "referrals[0].using_system_since",
+            "referrals[0].corporate_number"
+        ]
     );
     let mut allowed = campaign();
     allowed.rules.referral_same_corporation_allowed = true;
@@ -196,7 +262,11 @@ fn every_bad_field_is_reported_at_once() {
     bad.municipality_code = "131016".into();
     bad.email = "not-an-address".into();
     bad.name = " ".into();
-    let mut app = input(Tier::GeneralSingle, vec![bad], vec![service("1371100049", "5010001000002")]);
+    let mut app = input(
+        Tier::GeneralSingle,
+        vec![bad],
+        vec![service("1371100049", "5010001000002")],
+    );
     app.contact.email = "nobody".into();
     assert_eq!(
         error_fields(check(&app, &campaign(), today())),
@@ -213,12 +283,19 @@ fn every_bad_field_is_reported_at_once() {
 
 #[test]
 fn a_mismatched_office_check_digit_is_flagged_or_refused_as_the_campaign_chooses() {
-    let app = input(Tier::GeneralSingle, vec![care("1370100017", "6010001000001")], vec![]);
+    let app = input(
+        Tier::GeneralSingle,
+        vec![care("1370100017", "6010001000001")],
+        vec![],
+    );
     let flagged = check(&app, &campaign(), today()).unwrap();
     assert!(flagged.needs_review());
     assert_eq!(flagged.warnings[0].field, "offices[0].office_number");
 
     let mut strict = campaign();
     strict.rules.office_check_digit = OfficeCheckDigitPolicy::Reject;
-    assert_eq!(error_fields(check(&app, &strict, today())), ["offices[0].office_number"]);
+    assert_eq!(
+        error_fields(check(&app, &strict, today())),
+        ["offices[0].office_number"]
+    );
 }

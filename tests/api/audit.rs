@@ -1,0 +1,54 @@
+use crate::on_both_backends;
+use serde_json::json;
+
+on_both_backends!(
+    every_change_is_in_the_audit_trail_with_before_and_after,
+    |app| {
+        let id = app.open_campaign(50, 10);
+        let patch = json!({"total_slots": 60});
+        assert_eq!(
+            app.request(
+                "PATCH",
+                &format!("/api/v1/campaigns/{id}"),
+                Some(&app.admin_token),
+                Some(&patch)
+            )
+            .status,
+            200
+        );
+        let auditor = app.token("auditor");
+        let r = app.request(
+            "GET",
+            &format!("/api/v1/audit-events?campaign_id={id}"),
+            Some(&auditor),
+            None,
+        );
+        assert_eq!(r.status, 200);
+        let items = r.body["items"].as_array().unwrap();
+        let actions: Vec<&str> = items
+            .iter()
+            .map(|e| e["action"].as_str().unwrap())
+            .collect();
+        assert_eq!(actions, ["campaign.create", "campaign.update"]);
+        assert_eq!(items[0]["actor"], "admin:test-admin");
+        assert!(items[0]["before"].is_null());
+        assert_eq!(items[1]["before"]["total_slots"], 50);
+        assert_eq!(items[1]["after"]["campaign"]["total_slots"], 60);
+        assert!(items[0]["seq"].as_i64() < items[1]["seq"].as_i64());
+    }
+);
+
+on_both_backends!(the_hash_chain_verifies_and_catches_an_edited_event, |app| {
+    app.open_campaign(5, 1);
+    app.token("auditor");
+    let mut conn = app.pool.get().unwrap();
+    assert_eq!(honoraria::db::audit::verify(&mut conn).unwrap(), 3);
+    drop(conn);
+    app.execute_sql("UPDATE audit_events SET actor = 'someone-else' WHERE seq = 2");
+    let mut conn = app.pool.get().unwrap();
+    let err = honoraria::db::audit::verify(&mut conn).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "audit event 2: its content does not match its hash"
+    );
+});

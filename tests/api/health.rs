@@ -1,0 +1,35 @@
+use crate::on_both_backends;
+
+on_both_backends!(health_and_ready_answer_without_auth, |app| {
+    assert_eq!(app.request("GET", "/health", None, None).status, 200);
+    let ready = app.request("GET", "/ready", None, None);
+    assert_eq!(ready.status, 200);
+    assert_eq!(ready.body["status"], "ready");
+});
+
+on_both_backends!(openapi_describes_every_endpoint, |app| {
+    let r = app.request("GET", "/api/v1/openapi.json", None, None);
+    assert_eq!(r.status, 200);
+    let paths = r.body["paths"].as_object().expect("paths");
+    for path in [
+        "/api/v1/campaigns",
+        "/api/v1/campaigns/{id}",
+        "/api/v1/campaigns/{id}/slots",
+        "/api/v1/campaigns/{id}/applications",
+        "/api/v1/status/{secret}",
+        "/api/v1/tokens",
+        "/api/v1/audit-events",
+    ] {
+        assert!(
+            paths.contains_key(path),
+            "{path} missing from the OpenAPI document"
+        );
+    }
+});
+
+on_both_backends!(an_unknown_endpoint_is_a_problem_json_404, |app| {
+    let r = app.request("GET", "/api/v1/nothing-here", None, None);
+    assert_eq!(r.status, 404);
+    assert_eq!(r.content_type, "application/problem+json");
+    assert_eq!(r.body["status"], 404);
+});

@@ -1,0 +1,318 @@
+use diesel::connection::SimpleConnection;
+use diesel::Connection;
+use honoraria::config::Settings;
+use honoraria::domain::role::Role;
+use honoraria::service::{tokens, Actor};
+use honoraria::{clock, db, startup};
+use serde_json::{json, Value};
+use std::sync::mpsc;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Declares one test per backend from a body taking `&TestApp`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($name:ident, $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            #[test]
+            fn sqlite() {
+                let app = $crate::helpers::TestApp::spawn($crate::helpers::Backend::Sqlite)
+                    .expect("SQLite is always available");
+                let body: fn(&$crate::helpers::TestApp) = $body;
+                body(&app);
+            }
+            #[test]
+            fn postgres() {
+                let Some(app) = $crate::helpers::TestApp::spawn($crate::helpers::Backend::Postgres)
+                else {
+                    return;
+                };
+                let body: fn(&$crate::helpers::TestApp) = $body;
+                body(&app);
+            }
+        }
+    };
+}
+
+/// A throw-away database: a SQLite file in a temporary directory, or a PostgreSQL database
+/// created for the test and dropped after it.
+pub struct TestDatabase {
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+    admin_url: Option<String>,
+    name: String,
+}
+
+impl TestDatabase {
+    pub fn create(backend: Backend) -> Option<Self> {
+        let name = format!("honoraria_test_{}", uuid::Uuid::new_v4().simple());
+        match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("temporary directory");
+                let url = format!("sqlite://{}", dir.path().join("test.db").display());
+                Some(TestDatabase {
+                    url,
+                    _dir: Some(dir),
+                    admin_url: None,
+                    name,
+                })
+            }
+            Backend::Postgres => {
+                let Ok(admin_url) = std::env::var("TEST_POSTGRES_URL") else {
+                    eprintln!(
+                        "\n*** SKIPPED: the PostgreSQL half of this test did not run: TEST_POSTGRES_URL is not set ***\n"
+                    );
+                    return None;
+                };
+                let mut admin = diesel::PgConnection::establish(&admin_url)
+                    .unwrap_or_else(|e| panic!("TEST_POSTGRES_URL is set but unreachable: {e}"));
+                admin
+                    .batch_execute(&format!("CREATE DATABASE {name}"))
+                    .expect("create the test database");
+                let (base, _) = admin_url
+                    .rsplit_once('/')
+                    .expect("URL with a database name");
+                let url = format!("{base}/{name}");
+                Some(TestDatabase {
+                    url,
+                    _dir: None,
+                    admin_url: Some(admin_url),
+                    name,
+                })
+            }
+        }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let Some(admin_url) = &self.admin_url {
+            if let Ok(mut admin) = diesel::PgConnection::establish(admin_url) {
+                let _ = admin.batch_execute(&format!(
+                    "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                    self.name
+                ));
+            }
+        }
+    }
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub admin_token: String,
+    pub db: std::sync::Arc<TestDatabase>,
+    pub pool: db::Pool,
+}
+
+pub struct Response {
+    pub status: u16,
+    pub body: Value,
+    pub content_type: String,
+}
+
+impl TestApp {
+    pub fn spawn(backend: Backend) -> Option<TestApp> {
+        let db = std::sync::Arc::new(TestDatabase::create(backend)?);
+        Some(Self::spawn_on(db))
+    }
+
+    /// Another server instance on the same database.
+    pub fn spawn_on(db: std::sync::Arc<TestDatabase>) -> TestApp {
+        honoraria::telemetry::init();
+        let settings = Settings {
+            database_url: db.url.clone(),
+            bind: "127.0.0.1:0".into(),
+            public_base_url: "http://127.0.0.1".into(),
+            public_rate_limit: 0,
+            db_pool_size: 8,
+            outbox_dir: "data/outbox".into(),
+            smtp_url: None,
+        };
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            actix_web::rt::System::new().block_on(async move {
+                let app = startup::Application::build(settings).expect("server starts");
+                tx.send((app.port(), app.pool())).expect("report port");
+                let _ = app.run_until_stopped().await;
+            })
+        });
+        let (port, pool) = rx.recv().expect("server started");
+        let mut conn = pool.get().expect("connection");
+        let admin_token = db::write_transaction(&mut conn, |c| {
+            tokens::create(c, &Actor::cli(), clock::now(), Role::Admin, "test-admin")
+        })
+        .expect("admin token")
+        .token;
+        drop(conn);
+        TestApp {
+            base: format!("http://127.0.0.1:{port}"),
+            admin_token,
+            db,
+            pool,
+        }
+    }
+
+    pub fn request(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> Response {
+        self.raw(
+            method,
+            path,
+            token,
+            &[],
+            body.map(|b| ("application/json", b.to_string())),
+        )
+    }
+
+    pub fn raw(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        headers: &[(&str, &str)],
+        body: Option<(&str, String)>,
+    ) -> Response {
+        let mut req = ureq::request(method, &format!("{}{}", self.base, path));
+        if let Some(t) = token {
+            req = req.set("Authorization", &format!("Bearer {t}"));
+        }
+        for (k, v) in headers {
+            req = req.set(k, v);
+        }
+        let result = match body {
+            Some((ct, text)) => req.set("Content-Type", ct).send_string(&text),
+            None => req.call(),
+        };
+        let resp = match result {
+            Ok(r) => r,
+            Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("{method} {path}: {e}"),
+        };
+        let status = resp.status();
+        let content_type = resp.header("Content-Type").unwrap_or("").to_owned();
+        let text = resp.into_string().expect("body");
+        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        Response {
+            status,
+            body,
+            content_type,
+        }
+    }
+
+    pub fn get(&self, path: &str) -> Response {
+        self.request("GET", path, Some(&self.admin_token), None)
+    }
+
+    pub fn post(&self, path: &str, body: &Value) -> Response {
+        self.request("POST", path, Some(&self.admin_token), Some(body))
+    }
+
+    pub fn token(&self, role: &str) -> String {
+        let r = self.post(
+            "/api/v1/tokens",
+            &json!({"role": role, "name": format!("{role}-user")}),
+        );
+        assert_eq!(r.status, 201, "{}", r.body);
+        r.body["token"].as_str().unwrap().to_owned()
+    }
+
+    /// Creates an open campaign (opened yesterday, deadline in a month) with these slots.
+    pub fn open_campaign(&self, total: i32, model: i32) -> String {
+        let mut body = musashino();
+        let today = chrono::Utc::now().date_naive();
+        body["code"] = json!(format!("test-{}", uuid::Uuid::new_v4().simple()));
+        body["opens_at"] = json!((chrono::Utc::now() - chrono::Duration::days(1)).to_rfc3339());
+        body["deadline"] = json!((today + chrono::Duration::days(30)).to_string());
+        body["ends_on"] = json!((today + chrono::Duration::days(120)).to_string());
+        body["total_slots"] = json!(total);
+        body["model_slots"] = json!(model);
+        let r = self.post("/api/v1/campaigns", &body);
+        assert_eq!(r.status, 201, "{}", r.body);
+        r.body["id"].as_str().unwrap().to_owned()
+    }
+
+    pub fn execute_sql(&self, sql: &str) {
+        let mut conn = self.pool.get().expect("connection");
+        conn.batch_execute(sql).expect("sql");
+    }
+}
+
+/// The Musashino 2023 campaign as shipped in config/fixtures.
+pub fn musashino() -> Value {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/config/fixtures/musashino-2023.json"
+    ))
+    .expect("fixture");
+    serde_json::from_str(&text).expect("fixture is JSON")
+}
+
+/// A valid office in Musashino: `n` picks a distinct office number and corporation.
+pub fn office(n: u32, kind: &str) -> Value {
+    let first_nine = format!("13{}{:06}", if kind == "service" { 7 } else { 1 }, n);
+    let office_number = format!("{first_nine}{}", office_check_digit(&first_nine));
+    let twelve = format!("{:012}", 100_000 + n);
+    let corporate_number = format!("{}{twelve}", corporate_check_digit(&twelve));
+    json!({
+        "office_number": office_number,
+        "name": format!("テスト事業所{n}"),
+        "kind": kind,
+        "corporate_number": corporate_number,
+        "corporation_name": format!("社会福祉法人テスト{n}"),
+        "municipality_code": "132039",
+        "address": "東京都武蔵野市緑町2-2-28",
+        "email": format!("office{n}@example.jp"),
+        "using_system_since": null
+    })
+}
+
+fn office_check_digit(first_nine: &str) -> u32 {
+    honoraria::domain::office_number::check_digit(first_nine).expect("digits")
+}
+
+fn corporate_check_digit(twelve: &str) -> u32 {
+    let sum: u32 = twelve
+        .bytes()
+        .rev()
+        .enumerate()
+        .map(|(i, b)| u32::from(b - b'0') * if i % 2 == 0 { 1 } else { 2 })
+        .sum();
+    9 - sum % 9
+}
+
+pub fn single(n: u32) -> Value {
+    json!({"tier": "general_single", "contact": {"name": "山田 花子", "email": format!("contact{n}@example.jp")},
+           "offices": [office(n, "care_management")]})
+}
+
+pub fn pair(n: u32, m: u32) -> Value {
+    json!({"tier": "general_pair", "contact": {"name": "山田 花子", "email": "pair@example.jp"},
+           "offices": [office(n, "care_management"), office(m, "service")]})
+}
+
+pub fn model(n: u32, referred: u32) -> Value {
+    json!({"tier": "model", "contact": {"name": "佐藤 一郎", "email": "model@example.jp"},
+           "offices": [office(n, "care_management")], "referrals": [office(referred, "service")]})
+}
+
+pub fn fields(r: &Response) -> Vec<String> {
+    r.body["errors"]
+        .as_array()
+        .map(|errors| {
+            errors
+                .iter()
+                .map(|e| e["field"].as_str().unwrap_or("").to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}

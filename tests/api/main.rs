@@ -1,0 +1,11 @@
+//! Integration tests: the real server on a free port, over HTTP, against a fresh SQLite file
+//! and a fresh PostgreSQL database per test. Every test runs on both backends.
+
+mod helpers;
+
+mod applications;
+mod audit;
+mod campaigns;
+mod health;
+mod race;
+mod tokens;

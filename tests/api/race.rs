@@ -1,0 +1,106 @@
+//! The rush: many applicants at once for few slots. Nothing overbooks, nothing is lost.
+
+use crate::helpers::{pair, single, Backend, TestApp};
+use crate::on_both_backends;
+use std::collections::HashSet;
+
+const APPLICANTS: u32 = 300;
+
+/// Sends every application at once from its own thread, spread over `servers`, and returns
+/// (status, body) per application.
+fn rush(servers: &[&TestApp], campaign: &str) -> Vec<(u16, serde_json::Value)> {
+    let barrier = std::sync::Arc::new(std::sync::Barrier::new(APPLICANTS as usize));
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..APPLICANTS)
+            .map(|i| {
+                let server = servers[i as usize % servers.len()];
+                let barrier = barrier.clone();
+                s.spawn(move || {
+                    let body = if i % 5 == 0 {
+                        pair(10_000 + i, 20_000 + i)
+                    } else {
+                        single(10_000 + i)
+                    };
+                    barrier.wait();
+                    let r = server.request(
+                        "POST",
+                        &format!("/api/v1/campaigns/{campaign}/applications"),
+                        None,
+                        Some(&body),
+                    );
+                    (r.status, r.body)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("applicant thread"))
+            .collect()
+    })
+}
+
+fn check_outcome(app: &TestApp, campaign: &str, results: &[(u16, serde_json::Value)]) {
+    let statuses: Vec<u16> = results.iter().map(|(s, _)| *s).collect();
+    assert!(
+        statuses.iter().all(|s| *s == 201),
+        "every submission is taken: {statuses:?}"
+    );
+    let sequences: HashSet<i64> = results
+        .iter()
+        .map(|(_, b)| b["sequence"].as_i64().unwrap())
+        .collect();
+    assert_eq!(
+        sequences,
+        (1..=i64::from(APPLICANTS)).collect(),
+        "sequence numbers are unique and gapless"
+    );
+    let accepted_offices: usize = results
+        .iter()
+        .filter(|(_, b)| b["status"] == "accepted")
+        .map(|(_, b)| b["participants"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(accepted_offices, 50, "exactly the cap is accepted");
+    let waiting = results
+        .iter()
+        .filter(|(_, b)| b["status"] == "waitlisted")
+        .count();
+    let accepted = results
+        .iter()
+        .filter(|(_, b)| b["status"] == "accepted")
+        .count();
+    assert_eq!(accepted + waiting, APPLICANTS as usize, "none lost");
+    let counter = app
+        .request(
+            "GET",
+            &format!("/api/v1/campaigns/{campaign}/slots"),
+            None,
+            None,
+        )
+        .body;
+    assert_eq!(counter["total"]["taken"], 50);
+    assert_eq!(counter["waitlisted"].as_u64(), Some(waiting as u64));
+    let participants = app.get(&format!(
+        "/api/v1/campaigns/{campaign}/participants?per_page=500"
+    ));
+    assert_eq!(participants.body["total"], 50);
+}
+
+on_both_backends!(
+    hundreds_of_simultaneous_applicants_fill_exactly_the_cap,
+    |app| {
+        let campaign = app.open_campaign(50, 10);
+        let results = rush(&[app], &campaign);
+        check_outcome(app, &campaign, &results);
+    }
+);
+
+#[test]
+fn two_server_instances_on_one_postgresql_database_share_the_cap() {
+    let Some(first) = TestApp::spawn(Backend::Postgres) else {
+        return;
+    };
+    let second = TestApp::spawn_on(first.db.clone());
+    let campaign = first.open_campaign(50, 10);
+    let results = rush(&[&first, &second], &campaign);
+    check_outcome(&first, &campaign, &results);
+}
