@@ -1,17 +1,49 @@
 //! Settings: built-in defaults, then `config/default.toml`, then `HONORARIA_*` environment
 //! variables, then command-line flags, each overriding the one before.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct Settings {
     pub database_url: String,
     pub bind: String,
     pub public_base_url: String,
     pub public_rate_limit: u32,
     pub db_pool_size: u32,
+    /// Where emails are written as `.eml` files when no SMTP server is configured.
     pub outbox_dir: String,
     pub smtp_url: Option<String>,
+    pub smtp_timeout_secs: u64,
+    /// The From of applicant emails.
+    pub mail_from: String,
+    pub outbox_max_attempts: i32,
+    pub outbox_retry_base_secs: u64,
+    pub outbox_retry_max_secs: u64,
+    pub outbox_poll_ms: u64,
+    /// Whether `serve` runs the email delivery worker.
+    pub email_worker: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            database_url: "sqlite://data/honoraria.db".into(),
+            bind: "127.0.0.1:8080".into(),
+            public_base_url: "http://127.0.0.1:8080".into(),
+            public_rate_limit: 60,
+            db_pool_size: 16,
+            outbox_dir: "data/outbox".into(),
+            smtp_url: None,
+            smtp_timeout_secs: 15,
+            mail_from: "キャンペーン事務局 <noreply@honoraria.localhost>".into(),
+            outbox_max_attempts: 8,
+            outbox_retry_base_secs: 30,
+            outbox_retry_max_secs: 3600,
+            outbox_poll_ms: 1000,
+            email_worker: true,
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -28,14 +60,9 @@ pub struct Overrides {
 impl Settings {
     pub fn load(config_file: &str, overrides: &Overrides) -> Result<Self, ConfigError> {
         let err = |e: config::ConfigError| ConfigError(e.to_string());
+        let defaults = config::Config::try_from(&Settings::default()).map_err(err)?;
         let mut builder = config::Config::builder()
-            .set_default("database_url", "sqlite://data/honoraria.db")
-            .and_then(|b| b.set_default("bind", "127.0.0.1:8080"))
-            .and_then(|b| b.set_default("public_base_url", "http://127.0.0.1:8080"))
-            .and_then(|b| b.set_default("public_rate_limit", 60))
-            .and_then(|b| b.set_default("db_pool_size", 16))
-            .and_then(|b| b.set_default("outbox_dir", "data/outbox"))
-            .map_err(err)?
+            .add_source(defaults)
             .add_source(config::File::with_name(config_file).required(false))
             .add_source(config::Environment::with_prefix("HONORARIA").try_parsing(true));
         for (key, value) in [
@@ -68,9 +95,32 @@ impl Settings {
                 self.public_base_url
             )));
         }
+        if self.outbox_max_attempts < 1 {
+            return Err(ConfigError("outbox_max_attempts must be at least 1".into()));
+        }
         if self.db_pool_size == 0 {
             return Err(ConfigError("db_pool_size must be at least 1".into()));
         }
         Ok(())
+    }
+}
+
+impl Settings {
+    pub fn retry_policy(&self) -> crate::worker::RetryPolicy {
+        crate::worker::RetryPolicy {
+            max_attempts: self.outbox_max_attempts,
+            base_delay: Duration::from_secs(self.outbox_retry_base_secs),
+            max_delay: Duration::from_secs(self.outbox_retry_max_secs),
+            lease: Duration::from_secs(self.smtp_timeout_secs.saturating_mul(4).max(60)),
+        }
+    }
+
+    pub fn mailer(&self) -> Result<crate::email::Mailer, crate::email::MailerError> {
+        crate::email::Mailer::new(
+            self.smtp_url.as_deref(),
+            &self.outbox_dir,
+            &self.mail_from,
+            Duration::from_secs(self.smtp_timeout_secs),
+        )
     }
 }

@@ -50,6 +50,17 @@ enum Command {
         #[command(subcommand)]
         command: CampaignCommand,
     },
+    /// The email outbox.
+    Outbox {
+        #[command(subcommand)]
+        command: OutboxCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum OutboxCommand {
+    /// Deliver every email that is due now, then exit.
+    Drain,
 }
 
 #[derive(Subcommand)]
@@ -132,6 +143,23 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 }
                 Err(e) => Err(format!("audit trail broken: {e}")),
             }
+        }
+        Command::Outbox {
+            command: OutboxCommand::Drain,
+        } => {
+            let pool = startup::prepare_database(&settings).map_err(|e| e.to_string())?;
+            let mailer = settings.mailer().map_err(|e| e.to_string())?;
+            let outcomes = honoraria::worker::drain(&pool, &mailer, &settings.retry_policy())
+                .map_err(|e| e.to_string())?;
+            let count =
+                |o: honoraria::worker::Outcome| outcomes.iter().filter(|x| **x == o).count();
+            println!(
+                "sent {}, retrying {}, failed {}",
+                count(honoraria::worker::Outcome::Sent),
+                count(honoraria::worker::Outcome::Retrying),
+                count(honoraria::worker::Outcome::Failed)
+            );
+            Ok(ExitCode::SUCCESS)
         }
         Command::Campaign {
             command: CampaignCommand::Load { file },

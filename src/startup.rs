@@ -7,11 +7,16 @@ use crate::routes::{self, rate_limit::RateLimiter, AppState};
 use actix_web::dev::Server;
 use actix_web::{web, App, HttpServer};
 use std::net::TcpListener;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
     #[error(transparent)]
     Db(#[from] db::DbError),
+    #[error(transparent)]
+    Mail(#[from] crate::email::MailerError),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: String,
@@ -23,6 +28,7 @@ pub struct Application {
     port: u16,
     server: Server,
     pool: Pool,
+    worker: Option<(Arc<AtomicBool>, std::thread::JoinHandle<()>)>,
 }
 
 /// Opens the pool and applies pending migrations.
@@ -50,12 +56,25 @@ fn path_error(_: actix_web::error::PathError, _: &actix_web::HttpRequest) -> act
 impl Application {
     pub fn build(settings: Settings) -> Result<Self, StartupError> {
         let pool = prepare_database(&settings)?;
+        let mailer = settings.mailer()?;
         let listener = TcpListener::bind(&settings.bind).map_err(|source| StartupError::Bind {
             addr: settings.bind.clone(),
             source,
         })?;
         let port = listener.local_addr().map(|a| a.port()).unwrap_or(0);
+        let worker = settings.email_worker.then(|| {
+            let stop = Arc::new(AtomicBool::new(false));
+            let handle = crate::worker::spawn(
+                pool.clone(),
+                mailer,
+                settings.retry_policy(),
+                Duration::from_millis(settings.outbox_poll_ms),
+                stop.clone(),
+            );
+            (stop, handle)
+        });
         let state = web::Data::new(AppState {
+            notifier: crate::service::outbox::Notifier::new(&settings.public_base_url),
             pool: pool.clone(),
             public_limiter: RateLimiter::new(settings.public_rate_limit),
             settings,
@@ -78,7 +97,12 @@ impl Application {
             source,
         })?
         .run();
-        Ok(Application { port, server, pool })
+        Ok(Application {
+            port,
+            server,
+            pool,
+            worker,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -90,6 +114,11 @@ impl Application {
     }
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let served = self.server.await;
+        if let Some((stop, handle)) = self.worker {
+            stop.store(true, Ordering::Relaxed);
+            let _ = handle.join();
+        }
+        served
     }
 }

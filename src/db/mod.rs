@@ -5,6 +5,7 @@ pub mod applications;
 pub mod audit;
 pub mod campaigns;
 pub mod idempotency;
+pub mod outbox;
 pub mod schema;
 pub mod tokens;
 

@@ -138,6 +138,40 @@ diesel::table! {
 diesel::joinable!(applications -> campaigns (campaign_id));
 diesel::joinable!(participants -> applications (application_id));
 
+diesel::table! {
+    outbox_messages (id) {
+        id -> Text,
+        message_id -> Text,
+        kind -> Text,
+        campaign_id -> Nullable<Text>,
+        application_id -> Nullable<Text>,
+        recipient -> Text,
+        subject -> Text,
+        body_text -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        lease_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    outbox_attempts (id) {
+        id -> Text,
+        outbox_id -> Text,
+        attempt -> Integer,
+        at -> Timestamp,
+        outcome -> Text,
+        reply -> Text,
+    }
+}
+
+diesel::joinable!(outbox_attempts -> outbox_messages (outbox_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     api_tokens,
     campaigns,
@@ -148,4 +182,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     applications,
     participants,
     seminar_attendees,
+    outbox_messages,
+    outbox_attempts,
 );

@@ -30,9 +30,47 @@ pub fn date_of(utc: NaiveDateTime) -> NaiveDate {
     to_jst(utc).date_naive()
 }
 
+/// A date in the Japanese calendar as letters use it: 令和5年12月15日 (the first year is 元年).
+pub fn wareki(date: NaiveDate) -> String {
+    use chrono::Datelike;
+    let eras = [
+        (NaiveDate::from_ymd_opt(2019, 5, 1), "令和", 2018),
+        (NaiveDate::from_ymd_opt(1989, 1, 8), "平成", 1988),
+        (NaiveDate::from_ymd_opt(1926, 12, 25), "昭和", 1925),
+    ];
+    let found = eras
+        .iter()
+        .find(|(start, _, _)| start.is_some_and(|s| date >= s));
+    let Some((_, era, offset)) = found else {
+        return format!("{}年{}月{}日", date.year(), date.month(), date.day());
+    };
+    let year = date.year() - offset;
+    let year = if year == 1 {
+        "元".to_owned()
+    } else {
+        year.to_string()
+    };
+    format!("{era}{year}年{}月{}日", date.month(), date.day())
+}
+
+/// A stored instant as a Japanese letter writes it: 2023年12月15日 14:30.
+pub fn display(utc: NaiveDateTime) -> String {
+    to_jst(utc).format("%Y年%-m月%-d日 %H:%M").to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_in_the_japanese_calendar() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        assert_eq!(wareki(d("2023-12-15")), "令和5年12月15日");
+        assert_eq!(wareki(d("2019-05-01")), "令和元年5月1日");
+        assert_eq!(wareki(d("2019-04-30")), "平成31年4月30日");
+        assert_eq!(wareki(d("1989-01-08")), "平成元年1月8日");
+        assert_eq!(display(utc("2023-12-15 05:30:00")), "2023年12月15日 14:30");
+    }
 
     fn utc(s: &str) -> NaiveDateTime {
         NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S").unwrap()

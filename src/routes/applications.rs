@@ -36,10 +36,11 @@ pub async fn submit(
     let campaign_id = id.into_inner();
     let input: ApplicationInput = parse_json(&body)?;
     let key = idempotency_key(&req, &format!("public:{campaign_id}"), &body)?;
+    let notifier = state.notifier.clone();
     let created = with_conn(&state, move |conn| {
         let now = clock::now();
         idempotency::run(conn, key.as_ref(), now, |conn| {
-            let app = applications::submit(conn, now, &campaign_id, &input)?;
+            let app = applications::submit(conn, &notifier, now, &campaign_id, &input)?;
             Ok(idempotency::Created {
                 status: 201,
                 body: serde_json::to_value(app).unwrap_or_default(),
@@ -142,9 +143,18 @@ async fn leave(
     body: &[u8],
 ) -> Result<HttpResponse, ApiError> {
     let reason = reason_of(body)?;
+    let notifier = state.notifier.clone();
     let view = with_conn(&state, move |conn| {
         crate::db::write_transaction(conn, |conn| {
-            applications::leave(conn, &actor, clock::now(), &id, exit, reason.as_deref())
+            applications::leave(
+                conn,
+                &notifier,
+                &actor,
+                clock::now(),
+                &id,
+                exit,
+                reason.as_deref(),
+            )
         })
     })
     .await?;
@@ -218,11 +228,13 @@ pub async fn public_withdraw(
         .check(req.peer_addr().map(|a| a.ip()))?;
     let secret = secret.into_inner();
     let reason = reason_of(&body)?;
+    let notifier = state.notifier.clone();
     let found = with_conn(&state, move |conn| {
         crate::db::write_transaction(conn, |conn| {
             let app = applications::find_by_secret(conn, &secret)?;
             applications::leave(
                 conn,
+                &notifier,
                 &Actor::applicant(),
                 clock::now(),
                 &app.id,

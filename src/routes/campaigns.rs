@@ -91,9 +91,10 @@ pub async fn update(
     let patch: CampaignPatch = parse_json(&body)?;
     let actor = staff.actor();
     let id = id.into_inner();
+    let notifier = state.notifier.clone();
     let updated = with_conn(&state, move |conn| {
         crate::db::write_transaction(conn, |conn| {
-            campaigns::update(conn, &actor, clock::now(), &id, &patch)
+            campaigns::update(conn, &notifier, &actor, clock::now(), &id, &patch)
         })
     })
     .await?;
@@ -138,10 +139,11 @@ pub async fn import_attendees(
     let key = idempotency_key(&req, &staff.token_id, &body)?;
     let actor = staff.actor();
     let id = id.into_inner();
+    let notifier = state.notifier.clone();
     let created = with_conn(&state, move |conn| {
         let now = clock::now();
         idempotency::run(conn, key.as_ref(), now, |conn| {
-            let import = applications::import_attendees(conn, &actor, now, &id, &body)?;
+            let import = applications::import_attendees(conn, &notifier, &actor, now, &id, &body)?;
             Ok(idempotency::Created {
                 status: 201,
                 body: serde_json::to_value(import).unwrap_or_default(),

@@ -5,6 +5,7 @@ pub mod audit_events;
 pub mod campaigns;
 pub mod health;
 pub mod openapi;
+pub mod outbox;
 pub mod rate_limit;
 pub mod tokens;
 
@@ -19,6 +20,7 @@ use serde::Deserialize;
 
 pub struct AppState {
     pub pool: Pool,
+    pub notifier: crate::service::outbox::Notifier,
     pub settings: Settings,
     pub public_limiter: rate_limit::RateLimiter,
 }
@@ -145,7 +147,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(applications::disqualify)
             .service(applications::public_status)
             .service(applications::public_withdraw)
-            .service(audit_events::list),
+            .service(audit_events::list)
+            .service(outbox::list)
+            .service(outbox::get)
+            .service(outbox::resend),
     );
 }
 

@@ -65,6 +65,9 @@ Refusals come in this order: 401/403, 404, 409 for the campaign's state, 422 wit
         super::applications::public_status,
         super::applications::public_withdraw,
         super::audit_events::list,
+        super::outbox::list,
+        super::outbox::get,
+        super::outbox::resend,
     ),
     modifiers(&BearerAuth, &ApiPrefix)
 )]

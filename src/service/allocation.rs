@@ -1,12 +1,14 @@
 //! Slots in the database: what accepted applications hold, the public counter, and promotion
 //! from the waiting list. Callers hold the campaign's lock (`db::campaigns::lock`).
 
+use super::outbox::{self, Notifier};
 use super::{Actor, ServiceResult};
 use crate::db::applications::{self as apps, WAITLISTED};
 use crate::db::campaigns::CampaignRow;
 use crate::db::{audit, DbConn};
 use crate::domain::allocation::{promotions, Caps, Slots};
 use crate::domain::campaign::{Phase, Settings};
+use crate::email::templates::Kind;
 use chrono::NaiveDateTime;
 use serde::Serialize;
 
@@ -119,6 +121,7 @@ pub fn need_of(offices: &[apps::ParticipantRow], is_model: bool, attendees: &[St
 /// (and the campaign does not promote after it). Returns the promoted application ids.
 pub fn promote_waiting(
     conn: &mut DbConn,
+    notifier: &Notifier,
     actor: &Actor,
     now: NaiveDateTime,
     campaign: &CampaignRow,
@@ -147,7 +150,8 @@ pub fn promote_waiting(
         .collect();
     let held = occupancy(conn, &campaign.id)?.slots;
     let promoted = promotions(caps(&settings), held, &needs);
-    for id in &promoted {
+    for (app, offices) in waiting.iter().filter(|(a, _)| promoted.contains(&a.id)) {
+        let id = &app.id;
         apps::set_status(
             conn,
             id,
@@ -155,6 +159,7 @@ pub fn promote_waiting(
             Some("promoted from the waiting list"),
             now,
         )?;
+        outbox::enqueue(conn, notifier, now, Kind::Promoted, campaign, app, offices)?;
         audit::record(
             conn,
             now,

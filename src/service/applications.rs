@@ -1,6 +1,7 @@
 //! Taking applications first come, first served; withdrawing and disqualifying them; what
 //! staff and the applicant see of them.
 
+use super::outbox::{self, Notifier};
 use super::{allocation, Actor, Page, Paged, ServiceError, ServiceResult};
 use crate::db::applications::{
     self as rows, ApplicationRow, ListFilter, ParticipantRow, ACCEPTED, DISQUALIFIED, WAITLISTED,
@@ -12,6 +13,7 @@ use crate::domain::campaign::Phase;
 use crate::domain::email::EmailAddress;
 use crate::domain::office_list::{self, InvalidRow};
 use crate::domain::{jst, FieldError, FieldErrors};
+use crate::email::templates::Kind;
 use chrono::{DateTime, FixedOffset, NaiveDateTime};
 use rand::{distributions::Alphanumeric, Rng};
 use serde::Serialize;
@@ -126,6 +128,7 @@ fn snapshot(app: &ApplicationRow) -> serde_json::Value {
 /// accepted if it fits whole, else waits. Runs inside the caller's write transaction.
 pub fn submit(
     conn: &mut DbConn,
+    notifier: &Notifier,
     now: NaiveDateTime,
     campaign_id: &str,
     input: &ApplicationInput,
@@ -224,6 +227,12 @@ pub fn submit(
             e.into()
         }
     })?;
+    let kind = if status == ACCEPTED {
+        Kind::Accepted
+    } else {
+        Kind::Waitlisted
+    };
+    outbox::enqueue(conn, notifier, now, kind, &campaign, &row, &offices)?;
     audit::record(
         conn,
         now,
@@ -311,6 +320,7 @@ pub enum Exit {
 /// the waiting list at once. Runs inside the caller's write transaction.
 pub fn leave(
     conn: &mut DbConn,
+    notifier: &Notifier,
     actor: &Actor,
     now: NaiveDateTime,
     id: &str,
@@ -333,12 +343,14 @@ pub fn leave(
         errors.push("reason", "a disqualification needs a reason");
         return Err(errors.into());
     }
-    let (status, action) = match exit {
-        Exit::Withdraw => (WITHDRAWN, "application.withdraw"),
-        Exit::Disqualify => (DISQUALIFIED, "application.disqualify"),
+    let (status, action, kind) = match exit {
+        Exit::Withdraw => (WITHDRAWN, "application.withdraw", Kind::Withdrawn),
+        Exit::Disqualify => (DISQUALIFIED, "application.disqualify", Kind::Disqualified),
     };
     rows::set_status(conn, id, status, reason, now)?;
     let after = rows::find(conn, id)?.ok_or(ServiceError::NotFound("application"))?;
+    let offices = rows::participants_of(conn, std::slice::from_ref(&after.id))?;
+    outbox::enqueue(conn, notifier, now, kind, &campaign, &after, &offices)?;
     audit::record(
         conn,
         now,
@@ -353,9 +365,9 @@ pub fn leave(
         },
     )?;
     if app.status == ACCEPTED {
-        allocation::promote_waiting(conn, actor, now, &campaign)?;
+        allocation::promote_waiting(conn, notifier, actor, now, &campaign)?;
     }
-    load_view(conn, after)
+    Ok(view(after, offices))
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -405,6 +417,7 @@ pub struct AttendeeImport {
 /// are promoted. Runs inside the caller's write transaction.
 pub fn import_attendees(
     conn: &mut DbConn,
+    notifier: &Notifier,
     actor: &Actor,
     now: NaiveDateTime,
     campaign_id: &str,
@@ -431,7 +444,7 @@ pub fn import_attendees(
             after: Some(serde_json::json!({"office_numbers": numbers, "added": added})),
         },
     )?;
-    let promoted = allocation::promote_waiting(conn, actor, now, &campaign)?;
+    let promoted = allocation::promote_waiting(conn, notifier, actor, now, &campaign)?;
     Ok(AttendeeImport {
         rows: numbers.len(),
         added,

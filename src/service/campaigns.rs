@@ -235,6 +235,7 @@ fn merged(current: &Settings, patch: &CampaignPatch) -> Settings {
 /// campaign's state (409), then every invalid field (422), then what taken slots forbid (409).
 pub fn update(
     conn: &mut DbConn,
+    notifier: &super::outbox::Notifier,
     actor: &Actor,
     now: NaiveDateTime,
     id: &str,
@@ -305,6 +306,6 @@ pub fn update(
             after: Some(serde_json::json!({"campaign": snapshot(&after), "reason": patch.reason})),
         },
     )?;
-    allocation::promote_waiting(conn, actor, now, &after)?;
+    allocation::promote_waiting(conn, notifier, actor, now, &after)?;
     get(conn, id, now)
 }

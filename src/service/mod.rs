@@ -6,6 +6,7 @@ pub mod applications;
 pub mod audit;
 pub mod campaigns;
 pub mod idempotency;
+pub mod outbox;
 pub mod tokens;
 
 use crate::domain::{role::Role, FieldErrors};

@@ -104,6 +104,7 @@ impl Drop for TestDatabase {
 }
 
 pub struct TestApp {
+    pub settings: Settings,
     pub base: String,
     pub admin_token: String,
     pub db: std::sync::Arc<TestDatabase>,
@@ -118,26 +119,47 @@ pub struct Response {
 
 impl TestApp {
     pub fn spawn(backend: Backend) -> Option<TestApp> {
+        Self::spawn_with(backend, |_| {})
+    }
+
+    /// A server whose settings `configure` adjusts; the email worker is off unless it turns
+    /// it on, so tests drive delivery one step at a time.
+    pub fn spawn_with(backend: Backend, configure: impl FnOnce(&mut Settings)) -> Option<TestApp> {
         let db = std::sync::Arc::new(TestDatabase::create(backend)?);
-        Some(Self::spawn_on(db))
+        Some(Self::start(db, configure))
     }
 
     /// Another server instance on the same database.
     pub fn spawn_on(db: std::sync::Arc<TestDatabase>) -> TestApp {
+        Self::start(db, |_| {})
+    }
+
+    fn start(db: std::sync::Arc<TestDatabase>, configure: impl FnOnce(&mut Settings)) -> TestApp {
         honoraria::telemetry::init();
-        let settings = Settings {
+        let mut settings = Settings {
             database_url: db.url.clone(),
             bind: "127.0.0.1:0".into(),
-            public_base_url: "http://127.0.0.1".into(),
+            public_base_url: "https://campaign.example.jp".into(),
             public_rate_limit: 0,
             db_pool_size: 8,
-            outbox_dir: "data/outbox".into(),
-            smtp_url: None,
+            outbox_dir: std::env::temp_dir()
+                .join(format!(
+                    "honoraria-outbox-{}",
+                    uuid::Uuid::new_v4().simple()
+                ))
+                .display()
+                .to_string(),
+            email_worker: false,
+            outbox_retry_base_secs: 0,
+            smtp_timeout_secs: 5,
+            ..Settings::default()
         };
+        configure(&mut settings);
+        let server_settings = settings.clone();
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {
             actix_web::rt::System::new().block_on(async move {
-                let app = startup::Application::build(settings).expect("server starts");
+                let app = startup::Application::build(server_settings).expect("server starts");
                 tx.send((app.port(), app.pool())).expect("report port");
                 let _ = app.run_until_stopped().await;
             })
@@ -151,6 +173,7 @@ impl TestApp {
         .token;
         drop(conn);
         TestApp {
+            settings,
             base: format!("http://127.0.0.1:{port}"),
             admin_token,
             db,
@@ -315,4 +338,20 @@ pub fn fields(r: &Response) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+impl TestApp {
+    /// Runs the email worker until nothing is due.
+    pub fn drain_outbox(&self) -> Vec<honoraria::worker::Outcome> {
+        let mailer = self.settings.mailer().expect("mailer");
+        honoraria::worker::drain(&self.pool, &mailer, &self.settings.retry_policy()).expect("drain")
+    }
+
+    /// One step of the email worker.
+    pub fn deliver_next(&self) -> honoraria::worker::Outcome {
+        let mailer = self.settings.mailer().expect("mailer");
+        let mut conn = self.pool.get().expect("connection");
+        honoraria::worker::deliver_next(&mut conn, &mailer, &self.settings.retry_policy())
+            .expect("step")
+    }
 }

@@ -6,6 +6,8 @@ mod helpers;
 mod applications;
 mod audit;
 mod campaigns;
+mod email;
 mod health;
 mod race;
+mod smtp;
 mod tokens;

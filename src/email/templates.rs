@@ -1,0 +1,197 @@
+//! Applicant emails in Japanese, from the files under `templates/email/` (checked when the
+//! crate is built). Each template's first line is `Subject: …`, then a blank line, then the body.
+
+use askama::Template;
+
+/// The message kinds an application's life sends, in the order they can happen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Accepted,
+    Waitlisted,
+    Promoted,
+    Withdrawn,
+    Disqualified,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Accepted => "accepted",
+            Kind::Waitlisted => "waitlisted",
+            Kind::Promoted => "promoted",
+            Kind::Withdrawn => "withdrawn",
+            Kind::Disqualified => "disqualified",
+        }
+    }
+}
+
+pub struct OfficeLine {
+    pub office_number: String,
+    pub name: String,
+    pub role_label: &'static str,
+    pub honorarium: String,
+}
+
+/// Everything an application email may say.
+pub struct ApplicationMail {
+    pub campaign_name: String,
+    pub contact_name: String,
+    pub sequence: i64,
+    pub tier_label: &'static str,
+    pub submitted_at: String,
+    pub submitted_on_wareki: String,
+    pub deadline_wareki: String,
+    pub ends_on_wareki: String,
+    pub offices: Vec<OfficeLine>,
+    pub status_link: String,
+    pub reason: Option<String>,
+}
+
+macro_rules! template {
+    ($name:ident, $path:literal) => {
+        #[derive(Template)]
+        #[template(path = $path)]
+        struct $name<'a> {
+            m: &'a ApplicationMail,
+        }
+    };
+}
+
+template!(Accepted, "email/accepted.txt");
+template!(Waitlisted, "email/waitlisted.txt");
+template!(Promoted, "email/promoted.txt");
+template!(Withdrawn, "email/withdrawn.txt");
+template!(Disqualified, "email/disqualified.txt");
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    pub subject: String,
+    pub body: String,
+}
+
+pub fn render(kind: Kind, m: &ApplicationMail) -> Rendered {
+    let text = match kind {
+        Kind::Accepted => Accepted { m }.render(),
+        Kind::Waitlisted => Waitlisted { m }.render(),
+        Kind::Promoted => Promoted { m }.render(),
+        Kind::Withdrawn => Withdrawn { m }.render(),
+        Kind::Disqualified => Disqualified { m }.render(),
+    }
+    .unwrap_or_else(|e| format!("Subject: {}\n\n{e}", kind.as_str()));
+    let (head, body) = text.split_once("\n\n").unwrap_or((&text, ""));
+    Rendered {
+        subject: head.trim_start_matches("Subject:").trim().to_owned(),
+        body: body.trim_start().to_owned(),
+    }
+}
+
+/// Yen with thousands separators: 31,000.
+pub fn yen(amount: i64) -> String {
+    let digits = amount.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if amount < 0 {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mail(reason: Option<&str>) -> ApplicationMail {
+        ApplicationMail {
+            campaign_name: "データ連携促進モデルキャンペーン".into(),
+            contact_name: "山田 花子".into(),
+            sequence: 12,
+            tier_label: "モデル事業所枠",
+            submitted_at: "2023年11月1日 10:00".into(),
+            submitted_on_wareki: "令和5年11月1日".into(),
+            deadline_wareki: "令和5年12月15日".into(),
+            ends_on_wareki: "令和6年3月31日".into(),
+            offices: vec![
+                OfficeLine {
+                    office_number: "1370100016".into(),
+                    name: "むさしの居宅介護支援センター".into(),
+                    role_label: "モデル事業所",
+                    honorarium: yen(31_000),
+                },
+                OfficeLine {
+                    office_number: "1371100049".into(),
+                    name: "緑町訪問介護".into(),
+                    role_label: "紹介事業所",
+                    honorarium: yen(26_000),
+                },
+            ],
+            status_link: "https://honoraria.example/api/v1/status/abc".into(),
+            reason: reason.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn every_kind_renders_a_subject_and_a_body_with_the_essentials() {
+        for kind in [
+            Kind::Accepted,
+            Kind::Waitlisted,
+            Kind::Promoted,
+            Kind::Withdrawn,
+            Kind::Disqualified,
+        ] {
+            let r = render(kind, &mail(Some("区域外のため")));
+            assert!(
+                r.subject
+                    .starts_with("【データ連携促進モデルキャンペーン】"),
+                "{kind:?}: {}",
+                r.subject
+            );
+            assert!(r.subject.contains("受付番号 12"), "{kind:?}: {}", r.subject);
+            assert!(!r.subject.contains('\n'));
+            for needle in [
+                "山田 花子 様",
+                "受付番号: 12",
+                "むさしの居宅介護支援センター（事業所番号 1370100016）",
+                "謝礼額: 31,000円",
+                "謝礼額: 26,000円",
+                "https://honoraria.example/api/v1/status/abc",
+                "令和5年11月1日",
+            ] {
+                assert!(
+                    r.body.contains(needle),
+                    "{kind:?} lacks {needle}:\n{}",
+                    r.body
+                );
+            }
+            assert!(!r.body.contains("{{") && !r.body.contains("{%"));
+        }
+    }
+
+    #[test]
+    fn a_waiting_applicant_is_told_when_promotion_stops() {
+        let r = render(Kind::Waitlisted, &mail(None));
+        assert!(r.subject.contains("キャンセル待ち"));
+        assert!(r.body.contains("令和5年12月15日"));
+    }
+
+    #[test]
+    fn a_disqualification_gives_its_reason_and_a_withdrawal_only_if_there_is_one() {
+        assert!(render(Kind::Disqualified, &mail(Some("区域外のため")))
+            .body
+            .contains("理由: 区域外のため"));
+        assert!(!render(Kind::Withdrawn, &mail(None)).body.contains("理由"));
+    }
+
+    #[test]
+    fn yen_has_thousands_separators() {
+        assert_eq!(yen(0), "0");
+        assert_eq!(yen(26_000), "26,000");
+        assert_eq!(yen(1_350_000), "1,350,000");
+        assert_eq!(yen(-31_000), "-31,000");
+    }
+}

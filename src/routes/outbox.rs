@@ -1,0 +1,77 @@
+//! The email outbox for staff: what was sent to whom, what failed and why, and resending.
+
+use super::{with_conn, Data, PageQuery};
+use crate::auth::Staff;
+use crate::clock;
+use crate::db::outbox::ListFilter;
+use crate::domain::role::Role;
+use crate::error::ApiError;
+use crate::service::outbox;
+use actix_web::{get, post, web, HttpResponse};
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct OutboxQuery {
+    /// queued, sending, sent, retrying or failed.
+    pub status: Option<String>,
+    pub recipient: Option<String>,
+    pub application_id: Option<String>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+/// Emails, oldest first, filtered by status, recipient or application (staff).
+#[utoipa::path(params(OutboxQuery), responses((status = 200, description = "a page of messages")), security(("bearer" = [])))]
+#[get("/outbox")]
+pub async fn list(
+    state: Data,
+    staff: Staff,
+    query: web::Query<OutboxQuery>,
+) -> Result<HttpResponse, ApiError> {
+    staff.require(Role::may_read)?;
+    let q = query.into_inner();
+    let page = PageQuery {
+        page: q.page,
+        per_page: q.per_page,
+    }
+    .page()?;
+    let filter = ListFilter {
+        status: q.status,
+        recipient: q.recipient,
+        application_id: q.application_id,
+    };
+    let found = with_conn(&state, move |conn| outbox::list(conn, &filter, page)).await?;
+    Ok(HttpResponse::Ok().json(found))
+}
+
+/// One email with its body, every attempt and the last SMTP reply (staff).
+#[utoipa::path(responses((status = 200, body = outbox::MessageDetail), (status = 404, body = crate::error::Problem)), security(("bearer" = [])))]
+#[get("/outbox/{id}")]
+pub async fn get(
+    state: Data,
+    staff: Staff,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    staff.require(Role::may_read)?;
+    let id = id.into_inner();
+    let found = with_conn(&state, move |conn| outbox::get(conn, &id)).await?;
+    Ok(HttpResponse::Ok().json(found))
+}
+
+/// Queues an email again, with the same Message-ID (admin, secretariat).
+#[utoipa::path(responses((status = 200, body = outbox::MessageDetail), (status = 409, body = crate::error::Problem)), security(("bearer" = [])))]
+#[post("/outbox/{id}/resend")]
+pub async fn resend(
+    state: Data,
+    staff: Staff,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    staff.require(Role::may_operate)?;
+    let actor = staff.actor();
+    let id = id.into_inner();
+    let found = with_conn(&state, move |conn| {
+        crate::db::write_transaction(conn, |conn| outbox::resend(conn, &actor, clock::now(), &id))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(found))
+}

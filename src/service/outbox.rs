@@ -1,0 +1,234 @@
+//! Writing applicant emails to the outbox inside the change that causes them, and what staff
+//! see of the outbox.
+
+use super::{Actor, Page, Paged, ServiceError, ServiceResult};
+use crate::db::applications::{ApplicationRow, ParticipantRow};
+use crate::db::campaigns::CampaignRow;
+use crate::db::outbox::{self as rows, ListFilter, MessageRow};
+use crate::db::{audit, DbConn};
+use crate::domain::application::{ParticipantRole, Tier};
+use crate::domain::jst;
+use crate::email::templates::{self, ApplicationMail, Kind, OfficeLine};
+use chrono::{DateTime, FixedOffset, NaiveDateTime};
+use serde::Serialize;
+
+/// What rendering needs from the configuration.
+#[derive(Debug, Clone)]
+pub struct Notifier {
+    /// Base of absolute links in emails, without a trailing slash.
+    pub public_base_url: String,
+    /// Domain part of generated Message-IDs.
+    pub message_id_domain: String,
+}
+
+impl Notifier {
+    pub fn new(public_base_url: &str) -> Self {
+        let base = public_base_url.trim_end_matches('/').to_owned();
+        let domain = base
+            .split("://")
+            .nth(1)
+            .and_then(|rest| rest.split(['/', ':']).next())
+            .filter(|d| !d.is_empty())
+            .unwrap_or("honoraria.localhost")
+            .to_owned();
+        Notifier {
+            public_base_url: base,
+            message_id_domain: domain,
+        }
+    }
+}
+
+fn role_label(role: ParticipantRole) -> &'static str {
+    match role {
+        ParticipantRole::Single => "一般枠（単独）",
+        ParticipantRole::PairMember => "一般枠（連携ペア）",
+        ParticipantRole::Model => "モデル事業所",
+        ParticipantRole::Referred => "紹介事業所",
+    }
+}
+
+fn tier_label(tier: Tier) -> &'static str {
+    match tier {
+        Tier::GeneralSingle => "一般枠A（単独応募）",
+        Tier::GeneralPair => "一般枠B（居宅介護支援事業所とサービス事業所の連携応募）",
+        Tier::Model => "モデル事業所枠",
+    }
+}
+
+/// Queues the email `kind` about `app` to its contact; part of the caller's transaction.
+pub fn enqueue(
+    conn: &mut DbConn,
+    notifier: &Notifier,
+    now: NaiveDateTime,
+    kind: Kind,
+    campaign: &CampaignRow,
+    app: &ApplicationRow,
+    offices: &[ParticipantRow],
+) -> ServiceResult<()> {
+    let mail = ApplicationMail {
+        campaign_name: campaign.name.clone(),
+        contact_name: app.contact_name.clone(),
+        sequence: app.sequence,
+        tier_label: tier_label(Tier::from_stored(&app.tier)),
+        submitted_at: jst::display(app.submitted_at),
+        submitted_on_wareki: jst::wareki(jst::date_of(app.submitted_at)),
+        deadline_wareki: jst::wareki(campaign.deadline),
+        ends_on_wareki: jst::wareki(campaign.ends_on),
+        offices: offices
+            .iter()
+            .map(|o| OfficeLine {
+                office_number: o.office_number.clone(),
+                name: o.name.clone(),
+                role_label: role_label(ParticipantRole::from_stored(&o.role)),
+                honorarium: templates::yen(o.honorarium_yen),
+            })
+            .collect(),
+        status_link: format!(
+            "{}{}",
+            notifier.public_base_url,
+            super::applications::status_path(&app.status_secret)
+        ),
+        reason: app.status_reason.clone(),
+    };
+    let rendered = templates::render(kind, &mail);
+    let id = uuid::Uuid::new_v4();
+    rows::insert(
+        conn,
+        &MessageRow {
+            id: id.to_string(),
+            message_id: format!("<{}@{}>", id.simple(), notifier.message_id_domain),
+            kind: kind.as_str().to_owned(),
+            campaign_id: Some(campaign.id.clone()),
+            application_id: Some(app.id.clone()),
+            recipient: app.contact_email.clone(),
+            subject: rendered.subject,
+            body_text: rendered.body,
+            status: rows::QUEUED.to_owned(),
+            attempts: 0,
+            next_attempt_at: now,
+            lease_until: None,
+            last_error: None,
+            created_at: now,
+            sent_at: None,
+            updated_at: now,
+        },
+    )?;
+    Ok(())
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct MessageView {
+    pub id: String,
+    pub message_id: String,
+    pub kind: String,
+    pub campaign_id: Option<String>,
+    pub application_id: Option<String>,
+    pub recipient: String,
+    pub subject: String,
+    /// queued, sending, sent, retrying or failed.
+    pub status: String,
+    pub attempts: i32,
+    pub next_attempt_at: DateTime<FixedOffset>,
+    /// The last SMTP reply or error when the last attempt did not send.
+    pub last_error: Option<String>,
+    pub created_at: DateTime<FixedOffset>,
+    pub sent_at: Option<DateTime<FixedOffset>>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct AttemptView {
+    pub attempt: i32,
+    pub at: DateTime<FixedOffset>,
+    /// sent, transient or permanent.
+    pub outcome: String,
+    pub reply: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct MessageDetail {
+    #[serde(flatten)]
+    pub message: MessageView,
+    pub body_text: String,
+    pub attempt_log: Vec<AttemptView>,
+}
+
+fn view(r: MessageRow) -> MessageView {
+    MessageView {
+        next_attempt_at: jst::to_jst(r.next_attempt_at),
+        created_at: jst::to_jst(r.created_at),
+        sent_at: r.sent_at.map(jst::to_jst),
+        id: r.id,
+        message_id: r.message_id,
+        kind: r.kind,
+        campaign_id: r.campaign_id,
+        application_id: r.application_id,
+        recipient: r.recipient,
+        subject: r.subject,
+        status: r.status,
+        attempts: r.attempts,
+        last_error: r.last_error,
+    }
+}
+
+pub fn list(
+    conn: &mut DbConn,
+    filter: &ListFilter,
+    page: Page,
+) -> ServiceResult<Paged<MessageView>> {
+    let (found, total) = rows::list(conn, filter, page.offset(), page.per_page)?;
+    Ok(Paged::new(
+        found.into_iter().map(view).collect(),
+        total,
+        page,
+    ))
+}
+
+pub fn get(conn: &mut DbConn, id: &str) -> ServiceResult<MessageDetail> {
+    let row = rows::find(conn, id)?.ok_or(ServiceError::NotFound("message"))?;
+    let attempt_log = rows::attempts(conn, id)?
+        .into_iter()
+        .map(|a| AttemptView {
+            attempt: a.attempt,
+            at: jst::to_jst(a.at),
+            outcome: a.outcome,
+            reply: a.reply,
+        })
+        .collect();
+    Ok(MessageDetail {
+        body_text: row.body_text.clone(),
+        message: view(row),
+        attempt_log,
+    })
+}
+
+/// Queues a message again (after a permanent failure was fixed, or a lost email); the same
+/// Message-ID goes out, so a mail client can tell it is the same email.
+pub fn resend(
+    conn: &mut DbConn,
+    actor: &Actor,
+    now: NaiveDateTime,
+    id: &str,
+) -> ServiceResult<MessageDetail> {
+    let before = rows::find(conn, id)?.ok_or(ServiceError::NotFound("message"))?;
+    if before.status == rows::SENDING || before.status == rows::QUEUED {
+        return Err(ServiceError::StateConflict(format!(
+            "the message is {} already",
+            before.status
+        )));
+    }
+    rows::requeue(conn, id, now)?;
+    audit::record(
+        conn,
+        now,
+        audit::Change {
+            actor: &actor.label,
+            action: "email.resend",
+            entity: "outbox_message",
+            entity_id: id,
+            campaign_id: before.campaign_id.as_deref(),
+            before: Some(serde_json::json!({"status": before.status, "attempts": before.attempts})),
+            after: Some(serde_json::json!({"status": rows::QUEUED})),
+        },
+    )?;
+    get(conn, id)
+}

@@ -1,0 +1,145 @@
+//! The email delivery worker: takes one due message at a time from the outbox, sends it and
+//! records the attempt. Transient failures retry with exponential back-off; permanent ones,
+//! or too many transient ones, mark the message failed with the last reply kept.
+
+use crate::clock;
+use crate::db::outbox::{self, MessageRow, FAILED, RETRYING, SENT};
+use crate::db::{DbConn, DbError, Pool};
+use crate::email::{Delivery, Mailer, Outgoing};
+use chrono::NaiveDateTime;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy)]
+pub struct RetryPolicy {
+    /// Attempts before a message that keeps failing transiently is marked failed.
+    pub max_attempts: i32,
+    /// Wait after the first failed attempt; doubles with each further one.
+    pub base_delay: Duration,
+    pub max_delay: Duration,
+    /// How long a claimed message is this worker's before another may take it over.
+    pub lease: Duration,
+}
+
+impl RetryPolicy {
+    /// The wait after attempt number `attempts` failed.
+    pub fn backoff(&self, attempts: i32) -> Duration {
+        let doublings = attempts.saturating_sub(1).clamp(0, 30) as u32;
+        self.base_delay
+            .saturating_mul(2u32.saturating_pow(doublings))
+            .min(self.max_delay)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Sent,
+    Retrying,
+    Failed,
+    EmptyQueue,
+}
+
+fn after(now: NaiveDateTime, d: Duration) -> NaiveDateTime {
+    now + chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX)
+}
+
+/// One step: claim the next due message, try to deliver it, record what happened.
+pub fn deliver_next(
+    conn: &mut DbConn,
+    mailer: &Mailer,
+    policy: &RetryPolicy,
+) -> Result<Outcome, DbError> {
+    let now = clock::now();
+    let Some(message) = outbox::claim_next(conn, now, after(now, policy.lease))? else {
+        return Ok(Outcome::EmptyQueue);
+    };
+    let delivery = mailer.deliver(&outgoing(&message));
+    let now = clock::now();
+    let (status, outcome, reply, next, result) = match delivery {
+        Delivery::Sent(reply) => (SENT, "sent", reply, now, Outcome::Sent),
+        Delivery::Transient(reply) if message.attempts < policy.max_attempts => (
+            RETRYING,
+            "transient",
+            reply,
+            after(now, policy.backoff(message.attempts)),
+            Outcome::Retrying,
+        ),
+        Delivery::Transient(reply) => (FAILED, "transient", reply, now, Outcome::Failed),
+        Delivery::Permanent(reply) => (FAILED, "permanent", reply, now, Outcome::Failed),
+    };
+    if result != Outcome::Sent {
+        tracing::warn!(message = %message.id, attempt = message.attempts, %reply, status, "email not delivered");
+    }
+    outbox::record_attempt(conn, &message, status, outcome, &reply, next, now)?;
+    Ok(result)
+}
+
+fn outgoing(m: &MessageRow) -> Outgoing<'_> {
+    Outgoing {
+        message_id: &m.message_id,
+        recipient: &m.recipient,
+        subject: &m.subject,
+        body: &m.body_text,
+        file_stem: &m.id,
+    }
+}
+
+/// Delivers every message that is due now; returns how many steps ended in each outcome.
+pub fn drain(pool: &Pool, mailer: &Mailer, policy: &RetryPolicy) -> Result<Vec<Outcome>, DbError> {
+    let mut conn = pool.get()?;
+    let mut outcomes = Vec::new();
+    loop {
+        match deliver_next(&mut conn, mailer, policy)? {
+            Outcome::EmptyQueue => return Ok(outcomes),
+            other => outcomes.push(other),
+        }
+    }
+}
+
+/// Runs the worker on its own thread until `stop` is set: delivers while messages are due,
+/// then sleeps for `poll`.
+pub fn spawn(
+    pool: Pool,
+    mailer: Mailer,
+    policy: RetryPolicy,
+    poll: Duration,
+    stop: Arc<AtomicBool>,
+) -> std::thread::JoinHandle<()> {
+    std::thread::Builder::new()
+        .name("email-worker".into())
+        .spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                let step = pool
+                    .get()
+                    .map_err(DbError::from)
+                    .and_then(|mut conn| deliver_next(&mut conn, &mailer, &policy));
+                match step {
+                    Ok(Outcome::EmptyQueue) => std::thread::sleep(poll),
+                    Ok(_) => {}
+                    Err(e) => {
+                        tracing::error!(error = %e, "email worker");
+                        std::thread::sleep(poll);
+                    }
+                }
+            }
+        })
+        .expect("spawn the email worker thread")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn back_off_doubles_up_to_the_cap() {
+        let p = RetryPolicy {
+            max_attempts: 8,
+            base_delay: Duration::from_secs(30),
+            max_delay: Duration::from_secs(3600),
+            lease: Duration::from_secs(120),
+        };
+        let waits: Vec<u64> = (1..=9).map(|a| p.backoff(a).as_secs()).collect();
+        assert_eq!(waits, [30, 60, 120, 240, 480, 960, 1920, 3600, 3600]);
+    }
+}

@@ -1,0 +1,116 @@
+//! A small SMTP server for the tests, on a real TCP port: it accepts every message, except
+//! that recipients containing "reject" get a permanent 550 at RCPT.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::{Arc, Mutex};
+
+#[derive(Debug, Clone)]
+pub struct Received {
+    pub recipients: Vec<String>,
+    pub data: String,
+}
+
+pub struct FakeSmtp {
+    pub port: u16,
+    received: Arc<Mutex<Vec<Received>>>,
+}
+
+impl FakeSmtp {
+    pub fn start() -> Self {
+        Self::start_on(0)
+    }
+
+    pub fn start_on(port: u16) -> Self {
+        let listener = TcpListener::bind(("127.0.0.1", port)).expect("bind the SMTP port");
+        let port = listener.local_addr().unwrap().port();
+        let received = Arc::new(Mutex::new(Vec::new()));
+        let store = received.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let store = store.clone();
+                std::thread::spawn(move || {
+                    let _ = session(stream, &store);
+                });
+            }
+        });
+        FakeSmtp { port, received }
+    }
+
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    pub fn messages(&self) -> Vec<Received> {
+        self.received.lock().unwrap().clone()
+    }
+}
+
+/// A port with nothing listening on it (yet).
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn session(stream: TcpStream, store: &Mutex<Vec<Received>>) -> std::io::Result<()> {
+    let mut out = stream.try_clone()?;
+    let mut lines = BufReader::new(stream);
+    out.write_all(b"220 fake.smtp ESMTP\r\n")?;
+    let mut recipients = Vec::new();
+    let mut line = String::new();
+    loop {
+        line.clear();
+        if lines.read_line(&mut line)? == 0 {
+            return Ok(());
+        }
+        let command = line.trim_end().to_ascii_uppercase();
+        if command.starts_with("EHLO") || command.starts_with("HELO") {
+            out.write_all(b"250-fake.smtp\r\n250 8BITMIME\r\n")?;
+        } else if command.starts_with("MAIL FROM") {
+            recipients.clear();
+            out.write_all(b"250 2.1.0 OK\r\n")?;
+        } else if command.starts_with("RCPT TO") {
+            if command.contains("REJECT") {
+                out.write_all(b"550 5.1.1 mailbox unavailable\r\n")?;
+            } else {
+                recipients.push(
+                    line.trim_end()[8..]
+                        .trim()
+                        .trim_matches(['<', '>'])
+                        .to_owned(),
+                );
+                out.write_all(b"250 2.1.5 OK\r\n")?;
+            }
+        } else if command == "DATA" {
+            out.write_all(b"354 end with .\r\n")?;
+            let mut data = String::new();
+            loop {
+                line.clear();
+                if lines.read_line(&mut line)? == 0 {
+                    return Ok(());
+                }
+                if line == ".\r\n" || line == ".\n" {
+                    break;
+                }
+                data.push_str(
+                    line.strip_prefix('.')
+                        .filter(|_| line.starts_with(".."))
+                        .unwrap_or(&line),
+                );
+            }
+            store.lock().unwrap().push(Received {
+                recipients: recipients.clone(),
+                data,
+            });
+            out.write_all(b"250 2.0.0 queued\r\n")?;
+        } else if command == "QUIT" {
+            out.write_all(b"221 bye\r\n")?;
+            return Ok(());
+        } else {
+            out.write_all(b"250 OK\r\n")?;
+        }
+    }
+}
