@@ -23,6 +23,8 @@ pub struct Settings {
     pub outbox_poll_ms: u64,
     /// Whether `serve` runs the email delivery worker.
     pub email_worker: bool,
+    /// How long a stored `Idempotency-Key` response is replayed.
+    pub idempotency_ttl_hours: u64,
 }
 
 impl Default for Settings {
@@ -42,6 +44,7 @@ impl Default for Settings {
             outbox_retry_max_secs: 3600,
             outbox_poll_ms: 1000,
             email_worker: true,
+            idempotency_ttl_hours: 24,
         }
     }
 }

@@ -93,7 +93,13 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(message) => {
-            eprintln!("honoraria: {message}");
+            // One line, whatever the cause: libpq's messages span several.
+            let line: Vec<&str> = message
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .collect();
+            eprintln!("honoraria: {}", line.join(" "));
             ExitCode::FAILURE
         }
     }

@@ -29,6 +29,7 @@ pub struct Application {
     server: Server,
     pool: Pool,
     worker: Option<(Arc<AtomicBool>, std::thread::JoinHandle<()>)>,
+    housekeeping: (Arc<AtomicBool>, std::thread::JoinHandle<()>),
 }
 
 /// Opens the pool and applies pending migrations.
@@ -73,6 +74,15 @@ impl Application {
             );
             (stop, handle)
         });
+        let housekeeping_stop = Arc::new(AtomicBool::new(false));
+        let housekeeping = (
+            housekeeping_stop.clone(),
+            crate::housekeeping::spawn(
+                pool.clone(),
+                Duration::from_secs(settings.idempotency_ttl_hours.saturating_mul(3600)),
+                housekeeping_stop,
+            ),
+        );
         let state = web::Data::new(AppState {
             notifier: crate::service::outbox::Notifier::new(&settings.public_base_url),
             pool: pool.clone(),
@@ -102,6 +112,7 @@ impl Application {
             server,
             pool,
             worker,
+            housekeeping,
         })
     }
 
@@ -115,7 +126,7 @@ impl Application {
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let served = self.server.await;
-        if let Some((stop, handle)) = self.worker {
+        for (stop, handle) in self.worker.into_iter().chain([self.housekeeping]) {
             stop.store(true, Ordering::Relaxed);
             let _ = handle.join();
         }

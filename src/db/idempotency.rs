@@ -31,3 +31,9 @@ pub fn insert(conn: &mut DbConn, row: &StoredResponse) -> QueryResult<()> {
         .execute(conn)
         .map(drop)
 }
+
+/// Forgets keys stored before `cutoff`; returns how many.
+pub fn purge_before(conn: &mut DbConn, cutoff: NaiveDateTime) -> QueryResult<usize> {
+    diesel::delete(idempotency_keys::table.filter(idempotency_keys::created_at.lt(cutoff)))
+        .execute(conn)
+}

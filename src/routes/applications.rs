@@ -77,8 +77,12 @@ pub async fn list(
     }
     .page()?;
     let filter = ListFilter {
-        status: q.status,
-        tier: q.tier,
+        status: super::one_of(
+            "status",
+            q.status,
+            &["accepted", "waitlisted", "withdrawn", "disqualified"],
+        )?,
+        tier: super::one_of("tier", q.tier, &["general_single", "general_pair", "model"])?,
         needs_review: q.needs_review,
     };
     let id = id.into_inner();

@@ -92,6 +92,23 @@ pub fn idempotency_key(
     Ok(Some(IdempotencyKey::new(scope, key.to_owned(), body)))
 }
 
+/// A query filter that must be one of `allowed` when given.
+pub fn one_of(
+    field: &str,
+    value: Option<String>,
+    allowed: &[&str],
+) -> Result<Option<String>, ApiError> {
+    match value {
+        Some(v) if !allowed.contains(&v.as_str()) => {
+            Err(ApiError::Invalid(vec![crate::domain::FieldError {
+                field: field.to_owned(),
+                message: format!("must be one of {}", allowed.join(", ")),
+            }]))
+        }
+        other => Ok(other),
+    }
+}
+
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct PageQuery {
     /// From 1.

@@ -36,7 +36,11 @@ pub async fn list(
     }
     .page()?;
     let filter = ListFilter {
-        status: q.status,
+        status: super::one_of(
+            "status",
+            q.status,
+            &["queued", "sending", "sent", "retrying", "failed"],
+        )?,
         recipient: q.recipient,
         application_id: q.application_id,
     };

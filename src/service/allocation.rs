@@ -12,12 +12,6 @@ use crate::email::templates::Kind;
 use chrono::NaiveDateTime;
 use serde::Serialize;
 
-pub struct Occupancy {
-    pub slots: Slots,
-    pub waiting_applications: i64,
-    pub waiting_offices: i64,
-}
-
 fn count(n: i64) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
@@ -30,17 +24,13 @@ pub fn caps(s: &Settings) -> Caps {
     }
 }
 
-pub fn occupancy(conn: &mut DbConn, campaign_id: &str) -> ServiceResult<Occupancy> {
+/// The slots accepted applications hold now.
+pub fn held(conn: &mut DbConn, campaign_id: &str) -> ServiceResult<Slots> {
     let (offices, model, non_attendees) = apps::held(conn, campaign_id)?;
-    let (waiting_applications, waiting_offices) = apps::waiting_counts(conn, campaign_id)?;
-    Ok(Occupancy {
-        slots: Slots {
-            offices: count(offices),
-            model: count(model),
-            non_attendees: count(non_attendees),
-        },
-        waiting_applications,
-        waiting_offices,
+    Ok(Slots {
+        offices: count(offices),
+        model: count(model),
+        non_attendees: count(non_attendees),
     })
 }
 
@@ -86,21 +76,22 @@ pub fn slots(
 ) -> ServiceResult<SlotsView> {
     let settings = campaign.settings();
     let caps = caps(&settings);
-    let held = occupancy(conn, &campaign.id)?;
+    let held = held(conn, &campaign.id)?;
+    let (waiting_applications, waiting_offices) = apps::waiting_counts(conn, &campaign.id)?;
     Ok(SlotsView {
-        total: counter(caps.total, held.slots.offices),
-        model: counter(caps.model, held.slots.model),
+        total: counter(caps.total, held.offices),
+        model: counter(caps.model, held.model),
         seminar: SeminarCounter {
             reserved: i64::from(caps.reserved_for_attendees),
             non_attendee_remaining: i64::from(
                 caps.total
                     .saturating_sub(caps.reserved_for_attendees)
-                    .saturating_sub(held.slots.non_attendees)
-                    .min(caps.total.saturating_sub(held.slots.offices)),
+                    .saturating_sub(held.non_attendees)
+                    .min(caps.total.saturating_sub(held.offices)),
             ),
         },
-        waitlisted: held.waiting_applications,
-        waitlisted_offices: held.waiting_offices,
+        waitlisted: waiting_applications,
+        waitlisted_offices: waiting_offices,
         accepting: settings.phase(now) == Phase::Open,
     })
 }
@@ -148,7 +139,7 @@ pub fn promote_waiting(
             )
         })
         .collect();
-    let held = occupancy(conn, &campaign.id)?.slots;
+    let held = held(conn, &campaign.id)?;
     let promoted = promotions(caps(&settings), held, &needs);
     for (app, offices) in waiting.iter().filter(|(a, _)| promoted.contains(&a.id)) {
         let id = &app.id;

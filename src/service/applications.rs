@@ -164,7 +164,7 @@ pub fn submit(
     }
     let attendees = rows::attendees_among(conn, campaign_id, &numbers)?;
     let need = app.need(|n| attendees.iter().any(|a| a == n.as_str()));
-    let held = allocation::occupancy(conn, campaign_id)?.slots;
+    let held = allocation::held(conn, campaign_id)?;
     let status = if allocation::caps(&settings).fits(held, need) {
         ACCEPTED
     } else {

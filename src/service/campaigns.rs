@@ -264,11 +264,11 @@ pub fn update(
     if !errors.is_empty() {
         return Err(errors.into());
     }
-    let held = allocation::occupancy(conn, id)?;
-    if !allocation::caps(&next).hold(held.slots) {
+    let held = allocation::held(conn, id)?;
+    if !allocation::caps(&next).hold(held) {
         return Err(ServiceError::Conflict(format!(
             "slots cannot go below those taken: {} offices, {} model offices, {} non-attendees hold slots",
-            held.slots.offices, held.slots.model, held.slots.non_attendees
+            held.offices, held.model, held.non_attendees
         )));
     }
     let mut after = before.clone();

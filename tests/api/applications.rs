@@ -383,3 +383,44 @@ on_both_backends!(reserved_seminar_slots_wait_for_attendees, |app| {
         "an attendee may take the reserved slot"
     );
 });
+
+on_both_backends!(an_unknown_filter_value_is_refused_naming_the_field, |app| {
+    let c = app.open_campaign(5, 1);
+    let r = app.get(&format!(
+        "/api/v1/campaigns/{c}/applications?status=pending"
+    ));
+    assert_eq!((r.status, fields(&r)), (422, vec!["status".to_owned()]));
+    let r = app.get(&format!(
+        "/api/v1/campaigns/{c}/applications?needs_review=maybe"
+    ));
+    assert_eq!(r.status, 400);
+});
+
+on_both_backends!(an_expired_idempotency_key_no_longer_replays, |app| {
+    let c = app.open_campaign(50, 10);
+    let path = format!("/api/v1/campaigns/{c}/applications");
+    let send = || {
+        app.raw(
+            "POST",
+            &path,
+            None,
+            &[("Idempotency-Key", "k")],
+            Some(("application/json", single(1).to_string())),
+        )
+    };
+    assert_eq!(send().status, 201);
+    assert_eq!(send().status, 201, "replayed");
+    app.execute_sql("UPDATE idempotency_keys SET created_at = '2020-01-01 00:00:00'");
+    let mut conn = app.pool.get().unwrap();
+    let cutoff = honoraria::clock::now() - chrono::Duration::hours(24);
+    assert_eq!(
+        honoraria::db::idempotency::purge_before(&mut conn, cutoff).unwrap(),
+        1
+    );
+    drop(conn);
+    assert_eq!(
+        send().status,
+        409,
+        "processed anew: the office already takes part"
+    );
+});

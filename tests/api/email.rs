@@ -330,3 +330,35 @@ on_both_backends_with_mail!(serve_runs_the_delivery_worker_itself, |backend| {
     assert!(delivered, "the worker inside serve delivered the email");
     Some(())
 });
+
+on_both_backends_with_mail!(two_workers_on_one_queue_send_each_message_once, |backend| {
+    let smtp = FakeSmtp::start();
+    let app = TestApp::spawn_with(backend, |s| s.smtp_url = Some(smtp.url()))?;
+    let c = app.open_campaign(50, 10);
+    for n in 1..=20 {
+        apply(&app, &c, &single(n));
+    }
+    let sent: usize = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..2).map(|_| s.spawn(|| app.drain_outbox())).collect();
+        workers
+            .into_iter()
+            .map(|w| {
+                w.join()
+                    .unwrap()
+                    .iter()
+                    .filter(|o| **o == Outcome::Sent)
+                    .count()
+            })
+            .sum()
+    });
+    assert_eq!(sent, 20);
+    let mut recipients: Vec<String> = smtp
+        .messages()
+        .iter()
+        .flat_map(|m| m.recipients.clone())
+        .collect();
+    recipients.sort();
+    recipients.dedup();
+    assert_eq!((smtp.messages().len(), recipients.len()), (20, 20));
+    Some(())
+});

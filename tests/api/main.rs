@@ -6,6 +6,7 @@ mod helpers;
 mod applications;
 mod audit;
 mod campaigns;
+mod cli;
 mod email;
 mod health;
 mod race;

@@ -1,0 +1,125 @@
+//! The `honoraria` command line, run as a separate process the way staff run it.
+
+use crate::helpers::{Backend, TestDatabase};
+use std::process::Command;
+
+fn honoraria(db: &TestDatabase, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_honoraria"))
+        .args(args)
+        .arg("--database-url")
+        .arg(&db.url)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("RUST_LOG", "error")
+        .output()
+        .expect("run honoraria")
+}
+
+fn stdout(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+macro_rules! on_both_databases {
+    ($name:ident, $body:expr) => {
+        mod $name {
+            use super::*;
+            #[test]
+            fn sqlite() {
+                let body: fn(&TestDatabase) = $body;
+                body(&TestDatabase::create(Backend::Sqlite).expect("SQLite is always available"));
+            }
+            #[test]
+            fn postgres() {
+                let body: fn(&TestDatabase) = $body;
+                if let Some(db) = TestDatabase::create(Backend::Postgres) {
+                    body(&db);
+                }
+            }
+        }
+    };
+}
+
+on_both_databases!(token_create_prints_the_token_alone_on_one_line, |db| {
+    let out = honoraria(db, &["token", "create", "--role", "admin", "--name", "me"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = stdout(&out);
+    assert_eq!(text.lines().count(), 1);
+    assert!(
+        text.trim().starts_with("hnr_") && text.trim().len() == 36,
+        "{text}"
+    );
+    let bad = honoraria(db, &["token", "create", "--role", "root", "--name", "me"]);
+    assert!(!bad.status.success());
+});
+
+on_both_databases!(
+    migrate_then_load_the_musashino_fixture_then_verify_the_audit_trail,
+    |db| {
+        assert!(honoraria(db, &["migrate"]).status.success());
+        let loaded = honoraria(
+            db,
+            &["campaign", "load", "config/fixtures/musashino-2023.json"],
+        );
+        assert!(
+            loaded.status.success(),
+            "{}",
+            String::from_utf8_lossy(&loaded.stderr)
+        );
+        assert_eq!(stdout(&loaded).trim().len(), 36, "prints the campaign id");
+        let again = honoraria(
+            db,
+            &["campaign", "load", "config/fixtures/musashino-2023.json"],
+        );
+        assert!(!again.status.success(), "the code is unique");
+        let verified = honoraria(db, &["audit", "verify"]);
+        assert!(verified.status.success());
+        assert_eq!(stdout(&verified).trim(), "audit trail intact: 1 events");
+    }
+);
+
+on_both_databases!(audit_verify_names_the_first_broken_event, |db| {
+    honoraria(db, &["token", "create", "--role", "admin", "--name", "a"]);
+    honoraria(db, &["token", "create", "--role", "auditor", "--name", "b"]);
+    let pool = honoraria::db::connect(&db.url, 1).unwrap();
+    let mut conn = pool.get().unwrap();
+    diesel::connection::SimpleConnection::batch_execute(
+        &mut *conn,
+        "DELETE FROM audit_events WHERE seq = 1",
+    )
+    .unwrap();
+    let out = honoraria(db, &["audit", "verify"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("audit event 2"), "{err}");
+});
+
+#[test]
+fn a_process_that_cannot_start_says_why_on_one_line() {
+    let out = Command::new(env!("CARGO_BIN_EXE_honoraria"))
+        .args(["serve", "--database-url", "mysql://nowhere"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("database_url"), "{err}");
+
+    let out = Command::new(env!("CARGO_BIN_EXE_honoraria"))
+        .args([
+            "migrate",
+            "--database-url",
+            "postgres://postgres@127.0.0.1:1/none",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("RUST_LOG", "off")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("cannot connect"), "{err}");
+}
