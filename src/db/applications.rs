@@ -3,7 +3,6 @@
 use super::schema::{applications, participants, seminar_attendees};
 use super::DbConn;
 use chrono::{NaiveDate, NaiveDateTime};
-use diesel::dsl::not;
 use diesel::prelude::*;
 use serde::Serialize;
 
@@ -202,27 +201,30 @@ pub fn taking_part(
         .load(conn)
 }
 
-/// Offices, model offices and non-attendees held by accepted applications.
+/// Offices, model offices and non-attendees held by accepted applications, in one statement
+/// (it runs under the campaign's lock on every application).
 pub fn held(conn: &mut DbConn, campaign_id: &str) -> QueryResult<(i64, i64, i64)> {
-    let accepted = || {
-        participants::table
-            .filter(participants::campaign_id.eq(campaign_id.to_owned()))
-            .filter(participants::status.eq(ACCEPTED))
-            .into_boxed()
-    };
-    let offices = accepted().count().get_result(conn)?;
-    let model = accepted()
-        .filter(participants::role.eq("model"))
-        .count()
-        .get_result(conn)?;
-    let attendees = seminar_attendees::table
-        .filter(seminar_attendees::campaign_id.eq(campaign_id.to_owned()))
-        .select(seminar_attendees::office_number);
-    let non_attendees = accepted()
-        .filter(not(participants::office_number.eq_any(attendees)))
-        .count()
-        .get_result(conn)?;
-    Ok((offices, model, non_attendees))
+    use diesel::dsl::{case_when, count_star, sum};
+    use diesel::sql_types::Integer;
+    let one = || 1i32.into_sql::<Integer>();
+    let zero = || 0i32.into_sql::<Integer>();
+    let attendee = seminar_attendees::table.on(seminar_attendees::campaign_id
+        .eq(participants::campaign_id)
+        .and(seminar_attendees::office_number.eq(participants::office_number)));
+    let (offices, model, non_attendees): (i64, Option<i64>, Option<i64>) = participants::table
+        .left_join(attendee)
+        .filter(participants::campaign_id.eq(campaign_id))
+        .filter(participants::status.eq(ACCEPTED))
+        .select((
+            count_star(),
+            sum(case_when(participants::role.eq("model"), one()).otherwise(zero())),
+            sum(
+                case_when(seminar_attendees::office_number.nullable().is_null(), one())
+                    .otherwise(zero()),
+            ),
+        ))
+        .first(conn)?;
+    Ok((offices, model.unwrap_or(0), non_attendees.unwrap_or(0)))
 }
 
 /// Waiting applications and waiting offices.

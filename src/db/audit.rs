@@ -61,16 +61,23 @@ impl AuditEventRow {
     }
 }
 
+#[derive(QueryableByName)]
+struct ChainHead {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    seq: i64,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    prev_hash: String,
+}
+
 /// Appends one event; must run inside the transaction that makes the change.
 pub fn record(conn: &mut DbConn, at: NaiveDateTime, change: Change<'_>) -> QueryResult<i64> {
-    // Taking the head row's lock first makes concurrent writers append one at a time.
-    diesel::update(audit_chain::table.find(1))
-        .set(audit_chain::last_seq.eq(audit_chain::last_seq + 1))
-        .execute(conn)?;
-    let (seq, prev_hash): (i64, String) = audit_chain::table
-        .find(1)
-        .select((audit_chain::last_seq, audit_chain::last_hash))
-        .first(conn)?;
+    // Advancing the head row first takes its lock, so concurrent writers append one at a time.
+    // Both backends take this RETURNING as written.
+    let ChainHead { seq, prev_hash } = diesel::sql_query(
+        "UPDATE audit_chain SET last_seq = last_seq + 1 WHERE id = 1 \
+         RETURNING last_seq AS seq, last_hash AS prev_hash",
+    )
+    .get_result(conn)?;
     let mut row = AuditEventRow {
         seq,
         at,

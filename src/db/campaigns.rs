@@ -152,6 +152,19 @@ pub fn lock(conn: &mut DbConn, id: &str) -> QueryResult<Option<CampaignRow>> {
     find(conn, id)
 }
 
+/// Takes the campaign's next arrival number: the increment is also the campaign's lock, held
+/// until commit. Returns the row with `last_sequence` as the number taken; a transaction that
+/// then refuses the application rolls the number back with everything else.
+pub fn take_sequence(conn: &mut DbConn, id: &str) -> QueryResult<Option<CampaignRow>> {
+    let touched = diesel::update(campaigns::table.find(id))
+        .set(campaigns::last_sequence.eq(campaigns::last_sequence + 1))
+        .execute(conn)?;
+    if touched == 0 {
+        return Ok(None);
+    }
+    find(conn, id)
+}
+
 pub fn list(conn: &mut DbConn, offset: i64, limit: i64) -> QueryResult<(Vec<CampaignRow>, i64)> {
     let total = campaigns::table.count().get_result(conn)?;
     let rows = campaigns::table
@@ -186,11 +199,4 @@ pub fn deadline_history(
         .order(campaign_deadline_changes::changed_at.asc())
         .select(DeadlineChangeRow::as_select())
         .load(conn)
-}
-
-pub fn set_last_sequence(conn: &mut DbConn, id: &str, sequence: i64) -> QueryResult<()> {
-    diesel::update(campaigns::table.find(id))
-        .set(campaigns::last_sequence.eq(sequence))
-        .execute(conn)
-        .map(drop)
 }

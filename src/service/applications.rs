@@ -133,7 +133,8 @@ pub fn submit(
     campaign_id: &str,
     input: &ApplicationInput,
 ) -> ServiceResult<ApplicationView> {
-    let campaign = campaigns::lock(conn, campaign_id)?.ok_or(ServiceError::NotFound("campaign"))?;
+    let campaign =
+        campaigns::take_sequence(conn, campaign_id)?.ok_or(ServiceError::NotFound("campaign"))?;
     let settings = campaign.settings();
     match settings.phase(now) {
         Phase::NotYetOpen => {
@@ -162,7 +163,12 @@ pub fn submit(
             list.join(", ")
         )));
     }
-    let attendees = rows::attendees_among(conn, campaign_id, &numbers)?;
+    // Without reserved slots, who attended a seminar changes nothing: spare the query.
+    let attendees = if settings.reserved_seminar_slots > 0 {
+        rows::attendees_among(conn, campaign_id, &numbers)?
+    } else {
+        Vec::new()
+    };
     let need = app.need(|n| attendees.iter().any(|a| a == n.as_str()));
     let held = allocation::held(conn, campaign_id)?;
     let status = if allocation::caps(&settings).fits(held, need) {
@@ -170,8 +176,7 @@ pub fn submit(
     } else {
         WAITLISTED
     };
-    let sequence = campaign.last_sequence + 1;
-    campaigns::set_last_sequence(conn, campaign_id, sequence)?;
+    let sequence = campaign.last_sequence;
 
     let id = uuid::Uuid::new_v4().to_string();
     let secret: String = rand::thread_rng()

@@ -1,0 +1,312 @@
+//! The rush: N simultaneous applicants against a running server, next to a baseline measured
+//! in the same run on the same database: the same transaction without HTTP (every backend), and
+//! for PostgreSQL pgbench driving the same SQL statements (`bench/submit.pgbench.sql`).
+//!
+//!   cargo bench --bench rush -- --backend sqlite --clients 300 --per-client 10
+//!   BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/postgres \
+//!     cargo bench --bench rush -- --backend postgres --clients 300 --per-client 10
+//!
+//! It prints applications per second and p50/p99 latency for each, and their ratios.
+
+use diesel::connection::SimpleConnection;
+use diesel::Connection;
+use honoraria::config::Settings;
+use honoraria::domain::application::ApplicationInput;
+use honoraria::domain::role::Role;
+use honoraria::service::outbox::Notifier;
+use honoraria::service::{applications, campaigns, tokens, Actor};
+use honoraria::{clock, db, startup};
+use serde_json::{json, Value};
+use std::sync::Barrier;
+use std::time::{Duration, Instant};
+
+struct Args {
+    backend: String,
+    clients: usize,
+    per_client: usize,
+}
+
+fn args() -> Args {
+    let mut a = Args {
+        backend: "sqlite".into(),
+        clients: 300,
+        per_client: 10,
+    };
+    let argv: Vec<String> = std::env::args().collect();
+    let mut i = 1;
+    while i < argv.len() {
+        let value = argv.get(i + 1).cloned().unwrap_or_default();
+        match argv[i].as_str() {
+            "--backend" => a.backend = value,
+            "--clients" => a.clients = value.parse().expect("--clients N"),
+            "--per-client" => a.per_client = value.parse().expect("--per-client N"),
+            _ => {
+                i += 1;
+                continue;
+            }
+        }
+        i += 2;
+    }
+    a
+}
+
+fn office_number(n: u32) -> String {
+    let first_nine = format!("131{n:06}");
+    format!(
+        "{first_nine}{}",
+        honoraria::domain::office_number::check_digit(&first_nine).unwrap()
+    )
+}
+
+fn corporate_number(n: u32) -> String {
+    let twelve = format!("{:012}", 100_000 + n);
+    let sum: u32 = twelve
+        .bytes()
+        .rev()
+        .enumerate()
+        .map(|(i, b)| u32::from(b - b'0') * if i % 2 == 0 { 1 } else { 2 })
+        .sum();
+    format!("{}{twelve}", 9 - sum % 9)
+}
+
+fn application(n: u32) -> Value {
+    json!({"tier": "general_single", "contact": {"name": "山田 花子", "email": format!("c{n}@example.jp")},
+        "offices": [{"office_number": office_number(n), "name": format!("事業所{n}"), "kind": "care_management",
+            "corporate_number": corporate_number(n), "corporation_name": "法人", "municipality_code": "132039",
+            "address": "東京都武蔵野市緑町2-2-28", "email": format!("o{n}@example.jp"), "using_system_since": null}]})
+}
+
+fn campaign_body() -> campaigns::CampaignInput {
+    let today = chrono::Utc::now().date_naive();
+    serde_json::from_value(json!({
+        "code": format!("rush-{}", uuid::Uuid::new_v4().simple()), "name": "データ連携促進モデルキャンペーン",
+        "region_code": "132039", "region_name": "武蔵野市",
+        "opens_at": (chrono::Utc::now() - chrono::Duration::days(1)).to_rfc3339(),
+        "deadline": (today + chrono::Duration::days(30)).to_string(),
+        "ends_on": (today + chrono::Duration::days(120)).to_string(),
+        "total_slots": 50, "model_slots": 10,
+        "honoraria": {"general": 26000, "model": 31000, "referred": 26000}}))
+    .unwrap()
+}
+
+struct Run {
+    name: String,
+    per_second: f64,
+    p50: Duration,
+    p99: Duration,
+}
+
+fn summarize(name: &str, elapsed: Duration, mut latencies: Vec<Duration>) -> Run {
+    latencies.sort();
+    let pick = |q: f64| latencies[((latencies.len() as f64 * q).ceil() as usize).saturating_sub(1)];
+    Run {
+        name: name.into(),
+        per_second: latencies.len() as f64 / elapsed.as_secs_f64(),
+        p50: pick(0.50),
+        p99: pick(0.99),
+    }
+}
+
+/// `clients` threads start together; each runs `per_client` submissions through `submit`.
+fn drive(
+    clients: usize,
+    per_client: usize,
+    first: u32,
+    submit: impl Fn(u32) + Sync,
+) -> (Duration, Vec<Duration>) {
+    let barrier = Barrier::new(clients + 1);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..clients)
+            .map(|c| {
+                let (barrier, submit) = (&barrier, &submit);
+                s.spawn(move || {
+                    barrier.wait();
+                    (0..per_client)
+                        .map(|k| {
+                            let n = first + (c * per_client + k) as u32;
+                            let t = Instant::now();
+                            submit(n);
+                            t.elapsed()
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        barrier.wait();
+        let start = Instant::now();
+        let latencies: Vec<Duration> = handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect();
+        (start.elapsed(), latencies)
+    })
+}
+
+fn new_campaign(pool: &db::Pool) -> String {
+    let mut conn = pool.get().unwrap();
+    db::write_transaction(&mut conn, |c| {
+        campaigns::create(c, &Actor::cli(), clock::now(), &campaign_body())
+    })
+    .unwrap()
+    .id
+}
+
+fn main() {
+    let a = args();
+    let dir = tempfile::tempdir().unwrap();
+    let (url, pg_admin) = match a.backend.as_str() {
+        "sqlite" => (
+            format!("sqlite://{}", dir.path().join("rush.db").display()),
+            None,
+        ),
+        "postgres" => {
+            let admin = std::env::var("BENCH_POSTGRES_URL").expect("BENCH_POSTGRES_URL");
+            let name = format!("honoraria_rush_{}", uuid::Uuid::new_v4().simple());
+            let mut c = diesel::PgConnection::establish(&admin).unwrap();
+            c.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
+            let base = admin.rsplit_once('/').unwrap().0.to_owned();
+            (format!("{base}/{name}"), Some((admin, name)))
+        }
+        other => panic!("--backend sqlite|postgres, not {other}"),
+    };
+    let settings = Settings {
+        database_url: url.clone(),
+        bind: "127.0.0.1:0".into(),
+        public_rate_limit: 0,
+        email_worker: false,
+        outbox_dir: dir.path().join("outbox").display().to_string(),
+        ..Settings::default()
+    };
+    let (tx, rx) = std::sync::mpsc::channel();
+    let server_settings = settings.clone();
+    std::thread::spawn(move || {
+        actix_web::rt::System::new().block_on(async move {
+            let app = startup::Application::build(server_settings).unwrap();
+            tx.send((app.port(), app.pool())).unwrap();
+            let _ = app.run_until_stopped().await;
+        })
+    });
+    let (port, pool) = rx.recv().unwrap();
+    {
+        let mut conn = pool.get().unwrap();
+        db::write_transaction(&mut conn, |c| {
+            tokens::create(c, &Actor::cli(), clock::now(), Role::Admin, "bench")
+        })
+        .unwrap();
+    }
+    let total = a.clients * a.per_client;
+    println!(
+        "rush on {}: {} clients × {} applications = {total}",
+        a.backend, a.clients, a.per_client
+    );
+
+    // HTTP, as applicants do it.
+    let campaign = new_campaign(&pool);
+    let agent = ureq::AgentBuilder::new()
+        .max_idle_connections(a.clients)
+        .build();
+    let endpoint = format!("http://127.0.0.1:{port}/api/v1/campaigns/{campaign}/applications");
+    let bodies: Vec<String> = (0..total as u32)
+        .map(|n| application(n).to_string())
+        .collect();
+    let (elapsed, lat) = drive(a.clients, a.per_client, 0, |n| {
+        let r = agent
+            .post(&endpoint)
+            .set("Content-Type", "application/json")
+            .send_string(&bodies[n as usize]);
+        assert_eq!(r.map(|r| r.status()).unwrap_or(0), 201);
+    });
+    let http = summarize("HTTP server", elapsed, lat);
+
+    // A burst: every applicant submits once, all at the same moment.
+    let campaign_burst = new_campaign(&pool);
+    let burst_endpoint =
+        format!("http://127.0.0.1:{port}/api/v1/campaigns/{campaign_burst}/applications");
+    let (elapsed, lat) = drive(a.clients, 1, 0, |n| {
+        let r = agent
+            .post(&burst_endpoint)
+            .set("Content-Type", "application/json")
+            .send_string(&bodies[n as usize]);
+        assert_eq!(r.map(|r| r.status()).unwrap_or(0), 201);
+    });
+    let burst = summarize(&format!("HTTP burst, {} at once", a.clients), elapsed, lat);
+
+    // The same transaction straight on the database, no HTTP and no JSON: a bare loop on one
+    // connection (SQLite takes one writer at a time, so this is its ceiling).
+    let campaign = new_campaign(&pool);
+    let notifier = Notifier::new("http://127.0.0.1");
+    let inputs: Vec<ApplicationInput> = (0..total as u32)
+        .map(|n| serde_json::from_value(application(100_000 + n)).unwrap())
+        .collect();
+    let direct_pool = db::connect(&url, 1).unwrap();
+    let (elapsed, lat) = drive(1, total, 0, |n| {
+        let mut conn = direct_pool.get().unwrap();
+        db::write_transaction(&mut conn, |c| {
+            applications::submit(c, &notifier, clock::now(), &campaign, &inputs[n as usize])
+        })
+        .unwrap();
+    });
+    let direct = summarize("bare loop, same statements", elapsed, lat);
+
+    let mut runs = vec![http, burst, direct];
+    drop(direct_pool);
+    if let Some((admin, name)) = &pg_admin {
+        // PostgreSQL here takes 100 connections, so pgbench cannot open one per applicant: it
+        // runs at the server's own pool size (the concurrency the database sees from the
+        // server) and at a larger count.
+        for clients in [settings.db_pool_size as usize, 64] {
+            let campaign = new_campaign(&pool);
+            let base = admin.rsplit_once('/').unwrap().0;
+            let script = concat!(env!("CARGO_MANIFEST_DIR"), "/bench/submit.pgbench.sql");
+            let out = std::process::Command::new("pgbench")
+                .args(["-n", "-f", script, "-c", &clients.to_string(), "-j", "2"])
+                .args(["-t", &(total / clients).to_string()])
+                .args(["-D", &format!("campaign='{campaign}'")])
+                .arg(format!("{base}/{name}"))
+                .output()
+                .expect("pgbench on PATH");
+            let text = String::from_utf8_lossy(&out.stdout);
+            let number = |prefix: &str| -> Option<f64> {
+                text.lines()
+                    .find_map(|l| l.strip_prefix(prefix))
+                    .and_then(|r| r.split_whitespace().next())
+                    .and_then(|v| v.parse().ok())
+            };
+            let tps = number("tps = ").unwrap_or_else(|| {
+                panic!(
+                    "pgbench said:\n{text}\n{}",
+                    String::from_utf8_lossy(&out.stderr)
+                )
+            });
+            let latency_ms = number("latency average = ").unwrap_or(0.0);
+            runs.push(Run {
+                name: format!("pgbench, same SQL, {clients} cl."),
+                per_second: tps,
+                p50: Duration::from_secs_f64(latency_ms / 1000.0),
+                p99: Duration::ZERO,
+            });
+        }
+    }
+
+    println!(
+        "{:<28} {:>10} {:>10} {:>10} {:>8}",
+        "run", "apps/s", "p50 ms", "p99 ms", "ratio"
+    );
+    let base = runs[0].per_second;
+    for r in &runs {
+        println!(
+            "{:<28} {:>10.0} {:>10.1} {:>10.1} {:>8.2}",
+            r.name,
+            r.per_second,
+            r.p50.as_secs_f64() * 1e3,
+            r.p99.as_secs_f64() * 1e3,
+            base / r.per_second
+        );
+    }
+    println!("(ratio = HTTP server apps/s ÷ that run's apps/s; pgbench p50 column is its average latency)");
+    if let Some((admin, name)) = pg_admin {
+        std::thread::sleep(Duration::from_millis(200));
+        let mut c = diesel::PgConnection::establish(&admin).unwrap();
+        let _ = c.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+    }
+}
