@@ -4,9 +4,9 @@
 -- pgbench -n -f bench/submit.pgbench.sql -D "campaign='<id>'" -c <clients> -t <n> <db url>
 \set n random(1, 99999999)
 BEGIN;
-UPDATE campaigns SET last_sequence = last_sequence + 1 WHERE id = :campaign;
-SELECT id, code, name, region_code, region_name, opens_at, deadline, ends_on, total_slots, model_slots, reserved_seminar_slots, max_referrals, honorarium_general_yen, honorarium_model_yen, honorarium_referred_yen, office_check_digit, partner_failure_blocks, promote_after_deadline, referral_same_corporation_allowed, last_sequence AS seq, created_at, updated_at FROM campaigns WHERE id = :campaign LIMIT 1 \gset
+SELECT * FROM campaigns WHERE id = :campaign LIMIT 1;
 SELECT office_number, status FROM participants WHERE campaign_id = :campaign AND office_number = ANY(ARRAY['13' || lpad(:n::text, 8, '0')]) AND status <> 'withdrawn';
+UPDATE campaigns SET last_sequence = last_sequence + 1 WHERE id = :campaign RETURNING last_sequence AS seq \gset
 SELECT COUNT(*), SUM(CASE WHEN participants.role = 'model' THEN 1 ELSE 0 END), SUM(CASE WHEN seminar_attendees.office_number IS NULL THEN 1 ELSE 0 END) FROM participants LEFT OUTER JOIN seminar_attendees ON seminar_attendees.campaign_id = participants.campaign_id AND seminar_attendees.office_number = participants.office_number WHERE participants.campaign_id = :campaign AND participants.status = 'accepted' LIMIT 1;
 INSERT INTO applications (id, campaign_id, tier, status, sequence, submitted_at, contact_name, contact_email, status_secret, needs_review, warnings_json, status_reason, accepted_at, updated_at)
   VALUES (gen_random_uuid()::text, :campaign, 'general_single', 'waitlisted', :seq, now(), '山田 花子', 'c@example.jp', md5(random()::text) || md5(random()::text), false, '[]', NULL, NULL, now());

@@ -7,7 +7,9 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset, Serialize)]
+#[derive(
+    Debug, Clone, Queryable, QueryableByName, Selectable, Insertable, AsChangeset, Serialize,
+)]
 #[diesel(table_name = campaigns)]
 pub struct CampaignRow {
     pub id: String,
@@ -156,13 +158,13 @@ pub fn lock(conn: &mut DbConn, id: &str) -> QueryResult<Option<CampaignRow>> {
 /// until commit. Returns the row with `last_sequence` as the number taken; a transaction that
 /// then refuses the application rolls the number back with everything else.
 pub fn take_sequence(conn: &mut DbConn, id: &str) -> QueryResult<Option<CampaignRow>> {
-    let touched = diesel::update(campaigns::table.find(id))
-        .set(campaigns::last_sequence.eq(campaigns::last_sequence + 1))
-        .execute(conn)?;
-    if touched == 0 {
-        return Ok(None);
-    }
-    find(conn, id)
+    // One round trip under the lock; both backends read `$1` as the first parameter.
+    diesel::sql_query(
+        "UPDATE campaigns SET last_sequence = last_sequence + 1 WHERE id = $1 RETURNING *",
+    )
+    .bind::<diesel::sql_types::Text, _>(id)
+    .get_result(conn)
+    .optional()
 }
 
 pub fn list(conn: &mut DbConn, offset: i64, limit: i64) -> QueryResult<(Vec<CampaignRow>, i64)> {

@@ -124,6 +124,21 @@ fn snapshot(app: &ApplicationRow) -> serde_json::Value {
     serde_json::to_value(app).unwrap_or_default()
 }
 
+fn check_open(
+    settings: &crate::domain::campaign::Settings,
+    now: NaiveDateTime,
+) -> ServiceResult<()> {
+    match settings.phase(now) {
+        Phase::NotYetOpen => Err(ServiceError::StateConflict(
+            "the campaign is not open for applications yet".into(),
+        )),
+        Phase::Closed => Err(ServiceError::StateConflict(
+            "the campaign no longer takes applications: its deadline has passed".into(),
+        )),
+        Phase::Open => Ok(()),
+    }
+}
+
 /// Takes one application: under the campaign's lock it gets the next arrival number and is
 /// accepted if it fits whole, else waits. Runs inside the caller's write transaction.
 pub fn submit(
@@ -133,23 +148,11 @@ pub fn submit(
     campaign_id: &str,
     input: &ApplicationInput,
 ) -> ServiceResult<ApplicationView> {
-    let campaign =
-        campaigns::take_sequence(conn, campaign_id)?.ok_or(ServiceError::NotFound("campaign"))?;
-    let settings = campaign.settings();
-    match settings.phase(now) {
-        Phase::NotYetOpen => {
-            return Err(ServiceError::StateConflict(
-                "the campaign is not open for applications yet".into(),
-            ))
-        }
-        Phase::Closed => {
-            return Err(ServiceError::StateConflict(
-                "the campaign no longer takes applications: its deadline has passed".into(),
-            ))
-        }
-        Phase::Open => {}
-    }
-    let app = application::check(input, &settings, jst::date_of(now))?;
+    // First what needs no lock: the campaign's rules, the application itself, and whether its
+    // offices already take part (a racing duplicate still meets the unique index).
+    let campaign = super::campaigns::find(conn, campaign_id)?;
+    check_open(&campaign.settings(), now)?;
+    let app = application::check(input, &campaign.settings(), jst::date_of(now))?;
     let numbers: Vec<String> = app
         .offices
         .iter()
@@ -164,12 +167,19 @@ pub fn submit(
         )));
     }
     // Without reserved slots, who attended a seminar changes nothing: spare the query.
-    let attendees = if settings.reserved_seminar_slots > 0 {
+    let attendees = if campaign.reserved_seminar_slots > 0 {
         rows::attendees_among(conn, campaign_id, &numbers)?
     } else {
         Vec::new()
     };
     let need = app.need(|n| attendees.iter().any(|a| a == n.as_str()));
+
+    // Then, under the campaign's lock until commit: the arrival number and the slots. Caps and
+    // deadline are read again under the lock, as a change may have landed meanwhile.
+    let campaign =
+        campaigns::take_sequence(conn, campaign_id)?.ok_or(ServiceError::NotFound("campaign"))?;
+    let settings = campaign.settings();
+    check_open(&settings, now)?;
     let held = allocation::held(conn, campaign_id)?;
     let status = if allocation::caps(&settings).fits(held, need) {
         ACCEPTED
