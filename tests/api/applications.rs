@@ -424,3 +424,56 @@ on_both_backends!(an_expired_idempotency_key_no_longer_replays, |app| {
         "processed anew: the office already takes part"
     );
 });
+
+on_both_backends!(a_campaign_not_yet_open_refuses_applications, |app| {
+    let mut body = crate::helpers::musashino();
+    body["code"] = json!("future");
+    body["opens_at"] = json!((chrono::Utc::now() + chrono::Duration::days(2)).to_rfc3339());
+    body["deadline"] = json!((chrono::Utc::now() + chrono::Duration::days(30))
+        .date_naive()
+        .to_string());
+    body["ends_on"] = json!((chrono::Utc::now() + chrono::Duration::days(90))
+        .date_naive()
+        .to_string());
+    let c = app.post("/api/v1/campaigns", &body);
+    assert_eq!(c.body["phase"], "not_yet_open");
+    let r = apply(app, c.body["id"].as_str().unwrap(), &single(1));
+    assert_eq!(r.status, 409);
+    assert!(r.body["detail"].as_str().unwrap().contains("not open"));
+    assert_eq!(
+        slots(app, c.body["id"].as_str().unwrap())["accepting"],
+        false
+    );
+});
+
+on_both_backends!(after_the_deadline_a_freed_slot_promotes_nobody, |app| {
+    let c = app.open_campaign(1, 1);
+    let first = apply(app, &c, &single(1));
+    let waiting = apply(app, &c, &single(2));
+    assert_eq!(waiting.body["status"], "waitlisted");
+    let yesterday_in_japan =
+        (chrono::Utc::now() + chrono::Duration::hours(9)).date_naive() - chrono::Duration::days(1);
+    let closed = app.request("PATCH", &format!("/api/v1/campaigns/{c}"), Some(&app.admin_token),
+        Some(&json!({"deadline": yesterday_in_japan.to_string(), "reason": "定員に達したため早期締切"})));
+    assert_eq!(
+        (closed.status, closed.body["phase"].as_str()),
+        (200, Some("closed")),
+        "{}",
+        closed.body
+    );
+    let id = first.body["id"].as_str().unwrap();
+    assert_eq!(
+        app.post(&format!("/api/v1/applications/{id}/withdraw"), &json!({}))
+            .status,
+        200
+    );
+    let still = app.get(&format!(
+        "/api/v1/applications/{}",
+        waiting.body["id"].as_str().unwrap()
+    ));
+    assert_eq!(
+        still.body["status"], "waitlisted",
+        "promote_after_deadline is false by default"
+    );
+    assert_eq!(slots(app, &c)["total"]["taken"], 0);
+});
