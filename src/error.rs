@@ -112,7 +112,6 @@ impl From<ServiceError> for ApiError {
             ServiceError::StateConflict(m) | ServiceError::Conflict(m) => ApiError::Conflict(m),
             ServiceError::Invalid(errors) => ApiError::Invalid(errors.into_vec()),
             ServiceError::IdempotencyKeyReused => ApiError::Unprocessable(e.to_string()),
-            ServiceError::Forbidden(m) => ApiError::Forbidden(m),
             ServiceError::Db(e) => ApiError::Internal(e.to_string()),
         }
     }

@@ -39,10 +39,6 @@ impl CorporateNumber {
         Ok(CorporateNumber(input.to_owned()))
     }
 
-    pub fn from_trusted(stored: String) -> Self {
-        CorporateNumber(stored)
-    }
-
     pub fn as_str(&self) -> &str {
         &self.0
     }

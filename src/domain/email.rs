@@ -29,10 +29,6 @@ impl EmailAddress {
         self.0.as_ref()
     }
 
-    pub fn address(&self) -> &lettre::Address {
-        &self.0
-    }
-
     /// The address as shown to anyone but staff: `k***@example.jp`.
     pub fn masked(&self) -> String {
         let user = self.0.user();

@@ -50,13 +50,6 @@ impl std::ops::Add for Yen {
     }
 }
 
-impl std::ops::Sub for Yen {
-    type Output = Yen;
-    fn sub(self, rhs: Yen) -> Yen {
-        Yen(self.0 - rhs.0)
-    }
-}
-
 impl std::iter::Sum for Yen {
     fn sum<I: Iterator<Item = Yen>>(iter: I) -> Yen {
         iter.fold(Yen::ZERO, |a, b| a + b)

@@ -85,11 +85,6 @@ impl OfficeNumber {
         })
     }
 
-    /// A number read back from storage, where it was parsed on the way in.
-    pub fn from_trusted(stored: String) -> Self {
-        OfficeNumber(stored)
-    }
-
     pub fn as_str(&self) -> &str {
         &self.0
     }

@@ -9,7 +9,6 @@ pub mod outbox;
 pub mod rate_limit;
 pub mod tokens;
 
-use crate::config::Settings;
 use crate::db::{DbConn, Pool};
 use crate::error::ApiError;
 use crate::service::idempotency::{Created, IdempotencyKey};
@@ -21,7 +20,6 @@ use serde::Deserialize;
 pub struct AppState {
     pub pool: Pool,
     pub notifier: crate::service::outbox::Notifier,
-    pub settings: Settings,
     pub public_limiter: rate_limit::RateLimiter,
 }
 

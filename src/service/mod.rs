@@ -52,8 +52,6 @@ pub enum ServiceError {
     Conflict(String),
     #[error("the Idempotency-Key was already used with a different request body")]
     IdempotencyKeyReused,
-    #[error("not allowed: {0}")]
-    Forbidden(String),
     #[error(transparent)]
     Db(#[from] diesel::result::Error),
 }
