@@ -1,14 +1,13 @@
 //! Applications: public intake and status link, staff lists and actions.
 
-use super::{created_response, idempotency_key, parse_json, with_conn, Data, PageQuery};
+use super::{create_once, idempotency_key, in_transaction, parse_json, with_conn, Data, PageQuery};
 use crate::auth::Staff;
-use crate::clock;
 use crate::db::applications::ListFilter;
 use crate::domain::application::ApplicationInput;
 use crate::domain::role::Role;
 use crate::error::ApiError;
 use crate::service::applications::{self, ApplicationView, Exit};
-use crate::service::{idempotency, Actor};
+use crate::service::Actor;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
@@ -37,18 +36,10 @@ pub async fn submit(
     let input: ApplicationInput = parse_json(&body)?;
     let key = idempotency_key(&req, &format!("public:{campaign_id}"), &body)?;
     let notifier = state.notifier.clone();
-    let created = with_conn(&state, move |conn| {
-        let now = clock::now();
-        idempotency::run(conn, key.as_ref(), now, |conn| {
-            let app = applications::submit(conn, &notifier, now, &campaign_id, &input)?;
-            Ok(idempotency::Created {
-                status: 201,
-                body: serde_json::to_value(app).unwrap_or_default(),
-            })
-        })
+    create_once(&state, key, move |conn, now| {
+        applications::submit(conn, &notifier, now, &campaign_id, &input)
     })
-    .await?;
-    Ok(created_response(created))
+    .await
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -148,18 +139,8 @@ async fn leave(
 ) -> Result<HttpResponse, ApiError> {
     let reason = reason_of(body)?;
     let notifier = state.notifier.clone();
-    let view = with_conn(&state, move |conn| {
-        crate::db::write_transaction(conn, |conn| {
-            applications::leave(
-                conn,
-                &notifier,
-                &actor,
-                clock::now(),
-                &id,
-                exit,
-                reason.as_deref(),
-            )
-        })
+    let view = in_transaction(&state, move |conn, now| {
+        applications::leave(conn, &notifier, &actor, now, &id, exit, reason.as_deref())
     })
     .await?;
     Ok(HttpResponse::Ok().json(view))
@@ -233,20 +214,18 @@ pub async fn public_withdraw(
     let secret = secret.into_inner();
     let reason = reason_of(&body)?;
     let notifier = state.notifier.clone();
-    let found = with_conn(&state, move |conn| {
-        crate::db::write_transaction(conn, |conn| {
-            let app = applications::find_by_secret(conn, &secret)?;
-            applications::leave(
-                conn,
-                &notifier,
-                &Actor::applicant(),
-                clock::now(),
-                &app.id,
-                Exit::Withdraw,
-                reason.as_deref(),
-            )?;
-            applications::public_status(conn, &secret)
-        })
+    let found = in_transaction(&state, move |conn, now| {
+        let app = applications::find_by_secret(conn, &secret)?;
+        applications::leave(
+            conn,
+            &notifier,
+            &Actor::applicant(),
+            now,
+            &app.id,
+            Exit::Withdraw,
+            reason.as_deref(),
+        )?;
+        applications::public_status(conn, &secret)
     })
     .await?;
     Ok(HttpResponse::Ok().json(found))

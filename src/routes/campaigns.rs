@@ -1,12 +1,12 @@
 //! Campaigns, their public slot counter and the seminar attendee list.
 
-use super::{created_response, idempotency_key, parse_json, with_conn, Data, PageQuery};
+use super::{create_once, idempotency_key, in_transaction, parse_json, with_conn, Data, PageQuery};
 use crate::auth::Staff;
 use crate::clock;
 use crate::domain::role::Role;
 use crate::error::ApiError;
 use crate::service::campaigns::{self, CampaignInput, CampaignPatch, CampaignView};
-use crate::service::{allocation, applications, idempotency};
+use crate::service::{allocation, applications};
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 
 /// Creates a campaign (admin).
@@ -27,18 +27,10 @@ pub async fn create(
     let input: CampaignInput = parse_json(&body)?;
     let key = idempotency_key(&req, &staff.token_id, &body)?;
     let actor = staff.actor();
-    let created = with_conn(&state, move |conn| {
-        let now = clock::now();
-        idempotency::run(conn, key.as_ref(), now, |conn| {
-            let campaign = campaigns::create(conn, &actor, now, &input)?;
-            Ok(idempotency::Created {
-                status: 201,
-                body: serde_json::to_value(campaign).unwrap_or_default(),
-            })
-        })
+    create_once(&state, key, move |conn, now| {
+        campaigns::create(conn, &actor, now, &input)
     })
-    .await?;
-    Ok(created_response(created))
+    .await
 }
 
 /// Lists campaigns, newest opening first.
@@ -92,10 +84,8 @@ pub async fn update(
     let actor = staff.actor();
     let id = id.into_inner();
     let notifier = state.notifier.clone();
-    let updated = with_conn(&state, move |conn| {
-        crate::db::write_transaction(conn, |conn| {
-            campaigns::update(conn, &notifier, &actor, clock::now(), &id, &patch)
-        })
+    let updated = in_transaction(&state, move |conn, now| {
+        campaigns::update(conn, &notifier, &actor, now, &id, &patch)
     })
     .await?;
     Ok(HttpResponse::Ok().json(updated))
@@ -140,16 +130,8 @@ pub async fn import_attendees(
     let actor = staff.actor();
     let id = id.into_inner();
     let notifier = state.notifier.clone();
-    let created = with_conn(&state, move |conn| {
-        let now = clock::now();
-        idempotency::run(conn, key.as_ref(), now, |conn| {
-            let import = applications::import_attendees(conn, &notifier, &actor, now, &id, &body)?;
-            Ok(idempotency::Created {
-                status: 201,
-                body: serde_json::to_value(import).unwrap_or_default(),
-            })
-        })
+    create_once(&state, key, move |conn, now| {
+        applications::import_attendees(conn, &notifier, &actor, now, &id, &body)
     })
-    .await?;
-    Ok(created_response(created))
+    .await
 }

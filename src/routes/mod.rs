@@ -11,9 +11,10 @@ pub mod tokens;
 
 use crate::db::{DbConn, Pool};
 use crate::error::ApiError;
-use crate::service::idempotency::{Created, IdempotencyKey};
+use crate::service::idempotency::{self, Created, IdempotencyKey};
 use crate::service::{Page, ServiceError};
 use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::NaiveDateTime;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
@@ -39,6 +40,45 @@ where
     .await?
 }
 
+/// Runs a change in one write transaction on the blocking pool, with the current time.
+pub async fn in_transaction<T, F>(state: &Data, f: F) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut DbConn, NaiveDateTime) -> Result<T, ServiceError> + Send + 'static,
+{
+    with_conn(state, move |conn| {
+        crate::db::write_transaction(conn, |conn| f(conn, crate::clock::now()))
+    })
+    .await
+}
+
+/// Runs a create at most once per `Idempotency-Key` and answers 201 with what it made (or
+/// with the stored first answer).
+pub async fn create_once<T, F>(
+    state: &Data,
+    key: Option<IdempotencyKey>,
+    create: F,
+) -> Result<HttpResponse, ApiError>
+where
+    T: serde::Serialize,
+    F: Fn(&mut DbConn, NaiveDateTime) -> Result<T, ServiceError> + Send + 'static,
+{
+    let created = with_conn(state, move |conn| {
+        let now = crate::clock::now();
+        idempotency::run(conn, key.as_ref(), now, |conn| {
+            let made = create(conn, now)?;
+            Ok(Created {
+                status: 201,
+                body: serde_json::to_value(made).unwrap_or_default(),
+            })
+        })
+    })
+    .await?;
+    let status = actix_web::http::StatusCode::from_u16(created.status)
+        .unwrap_or(actix_web::http::StatusCode::CREATED);
+    Ok(HttpResponse::build(status).json(created.body))
+}
+
 /// Parses a JSON body, naming the field at fault when it does not fit the expected shape.
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     if body.is_empty() {
@@ -54,19 +94,6 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
             ApiError::BadRequest(format!("malformed JSON body at {path}: {inner}"))
         }
     })
-}
-
-pub fn json_response<T: serde::Serialize>(
-    status: actix_web::http::StatusCode,
-    body: &T,
-) -> HttpResponse {
-    HttpResponse::build(status).json(body)
-}
-
-pub fn created_response(created: Created) -> HttpResponse {
-    let status = actix_web::http::StatusCode::from_u16(created.status)
-        .unwrap_or(actix_web::http::StatusCode::CREATED);
-    HttpResponse::build(status).json(created.body)
 }
 
 /// The `Idempotency-Key` of a creating request, scoped to the caller and the path.

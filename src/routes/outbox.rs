@@ -1,8 +1,7 @@
 //! The email outbox for staff: what was sent to whom, what failed and why, and resending.
 
-use super::{with_conn, Data, PageQuery};
+use super::{in_transaction, with_conn, Data, PageQuery};
 use crate::auth::Staff;
-use crate::clock;
 use crate::db::outbox::ListFilter;
 use crate::domain::role::Role;
 use crate::error::ApiError;
@@ -73,8 +72,8 @@ pub async fn resend(
     staff.require(Role::may_operate)?;
     let actor = staff.actor();
     let id = id.into_inner();
-    let found = with_conn(&state, move |conn| {
-        crate::db::write_transaction(conn, |conn| outbox::resend(conn, &actor, clock::now(), &id))
+    let found = in_transaction(&state, move |conn, now| {
+        outbox::resend(conn, &actor, now, &id)
     })
     .await?;
     Ok(HttpResponse::Ok().json(found))

@@ -1,11 +1,10 @@
 //! API tokens (admin only).
 
-use super::{created_response, idempotency_key, parse_json, with_conn, Data, PageQuery};
+use super::{create_once, idempotency_key, in_transaction, parse_json, with_conn, Data, PageQuery};
 use crate::auth::Staff;
-use crate::clock;
 use crate::domain::role::Role;
 use crate::error::ApiError;
-use crate::service::{idempotency, tokens};
+use crate::service::tokens;
 use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use validator::Validate;
@@ -37,18 +36,10 @@ pub async fn create(
     input.validate().map_err(crate::routes::validation_errors)?;
     let key = idempotency_key(&req, &staff.token_id, &body)?;
     let actor = staff.actor();
-    let created = with_conn(&state, move |conn| {
-        let now = clock::now();
-        idempotency::run(conn, key.as_ref(), now, |conn| {
-            let token = tokens::create(conn, &actor, now, input.role, &input.name)?;
-            Ok(idempotency::Created {
-                status: 201,
-                body: serde_json::to_value(token).unwrap_or_default(),
-            })
-        })
+    create_once(&state, key, move |conn, now| {
+        tokens::create(conn, &actor, now, input.role, &input.name)
     })
-    .await?;
-    Ok(created_response(created))
+    .await
 }
 
 /// Lists tokens, without their secrets.
@@ -76,8 +67,8 @@ pub async fn revoke(
     staff.require(Role::may_manage_tokens)?;
     let actor = staff.actor();
     let id = id.into_inner();
-    let revoked = with_conn(&state, move |conn| {
-        crate::db::write_transaction(conn, |conn| tokens::revoke(conn, &actor, clock::now(), &id))
+    let revoked = in_transaction(&state, move |conn, now| {
+        tokens::revoke(conn, &actor, now, &id)
     })
     .await?;
     Ok(HttpResponse::Ok().json(revoked))
