@@ -13,6 +13,7 @@ use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionMa
 use diesel::prelude::*;
 use diesel::r2d2::{self, ManageConnection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use std::sync::Mutex;
 use std::time::Duration;
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
@@ -146,6 +147,12 @@ pub fn run_migrations(conn: &mut DbConn) -> Result<usize, DbError> {
     applied.map_err(|e| DbError::Migrate(e.to_string()))
 }
 
+/// SQLite admits one writer at a time, and a writer that finds it taken sleeps in growing steps
+/// (up to 100 ms each) until `busy_timeout`. Queuing this process's writers here first hands
+/// the lock on without those sleeps. Correctness does not rest on it: `BEGIN IMMEDIATE` still
+/// excludes writers of other processes, which wait in `busy_timeout` as before.
+static SQLITE_WRITER: Mutex<()> = Mutex::new(());
+
 /// Runs `f` in a transaction that holds the write lock from its first statement: SQLite's
 /// `BEGIN IMMEDIATE` (a deferred transaction could fail to upgrade mid-way), PostgreSQL's
 /// ordinary `BEGIN` where row locks taken by the statements themselves serialise writers.
@@ -154,10 +161,17 @@ where
     F: FnOnce(&mut DbConn) -> Result<T, E>,
     E: From<diesel::result::Error>,
 {
-    match conn {
-        DbConn::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
-        DbConn::Pg(c) => AnsiTransactionManager::begin_transaction(c)?,
-    }
+    let _writer = match conn {
+        DbConn::Sqlite(c) => {
+            let guard = SQLITE_WRITER.lock().unwrap_or_else(|e| e.into_inner());
+            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
+            Some(guard)
+        }
+        DbConn::Pg(c) => {
+            AnsiTransactionManager::begin_transaction(c)?;
+            None
+        }
+    };
     match f(conn) {
         Ok(value) => {
             <DbConn as TransactionManager<DbConn>>::commit_transaction(conn)?;
