@@ -32,8 +32,8 @@ pub struct Created {
 
 /// Runs `create` in one write transaction together with storing its response under `key`.
 /// A key seen before returns the stored response when the body is the same and refuses a
-/// different body. Two first uses racing on PostgreSQL: the loser's insert of the key fails
-/// its unique index, its whole transaction rolls back, and the retry replays the winner's.
+/// different body. Two first uses racing: the loser fails on what the winner made (or on the
+/// key's unique index), its whole transaction rolls back, and it replays the winner's answer.
 pub fn run<F>(
     conn: &mut DbConn,
     key: Option<&IdempotencyKey>,
@@ -45,18 +45,8 @@ where
 {
     let attempt = |conn: &mut DbConn| {
         db::write_transaction(conn, |conn| {
-            if let Some(k) = key {
-                if let Some(stored) = idempotency::find(conn, &k.scope, &k.key)? {
-                    if stored.request_hash != k.request_hash {
-                        return Err(ServiceError::IdempotencyKeyReused);
-                    }
-                    let body = serde_json::from_str(&stored.response_body)
-                        .unwrap_or(serde_json::Value::Null);
-                    return Ok(Created {
-                        status: stored.response_status as u16,
-                        body,
-                    });
-                }
+            if let Some(stored) = replay(conn, key)? {
+                return Ok(stored);
             }
             let created = create(conn)?;
             if let Some(k) = key {
@@ -76,7 +66,30 @@ where
         })
     };
     match attempt(conn) {
-        Err(ServiceError::Db(e)) if key.is_some() && db::is_unique_violation(&e) => attempt(conn),
+        // A twin request with the same key may have committed while this one ran, and this
+        // one then failed on what the twin made (the office now taking part, the key's unique
+        // index): the twin's answer is the answer.
+        Err(e) if key.is_some() => match replay(conn, key)? {
+            Some(stored) => Ok(stored),
+            None => Err(e),
+        },
         other => other,
     }
+}
+
+/// The stored response for `key`, if it was used before with the same body.
+fn replay(conn: &mut DbConn, key: Option<&IdempotencyKey>) -> ServiceResult<Option<Created>> {
+    let Some(k) = key else {
+        return Ok(None);
+    };
+    let Some(stored) = idempotency::find(conn, &k.scope, &k.key)? else {
+        return Ok(None);
+    };
+    if stored.request_hash != k.request_hash {
+        return Err(ServiceError::IdempotencyKeyReused);
+    }
+    Ok(Some(Created {
+        status: stored.response_status as u16,
+        body: serde_json::from_str(&stored.response_body).unwrap_or(serde_json::Value::Null),
+    }))
 }

@@ -477,3 +477,41 @@ on_both_backends!(after_the_deadline_a_freed_slot_promotes_nobody, |app| {
     );
     assert_eq!(slots(app, &c)["total"]["taken"], 0);
 });
+
+on_both_backends!(
+    simultaneous_retries_with_one_key_create_one_application,
+    |app| {
+        let c = app.open_campaign(50, 10);
+        let path = format!("/api/v1/campaigns/{c}/applications");
+        let body = single(1).to_string();
+        let ids: Vec<(u16, String)> = std::thread::scope(|s| {
+            let sends: Vec<_> = (0..12)
+                .map(|_| {
+                    s.spawn(|| {
+                        let r = app.raw(
+                            "POST",
+                            &path,
+                            None,
+                            &[("Idempotency-Key", "same")],
+                            Some(("application/json", body.clone())),
+                        );
+                        (
+                            r.status,
+                            r.body["id"].as_str().unwrap_or_default().to_owned(),
+                        )
+                    })
+                })
+                .collect();
+            sends.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        assert!(
+            ids.iter()
+                .all(|(status, id)| *status == 201 && *id == ids[0].1),
+            "{ids:?}"
+        );
+        assert_eq!(
+            app.get(&format!("/api/v1/campaigns/{c}/applications")).body["total"],
+            1
+        );
+    }
+);
