@@ -186,9 +186,8 @@ pub fn set_status(
     Ok(())
 }
 
-/// Which of `office_numbers` already take part in the campaign (waiting counts; withdrawn
-/// does not).
-pub fn taking_part(
+/// Every earlier participation in the campaign of any of `office_numbers`, with its status.
+pub fn participations_of(
     conn: &mut DbConn,
     campaign_id: &str,
     office_numbers: &[String],
@@ -196,7 +195,6 @@ pub fn taking_part(
     participants::table
         .filter(participants::campaign_id.eq(campaign_id))
         .filter(participants::office_number.eq_any(office_numbers))
-        .filter(participants::status.ne(WITHDRAWN))
         .select((participants::office_number, participants::status))
         .load(conn)
 }

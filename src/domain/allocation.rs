@@ -59,6 +59,7 @@ pub fn promotions<Id: Clone>(caps: Caps, mut held: Slots, waiting: &[(Id, Slots)
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::participation::{blocking, Status};
     use proptest::prelude::*;
 
     const MUSASHINO: Caps = Caps {
@@ -123,40 +124,47 @@ mod tests {
 
     #[derive(Debug, Clone)]
     enum Event {
+        /// Offices are drawn from a small pool so that the same office is named again often.
         Apply {
-            offices: u32,
+            offices: Vec<u8>,
             model: bool,
             attendees: u32,
         },
-        Leave(usize),
+        Leave {
+            which: usize,
+            disqualify: bool,
+        },
     }
 
     fn event() -> impl Strategy<Value = Event> {
         prop_oneof![
-            3 => (1u32..=3, any::<bool>(), 0u32..=3).prop_map(|(offices, model, attendees)| Event::Apply {
-                offices,
-                model,
-                attendees: attendees.min(offices)
-            }),
-            1 => any::<usize>().prop_map(Event::Leave),
+            3 => (prop::collection::vec(0u8..12, 1..=3), any::<bool>(), 0u32..=3).prop_map(
+                |(offices, model, attendees)| Event::Apply {
+                    attendees: attendees.min(offices.len() as u32),
+                    offices,
+                    model,
+                }
+            ),
+            1 => (any::<usize>(), any::<bool>())
+                .prop_map(|(which, disqualify)| Event::Leave { which, disqualify }),
         ]
     }
 
-    #[derive(Debug, Clone, Copy, PartialEq)]
-    enum State {
-        Accepted,
-        Waiting,
-        Gone,
+    struct App {
+        offices: Vec<u8>,
+        need: Slots,
+        status: Status,
     }
 
-    /// Replays events the way the service does and checks the caps after every step.
+    fn held(apps: &[App]) -> Slots {
+        apps.iter()
+            .filter(|a| a.status == Status::Accepted)
+            .fold(Slots::default(), |h, a| h.plus(a.need))
+    }
+
+    /// Replays events the way the service does and checks every invariant after each step.
     fn replay(caps: Caps, events: &[Event]) -> Result<(), TestCaseError> {
-        let mut apps: Vec<(Slots, State)> = Vec::new();
-        let held = |apps: &[(Slots, State)]| {
-            apps.iter()
-                .filter(|(_, s)| *s == State::Accepted)
-                .fold(Slots::default(), |h, (n, _)| h.plus(*n))
-        };
+        let mut apps: Vec<App> = Vec::new();
         for e in events {
             match e {
                 Event::Apply {
@@ -164,48 +172,84 @@ mod tests {
                     model,
                     attendees,
                 } => {
-                    let n = need(*offices, u32::from(*model), offices - attendees);
-                    let state = if caps.fits(held(&apps), n) {
-                        State::Accepted
-                    } else {
-                        State::Waiting
-                    };
-                    apps.push((n, state));
-                }
-                Event::Leave(i) if !apps.is_empty() => {
-                    let i = i % apps.len();
-                    apps[i].1 = State::Gone;
-                    let waiting: Vec<(usize, Slots)> = apps
+                    let mut distinct = offices.clone();
+                    distinct.sort_unstable();
+                    distinct.dedup();
+                    let earlier: Vec<(u8, Status)> = apps
                         .iter()
-                        .enumerate()
-                        .filter(|(_, (_, s))| *s == State::Waiting)
-                        .map(|(i, (n, _))| (i, *n))
+                        .flat_map(|a| a.offices.iter().map(move |o| (*o, a.status)))
                         .collect();
-                    let before = held(&apps);
-                    let promoted = promotions(caps, before, &waiting);
-                    // Arrival order: each promoted id comes after the previous one.
-                    prop_assert!(promoted.windows(2).all(|w| w[0] < w[1]));
-                    for i in promoted {
-                        apps[i].1 = State::Accepted;
+                    if distinct.len() != offices.len() || !blocking(&earlier, offices).is_empty() {
+                        continue;
                     }
-                    // Nobody left waiting could have fitted afterwards.
-                    let after = held(&apps);
-                    for (n, s) in &apps {
-                        if *s == State::Waiting {
-                            prop_assert!(!caps.fits(after, *n));
+                    let n = offices.len() as u32;
+                    let need = Slots {
+                        offices: n,
+                        model: u32::from(*model),
+                        non_attendees: n - attendees,
+                    };
+                    let status = if caps.fits(held(&apps), need) {
+                        Status::Accepted
+                    } else {
+                        Status::Waitlisted
+                    };
+                    apps.push(App {
+                        offices: offices.clone(),
+                        need,
+                        status,
+                    });
+                }
+                Event::Leave { which, disqualify } if !apps.is_empty() => {
+                    let i = which % apps.len();
+                    if !matches!(apps[i].status, Status::Accepted | Status::Waitlisted) {
+                        continue;
+                    }
+                    let freed = apps[i].status == Status::Accepted;
+                    apps[i].status = if *disqualify {
+                        Status::Disqualified
+                    } else {
+                        Status::Withdrawn
+                    };
+                    if freed {
+                        let waiting: Vec<(usize, Slots)> = apps
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, a)| a.status == Status::Waitlisted)
+                            .map(|(i, a)| (i, a.need))
+                            .collect();
+                        let promoted = promotions(caps, held(&apps), &waiting);
+                        prop_assert!(promoted.windows(2).all(|w| w[0] < w[1]), "arrival order");
+                        for i in promoted {
+                            apps[i].status = Status::Accepted;
+                        }
+                        let after = held(&apps);
+                        for a in apps.iter().filter(|a| a.status == Status::Waitlisted) {
+                            prop_assert!(
+                                !caps.fits(after, a.need),
+                                "a waiting application that fits was left waiting"
+                            );
                         }
                     }
                 }
-                Event::Leave(_) => {}
+                Event::Leave { .. } => {}
             }
             prop_assert!(caps.hold(held(&apps)), "caps exceeded: {:?}", held(&apps));
+            let mut live: Vec<u8> = apps
+                .iter()
+                .filter(|a| a.status.holds_offices())
+                .flat_map(|a| a.offices.clone())
+                .collect();
+            let count = live.len();
+            live.sort_unstable();
+            live.dedup();
+            prop_assert_eq!(live.len(), count, "an office takes part twice");
         }
         Ok(())
     }
 
     proptest! {
         #[test]
-        fn caps_hold_and_promotion_follows_arrival_order(
+        fn caps_hold_no_office_takes_part_twice_and_promotion_follows_arrival_order(
             total in 1u32..30,
             model in 0u32..8,
             reserved in 0u32..6,

@@ -10,6 +10,7 @@ pub mod jst;
 pub mod money;
 pub mod office_list;
 pub mod office_number;
+pub mod participation;
 pub mod role;
 
 pub use field_error::{FieldError, FieldErrors};

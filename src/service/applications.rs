@@ -12,6 +12,7 @@ use crate::domain::application::{self, ApplicationInput, OfficeKind, Participant
 use crate::domain::campaign::Phase;
 use crate::domain::email::EmailAddress;
 use crate::domain::office_list::{self, InvalidRow};
+use crate::domain::participation::{self, Status};
 use crate::domain::{jst, FieldError, FieldErrors};
 use crate::email::templates::Kind;
 use chrono::{DateTime, FixedOffset, NaiveDateTime};
@@ -158,9 +159,16 @@ pub fn submit(
         .iter()
         .map(|o| o.office_number.as_str().to_owned())
         .collect();
-    let taken = rows::taking_part(conn, campaign_id, &numbers)?;
+    let earlier: Vec<(String, Status)> = rows::participations_of(conn, campaign_id, &numbers)?
+        .into_iter()
+        .map(|(office, status)| (office, Status::from_stored(&status)))
+        .collect();
+    let taken = participation::blocking(&earlier, &numbers);
     if !taken.is_empty() {
-        let list: Vec<String> = taken.iter().map(|(n, s)| format!("{n} ({s})")).collect();
+        let list: Vec<String> = taken
+            .iter()
+            .map(|(n, s)| format!("{n} ({})", s.as_str()))
+            .collect();
         return Err(ServiceError::Conflict(format!(
             "already taking part in this campaign: {}",
             list.join(", ")

@@ -1,0 +1,82 @@
+//! One participation per office and campaign, in any role: an office named by an application
+//! that is accepted, waiting or disqualified may not be named again; a withdrawal frees it.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Accepted,
+    Waitlisted,
+    Withdrawn,
+    Disqualified,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Accepted => "accepted",
+            Status::Waitlisted => "waitlisted",
+            Status::Withdrawn => "withdrawn",
+            Status::Disqualified => "disqualified",
+        }
+    }
+
+    pub fn from_stored(s: &str) -> Status {
+        match s {
+            "waitlisted" => Status::Waitlisted,
+            "withdrawn" => Status::Withdrawn,
+            "disqualified" => Status::Disqualified,
+            _ => Status::Accepted,
+        }
+    }
+
+    /// Whether an application in this state keeps its offices from applying again.
+    pub fn holds_offices(self) -> bool {
+        self != Status::Withdrawn
+    }
+}
+
+/// Of the earlier participations `(office, status)`, those that stop an application naming
+/// `wanted` offices.
+pub fn blocking<'a, O: PartialEq>(
+    earlier: &'a [(O, Status)],
+    wanted: &[O],
+) -> Vec<&'a (O, Status)> {
+    earlier
+        .iter()
+        .filter(|(office, status)| status.holds_offices() && wanted.contains(office))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_withdrawal_frees_an_office() {
+        let earlier = [
+            ("a", Status::Accepted),
+            ("b", Status::Waitlisted),
+            ("c", Status::Withdrawn),
+            ("d", Status::Disqualified),
+        ];
+        let found: Vec<_> = blocking(&earlier, &["a", "b", "c", "d", "e"])
+            .into_iter()
+            .map(|(o, _)| *o)
+            .collect();
+        assert_eq!(found, ["a", "b", "d"]);
+    }
+
+    #[test]
+    fn statuses_round_trip_through_their_names() {
+        for s in [
+            Status::Accepted,
+            Status::Waitlisted,
+            Status::Withdrawn,
+            Status::Disqualified,
+        ] {
+            assert_eq!(Status::from_stored(s.as_str()), s);
+        }
+    }
+}
