@@ -24,6 +24,8 @@ pub enum ApiError {
     Unprocessable(String),
     #[error("too many requests; try again in a minute")]
     TooManyRequests,
+    #[error("{0}")]
+    Unavailable(String),
     #[error("internal error")]
     Internal(String),
 }
@@ -50,6 +52,7 @@ impl ApiError {
             ApiError::Invalid(_) => "invalid-input",
             ApiError::Unprocessable(_) => "unprocessable",
             ApiError::TooManyRequests => "rate-limited",
+            ApiError::Unavailable(_) => "unavailable",
             ApiError::Internal(_) => "internal",
         }
     }
@@ -65,6 +68,7 @@ impl ResponseError for ApiError {
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::Invalid(_) | ApiError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -112,6 +116,7 @@ impl From<ServiceError> for ApiError {
             ServiceError::StateConflict(m) | ServiceError::Conflict(m) => ApiError::Conflict(m),
             ServiceError::Invalid(errors) => ApiError::Invalid(errors.into_vec()),
             ServiceError::IdempotencyKeyReused => ApiError::Unprocessable(e.to_string()),
+            ServiceError::Unavailable(m) => ApiError::Unavailable(m),
             ServiceError::Db(e) => ApiError::Internal(e.to_string()),
         }
     }

@@ -87,6 +87,7 @@ impl Application {
             notifier: crate::service::outbox::Notifier::new(&settings.public_base_url),
             pool: pool.clone(),
             public_limiter: RateLimiter::new(settings.public_rate_limit),
+            intake: Default::default(),
         });
         let server = HttpServer::new(move || {
             App::new()

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize)]
-#[diesel(table_name = applications)]
+#[diesel(table_name = applications, treat_none_as_default_value = false)]
 pub struct ApplicationRow {
     pub id: String,
     pub campaign_id: String,
@@ -27,7 +27,7 @@ pub struct ApplicationRow {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize)]
-#[diesel(table_name = participants)]
+#[diesel(table_name = participants, treat_none_as_default_value = false)]
 pub struct ParticipantRow {
     pub id: String,
     pub application_id: String,
@@ -52,19 +52,14 @@ pub const WAITLISTED: &str = "waitlisted";
 pub const WITHDRAWN: &str = "withdrawn";
 pub const DISQUALIFIED: &str = "disqualified";
 
+/// Inserts applications and their offices, each table in one statement.
 pub fn insert(
     conn: &mut DbConn,
-    app: &ApplicationRow,
+    apps: &[ApplicationRow],
     offices: &[ParticipantRow],
 ) -> QueryResult<()> {
-    diesel::insert_into(applications::table)
-        .values(app)
-        .execute(conn)?;
-    for office in offices {
-        diesel::insert_into(participants::table)
-            .values(office)
-            .execute(conn)?;
-    }
+    super::insert_all!(conn, applications::table, apps)?;
+    super::insert_all!(conn, participants::table, offices)?;
     Ok(())
 }
 

@@ -23,7 +23,7 @@ pub struct Change<'a> {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = audit_events)]
+#[diesel(table_name = audit_events, treat_none_as_default_value = false)]
 pub struct AuditEventRow {
     pub seq: i64,
     pub at: NaiveDateTime,
@@ -70,35 +70,54 @@ struct ChainHead {
 }
 
 /// Appends one event; must run inside the transaction that makes the change.
-pub fn record(conn: &mut DbConn, at: NaiveDateTime, change: Change<'_>) -> QueryResult<i64> {
+pub fn record(conn: &mut DbConn, at: NaiveDateTime, change: Change<'_>) -> QueryResult<()> {
+    record_all(conn, at, vec![change])
+}
+
+/// Appends events in order, in three statements however many there are; must run inside the
+/// transaction that makes the changes.
+pub fn record_all(
+    conn: &mut DbConn,
+    at: NaiveDateTime,
+    changes: Vec<Change<'_>>,
+) -> QueryResult<()> {
+    if changes.is_empty() {
+        return Ok(());
+    }
     // Advancing the head row first takes its lock, so concurrent writers append one at a time.
     // Both backends take this RETURNING as written.
-    let ChainHead { seq, prev_hash } = diesel::sql_query(
-        "UPDATE audit_chain SET last_seq = last_seq + 1 WHERE id = 1 \
+    let head: ChainHead = diesel::sql_query(
+        "UPDATE audit_chain SET last_seq = last_seq + $1 WHERE id = 1 \
          RETURNING last_seq AS seq, last_hash AS prev_hash",
     )
+    .bind::<diesel::sql_types::BigInt, _>(changes.len() as i64)
     .get_result(conn)?;
-    let mut row = AuditEventRow {
-        seq,
-        at,
-        actor: change.actor.to_owned(),
-        action: change.action.to_owned(),
-        entity: change.entity.to_owned(),
-        entity_id: change.entity_id.to_owned(),
-        campaign_id: change.campaign_id.map(str::to_owned),
-        before_json: change.before.map(|v| v.to_string()),
-        after_json: change.after.map(|v| v.to_string()),
-        prev_hash,
-        hash: String::new(),
-    };
-    row.hash = row.content_hash();
-    diesel::insert_into(audit_events::table)
-        .values(&row)
-        .execute(conn)?;
+    let mut prev_hash = head.prev_hash;
+    let first = head.seq - changes.len() as i64 + 1;
+    let mut rows = Vec::with_capacity(changes.len());
+    for (i, change) in changes.into_iter().enumerate() {
+        let mut row = AuditEventRow {
+            seq: first + i as i64,
+            at,
+            actor: change.actor.to_owned(),
+            action: change.action.to_owned(),
+            entity: change.entity.to_owned(),
+            entity_id: change.entity_id.to_owned(),
+            campaign_id: change.campaign_id.map(str::to_owned),
+            before_json: change.before.map(|v| v.to_string()),
+            after_json: change.after.map(|v| v.to_string()),
+            prev_hash,
+            hash: String::new(),
+        };
+        row.hash = row.content_hash();
+        prev_hash = row.hash.clone();
+        rows.push(row);
+    }
+    super::insert_all!(conn, audit_events::table, &rows)?;
     diesel::update(audit_chain::table.find(1))
-        .set(audit_chain::last_hash.eq(&row.hash))
+        .set(audit_chain::last_hash.eq(&prev_hash))
         .execute(conn)?;
-    Ok(seq)
+    Ok(())
 }
 
 pub fn list(

@@ -154,14 +154,16 @@ pub fn lock(conn: &mut DbConn, id: &str) -> QueryResult<Option<CampaignRow>> {
     find(conn, id)
 }
 
-/// Takes the campaign's next arrival number: the increment is also the campaign's lock, held
-/// until commit. Returns the row with `last_sequence` as the number taken; a transaction that
-/// then refuses the application rolls the number back with everything else.
-pub fn take_sequence(conn: &mut DbConn, id: &str) -> QueryResult<Option<CampaignRow>> {
-    // One round trip under the lock; both backends read `$1` as the first parameter.
+/// Takes the campaign's next `count` arrival numbers: the increment is also the campaign's
+/// lock, held until commit. Returns the row with `last_sequence` as the last number taken; a
+/// transaction that then refuses rolls the numbers back with everything else.
+pub fn take_sequences(conn: &mut DbConn, id: &str, count: i64) -> QueryResult<Option<CampaignRow>> {
+    // One round trip under the lock. SQLite numbers `$n` parameters in the order they first
+    // appear, PostgreSQL by n: written in order, both read them alike.
     diesel::sql_query(
-        "UPDATE campaigns SET last_sequence = last_sequence + 1 WHERE id = $1 RETURNING *",
+        "UPDATE campaigns SET last_sequence = last_sequence + $1 WHERE id = $2 RETURNING *",
     )
+    .bind::<diesel::sql_types::BigInt, _>(count)
     .bind::<diesel::sql_types::Text, _>(id)
     .get_result(conn)
     .optional()

@@ -25,11 +25,8 @@ pub fn find(conn: &mut DbConn, scope: &str, key: &str) -> QueryResult<Option<Sto
         .optional()
 }
 
-pub fn insert(conn: &mut DbConn, row: &StoredResponse) -> QueryResult<()> {
-    diesel::insert_into(idempotency_keys::table)
-        .values(row)
-        .execute(conn)
-        .map(drop)
+pub fn insert(conn: &mut DbConn, rows: &[StoredResponse]) -> QueryResult<()> {
+    super::insert_all!(conn, idempotency_keys::table, rows).map(drop)
 }
 
 /// Forgets keys stored before `cutoff`; returns how many.

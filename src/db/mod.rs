@@ -184,6 +184,25 @@ where
     }
 }
 
+/// Inserts many rows in one statement. Through the multi-backend connection diesel cannot
+/// batch them, so this runs the statement on the backend's own connection.
+macro_rules! insert_all {
+    ($conn:expr, $table:expr, $rows:expr) => {{
+        let rows = $rows;
+        if rows.is_empty() {
+            Ok(0)
+        } else {
+            match $conn {
+                $crate::db::DbConn::Sqlite(c) => {
+                    diesel::insert_into($table).values(rows).execute(c)
+                }
+                $crate::db::DbConn::Pg(c) => diesel::insert_into($table).values(rows).execute(c),
+            }
+        }
+    }};
+}
+pub(crate) use insert_all;
+
 pub fn is_unique_violation(err: &diesel::result::Error) -> bool {
     matches!(
         err,

@@ -13,7 +13,7 @@ pub const RETRYING: &str = "retrying";
 pub const FAILED: &str = "failed";
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize)]
-#[diesel(table_name = outbox_messages)]
+#[diesel(table_name = outbox_messages, treat_none_as_default_value = false)]
 pub struct MessageRow {
     pub id: String,
     pub message_id: String,
@@ -44,11 +44,8 @@ pub struct AttemptRow {
     pub reply: String,
 }
 
-pub fn insert(conn: &mut DbConn, row: &MessageRow) -> QueryResult<()> {
-    diesel::insert_into(outbox_messages::table)
-        .values(row)
-        .execute(conn)
-        .map(drop)
+pub fn insert(conn: &mut DbConn, rows: &[MessageRow]) -> QueryResult<()> {
+    super::insert_all!(conn, outbox_messages::table, rows).map(drop)
 }
 
 pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<MessageRow>> {

@@ -1,12 +1,13 @@
 //! Applications: public intake and status link, staff lists and actions.
 
-use super::{create_once, idempotency_key, in_transaction, parse_json, with_conn, Data, PageQuery};
+use super::{idempotency_key, in_transaction, parse_json, with_conn, Data, PageQuery};
 use crate::auth::Staff;
 use crate::db::applications::ListFilter;
 use crate::domain::application::ApplicationInput;
 use crate::domain::role::Role;
 use crate::error::ApiError;
 use crate::service::applications::{self, ApplicationView, Exit};
+use crate::service::intake::Job;
 use crate::service::Actor;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
@@ -35,11 +36,17 @@ pub async fn submit(
     let campaign_id = id.into_inner();
     let input: ApplicationInput = parse_json(&body)?;
     let key = idempotency_key(&req, &format!("public:{campaign_id}"), &body)?;
-    let notifier = state.notifier.clone();
-    create_once(&state, key, move |conn, now| {
-        applications::submit(conn, &notifier, now, &campaign_id, &input)
+    let state = state.clone();
+    let created = web::block(move || {
+        state.intake.submit(
+            &state.pool,
+            &state.notifier,
+            &campaign_id,
+            Job { input, key },
+        )
     })
-    .await
+    .await??;
+    Ok(super::respond(created))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

@@ -22,6 +22,7 @@ pub struct AppState {
     pub pool: Pool,
     pub notifier: crate::service::outbox::Notifier,
     pub public_limiter: rate_limit::RateLimiter,
+    pub intake: crate::service::intake::Intake,
 }
 
 pub type Data = web::Data<AppState>;
@@ -74,9 +75,14 @@ where
         })
     })
     .await?;
+    Ok(respond(created))
+}
+
+/// A create's answer, first or replayed.
+pub fn respond(created: Created) -> HttpResponse {
     let status = actix_web::http::StatusCode::from_u16(created.status)
         .unwrap_or(actix_web::http::StatusCode::CREATED);
-    Ok(HttpResponse::build(status).json(created.body))
+    HttpResponse::build(status).json(created.body)
 }
 
 /// Parses a JSON body, naming the field at fault when it does not fit the expected shape.

@@ -7,6 +7,7 @@ use crate::db::applications::{
     self as rows, ApplicationRow, ListFilter, ParticipantRow, ACCEPTED, DISQUALIFIED, WAITLISTED,
     WITHDRAWN,
 };
+use crate::db::campaigns::CampaignRow;
 use crate::db::{audit, campaigns, is_unique_violation, DbConn};
 use crate::domain::application::{self, ApplicationInput, OfficeKind, ParticipantRole, Tier};
 use crate::domain::campaign::Phase;
@@ -125,7 +126,7 @@ fn snapshot(app: &ApplicationRow) -> serde_json::Value {
     serde_json::to_value(app).unwrap_or_default()
 }
 
-fn check_open(
+pub fn check_open(
     settings: &crate::domain::campaign::Settings,
     now: NaiveDateTime,
 ) -> ServiceResult<()> {
@@ -140,30 +141,35 @@ fn check_open(
     }
 }
 
-/// Takes one application: under the campaign's lock it gets the next arrival number and is
-/// accepted if it fits whole, else waits. Runs inside the caller's write transaction.
-pub fn submit(
+/// An application that passed every check needing no lock, ready for the slots.
+pub struct Prepared {
+    pub app: application::Application,
+    pub office_numbers: Vec<String>,
+    pub need: crate::domain::allocation::Slots,
+}
+
+/// Everything about one application that needs no lock: the campaign is open, every rule of
+/// its tier holds, and none of its offices takes part already (a racing duplicate still meets
+/// the unique index under the lock).
+pub fn prepare(
     conn: &mut DbConn,
-    notifier: &Notifier,
     now: NaiveDateTime,
-    campaign_id: &str,
+    campaign: &CampaignRow,
     input: &ApplicationInput,
-) -> ServiceResult<ApplicationView> {
-    // First what needs no lock: the campaign's rules, the application itself, and whether its
-    // offices already take part (a racing duplicate still meets the unique index).
-    let campaign = super::campaigns::find(conn, campaign_id)?;
+) -> ServiceResult<Prepared> {
     check_open(&campaign.settings(), now)?;
     let app = application::check(input, &campaign.settings(), jst::date_of(now))?;
-    let numbers: Vec<String> = app
+    let office_numbers: Vec<String> = app
         .offices
         .iter()
         .map(|o| o.office_number.as_str().to_owned())
         .collect();
-    let earlier: Vec<(String, Status)> = rows::participations_of(conn, campaign_id, &numbers)?
-        .into_iter()
-        .map(|(office, status)| (office, Status::from_stored(&status)))
-        .collect();
-    let taken = participation::blocking(&earlier, &numbers);
+    let earlier: Vec<(String, Status)> =
+        rows::participations_of(conn, &campaign.id, &office_numbers)?
+            .into_iter()
+            .map(|(office, status)| (office, Status::from_stored(&status)))
+            .collect();
+    let taken = participation::blocking(&earlier, &office_numbers);
     if !taken.is_empty() {
         let list: Vec<String> = taken
             .iter()
@@ -176,26 +182,27 @@ pub fn submit(
     }
     // Without reserved slots, who attended a seminar changes nothing: spare the query.
     let attendees = if campaign.reserved_seminar_slots > 0 {
-        rows::attendees_among(conn, campaign_id, &numbers)?
+        rows::attendees_among(conn, &campaign.id, &office_numbers)?
     } else {
         Vec::new()
     };
     let need = app.need(|n| attendees.iter().any(|a| a == n.as_str()));
+    Ok(Prepared {
+        app,
+        office_numbers,
+        need,
+    })
+}
 
-    // Then, under the campaign's lock until commit: the arrival number and the slots. Caps and
-    // deadline are read again under the lock, as a change may have landed meanwhile.
-    let campaign =
-        campaigns::take_sequence(conn, campaign_id)?.ok_or(ServiceError::NotFound("campaign"))?;
-    let settings = campaign.settings();
-    check_open(&settings, now)?;
-    let held = allocation::held(conn, campaign_id)?;
-    let status = if allocation::caps(&settings).fits(held, need) {
-        ACCEPTED
-    } else {
-        WAITLISTED
-    };
-    let sequence = campaign.last_sequence;
-
+/// The rows of an allocated application.
+pub fn build_rows(
+    campaign_id: &str,
+    prepared: &Prepared,
+    status: &str,
+    sequence: i64,
+    now: NaiveDateTime,
+) -> (ApplicationRow, Vec<ParticipantRow>) {
+    let app = &prepared.app;
     let id = uuid::Uuid::new_v4().to_string();
     let secret: String = rand::thread_rng()
         .sample_iter(&Alphanumeric)
@@ -218,7 +225,7 @@ pub fn submit(
         accepted_at: (status == ACCEPTED).then_some(now),
         updated_at: now,
     };
-    let offices: Vec<ParticipantRow> = app
+    let offices = app
         .offices
         .iter()
         .enumerate()
@@ -241,35 +248,85 @@ pub fn submit(
             status: status.to_owned(),
         })
         .collect();
-    rows::insert(conn, &row, &offices).map_err(|e| {
-        if is_unique_violation(&e) {
-            ServiceError::Conflict(
-                "an office in this application already takes part in this campaign".into(),
-            )
-        } else {
-            e.into()
-        }
-    })?;
-    let kind = if status == ACCEPTED {
+    (row, offices)
+}
+
+/// The email a new application's status calls for.
+pub fn submit_mail_kind(status: &str) -> Kind {
+    if status == ACCEPTED {
         Kind::Accepted
     } else {
         Kind::Waitlisted
+    }
+}
+
+/// What the audit trail keeps of a new application.
+pub fn submit_change<'a>(row: &'a ApplicationRow, offices: &[ParticipantRow]) -> audit::Change<'a> {
+    audit::Change {
+        actor: "applicant",
+        action: "application.submit",
+        entity: "application",
+        entity_id: &row.id,
+        campaign_id: Some(&row.campaign_id),
+        before: None,
+        after: Some(serde_json::json!({"application": snapshot(row), "offices": offices})),
+    }
+}
+
+pub fn created(row: ApplicationRow, offices: Vec<ParticipantRow>) -> super::idempotency::Created {
+    super::idempotency::Created {
+        status: 201,
+        body: serde_json::to_value(view(row, offices)).unwrap_or_default(),
+    }
+}
+
+pub fn unique_violation_is_conflict(e: diesel::result::Error) -> ServiceError {
+    if is_unique_violation(&e) {
+        ServiceError::Conflict(
+            "an office in this application already takes part in this campaign".into(),
+        )
+    } else {
+        e.into()
+    }
+}
+
+/// Takes one application: checks what needs no lock, then under the campaign's lock takes the
+/// next arrival number and accepts it if it fits whole, else it waits. Runs inside the
+/// caller's write transaction.
+pub fn submit(
+    conn: &mut DbConn,
+    notifier: &Notifier,
+    now: NaiveDateTime,
+    campaign_id: &str,
+    input: &ApplicationInput,
+) -> ServiceResult<super::idempotency::Created> {
+    let campaign = super::campaigns::find(conn, campaign_id)?;
+    let prepared = prepare(conn, now, &campaign, input)?;
+    // Under the lock until commit; caps and deadline are read again, as a change may have
+    // landed meanwhile.
+    let campaign = campaigns::take_sequences(conn, campaign_id, 1)?
+        .ok_or(ServiceError::NotFound("campaign"))?;
+    check_open(&campaign.settings(), now)?;
+    let held = allocation::held(conn, campaign_id)?;
+    let status = if allocation::caps(&campaign.settings()).fits(held, prepared.need) {
+        ACCEPTED
+    } else {
+        WAITLISTED
     };
-    outbox::enqueue(conn, notifier, now, kind, &campaign, &row, &offices)?;
-    audit::record(
+    let (row, offices) = build_rows(campaign_id, &prepared, status, campaign.last_sequence, now);
+    rows::insert(conn, std::slice::from_ref(&row), &offices)
+        .map_err(unique_violation_is_conflict)?;
+    outbox::enqueue(
         conn,
+        notifier,
         now,
-        audit::Change {
-            actor: &Actor::applicant().label,
-            action: "application.submit",
-            entity: "application",
-            entity_id: &id,
-            campaign_id: Some(campaign_id),
-            before: None,
-            after: Some(serde_json::json!({"application": snapshot(&row), "offices": offices})),
-        },
+        submit_mail_kind(status),
+        &campaign,
+        &row,
+        &offices,
     )?;
-    Ok(view(row, offices))
+    audit::record(conn, now, submit_change(&row, &offices))?;
+    Ok(created(row, offices))
 }
 
 pub fn get(conn: &mut DbConn, id: &str) -> ServiceResult<ApplicationView> {

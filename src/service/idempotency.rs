@@ -52,14 +52,14 @@ where
             if let Some(k) = key {
                 idempotency::insert(
                     conn,
-                    &idempotency::StoredResponse {
+                    &[idempotency::StoredResponse {
                         scope: k.scope.clone(),
                         idempotency_key: k.key.clone(),
                         request_hash: k.request_hash.clone(),
                         response_status: i32::from(created.status),
                         response_body: created.body.to_string(),
                         created_at: now,
-                    },
+                    }],
                 )?;
             }
             Ok(created)
@@ -78,7 +78,7 @@ where
 }
 
 /// The stored response for `key`, if it was used before with the same body.
-fn replay(conn: &mut DbConn, key: Option<&IdempotencyKey>) -> ServiceResult<Option<Created>> {
+pub fn replay(conn: &mut DbConn, key: Option<&IdempotencyKey>) -> ServiceResult<Option<Created>> {
     let Some(k) = key else {
         return Ok(None);
     };

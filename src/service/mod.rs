@@ -6,6 +6,7 @@ pub mod applications;
 pub mod audit;
 pub mod campaigns;
 pub mod idempotency;
+pub mod intake;
 pub mod outbox;
 pub mod tokens;
 
@@ -52,6 +53,9 @@ pub enum ServiceError {
     Conflict(String),
     #[error("the Idempotency-Key was already used with a different request body")]
     IdempotencyKeyReused,
+    /// The database could not be reached in time.
+    #[error("the database is unavailable: {0}")]
+    Unavailable(String),
     #[error(transparent)]
     Db(#[from] diesel::result::Error),
 }

@@ -65,6 +65,20 @@ pub fn enqueue(
     app: &ApplicationRow,
     offices: &[ParticipantRow],
 ) -> ServiceResult<()> {
+    let row = message(notifier, now, kind, campaign, app, offices);
+    rows::insert(conn, std::slice::from_ref(&row))?;
+    Ok(())
+}
+
+/// The email `kind` about `app` to its contact, rendered and ready to queue.
+pub fn message(
+    notifier: &Notifier,
+    now: NaiveDateTime,
+    kind: Kind,
+    campaign: &CampaignRow,
+    app: &ApplicationRow,
+    offices: &[ParticipantRow],
+) -> MessageRow {
     let mail = ApplicationMail {
         campaign_name: campaign.name.clone(),
         contact_name: app.contact_name.clone(),
@@ -92,28 +106,24 @@ pub fn enqueue(
     };
     let rendered = templates::render(kind, &mail);
     let id = uuid::Uuid::new_v4();
-    rows::insert(
-        conn,
-        &MessageRow {
-            id: id.to_string(),
-            message_id: format!("<{}@{}>", id.simple(), notifier.message_id_domain),
-            kind: kind.as_str().to_owned(),
-            campaign_id: Some(campaign.id.clone()),
-            application_id: Some(app.id.clone()),
-            recipient: app.contact_email.clone(),
-            subject: rendered.subject,
-            body_text: rendered.body,
-            status: rows::QUEUED.to_owned(),
-            attempts: 0,
-            next_attempt_at: now,
-            lease_until: None,
-            last_error: None,
-            created_at: now,
-            sent_at: None,
-            updated_at: now,
-        },
-    )?;
-    Ok(())
+    MessageRow {
+        id: id.to_string(),
+        message_id: format!("<{}@{}>", id.simple(), notifier.message_id_domain),
+        kind: kind.as_str().to_owned(),
+        campaign_id: Some(campaign.id.clone()),
+        application_id: Some(app.id.clone()),
+        recipient: app.contact_email.clone(),
+        subject: rendered.subject,
+        body_text: rendered.body,
+        status: rows::QUEUED.to_owned(),
+        attempts: 0,
+        next_attempt_at: now,
+        lease_until: None,
+        last_error: None,
+        created_at: now,
+        sent_at: None,
+        updated_at: now,
+    }
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]

@@ -104,3 +104,46 @@ fn two_server_instances_on_one_postgresql_database_share_the_cap() {
     let results = rush(&[&first, &second], &campaign);
     check_outcome(&first, &campaign, &results);
 }
+
+on_both_backends!(
+    simultaneous_applications_naming_the_same_office_take_it_once,
+    |app| {
+        let campaign = app.open_campaign(50, 10);
+        let path = format!("/api/v1/campaigns/{campaign}/applications");
+        // Thirty applicants, three for each of ten offices, all at once.
+        let barrier = std::sync::Barrier::new(30);
+        let statuses: Vec<(u32, u16)> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..30u32)
+                .map(|i| {
+                    let (barrier, path) = (&barrier, &path);
+                    s.spawn(move || {
+                        let mut body = single(40_000 + i % 10);
+                        body["contact"]["email"] =
+                            serde_json::json!(format!("rival{i}@example.jp"));
+                        barrier.wait();
+                        (i % 10, app.request("POST", path, None, Some(&body)).status)
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        for office in 0..10 {
+            let mut mine: Vec<u16> = statuses
+                .iter()
+                .filter(|(o, _)| *o == office)
+                .map(|(_, s)| *s)
+                .collect();
+            mine.sort_unstable();
+            assert_eq!(mine, [201, 409, 409], "office {office}");
+        }
+        let counter = app
+            .request(
+                "GET",
+                &format!("/api/v1/campaigns/{campaign}/slots"),
+                None,
+                None,
+            )
+            .body;
+        assert_eq!(counter["total"]["taken"], 10);
+    }
+);

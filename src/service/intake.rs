@@ -1,0 +1,266 @@
+//! The rush path for applications: submissions to one campaign that arrive while another
+//! batch is being written are taken together in one transaction, with one lock, one commit
+//! and one statement per table. Correctness does not rest on this process: every batch takes
+//! the campaign's lock and meets the same unique indexes as a single submission, and whatever
+//! a batch cannot settle falls back to the single path (`applications::submit`).
+
+use super::applications::{self, Prepared};
+use super::idempotency::{self, Created, IdempotencyKey};
+use super::outbox::{self, Notifier};
+use super::{allocation, ServiceError, ServiceResult};
+use crate::db::applications::{self as rows, ACCEPTED, WAITLISTED};
+use crate::db::idempotency::StoredResponse;
+use crate::db::{self as store, audit, campaigns, DbConn, Pool};
+use crate::domain::application::ApplicationInput;
+use chrono::NaiveDateTime;
+use std::collections::{HashMap, HashSet};
+use std::sync::mpsc::{channel, Sender};
+use std::sync::Mutex;
+
+/// Enough to keep every statement's parameters well under both backends' limits.
+const MAX_BATCH: usize = 200;
+
+pub struct Job {
+    pub input: ApplicationInput,
+    pub key: Option<IdempotencyKey>,
+}
+
+enum Signal {
+    Done(ServiceResult<Created>),
+    /// The previous batch is written and jobs are waiting: this thread writes the next one.
+    Lead,
+}
+
+struct Queued {
+    job: Job,
+    reply: Sender<Signal>,
+}
+
+#[derive(Default)]
+struct Queue {
+    waiting: Vec<Queued>,
+    leader: bool,
+}
+
+#[derive(Default)]
+pub struct Intake {
+    queues: Mutex<HashMap<String, Queue>>,
+}
+
+impl Intake {
+    /// Submits one application and waits for its answer. Blocks: call it off the async runtime.
+    pub fn submit(
+        &self,
+        pool: &Pool,
+        notifier: &Notifier,
+        campaign_id: &str,
+        job: Job,
+    ) -> ServiceResult<Created> {
+        let (reply, answer) = channel();
+        let lead = {
+            let mut queues = self.queues.lock().unwrap_or_else(|e| e.into_inner());
+            let queue = queues.entry(campaign_id.to_owned()).or_default();
+            queue.waiting.push(Queued { job, reply });
+            !std::mem::replace(&mut queue.leader, true)
+        };
+        if lead {
+            self.lead(pool, notifier, campaign_id);
+        }
+        loop {
+            match answer.recv() {
+                Ok(Signal::Done(result)) => return result,
+                Ok(Signal::Lead) => self.lead(pool, notifier, campaign_id),
+                Err(_) => {
+                    return Err(ServiceError::Unavailable(
+                        "the submission was dropped; send it again".into(),
+                    ))
+                }
+            }
+        }
+    }
+
+    /// Writes one batch of what is waiting, then hands the lead to the first job that arrived
+    /// meanwhile, so no thread keeps writing for others while its own client waits.
+    fn lead(&self, pool: &Pool, notifier: &Notifier, campaign_id: &str) {
+        let batch: Vec<Queued> = {
+            let mut queues = self.queues.lock().unwrap_or_else(|e| e.into_inner());
+            let queue = queues.entry(campaign_id.to_owned()).or_default();
+            let take = queue.waiting.len().min(MAX_BATCH);
+            queue.waiting.drain(..take).collect()
+        };
+        let (jobs, replies): (Vec<Job>, Vec<Sender<Signal>>) =
+            batch.into_iter().map(|q| (q.job, q.reply)).unzip();
+        let results = match pool.get() {
+            Ok(mut conn) => run(&mut conn, notifier, campaign_id, &jobs),
+            Err(e) => jobs
+                .iter()
+                .map(|_| Err(ServiceError::Unavailable(e.to_string())))
+                .collect(),
+        };
+        for (reply, result) in replies.into_iter().zip(results) {
+            let _ = reply.send(Signal::Done(result));
+        }
+        let mut queues = self.queues.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(queue) = queues.get_mut(campaign_id) {
+            match queue.waiting.first() {
+                Some(next) => {
+                    let _ = next.reply.send(Signal::Lead);
+                }
+                None => {
+                    queues.remove(campaign_id);
+                }
+            }
+        }
+    }
+}
+
+/// Answers every job: in one transaction when there are several, else (and whenever that
+/// transaction fails) one by one on the single path.
+pub fn run(
+    conn: &mut DbConn,
+    notifier: &Notifier,
+    campaign_id: &str,
+    jobs: &[Job],
+) -> Vec<ServiceResult<Created>> {
+    if jobs.len() > 1 {
+        let now = crate::clock::now();
+        match store::write_transaction(conn, |conn| batch(conn, notifier, now, campaign_id, jobs)) {
+            Ok(results) => return results,
+            Err(e) => {
+                tracing::warn!(error = %e, jobs = jobs.len(), "batch fell back to single submissions")
+            }
+        }
+    }
+    jobs.iter()
+        .map(|job| {
+            let now = crate::clock::now();
+            idempotency::run(conn, job.key.as_ref(), now, |conn| {
+                applications::submit(conn, notifier, now, campaign_id, &job.input)
+            })
+        })
+        .collect()
+}
+
+/// One transaction for many submissions, in arrival order. A job refused on its own merits
+/// gets its error without stopping the others; an `Err` means nothing was written.
+fn batch(
+    conn: &mut DbConn,
+    notifier: &Notifier,
+    now: NaiveDateTime,
+    campaign_id: &str,
+    jobs: &[Job],
+) -> ServiceResult<Vec<ServiceResult<Created>>> {
+    let Some(campaign) = campaigns::find(conn, campaign_id)? else {
+        return Ok(jobs
+            .iter()
+            .map(|_| Err(ServiceError::NotFound("campaign")))
+            .collect());
+    };
+    let mut results: Vec<Option<ServiceResult<Created>>> = jobs.iter().map(|_| None).collect();
+    let mut keys_seen = HashSet::new();
+    let mut offices_claimed: HashSet<String> = HashSet::new();
+    let mut ready: Vec<(usize, Prepared)> = Vec::new();
+    for (i, job) in jobs.iter().enumerate() {
+        if let Some(k) = &job.key {
+            // A twin with the same key waits for the single path, which replays this batch's answer.
+            if !keys_seen.insert((k.scope.clone(), k.key.clone())) {
+                return Err(ServiceError::Conflict("twin keys in one batch".into()));
+            }
+            match idempotency::replay(conn, Some(k)) {
+                Ok(Some(stored)) => {
+                    results[i] = Some(Ok(stored));
+                    continue;
+                }
+                Ok(None) => {}
+                Err(e) => {
+                    results[i] = Some(Err(e));
+                    continue;
+                }
+            }
+        }
+        match applications::prepare(conn, now, &campaign, &job.input) {
+            Ok(p) if p.office_numbers.iter().any(|o| offices_claimed.contains(o)) => {
+                results[i] = Some(Err(ServiceError::Conflict(
+                    "an office in this application already takes part in this campaign".into(),
+                )));
+            }
+            Ok(p) => {
+                offices_claimed.extend(p.office_numbers.iter().cloned());
+                ready.push((i, p));
+            }
+            Err(e) => results[i] = Some(Err(e)),
+        }
+    }
+    if !ready.is_empty() {
+        let locked = campaigns::take_sequences(conn, campaign_id, ready.len() as i64)?
+            .ok_or(ServiceError::NotFound("campaign"))?;
+        applications::check_open(&locked.settings(), now)?;
+        let caps = allocation::caps(&locked.settings());
+        let mut held = allocation::held(conn, campaign_id)?;
+        let first = locked.last_sequence - ready.len() as i64 + 1;
+        let mut apps = Vec::with_capacity(ready.len());
+        let mut offices = Vec::new();
+        let mut per_app = Vec::with_capacity(ready.len());
+        for (n, (_, prepared)) in ready.iter().enumerate() {
+            let status = if caps.fits(held, prepared.need) {
+                held = held.plus(prepared.need);
+                ACCEPTED
+            } else {
+                WAITLISTED
+            };
+            let (row, its_offices) =
+                applications::build_rows(campaign_id, prepared, status, first + n as i64, now);
+            offices.extend(its_offices.iter().cloned());
+            per_app.push(its_offices);
+            apps.push(row);
+        }
+        rows::insert(conn, &apps, &offices).map_err(applications::unique_violation_is_conflict)?;
+        let messages: Vec<_> = apps
+            .iter()
+            .zip(&per_app)
+            .map(|(row, its)| {
+                outbox::message(
+                    notifier,
+                    now,
+                    applications::submit_mail_kind(&row.status),
+                    &locked,
+                    row,
+                    its,
+                )
+            })
+            .collect();
+        crate::db::outbox::insert(conn, &messages)?;
+        let changes = apps
+            .iter()
+            .zip(&per_app)
+            .map(|(row, its)| applications::submit_change(row, its))
+            .collect();
+        audit::record_all(conn, now, changes)?;
+        let mut stored = Vec::new();
+        for ((i, _), (row, its)) in ready.iter().zip(apps.into_iter().zip(per_app)) {
+            let created = applications::created(row, its);
+            if let Some(k) = &jobs[*i].key {
+                stored.push(StoredResponse {
+                    scope: k.scope.clone(),
+                    idempotency_key: k.key.clone(),
+                    request_hash: k.request_hash.clone(),
+                    response_status: i32::from(created.status),
+                    response_body: created.body.to_string(),
+                    created_at: now,
+                });
+            }
+            results[*i] = Some(Ok(created));
+        }
+        crate::db::idempotency::insert(conn, &stored)?;
+    }
+    Ok(results
+        .into_iter()
+        .map(|r| {
+            r.unwrap_or_else(|| {
+                Err(ServiceError::Unavailable(
+                    "the batch left a job unanswered".into(),
+                ))
+            })
+        })
+        .collect())
+}
