@@ -246,9 +246,28 @@ fn main() {
         })
         .unwrap();
     });
-    let direct = summarize("bare loop, same statements", elapsed, lat);
+    let direct = summarize("bare loop, one at a time", elapsed, lat);
 
-    let mut runs = vec![http, burst, direct];
+    // The server's own path without HTTP and JSON: the same clients, batched the same way.
+    let campaign = new_campaign(&pool);
+    let intake = honoraria::service::intake::Intake::default();
+    let batched_pool = db::connect(&url, settings.db_pool_size).unwrap();
+    let jobs_input: Vec<ApplicationInput> = (0..total as u32)
+        .map(|n| serde_json::from_value(application(200_000 + n)).unwrap())
+        .collect();
+    let (elapsed, lat) = drive(a.clients, a.per_client, 0, |n| {
+        let job = honoraria::service::intake::Job {
+            input: jobs_input[n as usize].clone(),
+            key: None,
+        };
+        intake
+            .submit(&batched_pool, &notifier, &campaign, job)
+            .unwrap();
+    });
+    let batched = summarize("same path, no HTTP", elapsed, lat);
+    drop(batched_pool);
+
+    let mut runs = vec![http, burst, batched, direct];
     drop(direct_pool);
     if let Some((admin, name)) = &pg_admin {
         // PostgreSQL here takes 100 connections, so pgbench cannot open one per applicant: it
