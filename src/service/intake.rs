@@ -88,6 +88,12 @@ impl Intake {
             let take = queue.waiting.len().min(MAX_BATCH);
             queue.waiting.drain(..take).collect()
         };
+        // Hands the lead on even if writing this batch panics, or the campaign's queue would
+        // wait for a leader forever.
+        let _handoff = Handoff {
+            intake: self,
+            campaign_id,
+        };
         let (jobs, replies): (Vec<Job>, Vec<Sender<Signal>>) =
             batch.into_iter().map(|q| (q.job, q.reply)).unzip();
         let results = match pool.get() {
@@ -100,14 +106,24 @@ impl Intake {
         for (reply, result) in replies.into_iter().zip(results) {
             let _ = reply.send(Signal::Done(result));
         }
-        let mut queues = self.queues.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(queue) = queues.get_mut(campaign_id) {
+    }
+}
+
+struct Handoff<'a> {
+    intake: &'a Intake,
+    campaign_id: &'a str,
+}
+
+impl Drop for Handoff<'_> {
+    fn drop(&mut self) {
+        let mut queues = self.intake.queues.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(queue) = queues.get_mut(self.campaign_id) {
             match queue.waiting.first() {
                 Some(next) => {
                     let _ = next.reply.send(Signal::Lead);
                 }
                 None => {
-                    queues.remove(campaign_id);
+                    queues.remove(self.campaign_id);
                 }
             }
         }
