@@ -195,7 +195,7 @@ pub fn prepare(
 }
 
 /// The rows of an allocated application.
-pub fn build_rows(
+fn build_rows(
     campaign_id: &str,
     prepared: &Prepared,
     status: &str,
@@ -251,28 +251,6 @@ pub fn build_rows(
     (row, offices)
 }
 
-/// The email a new application's status calls for.
-pub fn submit_mail_kind(status: &str) -> Kind {
-    if status == ACCEPTED {
-        Kind::Accepted
-    } else {
-        Kind::Waitlisted
-    }
-}
-
-/// What the audit trail keeps of a new application.
-pub fn submit_change<'a>(row: &'a ApplicationRow, offices: &[ParticipantRow]) -> audit::Change<'a> {
-    audit::Change {
-        actor: "applicant",
-        action: "application.submit",
-        entity: "application",
-        entity_id: &row.id,
-        campaign_id: Some(&row.campaign_id),
-        before: None,
-        after: Some(serde_json::json!({"application": snapshot(row), "offices": offices})),
-    }
-}
-
 pub fn created(row: ApplicationRow, offices: Vec<ParticipantRow>) -> super::idempotency::Created {
     super::idempotency::Created {
         status: 201,
@@ -280,7 +258,7 @@ pub fn created(row: ApplicationRow, offices: Vec<ParticipantRow>) -> super::idem
     }
 }
 
-pub fn unique_violation_is_conflict(e: diesel::result::Error) -> ServiceError {
+fn unique_violation_is_conflict(e: diesel::result::Error) -> ServiceError {
     if is_unique_violation(&e) {
         ServiceError::Conflict(
             "an office in this application already takes part in this campaign".into(),
@@ -302,31 +280,76 @@ pub fn submit(
 ) -> ServiceResult<super::idempotency::Created> {
     let campaign = super::campaigns::find(conn, campaign_id)?;
     let prepared = prepare(conn, now, &campaign, input)?;
-    // Under the lock until commit; caps and deadline are read again, as a change may have
-    // landed meanwhile.
-    let campaign = campaigns::take_sequences(conn, campaign_id, 1)?
-        .ok_or(ServiceError::NotFound("campaign"))?;
-    check_open(&campaign.settings(), now)?;
-    let held = allocation::held(conn, campaign_id)?;
-    let status = if allocation::caps(&campaign.settings()).fits(held, prepared.need) {
-        ACCEPTED
-    } else {
-        WAITLISTED
-    };
-    let (row, offices) = build_rows(campaign_id, &prepared, status, campaign.last_sequence, now);
-    rows::insert(conn, std::slice::from_ref(&row), &offices)
-        .map_err(unique_violation_is_conflict)?;
-    outbox::enqueue(
+    let mut made = allocate(
         conn,
         notifier,
         now,
-        submit_mail_kind(status),
-        &campaign,
-        &row,
-        &offices,
+        campaign_id,
+        std::slice::from_ref(&prepared),
     )?;
-    audit::record(conn, now, submit_change(&row, &offices))?;
+    let (row, offices) = made.remove(0);
     Ok(created(row, offices))
+}
+
+/// Allocates prepared applications in arrival order under the campaign's lock, held until
+/// commit: consecutive arrival numbers, accepted while each fits whole, else waiting; writes
+/// them, their emails and their audit events, one statement per table. Caps and deadline are
+/// read again under the lock, as a change may have landed since `prepare`.
+pub fn allocate(
+    conn: &mut DbConn,
+    notifier: &Notifier,
+    now: NaiveDateTime,
+    campaign_id: &str,
+    prepared: &[Prepared],
+) -> ServiceResult<Vec<(ApplicationRow, Vec<ParticipantRow>)>> {
+    let locked = campaigns::take_sequences(conn, campaign_id, prepared.len() as i64)?
+        .ok_or(ServiceError::NotFound("campaign"))?;
+    check_open(&locked.settings(), now)?;
+    let caps = allocation::caps(&locked.settings());
+    let mut held = allocation::held(conn, campaign_id)?;
+    let first = locked.last_sequence - prepared.len() as i64 + 1;
+    let made: Vec<(ApplicationRow, Vec<ParticipantRow>)> = prepared
+        .iter()
+        .enumerate()
+        .map(|(n, p)| {
+            let status = if caps.fits(held, p.need) {
+                held = held.plus(p.need);
+                ACCEPTED
+            } else {
+                WAITLISTED
+            };
+            build_rows(campaign_id, p, status, first + n as i64, now)
+        })
+        .collect();
+    let apps: Vec<ApplicationRow> = made.iter().map(|(row, _)| row.clone()).collect();
+    let offices: Vec<ParticipantRow> = made.iter().flat_map(|(_, o)| o.iter().cloned()).collect();
+    rows::insert(conn, &apps, &offices).map_err(unique_violation_is_conflict)?;
+    let messages: Vec<_> = made
+        .iter()
+        .map(|(row, its)| {
+            let kind = if row.status == ACCEPTED {
+                Kind::Accepted
+            } else {
+                Kind::Waitlisted
+            };
+            outbox::message(notifier, now, kind, &locked, row, its)
+        })
+        .collect();
+    crate::db::outbox::insert(conn, &messages)?;
+    let changes = made
+        .iter()
+        .map(|(row, its)| audit::Change {
+            actor: "applicant",
+            action: "application.submit",
+            entity: "application",
+            entity_id: &row.id,
+            campaign_id: Some(&row.campaign_id),
+            before: None,
+            after: Some(serde_json::json!({"application": snapshot(row), "offices": its})),
+        })
+        .collect();
+    audit::record_all(conn, now, changes)?;
+    Ok(made)
 }
 
 pub fn get(conn: &mut DbConn, id: &str) -> ServiceResult<ApplicationView> {

@@ -6,11 +6,10 @@
 
 use super::applications::{self, Prepared};
 use super::idempotency::{self, Created, IdempotencyKey};
-use super::outbox::{self, Notifier};
-use super::{allocation, ServiceError, ServiceResult};
-use crate::db::applications::{self as rows, ACCEPTED, WAITLISTED};
+use super::outbox::Notifier;
+use super::{ServiceError, ServiceResult};
 use crate::db::idempotency::StoredResponse;
-use crate::db::{self as store, audit, campaigns, DbConn, Pool};
+use crate::db::{self as store, campaigns, DbConn, Pool};
 use crate::domain::application::ApplicationInput;
 use chrono::NaiveDateTime;
 use std::collections::{HashMap, HashSet};
@@ -208,54 +207,12 @@ fn batch(
         }
     }
     if !ready.is_empty() {
-        let locked = campaigns::take_sequences(conn, campaign_id, ready.len() as i64)?
-            .ok_or(ServiceError::NotFound("campaign"))?;
-        applications::check_open(&locked.settings(), now)?;
-        let caps = allocation::caps(&locked.settings());
-        let mut held = allocation::held(conn, campaign_id)?;
-        let first = locked.last_sequence - ready.len() as i64 + 1;
-        let mut apps = Vec::with_capacity(ready.len());
-        let mut offices = Vec::new();
-        let mut per_app = Vec::with_capacity(ready.len());
-        for (n, (_, prepared)) in ready.iter().enumerate() {
-            let status = if caps.fits(held, prepared.need) {
-                held = held.plus(prepared.need);
-                ACCEPTED
-            } else {
-                WAITLISTED
-            };
-            let (row, its_offices) =
-                applications::build_rows(campaign_id, prepared, status, first + n as i64, now);
-            offices.extend(its_offices.iter().cloned());
-            per_app.push(its_offices);
-            apps.push(row);
-        }
-        rows::insert(conn, &apps, &offices).map_err(applications::unique_violation_is_conflict)?;
-        let messages: Vec<_> = apps
-            .iter()
-            .zip(&per_app)
-            .map(|(row, its)| {
-                outbox::message(
-                    notifier,
-                    now,
-                    applications::submit_mail_kind(&row.status),
-                    &locked,
-                    row,
-                    its,
-                )
-            })
-            .collect();
-        crate::db::outbox::insert(conn, &messages)?;
-        let changes = apps
-            .iter()
-            .zip(&per_app)
-            .map(|(row, its)| applications::submit_change(row, its))
-            .collect();
-        audit::record_all(conn, now, changes)?;
+        let (indices, prepared): (Vec<usize>, Vec<Prepared>) = ready.into_iter().unzip();
+        let made = applications::allocate(conn, notifier, now, campaign_id, &prepared)?;
         let mut stored = Vec::new();
-        for ((i, _), (row, its)) in ready.iter().zip(apps.into_iter().zip(per_app)) {
-            let created = applications::created(row, its);
-            if let Some(k) = &jobs[*i].key {
+        for (i, (row, offices)) in indices.into_iter().zip(made) {
+            let created = applications::created(row, offices);
+            if let Some(k) = &jobs[i].key {
                 stored.push(StoredResponse {
                     scope: k.scope.clone(),
                     idempotency_key: k.key.clone(),
@@ -265,7 +222,7 @@ fn batch(
                     created_at: now,
                 });
             }
-            results[*i] = Some(Ok(created));
+            results[i] = Some(Ok(created));
         }
         crate::db::idempotency::insert(conn, &stored)?;
     }
