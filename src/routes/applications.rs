@@ -1,5 +1,6 @@
 //! Applications: public intake and status link, staff lists and actions.
 
+use super::rate_limit::Public;
 use super::{idempotency_key, in_transaction, parse_json, with_conn, Data, PageQuery};
 use crate::auth::Staff;
 use crate::db::applications::ListFilter;
@@ -26,13 +27,11 @@ use serde::Deserialize;
 #[post("/campaigns/{id}/applications")]
 pub async fn submit(
     state: Data,
+    _: Public,
     req: HttpRequest,
     id: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    state
-        .public_limiter
-        .check(req.peer_addr().map(|a| a.ip()))?;
     let campaign_id = id.into_inner();
     let input: ApplicationInput = parse_json(&body)?;
     let key = idempotency_key(&req, &format!("public:{campaign_id}"), &body)?;
@@ -54,26 +53,21 @@ pub struct ApplicationQuery {
     pub status: Option<String>,
     pub tier: Option<String>,
     pub needs_review: Option<bool>,
-    pub page: Option<i64>,
-    pub per_page: Option<i64>,
 }
 
 /// A campaign's applications in arrival order (staff).
-#[utoipa::path(params(ApplicationQuery), responses((status = 200, description = "a page of applications")), security(("bearer" = [])))]
+#[utoipa::path(params(ApplicationQuery, PageQuery), responses((status = 200, description = "a page of applications")), security(("bearer" = [])))]
 #[get("/campaigns/{id}/applications")]
 pub async fn list(
     state: Data,
     staff: Staff,
     id: web::Path<String>,
     query: web::Query<ApplicationQuery>,
+    paging: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::may_read)?;
     let q = query.into_inner();
-    let page = PageQuery {
-        page: q.page,
-        per_page: q.per_page,
-    }
-    .page()?;
+    let page = paging.page()?;
     let filter = ListFilter {
         status: super::one_of(
             "status",
@@ -192,12 +186,9 @@ pub async fn disqualify(
 #[get("/status/{secret}")]
 pub async fn public_status(
     state: Data,
-    req: HttpRequest,
+    _: Public,
     secret: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    state
-        .public_limiter
-        .check(req.peer_addr().map(|a| a.ip()))?;
     let secret = secret.into_inner();
     let found = with_conn(&state, move |conn| {
         applications::public_status(conn, &secret)
@@ -211,13 +202,10 @@ pub async fn public_status(
 #[post("/status/{secret}/withdraw")]
 pub async fn public_withdraw(
     state: Data,
-    req: HttpRequest,
+    _: Public,
     secret: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    state
-        .public_limiter
-        .check(req.peer_addr().map(|a| a.ip()))?;
     let secret = secret.into_inner();
     let reason = reason_of(&body)?;
     let notifier = state.notifier.clone();

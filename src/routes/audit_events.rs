@@ -11,25 +11,20 @@ use serde::Deserialize;
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct AuditQuery {
     pub campaign_id: Option<String>,
-    pub page: Option<i64>,
-    pub per_page: Option<i64>,
 }
 
 /// Every change, oldest first: who, when, what, before and after.
-#[utoipa::path(params(AuditQuery), responses((status = 200, description = "a page of audit events")), security(("bearer" = [])))]
+#[utoipa::path(params(AuditQuery, PageQuery), responses((status = 200, description = "a page of audit events")), security(("bearer" = [])))]
 #[get("/audit-events")]
 pub async fn list(
     state: Data,
     staff: Staff,
     query: web::Query<AuditQuery>,
+    paging: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::may_read)?;
     let query = query.into_inner();
-    let page = PageQuery {
-        page: query.page,
-        per_page: query.per_page,
-    }
-    .page()?;
+    let page = paging.page()?;
     let events = with_conn(&state, move |conn| {
         audit::list(conn, query.campaign_id.as_deref(), page)
     })

@@ -1,5 +1,6 @@
 //! Campaigns, their public slot counter and the seminar attendee list.
 
+use super::rate_limit::Public;
 use super::{create_once, idempotency_key, in_transaction, parse_json, with_conn, Data, PageQuery};
 use crate::auth::Staff;
 use crate::clock;
@@ -96,12 +97,9 @@ pub async fn update(
 #[get("/campaigns/{id}/slots")]
 pub async fn slots(
     state: Data,
-    req: HttpRequest,
+    _: Public,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    state
-        .public_limiter
-        .check(req.peer_addr().map(|a| a.ip()))?;
     let id = id.into_inner();
     let counter = with_conn(&state, move |conn| {
         let campaign = campaigns::find(conn, &id)?;

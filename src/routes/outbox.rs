@@ -15,25 +15,20 @@ pub struct OutboxQuery {
     pub status: Option<String>,
     pub recipient: Option<String>,
     pub application_id: Option<String>,
-    pub page: Option<i64>,
-    pub per_page: Option<i64>,
 }
 
 /// Emails, oldest first, filtered by status, recipient or application (staff).
-#[utoipa::path(params(OutboxQuery), responses((status = 200, description = "a page of messages")), security(("bearer" = [])))]
+#[utoipa::path(params(OutboxQuery, PageQuery), responses((status = 200, description = "a page of messages")), security(("bearer" = [])))]
 #[get("/outbox")]
 pub async fn list(
     state: Data,
     staff: Staff,
     query: web::Query<OutboxQuery>,
+    paging: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::may_read)?;
     let q = query.into_inner();
-    let page = PageQuery {
-        page: q.page,
-        per_page: q.per_page,
-    }
-    .page()?;
+    let page = paging.page()?;
     let filter = ListFilter {
         status: super::one_of(
             "status",

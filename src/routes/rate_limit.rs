@@ -2,6 +2,7 @@
 //! It guards against floods; it is not a rule that must hold across instances.
 
 use crate::error::ApiError;
+use actix_web::{dev::Payload, web, FromRequest, HttpRequest};
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Mutex;
@@ -40,6 +41,26 @@ impl RateLimiter {
         } else {
             Ok(())
         }
+    }
+}
+
+/// A request to a public endpoint that is within its client address's limit; taking it as a
+/// handler argument is what applies the limit.
+pub struct Public;
+
+impl FromRequest for Public {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Public, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let checked = match req.app_data::<web::Data<super::AppState>>() {
+            Some(state) => state
+                .public_limiter
+                .check(req.peer_addr().map(|a| a.ip()))
+                .map(|_| Public),
+            None => Err(ApiError::Internal("no app state".into())),
+        };
+        std::future::ready(checked)
     }
 }
 

@@ -163,3 +163,25 @@ on_both_backends!(the_public_slot_counter_needs_no_token, |app| {
         404
     );
 });
+
+#[test]
+fn public_endpoints_refuse_a_client_over_its_limit() {
+    let app = crate::helpers::TestApp::spawn_with(crate::helpers::Backend::Sqlite, |s| {
+        s.public_rate_limit = 2
+    })
+    .expect("SQLite is always available");
+    let id = app.open_campaign(5, 1);
+    let path = format!("/api/v1/campaigns/{id}/slots");
+    assert_eq!(app.request("GET", &path, None, None).status, 200);
+    assert_eq!(app.request("GET", &path, None, None).status, 200);
+    let third = app.request("GET", &path, None, None);
+    assert_eq!(
+        (third.status, third.content_type.as_str()),
+        (429, "application/problem+json")
+    );
+    assert_eq!(
+        app.get("/api/v1/campaigns").status,
+        200,
+        "staff endpoints are not limited"
+    );
+}
