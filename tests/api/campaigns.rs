@@ -164,12 +164,11 @@ on_both_backends!(the_public_slot_counter_needs_no_token, |app| {
     );
 });
 
-#[test]
-fn public_endpoints_refuse_a_client_over_its_limit() {
-    let app = crate::helpers::TestApp::spawn_with(crate::helpers::Backend::Sqlite, |s| {
-        s.public_rate_limit = 2
-    })
-    .expect("SQLite is always available");
+fn public_endpoints_refuse_a_client_over_its_limit(backend: crate::helpers::Backend) {
+    let Some(app) = crate::helpers::TestApp::spawn_with(backend, |s| s.public_rate_limit = 2)
+    else {
+        return;
+    };
     let id = app.open_campaign(5, 1);
     let path = format!("/api/v1/campaigns/{id}/slots");
     assert_eq!(app.request("GET", &path, None, None).status, 200);
@@ -184,4 +183,15 @@ fn public_endpoints_refuse_a_client_over_its_limit() {
         200,
         "staff endpoints are not limited"
     );
+}
+
+mod public_endpoints_refuse_a_client_over_its_limit {
+    #[test]
+    fn sqlite() {
+        super::public_endpoints_refuse_a_client_over_its_limit(crate::helpers::Backend::Sqlite);
+    }
+    #[test]
+    fn postgres() {
+        super::public_endpoints_refuse_a_client_over_its_limit(crate::helpers::Backend::Postgres);
+    }
 }
