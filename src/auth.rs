@@ -62,7 +62,7 @@ impl FromRequest for Staff {
             .await??
             .ok_or(ApiError::Unauthorized)?;
             Ok(Staff {
-                role: row.role.parse().map_err(|_| ApiError::Unauthorized)?,
+                role: row.role,
                 token_id: row.id,
                 name: row.name,
             })

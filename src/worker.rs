@@ -3,8 +3,9 @@
 //! or too many transient ones, mark the message failed with the last reply kept.
 
 use crate::clock;
-use crate::db::outbox::{self, MessageRow, FAILED, RETRYING, SENT};
+use crate::db::outbox::{self, MessageRow};
 use crate::db::{DbConn, DbError, Pool};
+use crate::domain::delivery::{AttemptOutcome, DeliveryStatus};
 use crate::email::{Delivery, Mailer, Outgoing};
 use chrono::NaiveDateTime;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -37,6 +38,8 @@ pub enum Outcome {
     Sent,
     Retrying,
     Failed,
+    /// Another worker took the message over; this one recorded nothing.
+    LeaseLost,
     EmptyQueue,
 }
 
@@ -44,35 +47,107 @@ fn after(now: NaiveDateTime, d: Duration) -> NaiveDateTime {
     now + chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX)
 }
 
-/// One step: claim the next due message, try to deliver it, record what happened.
+/// One step: claim the next due message, try to deliver it, record what happened. While the
+/// delivery runs (on its own thread) the lease is renewed every third of its length, so a slow
+/// SMTP exchange never lets another worker take the message over; a worker that finds its
+/// lease gone anyway records nothing.
 pub fn deliver_next(
     conn: &mut DbConn,
     mailer: &Mailer,
     policy: &RetryPolicy,
 ) -> Result<Outcome, DbError> {
     let now = clock::now();
-    let Some(message) = outbox::claim_next(conn, now, after(now, policy.lease))? else {
+    let Some(claimed) = outbox::claim_next(conn, now, after(now, policy.lease))? else {
         return Ok(Outcome::EmptyQueue);
     };
-    let delivery = mailer.deliver(&outgoing(&message));
+    let delivery = deliver_renewing(conn, mailer, policy, &claimed)?;
+    let message = &claimed.message;
     let now = clock::now();
     let (status, outcome, reply, next, result) = match delivery {
-        Delivery::Sent(reply) => (SENT, "sent", reply, now, Outcome::Sent),
+        Delivery::Sent(reply) => (
+            DeliveryStatus::Sent,
+            AttemptOutcome::Sent,
+            reply,
+            now,
+            Outcome::Sent,
+        ),
         Delivery::Transient(reply) if message.attempts < policy.max_attempts => (
-            RETRYING,
-            "transient",
+            DeliveryStatus::Retrying,
+            AttemptOutcome::Transient,
             reply,
             after(now, policy.backoff(message.attempts)),
             Outcome::Retrying,
         ),
-        Delivery::Transient(reply) => (FAILED, "transient", reply, now, Outcome::Failed),
-        Delivery::Permanent(reply) => (FAILED, "permanent", reply, now, Outcome::Failed),
+        Delivery::Transient(reply) => (
+            DeliveryStatus::Failed,
+            AttemptOutcome::Transient,
+            reply,
+            now,
+            Outcome::Failed,
+        ),
+        Delivery::Permanent(reply) => (
+            DeliveryStatus::Failed,
+            AttemptOutcome::Permanent,
+            reply,
+            now,
+            Outcome::Failed,
+        ),
     };
     if result != Outcome::Sent {
-        tracing::warn!(message = %message.id, attempt = message.attempts, %reply, status, "email not delivered");
+        tracing::warn!(message = %message.id, attempt = message.attempts, %reply, %status, "email not delivered");
     }
-    outbox::record_attempt(conn, &message, status, outcome, &reply, next, now)?;
+    let attempt = outbox::AttemptResult {
+        status,
+        outcome,
+        reply: &reply,
+        next_attempt_at: next,
+    };
+    if !outbox::record_attempt(conn, &claimed, &attempt, now)? {
+        tracing::error!(message = %message.id, "lost the lease on an email while delivering it; recorded nothing");
+        return Ok(Outcome::LeaseLost);
+    }
     Ok(result)
+}
+
+/// Delivers on a helper thread and renews the lease from this one until it is done.
+fn deliver_renewing(
+    conn: &mut DbConn,
+    mailer: &Mailer,
+    policy: &RetryPolicy,
+    claimed: &outbox::Claimed,
+) -> Result<Delivery, DbError> {
+    let renew_every = (policy.lease / 3).max(Duration::from_millis(10));
+    std::thread::scope(|scope| {
+        let (done, delivered) = std::sync::mpsc::channel();
+        scope.spawn(move || {
+            // A panic here would otherwise bring down the scope, and the worker with it.
+            let delivery = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                mailer.deliver(&outgoing(&claimed.message))
+            }))
+            .unwrap_or_else(|_| Delivery::Transient("the delivery panicked".into()));
+            let _ = done.send(delivery);
+        });
+        loop {
+            match delivered.recv_timeout(renew_every) {
+                Ok(delivery) => return Ok(delivery),
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                    let until = after(clock::now(), policy.lease);
+                    match outbox::renew_lease(conn, claimed, until) {
+                        Ok(true) => {}
+                        Ok(false) => {
+                            tracing::error!(message = %claimed.message.id, "another worker took over an email still being delivered")
+                        }
+                        Err(e) => {
+                            tracing::warn!(message = %claimed.message.id, error = %e, "could not renew an email's lease")
+                        }
+                    }
+                }
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                    return Ok(Delivery::Transient("the delivery thread stopped".into()));
+                }
+            }
+        }
+    })
 }
 
 fn outgoing(m: &MessageRow) -> Outgoing<'_> {

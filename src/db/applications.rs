@@ -2,6 +2,8 @@
 
 use super::schema::{applications, participants, seminar_attendees};
 use super::DbConn;
+use crate::domain::application::{OfficeKind, ParticipantRole, Tier};
+use crate::domain::participation::Status;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
@@ -11,8 +13,8 @@ use serde::Serialize;
 pub struct ApplicationRow {
     pub id: String,
     pub campaign_id: String,
-    pub tier: String,
-    pub status: String,
+    pub tier: Tier,
+    pub status: Status,
     pub sequence: i64,
     pub submitted_at: NaiveDateTime,
     pub contact_name: String,
@@ -35,22 +37,17 @@ pub struct ParticipantRow {
     pub position: i32,
     pub office_number: String,
     pub name: String,
-    pub kind: String,
+    pub kind: OfficeKind,
     pub corporate_number: String,
     pub corporation_name: String,
     pub municipality_code: String,
     pub address: String,
     pub email: String,
     pub using_system_since: Option<NaiveDate>,
-    pub role: String,
+    pub role: ParticipantRole,
     pub honorarium_yen: i64,
-    pub status: String,
+    pub status: Status,
 }
-
-pub const ACCEPTED: &str = "accepted";
-pub const WAITLISTED: &str = "waitlisted";
-pub const WITHDRAWN: &str = "withdrawn";
-pub const DISQUALIFIED: &str = "disqualified";
 
 /// Inserts applications and their offices, each table in one statement.
 pub fn insert(
@@ -81,8 +78,8 @@ pub fn find_by_secret(conn: &mut DbConn, secret: &str) -> QueryResult<Option<App
 
 #[derive(Debug, Default, Clone)]
 pub struct ListFilter {
-    pub status: Option<String>,
-    pub tier: Option<String>,
+    pub status: Option<Status>,
+    pub tier: Option<Tier>,
     pub needs_review: Option<bool>,
 }
 
@@ -98,10 +95,10 @@ pub fn list(
             .filter(applications::campaign_id.eq(campaign_id.to_owned()))
             .into_boxed();
         if let Some(s) = &filter.status {
-            q = q.filter(applications::status.eq(s.clone()));
+            q = q.filter(applications::status.eq(*s));
         }
         if let Some(t) = &filter.tier {
-            q = q.filter(applications::tier.eq(t.clone()));
+            q = q.filter(applications::tier.eq(*t));
         }
         if let Some(r) = filter.needs_review {
             q = q.filter(applications::needs_review.eq(r));
@@ -141,7 +138,7 @@ pub fn accepted_participants(
     let base = || {
         participants::table
             .filter(participants::campaign_id.eq(campaign_id.to_owned()))
-            .filter(participants::status.eq(ACCEPTED))
+            .filter(participants::status.eq(Status::Accepted))
             .into_boxed()
     };
     let total = base().count().get_result(conn)?;
@@ -158,11 +155,11 @@ pub fn accepted_participants(
 pub fn set_status(
     conn: &mut DbConn,
     id: &str,
-    status: &str,
+    status: Status,
     reason: Option<&str>,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
-    let accepted_at = (status == ACCEPTED).then_some(now);
+    let accepted_at = (status == Status::Accepted).then_some(now);
     diesel::update(applications::table.find(id))
         .set((
             applications::status.eq(status),
@@ -186,7 +183,7 @@ pub fn participations_of(
     conn: &mut DbConn,
     campaign_id: &str,
     office_numbers: &[String],
-) -> QueryResult<Vec<(String, String)>> {
+) -> QueryResult<Vec<(String, Status)>> {
     participants::table
         .filter(participants::campaign_id.eq(campaign_id))
         .filter(participants::office_number.eq_any(office_numbers))
@@ -207,10 +204,10 @@ pub fn held(conn: &mut DbConn, campaign_id: &str) -> QueryResult<(i64, i64, i64)
     let (offices, model, non_attendees): (i64, Option<i64>, Option<i64>) = participants::table
         .left_join(attendee)
         .filter(participants::campaign_id.eq(campaign_id))
-        .filter(participants::status.eq(ACCEPTED))
+        .filter(participants::status.eq(Status::Accepted))
         .select((
             count_star(),
-            sum(case_when(participants::role.eq("model"), one()).otherwise(zero())),
+            sum(case_when(participants::role.eq(ParticipantRole::Model), one()).otherwise(zero())),
             sum(
                 case_when(seminar_attendees::office_number.nullable().is_null(), one())
                     .otherwise(zero()),
@@ -224,39 +221,89 @@ pub fn held(conn: &mut DbConn, campaign_id: &str) -> QueryResult<(i64, i64, i64)
 pub fn waiting_counts(conn: &mut DbConn, campaign_id: &str) -> QueryResult<(i64, i64)> {
     let apps = applications::table
         .filter(applications::campaign_id.eq(campaign_id))
-        .filter(applications::status.eq(WAITLISTED))
+        .filter(applications::status.eq(Status::Waitlisted))
         .count()
         .get_result(conn)?;
     let offices = participants::table
         .filter(participants::campaign_id.eq(campaign_id))
-        .filter(participants::status.eq(WAITLISTED))
+        .filter(participants::status.eq(Status::Waitlisted))
         .count()
         .get_result(conn)?;
     Ok((apps, offices))
 }
 
-/// The waiting list in arrival order, with each application's offices.
-pub fn waiting(
-    conn: &mut DbConn,
-    campaign_id: &str,
-) -> QueryResult<Vec<(ApplicationRow, Vec<ParticipantRow>)>> {
+/// One waiting application with its offices, and which of them are seminar attendees.
+pub struct Waiting {
+    pub app: ApplicationRow,
+    pub offices: Vec<ParticipantRow>,
+    pub attendees: Vec<bool>,
+}
+
+/// The waiting list in arrival order, with each application's offices. Three statements
+/// whatever its length: no list of ids is bound as parameters, so tens of thousands waiting
+/// stay under SQLite's variable limit.
+pub fn waiting(conn: &mut DbConn, campaign_id: &str) -> QueryResult<Vec<Waiting>> {
     let apps: Vec<ApplicationRow> = applications::table
         .filter(applications::campaign_id.eq(campaign_id))
-        .filter(applications::status.eq(WAITLISTED))
+        .filter(applications::status.eq(Status::Waitlisted))
         .order(applications::sequence.asc())
         .select(ApplicationRow::as_select())
         .load(conn)?;
-    let ids: Vec<String> = apps.iter().map(|a| a.id.clone()).collect();
-    let mut offices = participants_of(conn, &ids)?;
+    if apps.is_empty() {
+        return Ok(Vec::new());
+    }
+    let offices: Vec<ParticipantRow> = participants::table
+        .filter(participants::campaign_id.eq(campaign_id))
+        .filter(participants::status.eq(Status::Waitlisted))
+        .order((
+            participants::application_id.asc(),
+            participants::position.asc(),
+        ))
+        .select(ParticipantRow::as_select())
+        .load(conn)?;
+    let attendees: std::collections::HashSet<String> = seminar_attendees::table
+        .inner_join(
+            participants::table.on(participants::campaign_id
+                .eq(seminar_attendees::campaign_id)
+                .and(participants::office_number.eq(seminar_attendees::office_number))),
+        )
+        .filter(seminar_attendees::campaign_id.eq(campaign_id))
+        .filter(participants::status.eq(Status::Waitlisted))
+        .select(seminar_attendees::office_number)
+        .load(conn)?
+        .into_iter()
+        .collect();
+    let mut by_app = group_by_application(offices);
     Ok(apps
         .into_iter()
-        .map(|a| {
-            let (mine, rest): (Vec<_>, Vec<_>) =
-                offices.drain(..).partition(|p| p.application_id == a.id);
-            offices = rest;
-            (a, mine)
+        .map(|app| {
+            let offices = by_app.remove(&app.id).unwrap_or_default();
+            let attendees = offices
+                .iter()
+                .map(|o| attendees.contains(&o.office_number))
+                .collect();
+            Waiting {
+                app,
+                offices,
+                attendees,
+            }
         })
         .collect())
+}
+
+/// Offices keyed by their application, each list in position order as loaded.
+pub fn group_by_application(
+    offices: Vec<ParticipantRow>,
+) -> std::collections::HashMap<String, Vec<ParticipantRow>> {
+    let mut by_app: std::collections::HashMap<String, Vec<ParticipantRow>> =
+        std::collections::HashMap::new();
+    for office in offices {
+        by_app
+            .entry(office.application_id.clone())
+            .or_default()
+            .push(office);
+    }
+    by_app
 }
 
 pub fn attendees_among(
@@ -271,26 +318,38 @@ pub fn attendees_among(
         .load(conn)
 }
 
-/// Adds offices to the attendee list; returns how many were new.
+/// Rows per insert statement: three parameters each stays far below SQLite's 32,766.
+const ATTENDEE_CHUNK: usize = 1000;
+
+/// Adds offices to the attendee list, skipping those already on it; returns how many were
+/// new. `office_numbers` must hold no duplicates.
 pub fn add_attendees(
     conn: &mut DbConn,
     campaign_id: &str,
     office_numbers: &[String],
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
-    let known = attendees_among(conn, campaign_id, office_numbers)?;
     let mut added = 0;
-    for number in office_numbers {
-        if !known.contains(number) {
-            diesel::insert_into(seminar_attendees::table)
-                .values((
+    for chunk in office_numbers.chunks(ATTENDEE_CHUNK) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|number| {
+                (
                     seminar_attendees::campaign_id.eq(campaign_id),
                     seminar_attendees::office_number.eq(number),
                     seminar_attendees::imported_at.eq(now),
-                ))
-                .execute(conn)?;
-            added += 1;
-        }
+                )
+            })
+            .collect();
+        added += match conn {
+            DbConn::Sqlite(c) => diesel::insert_or_ignore_into(seminar_attendees::table)
+                .values(rows)
+                .execute(c)?,
+            DbConn::Pg(c) => diesel::insert_into(seminar_attendees::table)
+                .values(rows)
+                .on_conflict_do_nothing()
+                .execute(c)?,
+        };
     }
     Ok(added)
 }

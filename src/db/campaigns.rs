@@ -27,7 +27,7 @@ pub struct CampaignRow {
     pub honorarium_general_yen: i64,
     pub honorarium_model_yen: i64,
     pub honorarium_referred_yen: i64,
-    pub office_check_digit: String,
+    pub office_check_digit: OfficeCheckDigitPolicy,
     pub partner_failure_blocks: bool,
     pub promote_after_deadline: bool,
     pub referral_same_corporation_allowed: bool,
@@ -54,7 +54,7 @@ impl CampaignRow {
             honorarium_general_yen: 0,
             honorarium_model_yen: 0,
             honorarium_referred_yen: 0,
-            office_check_digit: String::new(),
+            office_check_digit: OfficeCheckDigitPolicy::Flag,
             partner_failure_blocks: false,
             promote_after_deadline: false,
             referral_same_corporation_allowed: false,
@@ -85,7 +85,7 @@ impl CampaignRow {
                 referred: self.honorarium_referred_yen,
             },
             rules: Rules {
-                office_check_digit: OfficeCheckDigitPolicy::from_stored(&self.office_check_digit),
+                office_check_digit: self.office_check_digit,
                 partner_failure_blocks: self.partner_failure_blocks,
                 promote_after_deadline: self.promote_after_deadline,
                 referral_same_corporation_allowed: self.referral_same_corporation_allowed,
@@ -108,7 +108,7 @@ impl CampaignRow {
         self.honorarium_general_yen = s.honoraria.general;
         self.honorarium_model_yen = s.honoraria.model;
         self.honorarium_referred_yen = s.honoraria.referred;
-        self.office_check_digit = s.rules.office_check_digit.as_str().to_owned();
+        self.office_check_digit = s.rules.office_check_digit;
         self.partner_failure_blocks = s.rules.partner_failure_blocks;
         self.promote_after_deadline = s.rules.promote_after_deadline;
         self.referral_same_corporation_allowed = s.rules.referral_same_corporation_allowed;

@@ -7,6 +7,7 @@ pub mod campaigns;
 pub mod idempotency;
 pub mod outbox;
 pub mod schema;
+mod stored;
 pub mod tokens;
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};

@@ -6,11 +6,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
 
-pub const QUEUED: &str = "queued";
-pub const SENDING: &str = "sending";
-pub const SENT: &str = "sent";
-pub const RETRYING: &str = "retrying";
-pub const FAILED: &str = "failed";
+use crate::domain::delivery::{AttemptOutcome, DeliveryStatus};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize)]
 #[diesel(table_name = outbox_messages, treat_none_as_default_value = false)]
@@ -23,10 +19,12 @@ pub struct MessageRow {
     pub recipient: String,
     pub subject: String,
     pub body_text: String,
-    pub status: String,
+    pub status: DeliveryStatus,
     pub attempts: i32,
     pub next_attempt_at: NaiveDateTime,
     pub lease_until: Option<NaiveDateTime>,
+    /// The worker holding the lease; only it may renew it or record the attempt.
+    pub lease_owner: Option<String>,
     pub last_error: Option<String>,
     pub created_at: NaiveDateTime,
     pub sent_at: Option<NaiveDateTime>,
@@ -40,7 +38,7 @@ pub struct AttemptRow {
     pub outbox_id: String,
     pub attempt: i32,
     pub at: NaiveDateTime,
-    pub outcome: String,
+    pub outcome: AttemptOutcome,
     pub reply: String,
 }
 
@@ -66,7 +64,7 @@ pub fn attempts(conn: &mut DbConn, id: &str) -> QueryResult<Vec<AttemptRow>> {
 
 #[derive(Debug, Default, Clone)]
 pub struct ListFilter {
-    pub status: Option<String>,
+    pub status: Option<DeliveryStatus>,
     pub recipient: Option<String>,
     pub application_id: Option<String>,
 }
@@ -80,7 +78,7 @@ pub fn list(
     let filtered = || {
         let mut q = outbox_messages::table.into_boxed();
         if let Some(s) = &filter.status {
-            q = q.filter(outbox_messages::status.eq(s.clone()));
+            q = q.filter(outbox_messages::status.eq(*s));
         }
         if let Some(r) = &filter.recipient {
             q = q.filter(outbox_messages::recipient.eq(r.clone()));
@@ -106,35 +104,45 @@ struct ClaimedId {
     id: String,
 }
 
+/// A message this worker claimed, and the lease it holds on it.
+#[derive(Debug, Clone)]
+pub struct Claimed {
+    pub message: MessageRow,
+    pub owner: String,
+}
+
 /// Takes the next due message for this worker: queued or retrying and due, or `sending` whose
-/// lease ran out (its worker died mid-send). The lease keeps other workers off it meanwhile.
+/// lease ran out (its worker died mid-send). The lease, under a fresh owner id, keeps other
+/// workers off it meanwhile.
 pub fn claim_next(
     conn: &mut DbConn,
     now: NaiveDateTime,
     lease_until: NaiveDateTime,
-) -> QueryResult<Option<MessageRow>> {
+) -> QueryResult<Option<Claimed>> {
+    let owner = uuid::Uuid::new_v4().to_string();
     let id = match conn {
         // One statement: SKIP LOCKED lets several instances claim different rows at once.
         DbConn::Pg(pg) => diesel::sql_query(
             "UPDATE outbox_messages SET status = 'sending', attempts = attempts + 1, \
-             lease_until = $1, updated_at = $2 \
+             lease_until = $1, lease_owner = $2, updated_at = $3 \
              WHERE id = (SELECT id FROM outbox_messages \
-                 WHERE (status IN ('queued', 'retrying') AND next_attempt_at <= $2) \
-                    OR (status = 'sending' AND lease_until < $2) \
+                 WHERE (status IN ('queued', 'retrying') AND next_attempt_at <= $3) \
+                    OR (status = 'sending' AND lease_until < $3) \
                  ORDER BY next_attempt_at, created_at LIMIT 1 FOR UPDATE SKIP LOCKED) \
              RETURNING id",
         )
         .bind::<diesel::sql_types::Timestamp, _>(lease_until)
+        .bind::<diesel::sql_types::Text, _>(&owner)
         .bind::<diesel::sql_types::Timestamp, _>(now)
         .get_result::<ClaimedId>(pg)
         .optional()?
         .map(|c| c.id),
         DbConn::Sqlite(_) => super::write_transaction(conn, |conn| {
             let due = outbox_messages::status
-                .eq_any([QUEUED, RETRYING])
+                .eq_any([DeliveryStatus::Queued, DeliveryStatus::Retrying])
                 .and(outbox_messages::next_attempt_at.le(now))
                 .or(outbox_messages::status
-                    .eq(SENDING)
+                    .eq(DeliveryStatus::Sending)
                     .and(outbox_messages::lease_until.lt(now)));
             let id: Option<String> = outbox_messages::table
                 .filter(due)
@@ -148,9 +156,10 @@ pub fn claim_next(
             if let Some(id) = &id {
                 diesel::update(outbox_messages::table.find(id))
                     .set((
-                        outbox_messages::status.eq(SENDING),
+                        outbox_messages::status.eq(DeliveryStatus::Sending),
                         outbox_messages::attempts.eq(outbox_messages::attempts + 1),
                         outbox_messages::lease_until.eq(Some(lease_until)),
+                        outbox_messages::lease_owner.eq(Some(&owner)),
                         outbox_messages::updated_at.eq(now),
                     ))
                     .execute(conn)?;
@@ -159,47 +168,88 @@ pub fn claim_next(
         })?,
     };
     match id {
-        Some(id) => find(conn, &id),
+        Some(id) => Ok(find(conn, &id)?.map(|message| Claimed { message, owner })),
         None => Ok(None),
     }
 }
 
-/// Records one attempt and the message's state after it, in one transaction.
+/// The message row still under `claimed`'s lease, if it is.
+fn still_leased<'a>(
+    claimed: &'a Claimed,
+) -> diesel::dsl::Filter<
+    diesel::dsl::Find<outbox_messages::table, &'a String>,
+    diesel::dsl::And<
+        diesel::dsl::Eq<outbox_messages::status, DeliveryStatus>,
+        diesel::dsl::Eq<outbox_messages::lease_owner, &'a String>,
+    >,
+> {
+    outbox_messages::table.find(&claimed.message.id).filter(
+        outbox_messages::status
+            .eq(DeliveryStatus::Sending)
+            .and(outbox_messages::lease_owner.eq(&claimed.owner)),
+    )
+}
+
+/// Extends the lease while a slow delivery goes on; false when the lease is no longer this
+/// worker's (another took the message over), in which case it must not record anything.
+pub fn renew_lease(
+    conn: &mut DbConn,
+    claimed: &Claimed,
+    lease_until: NaiveDateTime,
+) -> QueryResult<bool> {
+    let renewed = diesel::update(still_leased(claimed))
+        .set(outbox_messages::lease_until.eq(Some(lease_until)))
+        .execute(conn)?;
+    Ok(renewed == 1)
+}
+
+/// What became of one attempt, to be recorded.
+pub struct AttemptResult<'a> {
+    pub status: DeliveryStatus,
+    pub outcome: AttemptOutcome,
+    pub reply: &'a str,
+    pub next_attempt_at: NaiveDateTime,
+}
+
+/// Records one attempt and the message's state after it, in one transaction, if the lease is
+/// still this worker's; returns false (recording nothing) when it is not.
 pub fn record_attempt(
     conn: &mut DbConn,
-    message: &MessageRow,
-    status: &str,
-    outcome: &str,
-    reply: &str,
-    next_attempt_at: NaiveDateTime,
+    claimed: &Claimed,
+    result: &AttemptResult<'_>,
     now: NaiveDateTime,
-) -> QueryResult<()> {
+) -> QueryResult<bool> {
     super::write_transaction(conn, |conn| {
+        let updated = diesel::update(still_leased(claimed))
+            .set((
+                outbox_messages::status.eq(result.status),
+                outbox_messages::next_attempt_at.eq(result.next_attempt_at),
+                outbox_messages::lease_until.eq(None::<NaiveDateTime>),
+                outbox_messages::lease_owner.eq(None::<String>),
+                outbox_messages::last_error
+                    .eq((result.outcome != AttemptOutcome::Sent).then_some(result.reply)),
+                outbox_messages::sent_at.eq((result.status == DeliveryStatus::Sent).then_some(now)),
+                outbox_messages::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        if updated == 0 {
+            return Ok(false);
+        }
         let earlier: i64 = outbox_attempts::table
-            .filter(outbox_attempts::outbox_id.eq(&message.id))
+            .filter(outbox_attempts::outbox_id.eq(&claimed.message.id))
             .count()
             .get_result(conn)?;
         diesel::insert_into(outbox_attempts::table)
             .values(&AttemptRow {
                 id: uuid::Uuid::new_v4().to_string(),
-                outbox_id: message.id.clone(),
+                outbox_id: claimed.message.id.clone(),
                 attempt: earlier as i32 + 1,
                 at: now,
-                outcome: outcome.to_owned(),
-                reply: reply.to_owned(),
+                outcome: result.outcome,
+                reply: result.reply.to_owned(),
             })
             .execute(conn)?;
-        diesel::update(outbox_messages::table.find(&message.id))
-            .set((
-                outbox_messages::status.eq(status),
-                outbox_messages::next_attempt_at.eq(next_attempt_at),
-                outbox_messages::lease_until.eq(None::<NaiveDateTime>),
-                outbox_messages::last_error.eq((outcome != "sent").then_some(reply)),
-                outbox_messages::sent_at.eq((status == SENT).then_some(now)),
-                outbox_messages::updated_at.eq(now),
-            ))
-            .execute(conn)
-            .map(drop)
+        Ok(true)
     })
 }
 
@@ -207,10 +257,11 @@ pub fn record_attempt(
 pub fn requeue(conn: &mut DbConn, id: &str, now: NaiveDateTime) -> QueryResult<usize> {
     diesel::update(outbox_messages::table.find(id))
         .set((
-            outbox_messages::status.eq(QUEUED),
+            outbox_messages::status.eq(DeliveryStatus::Queued),
             outbox_messages::attempts.eq(0),
             outbox_messages::next_attempt_at.eq(now),
             outbox_messages::lease_until.eq(None::<NaiveDateTime>),
+            outbox_messages::lease_owner.eq(None::<String>),
             outbox_messages::updated_at.eq(now),
         ))
         .execute(conn)

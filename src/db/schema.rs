@@ -152,6 +152,7 @@ diesel::table! {
         attempts -> Integer,
         next_attempt_at -> Timestamp,
         lease_until -> Nullable<Timestamp>,
+        lease_owner -> Nullable<Text>,
         last_error -> Nullable<Text>,
         created_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,

@@ -11,7 +11,7 @@ use serde::Serialize;
 pub struct TokenRow {
     pub id: String,
     pub name: String,
-    pub role: String,
+    pub role: crate::domain::role::Role,
     #[serde(skip)]
     pub token_hash: String,
     pub created_at: NaiveDateTime,

@@ -19,6 +19,21 @@ pub struct Slots {
 }
 
 impl Slots {
+    /// What an application needs: one slot per office, one model slot if it is a model
+    /// application, and one non-attendee slot per office not on the seminar list.
+    pub fn needed(is_model: bool, attendee_flags: impl IntoIterator<Item = bool>) -> Slots {
+        let (offices, non_attendees) = attendee_flags
+            .into_iter()
+            .fold((0, 0), |(all, non), attendee| {
+                (all + 1, non + u32::from(!attendee))
+            });
+        Slots {
+            offices,
+            model: u32::from(is_model),
+            non_attendees,
+        }
+    }
+
     pub fn plus(self, other: Slots) -> Slots {
         Slots {
             offices: self.offices + other.offices,

@@ -5,13 +5,26 @@ use super::campaign::{OfficeCheckDigitPolicy, Settings};
 use super::corporate_number::CorporateNumber;
 use super::email::EmailAddress;
 use super::money::Yen;
+use super::name::named;
 use super::office_number::OfficeNumber;
 use super::{FieldError, FieldErrors};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 #[serde(rename_all = "snake_case")]
 pub enum Tier {
     GeneralSingle,
@@ -19,25 +32,25 @@ pub enum Tier {
     Model,
 }
 
-impl Tier {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Tier::GeneralSingle => "general_single",
-            Tier::GeneralPair => "general_pair",
-            Tier::Model => "model",
-        }
-    }
+named!(Tier {
+    GeneralSingle => "general_single",
+    GeneralPair => "general_pair",
+    Model => "model",
+});
 
-    pub fn from_stored(s: &str) -> Tier {
-        match s {
-            "general_pair" => Tier::GeneralPair,
-            "model" => Tier::Model,
-            _ => Tier::GeneralSingle,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 #[serde(rename_all = "snake_case")]
 pub enum OfficeKind {
     /// 居宅介護支援事業所
@@ -46,24 +59,24 @@ pub enum OfficeKind {
     Service,
 }
 
-impl OfficeKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OfficeKind::CareManagement => "care_management",
-            OfficeKind::Service => "service",
-        }
-    }
+named!(OfficeKind {
+    CareManagement => "care_management",
+    Service => "service",
+});
 
-    pub fn from_stored(s: &str) -> OfficeKind {
-        if s == "service" {
-            OfficeKind::Service
-        } else {
-            OfficeKind::CareManagement
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 #[serde(rename_all = "snake_case")]
 pub enum ParticipantRole {
     Single,
@@ -72,25 +85,12 @@ pub enum ParticipantRole {
     Referred,
 }
 
-impl ParticipantRole {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ParticipantRole::Single => "single",
-            ParticipantRole::PairMember => "pair_member",
-            ParticipantRole::Model => "model",
-            ParticipantRole::Referred => "referred",
-        }
-    }
-
-    pub fn from_stored(s: &str) -> ParticipantRole {
-        match s {
-            "pair_member" => ParticipantRole::PairMember,
-            "model" => ParticipantRole::Model,
-            "referred" => ParticipantRole::Referred,
-            _ => ParticipantRole::Single,
-        }
-    }
-}
+named!(ParticipantRole {
+    Single => "single",
+    PairMember => "pair_member",
+    Model => "model",
+    Referred => "referred",
+});
 
 #[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct ContactInput {
@@ -155,15 +155,10 @@ impl Application {
 
     /// Slots it takes, given which of its offices are seminar attendees.
     pub fn need(&self, is_attendee: impl Fn(&OfficeNumber) -> bool) -> Slots {
-        Slots {
-            offices: self.offices.len() as u32,
-            model: u32::from(self.tier == Tier::Model),
-            non_attendees: self
-                .offices
-                .iter()
-                .filter(|o| !is_attendee(&o.office_number))
-                .count() as u32,
-        }
+        Slots::needed(
+            self.tier == Tier::Model,
+            self.offices.iter().map(|o| is_attendee(&o.office_number)),
+        )
     }
 }
 

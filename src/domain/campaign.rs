@@ -1,12 +1,25 @@
 //! A campaign's settings, the rules between them, and its phase at a given instant.
 
+use super::name::named;
 use super::{jst, money::Yen, FieldErrors};
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
 /// What to do with an office number whose check digit does not match (SPEC: some real
 /// numbers are reported not to).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+    utoipa::ToSchema,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 #[serde(rename_all = "lowercase")]
 pub enum OfficeCheckDigitPolicy {
     /// Accept, warn and flag the application for staff review.
@@ -15,22 +28,10 @@ pub enum OfficeCheckDigitPolicy {
     Reject,
 }
 
-impl OfficeCheckDigitPolicy {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Flag => "flag",
-            Self::Reject => "reject",
-        }
-    }
-
-    pub fn from_stored(s: &str) -> Self {
-        if s == "reject" {
-            Self::Reject
-        } else {
-            Self::Flag
-        }
-    }
-}
+named!(OfficeCheckDigitPolicy {
+    Flag => "flag",
+    Reject => "reject",
+});
 
 /// The choices SPEC.md leaves open, per campaign, with its defaults.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]

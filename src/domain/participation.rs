@@ -1,9 +1,21 @@
 //! One participation per office and campaign, in any role: an office named by an application
 //! that is accepted, waiting or disqualified may not be named again; a withdrawal frees it.
 
+use super::name::named;
 use serde::Serialize;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    utoipa::ToSchema,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Accepted,
@@ -12,25 +24,14 @@ pub enum Status {
     Disqualified,
 }
 
+named!(Status {
+    Accepted => "accepted",
+    Waitlisted => "waitlisted",
+    Withdrawn => "withdrawn",
+    Disqualified => "disqualified",
+});
+
 impl Status {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Accepted => "accepted",
-            Status::Waitlisted => "waitlisted",
-            Status::Withdrawn => "withdrawn",
-            Status::Disqualified => "disqualified",
-        }
-    }
-
-    pub fn from_stored(s: &str) -> Status {
-        match s {
-            "waitlisted" => Status::Waitlisted,
-            "withdrawn" => Status::Withdrawn,
-            "disqualified" => Status::Disqualified,
-            _ => Status::Accepted,
-        }
-    }
-
     /// Whether an application in this state keeps its offices from applying again.
     pub fn holds_offices(self) -> bool {
         self != Status::Withdrawn
@@ -76,7 +77,14 @@ mod tests {
             Status::Withdrawn,
             Status::Disqualified,
         ] {
-            assert_eq!(Status::from_stored(s.as_str()), s);
+            assert_eq!(s.as_str().parse::<Status>(), Ok(s));
+        }
+    }
+
+    #[test]
+    fn an_unknown_stored_status_is_an_error_not_a_guess() {
+        for stored in ["", "Accepted", "accept", "pending"] {
+            assert!(stored.parse::<Status>().is_err(), "{stored:?}");
         }
     }
 }

@@ -1,9 +1,21 @@
 //! Staff roles and what each may do.
 
+use super::name::named;
 use serde::{Deserialize, Serialize};
-use std::str::FromStr;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+    utoipa::ToSchema,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     Admin,
@@ -11,15 +23,13 @@ pub enum Role {
     Auditor,
 }
 
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::Secretariat => "secretariat",
-            Role::Auditor => "auditor",
-        }
-    }
+named!(Role {
+    Admin => "admin",
+    Secretariat => "secretariat",
+    Auditor => "auditor",
+});
 
+impl Role {
     /// Running the campaign: creating and changing records.
     pub fn may_operate(self) -> bool {
         matches!(self, Role::Admin | Role::Secretariat)
@@ -36,23 +46,6 @@ impl Role {
     }
 }
 
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
-#[error("must be one of admin, secretariat, auditor")]
-pub struct UnknownRole;
-
-impl FromStr for Role {
-    type Err = UnknownRole;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "admin" => Ok(Role::Admin),
-            "secretariat" => Ok(Role::Secretariat),
-            "auditor" => Ok(Role::Auditor),
-            _ => Err(UnknownRole),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -62,7 +55,7 @@ mod tests {
         for role in [Role::Admin, Role::Secretariat, Role::Auditor] {
             assert_eq!(role.as_str().parse::<Role>(), Ok(role));
         }
-        assert_eq!("Admin".parse::<Role>(), Err(UnknownRole));
+        assert!("Admin".parse::<Role>().is_err());
     }
 
     #[test]

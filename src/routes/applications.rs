@@ -69,12 +69,8 @@ pub async fn list(
     let q = query.into_inner();
     let page = paging.page()?;
     let filter = ListFilter {
-        status: super::one_of(
-            "status",
-            q.status,
-            &["accepted", "waitlisted", "withdrawn", "disqualified"],
-        )?,
-        tier: super::one_of("tier", q.tier, &["general_single", "general_pair", "model"])?,
+        status: super::filter("status", q.status)?,
+        tier: super::filter("tier", q.tier)?,
         needs_review: q.needs_review,
     };
     let id = id.into_inner();

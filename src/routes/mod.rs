@@ -123,21 +123,22 @@ pub fn idempotency_key(
     Ok(Some(IdempotencyKey::new(scope, key.to_owned(), body)))
 }
 
-/// A query filter that must be one of `allowed` when given.
-pub fn one_of(
-    field: &str,
-    value: Option<String>,
-    allowed: &[&str],
-) -> Result<Option<String>, ApiError> {
-    match value {
-        Some(v) if !allowed.contains(&v.as_str()) => {
-            Err(ApiError::Invalid(vec![crate::domain::FieldError {
-                field: field.to_owned(),
-                message: format!("must be one of {}", allowed.join(", ")),
-            }]))
-        }
-        other => Ok(other),
-    }
+/// A query filter parsed into its enum at the edge: absent is `None`, an unknown name is 422
+/// naming the parameter and the names it takes.
+pub fn filter<T>(field: &str, value: Option<String>) -> Result<Option<T>, ApiError>
+where
+    T: std::str::FromStr<Err = crate::domain::name::UnknownName>,
+{
+    value
+        .map(|v| {
+            v.parse::<T>().map_err(|e| {
+                ApiError::Invalid(vec![crate::domain::FieldError {
+                    field: field.to_owned(),
+                    message: e.to_string(),
+                }])
+            })
+        })
+        .transpose()
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

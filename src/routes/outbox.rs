@@ -30,11 +30,7 @@ pub async fn list(
     let q = query.into_inner();
     let page = paging.page()?;
     let filter = ListFilter {
-        status: super::one_of(
-            "status",
-            q.status,
-            &["queued", "sending", "sent", "retrying", "failed"],
-        )?,
+        status: super::filter("status", q.status)?,
         recipient: q.recipient,
         application_id: q.application_id,
     };

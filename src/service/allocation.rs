@@ -3,11 +3,13 @@
 
 use super::outbox::{self, Notifier};
 use super::{Actor, ServiceResult};
-use crate::db::applications::{self as apps, WAITLISTED};
+use crate::db::applications as apps;
 use crate::db::campaigns::CampaignRow;
 use crate::db::{audit, DbConn};
 use crate::domain::allocation::{promotions, Caps, Slots};
+use crate::domain::application::Tier;
 use crate::domain::campaign::{Phase, Settings};
+use crate::domain::participation::Status;
 use crate::email::templates::Kind;
 use chrono::NaiveDateTime;
 use serde::Serialize;
@@ -96,18 +98,6 @@ pub fn slots(
     })
 }
 
-/// The slots an application's offices need, by whether each is on the attendee list.
-pub fn need_of(offices: &[apps::ParticipantRow], is_model: bool, attendees: &[String]) -> Slots {
-    Slots {
-        offices: offices.len() as u32,
-        model: u32::from(is_model),
-        non_attendees: offices
-            .iter()
-            .filter(|o| !attendees.contains(&o.office_number))
-            .count() as u32,
-    }
-}
-
 /// Admits waiting applications that now fit, in arrival order, unless the deadline has passed
 /// (and the campaign does not promote after it). Returns the promoted application ids.
 pub fn promote_waiting(
@@ -125,28 +115,25 @@ pub fn promote_waiting(
     if waiting.is_empty() {
         return Ok(Vec::new());
     }
-    let numbers: Vec<String> = waiting
+    let needs: Vec<(usize, Slots)> = waiting
         .iter()
-        .flat_map(|(_, offices)| offices.iter().map(|o| o.office_number.clone()))
-        .collect();
-    let attendees = apps::attendees_among(conn, &campaign.id, &numbers)?;
-    let needs: Vec<(String, Slots)> = waiting
-        .iter()
-        .map(|(app, offices)| {
-            (
-                app.id.clone(),
-                need_of(offices, app.tier == "model", &attendees),
-            )
+        .enumerate()
+        .map(|(i, w)| {
+            let is_model = w.app.tier == Tier::Model;
+            (i, Slots::needed(is_model, w.attendees.iter().copied()))
         })
         .collect();
     let held = held(conn, &campaign.id)?;
-    let promoted = promotions(caps(&settings), held, &needs);
-    for (app, offices) in waiting.iter().filter(|(a, _)| promoted.contains(&a.id)) {
+    let admitted = promotions(caps(&settings), held, &needs);
+    let mut promoted = Vec::with_capacity(admitted.len());
+    for w in admitted.into_iter().map(|i| &waiting[i]) {
+        let (app, offices) = (&w.app, &w.offices);
         let id = &app.id;
+        promoted.push(id.clone());
         apps::set_status(
             conn,
             id,
-            apps::ACCEPTED,
+            Status::Accepted,
             Some("promoted from the waiting list"),
             now,
         )?;
@@ -160,8 +147,8 @@ pub fn promote_waiting(
                 entity: "application",
                 entity_id: id,
                 campaign_id: Some(&campaign.id),
-                before: Some(serde_json::json!({"status": WAITLISTED})),
-                after: Some(serde_json::json!({"status": apps::ACCEPTED})),
+                before: Some(serde_json::json!({"status": Status::Waitlisted})),
+                after: Some(serde_json::json!({"status": Status::Accepted})),
             },
         )?;
     }

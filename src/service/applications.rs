@@ -3,10 +3,7 @@
 
 use super::outbox::{self, Notifier};
 use super::{allocation, Actor, Page, Paged, ServiceError, ServiceResult};
-use crate::db::applications::{
-    self as rows, ApplicationRow, ListFilter, ParticipantRow, ACCEPTED, DISQUALIFIED, WAITLISTED,
-    WITHDRAWN,
-};
+use crate::db::applications::{self as rows, ApplicationRow, ListFilter, ParticipantRow};
 use crate::db::campaigns::CampaignRow;
 use crate::db::{audit, campaigns, is_unique_violation, DbConn};
 use crate::domain::application::{self, ApplicationInput, OfficeKind, ParticipantRole, Tier};
@@ -43,8 +40,7 @@ pub struct ApplicationView {
     pub id: String,
     pub campaign_id: String,
     pub tier: Tier,
-    /// accepted, waitlisted, withdrawn or disqualified.
-    pub status: String,
+    pub status: Status,
     pub sequence: i64,
     pub submitted_at: DateTime<FixedOffset>,
     pub accepted_at: Option<DateTime<FixedOffset>>,
@@ -53,8 +49,11 @@ pub struct ApplicationView {
     pub participants: Vec<ParticipantView>,
     pub needs_review: bool,
     pub warnings: Vec<FieldError>,
-    /// Secret path that shows this application alone, without auth.
-    pub status_url: String,
+    /// Secret path that shows this application alone, without auth. Only the applicant's own
+    /// answer to its submission carries it: staff views leave it out, so nobody with a staff
+    /// token can act as the applicant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status_url: Option<String>,
 }
 
 /// What the applicant sees through the secret link: nothing of anyone else.
@@ -64,7 +63,7 @@ pub struct PublicStatusView {
     pub campaign_id: String,
     pub campaign_name: String,
     pub tier: Tier,
-    pub status: String,
+    pub status: Status,
     pub sequence: i64,
     pub submitted_at: DateTime<FixedOffset>,
     pub contact_email: String,
@@ -85,8 +84,8 @@ pub fn status_path(secret: &str) -> String {
 
 fn participant_view(p: ParticipantRow) -> ParticipantView {
     ParticipantView {
-        kind: OfficeKind::from_stored(&p.kind),
-        role: ParticipantRole::from_stored(&p.role),
+        kind: p.kind,
+        role: p.role,
         office_number: p.office_number,
         name: p.name,
         corporate_number: p.corporate_number,
@@ -96,9 +95,10 @@ fn participant_view(p: ParticipantRow) -> ParticipantView {
     }
 }
 
+/// What staff see of an application: everything but its status link.
 fn view(app: ApplicationRow, offices: Vec<ParticipantRow>) -> ApplicationView {
     ApplicationView {
-        tier: Tier::from_stored(&app.tier),
+        tier: app.tier,
         submitted_at: jst::to_jst(app.submitted_at),
         accepted_at: app.accepted_at.map(jst::to_jst),
         contact: ContactView {
@@ -107,7 +107,7 @@ fn view(app: ApplicationRow, offices: Vec<ParticipantRow>) -> ApplicationView {
         },
         participants: offices.into_iter().map(participant_view).collect(),
         warnings: serde_json::from_str(&app.warnings_json).unwrap_or_default(),
-        status_url: status_path(&app.status_secret),
+        status_url: None,
         id: app.id,
         campaign_id: app.campaign_id,
         status: app.status,
@@ -164,11 +164,7 @@ pub fn prepare(
         .iter()
         .map(|o| o.office_number.as_str().to_owned())
         .collect();
-    let earlier: Vec<(String, Status)> =
-        rows::participations_of(conn, &campaign.id, &office_numbers)?
-            .into_iter()
-            .map(|(office, status)| (office, Status::from_stored(&status)))
-            .collect();
+    let earlier = rows::participations_of(conn, &campaign.id, &office_numbers)?;
     let taken = participation::blocking(&earlier, &office_numbers);
     if !taken.is_empty() {
         let list: Vec<String> = taken
@@ -198,7 +194,7 @@ pub fn prepare(
 fn build_rows(
     campaign_id: &str,
     prepared: &Prepared,
-    status: &str,
+    status: Status,
     sequence: i64,
     now: NaiveDateTime,
 ) -> (ApplicationRow, Vec<ParticipantRow>) {
@@ -212,8 +208,8 @@ fn build_rows(
     let row = ApplicationRow {
         id: id.clone(),
         campaign_id: campaign_id.to_owned(),
-        tier: app.tier.as_str().to_owned(),
-        status: status.to_owned(),
+        tier: app.tier,
+        status,
         sequence,
         submitted_at: now,
         contact_name: app.contact_name.clone(),
@@ -222,7 +218,7 @@ fn build_rows(
         needs_review: app.needs_review(),
         warnings_json: serde_json::to_string(&app.warnings).unwrap_or_else(|_| "[]".into()),
         status_reason: None,
-        accepted_at: (status == ACCEPTED).then_some(now),
+        accepted_at: (status == Status::Accepted).then_some(now),
         updated_at: now,
     };
     let offices = app
@@ -236,25 +232,29 @@ fn build_rows(
             position: i as i32,
             office_number: o.office_number.as_str().to_owned(),
             name: o.name.clone(),
-            kind: o.kind.as_str().to_owned(),
+            kind: o.kind,
             corporate_number: o.corporate_number.as_str().to_owned(),
             corporation_name: o.corporation_name.clone(),
             municipality_code: o.municipality_code.clone(),
             address: o.address.clone(),
             email: o.email.as_str().to_owned(),
             using_system_since: o.using_system_since,
-            role: o.role.as_str().to_owned(),
+            role: o.role,
             honorarium_yen: o.honorarium.amount(),
-            status: status.to_owned(),
+            status,
         })
         .collect();
     (row, offices)
 }
 
+/// The applicant's answer to a submission: the staff view plus the status link.
 pub fn created(row: ApplicationRow, offices: Vec<ParticipantRow>) -> super::idempotency::Created {
+    let link = status_path(&row.status_secret);
+    let mut view = view(row, offices);
+    view.status_url = Some(link);
     super::idempotency::Created {
         status: 201,
-        body: serde_json::to_value(view(row, offices)).unwrap_or_default(),
+        body: serde_json::to_value(view).unwrap_or_default(),
     }
 }
 
@@ -314,9 +314,9 @@ pub fn allocate(
         .map(|(n, p)| {
             let status = if caps.fits(held, p.need) {
                 held = held.plus(p.need);
-                ACCEPTED
+                Status::Accepted
             } else {
-                WAITLISTED
+                Status::Waitlisted
             };
             build_rows(campaign_id, p, status, first + n as i64, now)
         })
@@ -327,7 +327,7 @@ pub fn allocate(
     let messages: Vec<_> = made
         .iter()
         .map(|(row, its)| {
-            let kind = if row.status == ACCEPTED {
+            let kind = if row.status == Status::Accepted {
                 Kind::Accepted
             } else {
                 Kind::Waitlisted
@@ -366,16 +366,11 @@ pub fn list(
     super::campaigns::find(conn, campaign_id)?;
     let (apps, total) = rows::list(conn, campaign_id, filter, page.offset(), page.per_page)?;
     let ids: Vec<String> = apps.iter().map(|a| a.id.clone()).collect();
-    let mut offices = rows::participants_of(conn, &ids)?;
+    let mut offices = rows::group_by_application(rows::participants_of(conn, &ids)?);
     let items = apps
         .into_iter()
         .map(|a| {
-            let mine: Vec<ParticipantRow> = offices
-                .iter()
-                .filter(|p| p.application_id == a.id)
-                .cloned()
-                .collect();
-            offices.retain(|p| p.application_id != a.id);
+            let mine = offices.remove(&a.id).unwrap_or_default();
             view(a, mine)
         })
         .collect();
@@ -387,7 +382,7 @@ pub fn public_status(conn: &mut DbConn, secret: &str) -> ServiceResult<PublicSta
     let campaign = super::campaigns::find(conn, &app.campaign_id)?;
     let offices = rows::participants_of(conn, std::slice::from_ref(&app.id))?;
     Ok(PublicStatusView {
-        tier: Tier::from_stored(&app.tier),
+        tier: app.tier,
         submitted_at: jst::to_jst(app.submitted_at),
         contact_email: EmailAddress::parse(&app.contact_email)
             .map(|e| e.masked())
@@ -395,7 +390,7 @@ pub fn public_status(conn: &mut DbConn, secret: &str) -> ServiceResult<PublicSta
         participants: offices
             .into_iter()
             .map(|p| PublicParticipant {
-                role: ParticipantRole::from_stored(&p.role),
+                role: p.role,
                 office_number: p.office_number,
                 name: p.name,
                 honorarium_yen: p.honorarium_yen,
@@ -434,7 +429,7 @@ pub fn leave(
     let campaign =
         campaigns::lock(conn, &app.campaign_id)?.ok_or(ServiceError::NotFound("campaign"))?;
     let app = rows::find(conn, id)?.ok_or(ServiceError::NotFound("application"))?;
-    if app.status != ACCEPTED && app.status != WAITLISTED {
+    if app.status != Status::Accepted && app.status != Status::Waitlisted {
         return Err(ServiceError::StateConflict(format!(
             "the application is already {}",
             app.status
@@ -447,8 +442,12 @@ pub fn leave(
         return Err(errors.into());
     }
     let (status, action, kind) = match exit {
-        Exit::Withdraw => (WITHDRAWN, "application.withdraw", Kind::Withdrawn),
-        Exit::Disqualify => (DISQUALIFIED, "application.disqualify", Kind::Disqualified),
+        Exit::Withdraw => (Status::Withdrawn, "application.withdraw", Kind::Withdrawn),
+        Exit::Disqualify => (
+            Status::Disqualified,
+            "application.disqualify",
+            Kind::Disqualified,
+        ),
     };
     rows::set_status(conn, id, status, reason, now)?;
     let after = rows::find(conn, id)?.ok_or(ServiceError::NotFound("application"))?;
@@ -467,7 +466,7 @@ pub fn leave(
             after: Some(snapshot(&after)),
         },
     )?;
-    if app.status == ACCEPTED {
+    if app.status == Status::Accepted {
         allocation::promote_waiting(conn, notifier, actor, now, &campaign)?;
     }
     Ok(view(after, offices))
@@ -494,8 +493,8 @@ pub fn participants(
     let items = found
         .into_iter()
         .map(|p| ParticipantRowView {
-            kind: OfficeKind::from_stored(&p.kind),
-            role: ParticipantRole::from_stored(&p.role),
+            kind: p.kind,
+            role: p.role,
             office_number: p.office_number,
             name: p.name,
             honorarium_yen: p.honorarium_yen,

@@ -7,6 +7,7 @@ use crate::db::campaigns::CampaignRow;
 use crate::db::outbox::{self as rows, ListFilter, MessageRow};
 use crate::db::{audit, DbConn};
 use crate::domain::application::{ParticipantRole, Tier};
+use crate::domain::delivery::{AttemptOutcome, DeliveryStatus};
 use crate::domain::jst;
 use crate::email::templates::{self, ApplicationMail, Kind, OfficeLine};
 use chrono::{DateTime, FixedOffset, NaiveDateTime};
@@ -83,7 +84,7 @@ pub fn message(
         campaign_name: campaign.name.clone(),
         contact_name: app.contact_name.clone(),
         sequence: app.sequence,
-        tier_label: tier_label(Tier::from_stored(&app.tier)),
+        tier_label: tier_label(app.tier),
         submitted_at: jst::display(app.submitted_at),
         submitted_on_wareki: jst::wareki(jst::date_of(app.submitted_at)),
         deadline_wareki: jst::wareki(campaign.deadline),
@@ -93,7 +94,7 @@ pub fn message(
             .map(|o| OfficeLine {
                 office_number: o.office_number.clone(),
                 name: o.name.clone(),
-                role_label: role_label(ParticipantRole::from_stored(&o.role)),
+                role_label: role_label(o.role),
                 honorarium: templates::yen(o.honorarium_yen),
             })
             .collect(),
@@ -115,10 +116,11 @@ pub fn message(
         recipient: app.contact_email.clone(),
         subject: rendered.subject,
         body_text: rendered.body,
-        status: rows::QUEUED.to_owned(),
+        status: DeliveryStatus::Queued,
         attempts: 0,
         next_attempt_at: now,
         lease_until: None,
+        lease_owner: None,
         last_error: None,
         created_at: now,
         sent_at: None,
@@ -135,8 +137,7 @@ pub struct MessageView {
     pub application_id: Option<String>,
     pub recipient: String,
     pub subject: String,
-    /// queued, sending, sent, retrying or failed.
-    pub status: String,
+    pub status: DeliveryStatus,
     pub attempts: i32,
     pub next_attempt_at: DateTime<FixedOffset>,
     /// The last SMTP reply or error when the last attempt did not send.
@@ -149,8 +150,7 @@ pub struct MessageView {
 pub struct AttemptView {
     pub attempt: i32,
     pub at: DateTime<FixedOffset>,
-    /// sent, transient or permanent.
-    pub outcome: String,
+    pub outcome: AttemptOutcome,
     pub reply: String,
 }
 
@@ -220,7 +220,10 @@ pub fn resend(
     id: &str,
 ) -> ServiceResult<MessageDetail> {
     let before = rows::find(conn, id)?.ok_or(ServiceError::NotFound("message"))?;
-    if before.status == rows::SENDING || before.status == rows::QUEUED {
+    if matches!(
+        before.status,
+        DeliveryStatus::Sending | DeliveryStatus::Queued
+    ) {
         return Err(ServiceError::StateConflict(format!(
             "the message is {} already",
             before.status
@@ -237,7 +240,7 @@ pub fn resend(
             entity_id: id,
             campaign_id: before.campaign_id.as_deref(),
             before: Some(serde_json::json!({"status": before.status, "attempts": before.attempts})),
-            after: Some(serde_json::json!({"status": rows::QUEUED})),
+            after: Some(serde_json::json!({"status": DeliveryStatus::Queued})),
         },
     )?;
     get(conn, id)

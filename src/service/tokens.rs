@@ -31,7 +31,7 @@ pub struct CreatedToken {
 
 fn view(row: tokens::TokenRow) -> TokenView {
     TokenView {
-        role: row.role.parse().unwrap_or(Role::Auditor),
+        role: row.role,
         id: row.id,
         name: row.name,
         created_at: jst::to_jst(row.created_at),
@@ -69,7 +69,7 @@ pub fn create(
     let row = tokens::TokenRow {
         id: uuid::Uuid::new_v4().to_string(),
         name,
-        role: role.as_str().to_owned(),
+        role,
         token_hash: hash_secret(&token),
         created_at: now,
         revoked_at: None,

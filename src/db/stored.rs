@@ -1,0 +1,82 @@
+//! How the domain's named enums are stored: as their name in a TEXT column. A stored name the
+//! enum does not know fails the query with a deserialization error; it is never read as some
+//! default value.
+
+use super::MultiBackend;
+use crate::domain::application::{OfficeKind, ParticipantRole, Tier};
+use crate::domain::campaign::OfficeCheckDigitPolicy;
+use crate::domain::delivery::{AttemptOutcome, DeliveryStatus};
+use crate::domain::participation::Status;
+use crate::domain::role::Role;
+use diesel::backend::Backend;
+use diesel::deserialize::{self, FromSql};
+use diesel::pg::Pg;
+use diesel::serialize::{self, IsNull, Output, ToSql};
+use diesel::sql_types::Text;
+use diesel::sqlite::Sqlite;
+
+fn parse<T>(name: String) -> deserialize::Result<T>
+where
+    T: std::str::FromStr<Err = crate::domain::name::UnknownName>,
+{
+    name.parse::<T>().map_err(|e| {
+        format!(
+            "unknown stored value {name:?} for {}: {e}",
+            std::any::type_name::<T>()
+        )
+        .into()
+    })
+}
+
+macro_rules! stored_as_text {
+    ($($ty:ty),+ $(,)?) => {$(
+        impl FromSql<Text, Sqlite> for $ty {
+            fn from_sql(value: <Sqlite as Backend>::RawValue<'_>) -> deserialize::Result<Self> {
+                parse(<String as FromSql<Text, Sqlite>>::from_sql(value)?)
+            }
+        }
+
+        impl FromSql<Text, Pg> for $ty {
+            fn from_sql(value: <Pg as Backend>::RawValue<'_>) -> deserialize::Result<Self> {
+                parse(<String as FromSql<Text, Pg>>::from_sql(value)?)
+            }
+        }
+
+        impl FromSql<Text, MultiBackend> for $ty {
+            fn from_sql(value: <MultiBackend as Backend>::RawValue<'_>) -> deserialize::Result<Self> {
+                value.from_sql::<Self, Text>()
+            }
+        }
+
+        impl ToSql<Text, Sqlite> for $ty {
+            fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Sqlite>) -> serialize::Result {
+                out.set_value(self.as_str());
+                Ok(IsNull::No)
+            }
+        }
+
+        impl ToSql<Text, Pg> for $ty {
+            fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Pg>) -> serialize::Result {
+                <str as ToSql<Text, Pg>>::to_sql(self.as_str(), &mut out.reborrow())
+            }
+        }
+
+        impl ToSql<Text, MultiBackend> for $ty {
+            fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, MultiBackend>) -> serialize::Result {
+                out.set_value((Text, self));
+                Ok(IsNull::No)
+            }
+        }
+    )+};
+}
+
+stored_as_text!(
+    Status,
+    Tier,
+    OfficeKind,
+    ParticipantRole,
+    Role,
+    OfficeCheckDigitPolicy,
+    DeliveryStatus,
+    AttemptOutcome,
+);
