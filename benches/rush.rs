@@ -170,7 +170,7 @@ fn main() {
         other => panic!("--backend sqlite|postgres, not {other}"),
     };
     let settings = Settings {
-        database_url: url.clone(),
+        database_url: url.clone().into(),
         bind: "127.0.0.1:0".into(),
         public_rate_limit: 0,
         email_worker: false,
@@ -238,7 +238,7 @@ fn main() {
     let inputs: Vec<ApplicationInput> = (0..total as u32)
         .map(|n| serde_json::from_value(application(100_000 + n)).unwrap())
         .collect();
-    let direct_pool = db::connect(&url, 1).unwrap();
+    let direct_pool = db::connect(&url, 1, std::time::Duration::from_secs(30)).unwrap();
     let (elapsed, lat) = drive(1, total, 0, |n| {
         let mut conn = direct_pool.get().unwrap();
         db::write_transaction(&mut conn, |c| {
@@ -251,7 +251,14 @@ fn main() {
     // The server's own path without HTTP and JSON: the same clients, batched the same way.
     let campaign = new_campaign(&pool);
     let intake = honoraria::service::intake::Intake::default();
-    let batched_pool = db::connect(&url, settings.db_pool_size).unwrap();
+    let store = honoraria::service::Store::new(
+        db::connect(
+            &url,
+            settings.db_pool_size,
+            std::time::Duration::from_secs(30),
+        )
+        .unwrap(),
+    );
     let jobs_input: Vec<ApplicationInput> = (0..total as u32)
         .map(|n| serde_json::from_value(application(200_000 + n)).unwrap())
         .collect();
@@ -260,12 +267,10 @@ fn main() {
             input: jobs_input[n as usize].clone(),
             key: None,
         };
-        intake
-            .submit(&batched_pool, &notifier, &campaign, job)
-            .unwrap();
+        intake.submit(&store, &notifier, &campaign, job).unwrap();
     });
     let batched = summarize("same path, no HTTP", elapsed, lat);
-    drop(batched_pool);
+    drop(store);
 
     let mut runs = vec![http, burst, batched, direct];
     drop(direct_pool);

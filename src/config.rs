@@ -1,19 +1,24 @@
 //! Settings: built-in defaults, then `config/default.toml`, then `HONORARIA_*` environment
 //! variables, then command-line flags, each overriding the one before.
 
+use crate::domain::secret::Secret;
 use serde::{Deserialize, Serialize};
+use std::ops::RangeInclusive;
 use std::time::Duration;
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct Settings {
-    pub database_url: String,
+    pub database_url: Secret,
     pub bind: String,
     pub public_base_url: String,
     pub public_rate_limit: u32,
     pub db_pool_size: u32,
+    /// How long a request waits for the database (a pooled connection, a new connection,
+    /// SQLite's lock) before it is answered 503.
+    pub db_timeout_secs: u64,
     /// Where emails are written as `.eml` files when no SMTP server is configured.
     pub outbox_dir: String,
-    pub smtp_url: Option<String>,
+    pub smtp_url: Option<Secret>,
     pub smtp_timeout_secs: u64,
     /// The From of applicant emails.
     pub mail_from: String,
@@ -30,11 +35,12 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Self {
         Settings {
-            database_url: "sqlite://data/honoraria.db".into(),
+            database_url: Secret::new("sqlite://data/honoraria.db"),
             bind: "127.0.0.1:8080".into(),
             public_base_url: "http://127.0.0.1:8080".into(),
             public_rate_limit: 60,
             db_pool_size: 16,
+            db_timeout_secs: 5,
             outbox_dir: "data/outbox".into(),
             smtp_url: None,
             smtp_timeout_secs: 15,
@@ -52,6 +58,21 @@ impl Default for Settings {
 #[derive(Debug, thiserror::Error)]
 #[error("invalid configuration: {0}")]
 pub struct ConfigError(String);
+
+const WEEK_SECS: u64 = 7 * 24 * 3600;
+
+/// Every number a setting takes is bounded, so no later arithmetic on it can overflow.
+fn in_range(name: &str, value: u64, allowed: RangeInclusive<u64>) -> Result<(), ConfigError> {
+    if allowed.contains(&value) {
+        Ok(())
+    } else {
+        Err(ConfigError(format!(
+            "{name} must be from {} to {}, got {value}",
+            allowed.start(),
+            allowed.end()
+        )))
+    }
+}
 
 /// Values given on the command line, which win over everything else.
 #[derive(Debug, Default, Clone)]
@@ -85,8 +106,9 @@ impl Settings {
     }
 
     fn check(&self) -> Result<(), ConfigError> {
-        crate::db::Backend::from_url(&self.database_url)
-            .map_err(|e| ConfigError(format!("database_url: {e}")))?;
+        crate::db::Backend::from_url(self.database_url.expose()).map_err(|_| {
+            ConfigError("database_url must start with sqlite:// or postgres://".into())
+        })?;
         self.bind
             .parse::<std::net::SocketAddr>()
             .map_err(|e| ConfigError(format!("bind {:?}: {e}", self.bind)))?;
@@ -98,12 +120,30 @@ impl Settings {
                 self.public_base_url
             )));
         }
-        if self.outbox_max_attempts < 1 {
-            return Err(ConfigError("outbox_max_attempts must be at least 1".into()));
-        }
-        if self.db_pool_size == 0 {
-            return Err(ConfigError("db_pool_size must be at least 1".into()));
-        }
+        in_range("db_pool_size", self.db_pool_size.into(), 1..=1_000)?;
+        in_range("db_timeout_secs", self.db_timeout_secs, 1..=300)?;
+        in_range("smtp_timeout_secs", self.smtp_timeout_secs, 1..=600)?;
+        in_range(
+            "outbox_max_attempts",
+            u64::try_from(self.outbox_max_attempts).unwrap_or(0),
+            1..=100,
+        )?;
+        in_range(
+            "outbox_retry_base_secs",
+            self.outbox_retry_base_secs,
+            0..=WEEK_SECS,
+        )?;
+        in_range(
+            "outbox_retry_max_secs",
+            self.outbox_retry_max_secs,
+            self.outbox_retry_base_secs..=WEEK_SECS,
+        )?;
+        in_range("outbox_poll_ms", self.outbox_poll_ms, 10..=600_000)?;
+        in_range(
+            "idempotency_ttl_hours",
+            self.idempotency_ttl_hours,
+            1..=24 * 366,
+        )?;
         Ok(())
     }
 }
@@ -120,7 +160,7 @@ impl Settings {
 
     pub fn mailer(&self) -> Result<crate::email::Mailer, crate::email::MailerError> {
         crate::email::Mailer::new(
-            self.smtp_url.as_deref(),
+            self.smtp_url.as_ref().map(Secret::expose),
             &self.outbox_dir,
             &self.mail_from,
             Duration::from_secs(self.smtp_timeout_secs),

@@ -2,9 +2,18 @@
 
 use crate::domain::FieldError;
 use crate::service::ServiceError;
-use actix_web::http::StatusCode;
+use actix_web::dev::ServiceResponse;
+use actix_web::http::{header, StatusCode};
+use actix_web::middleware::ErrorHandlerResponse;
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
+
+/// Seconds a client is asked to wait when the database is unreachable.
+const RETRY_AFTER_UNAVAILABLE: &str = "5";
+/// Seconds a rate-limited client is asked to wait: the limit counts per minute.
+const RETRY_AFTER_RATE_LIMITED: &str = "60";
+
+type Cause = Box<dyn std::error::Error + Send + Sync>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -12,8 +21,10 @@ pub enum ApiError {
     Unauthorized,
     #[error("{0}")]
     Forbidden(String),
-    #[error("{0}")]
-    BadRequest(String),
+    /// The request is not well-formed; `field` names what is wrong (`body`, a JSON path, a
+    /// query parameter, a header).
+    #[error("{field}: {message}")]
+    BadRequest { field: String, message: String },
     #[error("{0}")]
     NotFound(String),
     #[error("{0}")]
@@ -22,12 +33,27 @@ pub enum ApiError {
     Invalid(Vec<FieldError>),
     #[error("{0}")]
     Unprocessable(String),
+    #[error("the request body is larger than {limit} bytes")]
+    TooLarge { limit: usize },
     #[error("too many requests; try again in a minute")]
     TooManyRequests,
     #[error("{0}")]
     Unavailable(String),
     #[error("internal error")]
-    Internal(String),
+    Internal(#[source] Cause),
+}
+
+impl ApiError {
+    pub fn bad_request(field: impl Into<String>, message: impl Into<String>) -> Self {
+        ApiError::BadRequest {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    pub fn internal(cause: impl Into<Cause>) -> Self {
+        ApiError::Internal(cause.into())
+    }
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -46,15 +72,26 @@ impl ApiError {
         match self {
             ApiError::Unauthorized => "unauthorized",
             ApiError::Forbidden(_) => "forbidden",
-            ApiError::BadRequest(_) => "malformed-request",
+            ApiError::BadRequest { .. } => "malformed-request",
             ApiError::NotFound(_) => "not-found",
             ApiError::Conflict(_) => "conflict",
             ApiError::Invalid(_) => "invalid-input",
             ApiError::Unprocessable(_) => "unprocessable",
+            ApiError::TooLarge { .. } => "too-large",
             ApiError::TooManyRequests => "rate-limited",
             ApiError::Unavailable(_) => "unavailable",
             ApiError::Internal(_) => "internal",
         }
+    }
+}
+
+fn problem(status: StatusCode, slug: &str, detail: String, errors: Vec<FieldError>) -> Problem {
+    Problem {
+        kind: format!("/problems/{slug}"),
+        title: status.canonical_reason().unwrap_or("Error").to_owned(),
+        status: status.as_u16(),
+        detail,
+        errors,
     }
 }
 
@@ -63,10 +100,11 @@ impl ResponseError for ApiError {
         match self {
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
-            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::Invalid(_) | ApiError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -75,6 +113,12 @@ impl ResponseError for ApiError {
 
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
+        let field = |field: &str, message: String| {
+            vec![FieldError {
+                field: field.to_owned(),
+                message,
+            }]
+        };
         let (detail, errors) = match self {
             ApiError::Invalid(errors) => (
                 errors
@@ -84,8 +128,19 @@ impl ResponseError for ApiError {
                     .join("; "),
                 errors.clone(),
             ),
+            ApiError::BadRequest { field: f, message } => {
+                (self.to_string(), field(f, message.clone()))
+            }
+            ApiError::TooLarge { .. } => (self.to_string(), field("body", self.to_string())),
+            ApiError::Unavailable(cause) => {
+                tracing::warn!(%cause, "database unavailable");
+                (
+                    "the service cannot reach its database; try again shortly".to_owned(),
+                    Vec::new(),
+                )
+            }
             ApiError::Internal(cause) => {
-                tracing::error!(%cause, "request failed");
+                tracing::error!(cause = %crate::telemetry::error_chain(cause.as_ref()), "request failed");
                 (
                     "the server could not complete the request".to_owned(),
                     Vec::new(),
@@ -93,20 +148,69 @@ impl ResponseError for ApiError {
             }
             other => (other.to_string(), Vec::new()),
         };
-        let problem = Problem {
-            kind: format!("/problems/{}", self.slug()),
-            title: status.canonical_reason().unwrap_or("Error").to_owned(),
-            status: status.as_u16(),
-            detail,
-            errors,
-        };
         let mut response = HttpResponse::build(status);
         response.content_type("application/problem+json");
-        if matches!(self, ApiError::Unauthorized) {
-            response.insert_header(("WWW-Authenticate", "Bearer"));
+        match self {
+            ApiError::Unauthorized => {
+                response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+            }
+            ApiError::Unavailable(_) => {
+                response.insert_header((header::RETRY_AFTER, RETRY_AFTER_UNAVAILABLE));
+            }
+            ApiError::TooManyRequests => {
+                response.insert_header((header::RETRY_AFTER, RETRY_AFTER_RATE_LIMITED));
+            }
+            _ => {}
         }
-        response.json(problem)
+        response.json(problem(status, self.slug(), detail, errors))
     }
+}
+
+/// Rewrites an error response that did not come from [`ApiError`] (actix's own: an oversized
+/// body, a method not allowed, …) as problem+json, so every error a client sees has one shape.
+pub fn problem_for_plain_errors<B>(
+    res: ServiceResponse<B>,
+) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let is_problem = res
+        .response()
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+    if is_problem {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let status = res.status();
+    let detail = res
+        .response()
+        .error()
+        .map(|e| e.to_string())
+        .unwrap_or_else(|| status.canonical_reason().unwrap_or("error").to_owned());
+    let errors = if status == StatusCode::PAYLOAD_TOO_LARGE {
+        vec![FieldError {
+            field: "body".into(),
+            message: detail.clone(),
+        }]
+    } else {
+        Vec::new()
+    };
+    let slug = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => "too-large",
+        StatusCode::METHOD_NOT_ALLOWED => "method-not-allowed",
+        s if s.is_server_error() => "internal",
+        _ => "malformed-request",
+    };
+    let body = problem(status, slug, detail, errors);
+    let (req, old) = res.into_parts();
+    let mut fresh = HttpResponse::build(status);
+    for (name, value) in old.headers() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            fresh.insert_header((name.clone(), value.clone()));
+        }
+    }
+    let fresh = fresh.content_type("application/problem+json").json(body);
+    Ok(ErrorHandlerResponse::Response(
+        ServiceResponse::new(req, fresh).map_into_right_body(),
+    ))
 }
 
 impl From<ServiceError> for ApiError {
@@ -117,19 +221,13 @@ impl From<ServiceError> for ApiError {
             ServiceError::Invalid(errors) => ApiError::Invalid(errors.into_vec()),
             ServiceError::IdempotencyKeyReused => ApiError::Unprocessable(e.to_string()),
             ServiceError::Unavailable(m) => ApiError::Unavailable(m),
-            ServiceError::Db(e) => ApiError::Internal(e.to_string()),
+            ServiceError::Db(e) => ApiError::internal(e),
         }
-    }
-}
-
-impl From<crate::db::DbError> for ApiError {
-    fn from(e: crate::db::DbError) -> Self {
-        ApiError::Internal(e.to_string())
     }
 }
 
 impl From<actix_web::error::BlockingError> for ApiError {
     fn from(e: actix_web::error::BlockingError) -> Self {
-        ApiError::Internal(e.to_string())
+        ApiError::internal(e)
     }
 }

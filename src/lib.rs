@@ -1,6 +1,5 @@
 //! honoraria: first-come subsidy campaigns, from application to audited payout.
 
-pub mod auth;
 pub mod clock;
 pub mod config;
 pub mod db;

@@ -135,7 +135,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 tokens::create(c, &Actor::cli(), now, role, &name)
             })
             .map_err(|e| e.to_string())?;
-            println!("{}", created.token);
+            println!("{}", created.token.expose());
             Ok(ExitCode::SUCCESS)
         }
         Command::Audit {

@@ -5,6 +5,7 @@ use crate::db::{self, Pool};
 use crate::error::ApiError;
 use crate::routes::{self, rate_limit::RateLimiter, AppState};
 use actix_web::dev::Server;
+use actix_web::middleware::ErrorHandlers;
 use actix_web::{web, App, HttpServer};
 use std::net::TcpListener;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -34,7 +35,11 @@ pub struct Application {
 
 /// Opens the pool and applies pending migrations.
 pub fn prepare_database(settings: &Settings) -> Result<Pool, StartupError> {
-    let pool = db::connect(&settings.database_url, settings.db_pool_size)?;
+    let pool = db::connect(
+        settings.database_url.expose(),
+        settings.db_pool_size,
+        Duration::from_secs(settings.db_timeout_secs),
+    )?;
     let mut conn = pool.get().map_err(db::DbError::from)?;
     let applied = db::run_migrations(&mut conn)?;
     if applied > 0 {
@@ -47,7 +52,15 @@ fn query_error(
     err: actix_web::error::QueryPayloadError,
     _: &actix_web::HttpRequest,
 ) -> actix_web::Error {
-    ApiError::BadRequest(format!("invalid query string: {err}")).into()
+    let message = err.to_string();
+    // serde names the parameter between backticks (`duplicate field `page``).
+    let field = message
+        .split('`')
+        .nth(1)
+        .filter(|f| !f.is_empty())
+        .unwrap_or("query")
+        .to_owned();
+    ApiError::bad_request(field, format!("invalid query string: {message}")).into()
 }
 
 fn path_error(_: actix_web::error::PathError, _: &actix_web::HttpRequest) -> actix_web::Error {
@@ -85,7 +98,7 @@ impl Application {
         );
         let state = web::Data::new(AppState {
             notifier: crate::service::outbox::Notifier::new(&settings.public_base_url),
-            pool: pool.clone(),
+            store: crate::service::Store::new(pool.clone()),
             public_limiter: RateLimiter::new(settings.public_rate_limit),
             intake: Default::default(),
         });
@@ -94,7 +107,11 @@ impl Application {
                 .app_data(state.clone())
                 .app_data(web::QueryConfig::default().error_handler(query_error))
                 .app_data(web::PathConfig::default().error_handler(path_error))
-                .app_data(web::PayloadConfig::new(1 << 20))
+                .app_data(web::PayloadConfig::new(routes::MAX_JSON_BYTES))
+                .wrap(actix_web::middleware::from_fn(
+                    routes::input_guard::refuse_nul,
+                ))
+                .wrap(ErrorHandlers::new().default_handler(crate::error::problem_for_plain_errors))
                 .wrap(actix_web::middleware::Logger::new("%a \"%r\" %s %Dms").log_target("http"))
                 .configure(routes::configure)
                 .default_service(web::to(|| async {

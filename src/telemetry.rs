@@ -10,3 +10,15 @@ pub fn init() {
         .with_writer(std::io::stderr)
         .try_init();
 }
+
+/// An error and every cause under it, one after another, for a log line.
+pub fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        out.push_str(": ");
+        out.push_str(&c.to_string());
+        cause = c.source();
+    }
+    out
+}

@@ -4,6 +4,7 @@ use super::schema::{applications, participants, seminar_attendees};
 use super::DbConn;
 use crate::domain::application::{OfficeKind, ParticipantRole, Tier};
 use crate::domain::participation::Status;
+use crate::domain::secret::Secret;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
@@ -20,7 +21,7 @@ pub struct ApplicationRow {
     pub contact_name: String,
     pub contact_email: String,
     #[serde(skip)]
-    pub status_secret: String,
+    pub status_secret: Secret,
     pub needs_review: bool,
     pub warnings_json: String,
     pub status_reason: Option<String>,
@@ -68,7 +69,7 @@ pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<ApplicationRow>> 
         .optional()
 }
 
-pub fn find_by_secret(conn: &mut DbConn, secret: &str) -> QueryResult<Option<ApplicationRow>> {
+pub fn find_by_secret(conn: &mut DbConn, secret: &Secret) -> QueryResult<Option<ApplicationRow>> {
     applications::table
         .filter(applications::status_secret.eq(secret))
         .select(ApplicationRow::as_select())

@@ -152,6 +152,8 @@ pub enum ChainBreak {
     Content { seq: i64 },
     #[error("the chain head says {head} events but {found} were found")]
     Head { head: i64, found: i64 },
+    #[error("the chain head's hash is not the hash of the last event, {seq}")]
+    HeadHash { seq: i64 },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -162,8 +164,14 @@ pub enum VerifyError {
     Query(#[from] diesel::result::Error),
 }
 
-/// Walks the whole chain in pages; returns how many events it checked.
+/// Walks the whole chain in pages inside one snapshot, then checks that the stored chain head
+/// names the last event, so a rewritten or cut-off tail is caught too; returns how many
+/// events it checked.
 pub fn verify(conn: &mut DbConn) -> Result<i64, VerifyError> {
+    super::read_snapshot(conn, verify_in_snapshot)
+}
+
+fn verify_in_snapshot(conn: &mut DbConn) -> Result<i64, VerifyError> {
     const PAGE: i64 = 1000;
     let mut expected_seq = 1;
     let mut prev_hash = String::new();
@@ -184,13 +192,16 @@ pub fn verify(conn: &mut DbConn) -> Result<i64, VerifyError> {
             break;
         }
     }
-    let head: i64 = audit_chain::table
+    let (head, head_hash): (i64, String) = audit_chain::table
         .find(1)
-        .select(audit_chain::last_seq)
+        .select((audit_chain::last_seq, audit_chain::last_hash))
         .first(conn)?;
     let found = expected_seq - 1;
     if head != found {
         return Err(ChainBreak::Head { head, found }.into());
+    }
+    if head_hash != prev_hash {
+        return Err(ChainBreak::HeadHash { seq: found }.into());
     }
     Ok(found)
 }

@@ -14,6 +14,7 @@ use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionMa
 use diesel::prelude::*;
 use diesel::r2d2::{self, ManageConnection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -38,9 +39,9 @@ pub enum DbError {
         path: String,
         source: std::io::Error,
     },
-    #[error("cannot connect to the database: {0}")]
+    #[error("cannot connect to the database")]
     Connect(#[from] diesel::ConnectionError),
-    #[error("database pool: {0}")]
+    #[error("no database connection within the time-out")]
     Pool(#[from] r2d2::PoolError),
     #[error("cannot apply migrations: {0}")]
     Migrate(String),
@@ -49,10 +50,20 @@ pub enum DbError {
 }
 
 /// Which backend a URL names; the scheme decides, never a trial connection.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub enum Backend {
     Sqlite { path: String },
     Postgres { url: String },
+}
+
+/// The URL may hold a password: only the scheme and the SQLite path are shown.
+impl std::fmt::Debug for Backend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Backend::Sqlite { path } => write!(f, "Sqlite({path:?})"),
+            Backend::Postgres { .. } => f.write_str("Postgres(…)"),
+        }
+    }
 }
 
 impl Backend {
@@ -73,26 +84,93 @@ impl Backend {
         }
     }
 
-    fn establish(&self) -> Result<DbConn, DbError> {
+    fn establish(&self, timeout: Duration) -> Result<DbConn, DbError> {
         match self {
             Backend::Sqlite { path } => {
                 let mut conn = diesel::SqliteConnection::establish(path)?;
                 // WAL lets readers run beside the one writer; FULL makes every acknowledged
-                // commit survive a power cut, which a 201 to an applicant promises.
-                conn.batch_execute(
+                // commit survive a power cut, which a 201 to an applicant promises. The busy
+                // time-out bounds how long a request waits on another process's write before
+                // it is answered 503.
+                conn.batch_execute(&format!(
                     "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 30000;",
-                )?;
+                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {};",
+                    timeout.as_millis()
+                ))?;
                 Ok(DbConn::Sqlite(conn))
             }
-            Backend::Postgres { url } => Ok(DbConn::Pg(diesel::PgConnection::establish(url)?)),
+            Backend::Postgres { url } => Ok(DbConn::Pg(diesel::PgConnection::establish(
+                &with_connect_timeout(url, timeout),
+            )?)),
         }
+    }
+}
+
+/// Adds libpq's `connect_timeout` to a URL that sets none, so an unreachable server fails a
+/// connection attempt in bounded time instead of hanging on the operating system's.
+fn with_connect_timeout(url: &str, timeout: Duration) -> String {
+    if url.contains("connect_timeout=") {
+        return url.to_owned();
+    }
+    let separator = if url.contains('?') { '&' } else { '?' };
+    format!(
+        "{url}{separator}connect_timeout={}",
+        timeout.as_secs().max(2)
+    )
+}
+
+/// Until when (Unix milliseconds) connections handed back to the pool are checked before they
+/// are kept: set when a query found the database gone, so the connections that broke with it
+/// are dropped and fresh ones made once it is back, without a round trip on every checkout in
+/// ordinary times.
+static SUSPECT_UNTIL: AtomicI64 = AtomicI64::new(0);
+const SUSPECT_FOR_MS: i64 = 60_000;
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// Records that the database was just found unreachable.
+pub fn note_unavailable() {
+    SUSPECT_UNTIL.store(now_ms() + SUSPECT_FOR_MS, Ordering::Relaxed);
+}
+
+/// Why `err` means the database cannot be used now (lost connection, server shutting down,
+/// SQLite locked by another process beyond the busy time-out, disk full), or `None` for an
+/// error in the query or the data.
+pub fn unavailable_cause(err: &diesel::result::Error) -> Option<String> {
+    use diesel::result::{DatabaseErrorKind, Error};
+    match err {
+        Error::DatabaseError(kind, info) => {
+            let message = info.message();
+            let lost = matches!(
+                kind,
+                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand
+            );
+            let transient = [
+                "database is locked",
+                "database or disk is full",
+                "terminating connection",
+                "server closed the connection",
+                "connection to server",
+                "no connection to the server",
+                "the database system is",
+                "could not receive data",
+                "SSL connection has been closed",
+            ]
+            .iter()
+            .any(|m| message.contains(m));
+            (lost || transient).then(|| message.to_owned())
+        }
+        Error::BrokenTransactionManager => Some("the connection broke mid-transaction".into()),
+        _ => None,
     }
 }
 
 #[derive(Debug)]
 pub struct ConnectionManager {
     backend: Backend,
+    timeout: Duration,
 }
 
 impl ManageConnection for ConnectionManager {
@@ -100,7 +178,7 @@ impl ManageConnection for ConnectionManager {
     type Error = DbError;
 
     fn connect(&self) -> Result<DbConn, DbError> {
-        self.backend.establish()
+        self.backend.establish(self.timeout)
     }
 
     fn is_valid(&self, conn: &mut DbConn) -> Result<(), DbError> {
@@ -109,12 +187,16 @@ impl ManageConnection for ConnectionManager {
 
     fn has_broken(&self, conn: &mut DbConn) -> bool {
         <DbConn as TransactionManager<DbConn>>::is_broken_transaction_manager(conn)
+            || (now_ms() < SUSPECT_UNTIL.load(Ordering::Relaxed)
+                && conn.batch_execute("SELECT 1").is_err())
     }
 }
 
 /// Opens a pool for `url`, creating the SQLite file's directory when needed, and checks that a
 /// first connection works so a bad URL fails at start-up rather than on the first request.
-pub fn connect(url: &str, max_size: u32) -> Result<Pool, DbError> {
+/// `timeout` bounds every wait for the database: a connection from the pool, a new connection,
+/// SQLite's lock.
+pub fn connect(url: &str, max_size: u32, timeout: Duration) -> Result<Pool, DbError> {
     let backend = Backend::from_url(url)?;
     if let Backend::Sqlite { path } = &backend {
         if let Some(dir) = std::path::Path::new(path).parent() {
@@ -126,14 +208,14 @@ pub fn connect(url: &str, max_size: u32) -> Result<Pool, DbError> {
             }
         }
     }
-    backend.establish()?;
+    backend.establish(timeout)?;
     let pool = r2d2::Pool::builder()
         .max_size(max_size)
-        .connection_timeout(Duration::from_secs(30))
+        .connection_timeout(timeout)
         // A `SELECT 1` before every checkout would add a round trip to every request; a
         // connection that broke mid-transaction is dropped by `has_broken` instead.
         .test_on_check_out(false)
-        .build_unchecked(ConnectionManager { backend });
+        .build_unchecked(ConnectionManager { backend, timeout });
     Ok(pool)
 }
 
@@ -183,6 +265,28 @@ where
             Err(e)
         }
     }
+}
+
+/// Runs `f` in a read-only transaction that sees one snapshot of the database throughout, so
+/// a long read (walking the audit chain) is not torn by writers committing meanwhile:
+/// PostgreSQL's REPEATABLE READ, SQLite's deferred transaction (in WAL mode its first read
+/// fixes the snapshot).
+pub fn read_snapshot<T, E, F>(conn: &mut DbConn, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    match conn {
+        DbConn::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN DEFERRED")?,
+        DbConn::Pg(c) => AnsiTransactionManager::begin_transaction_sql(
+            c,
+            "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+        )?,
+    }
+    let result = f(conn);
+    // Nothing was written: ending the transaction either way is the same.
+    <DbConn as TransactionManager<DbConn>>::rollback_transaction(conn)?;
+    result
 }
 
 /// Inserts many rows in one statement. Through the multi-backend connection diesel cannot

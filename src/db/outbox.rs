@@ -173,16 +173,16 @@ pub fn claim_next(
     }
 }
 
-/// The message row still under `claimed`'s lease, if it is.
-fn still_leased<'a>(
-    claimed: &'a Claimed,
-) -> diesel::dsl::Filter<
+/// The message row, while it is still under `claimed`'s lease.
+type StillLeased<'a> = diesel::dsl::Filter<
     diesel::dsl::Find<outbox_messages::table, &'a String>,
     diesel::dsl::And<
         diesel::dsl::Eq<outbox_messages::status, DeliveryStatus>,
         diesel::dsl::Eq<outbox_messages::lease_owner, &'a String>,
     >,
-> {
+>;
+
+fn still_leased(claimed: &Claimed) -> StillLeased<'_> {
     outbox_messages::table.find(&claimed.message.id).filter(
         outbox_messages::status
             .eq(DeliveryStatus::Sending)

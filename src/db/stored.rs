@@ -8,6 +8,7 @@ use crate::domain::campaign::OfficeCheckDigitPolicy;
 use crate::domain::delivery::{AttemptOutcome, DeliveryStatus};
 use crate::domain::participation::Status;
 use crate::domain::role::Role;
+use crate::domain::secret::Secret;
 use diesel::backend::Backend;
 use diesel::deserialize::{self, FromSql};
 use diesel::pg::Pg;
@@ -15,30 +16,61 @@ use diesel::serialize::{self, IsNull, Output, ToSql};
 use diesel::sql_types::Text;
 use diesel::sqlite::Sqlite;
 
-fn parse<T>(name: String) -> deserialize::Result<T>
-where
-    T: std::str::FromStr<Err = crate::domain::name::UnknownName>,
-{
-    name.parse::<T>().map_err(|e| {
-        format!(
-            "unknown stored value {name:?} for {}: {e}",
-            std::any::type_name::<T>()
-        )
-        .into()
-    })
+/// A value kept in a TEXT column: written as `stored()`, read back through `read`, which
+/// refuses what the type cannot hold.
+trait StoredText: Sized {
+    fn stored(&self) -> &str;
+    fn read(text: String) -> Result<Self, String>;
+}
+
+macro_rules! named_text {
+    ($($ty:ty),+ $(,)?) => {$(
+        impl StoredText for $ty {
+            fn stored(&self) -> &str {
+                self.as_str()
+            }
+
+            fn read(text: String) -> Result<Self, String> {
+                text.parse().map_err(|e| {
+                    format!("unknown stored value {text:?} for {}: {e}", stringify!($ty))
+                })
+            }
+        }
+    )+};
+}
+
+named_text!(
+    Status,
+    Tier,
+    OfficeKind,
+    ParticipantRole,
+    Role,
+    OfficeCheckDigitPolicy,
+    DeliveryStatus,
+    AttemptOutcome,
+);
+
+impl StoredText for Secret {
+    fn stored(&self) -> &str {
+        self.expose()
+    }
+
+    fn read(text: String) -> Result<Self, String> {
+        Ok(Secret::new(text))
+    }
 }
 
 macro_rules! stored_as_text {
     ($($ty:ty),+ $(,)?) => {$(
         impl FromSql<Text, Sqlite> for $ty {
             fn from_sql(value: <Sqlite as Backend>::RawValue<'_>) -> deserialize::Result<Self> {
-                parse(<String as FromSql<Text, Sqlite>>::from_sql(value)?)
+                Ok(<$ty as StoredText>::read(<String as FromSql<Text, Sqlite>>::from_sql(value)?)?)
             }
         }
 
         impl FromSql<Text, Pg> for $ty {
             fn from_sql(value: <Pg as Backend>::RawValue<'_>) -> deserialize::Result<Self> {
-                parse(<String as FromSql<Text, Pg>>::from_sql(value)?)
+                Ok(<$ty as StoredText>::read(<String as FromSql<Text, Pg>>::from_sql(value)?)?)
             }
         }
 
@@ -50,14 +82,14 @@ macro_rules! stored_as_text {
 
         impl ToSql<Text, Sqlite> for $ty {
             fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Sqlite>) -> serialize::Result {
-                out.set_value(self.as_str());
+                out.set_value(self.stored());
                 Ok(IsNull::No)
             }
         }
 
         impl ToSql<Text, Pg> for $ty {
             fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Pg>) -> serialize::Result {
-                <str as ToSql<Text, Pg>>::to_sql(self.as_str(), &mut out.reborrow())
+                <str as ToSql<Text, Pg>>::to_sql(self.stored(), &mut out.reborrow())
             }
         }
 
@@ -79,4 +111,5 @@ stored_as_text!(
     OfficeCheckDigitPolicy,
     DeliveryStatus,
     AttemptOutcome,
+    Secret,
 );

@@ -19,6 +19,12 @@ impl EmailAddress {
         if trimmed.len() > 254 {
             return Err(EmailError::TooLong);
         }
+        // lettre takes anything RFC 5321 allows, `a@b` and full-width letters included; an
+        // applicant's address is an ordinary one on the public internet: ASCII, and a domain
+        // with a dot and a top-level label of letters.
+        if !trimmed.is_ascii() || !ordinary_domain(trimmed.rsplit('@').next().unwrap_or("")) {
+            return Err(EmailError::Invalid);
+        }
         trimmed
             .parse::<lettre::Address>()
             .map(EmailAddress)
@@ -35,6 +41,22 @@ impl EmailAddress {
         let first: String = user.chars().take(1).collect();
         format!("{first}***@{}", self.0.domain())
     }
+}
+
+fn ordinary_domain(domain: &str) -> bool {
+    let labels: Vec<&str> = domain.split('.').collect();
+    let well_formed = |l: &&str| {
+        !l.is_empty()
+            && l.len() <= 63
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+            && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    };
+    labels.len() >= 2
+        && labels.iter().all(well_formed)
+        && labels
+            .last()
+            .is_some_and(|tld| tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic()))
 }
 
 impl fmt::Display for EmailAddress {
@@ -57,7 +79,19 @@ mod tests {
 
     #[test]
     fn non_addresses_are_refused() {
-        for input in ["", "kaigo", "kaigo@", "@example.jp", "a b@example.jp"] {
+        for input in [
+            "",
+            "kaigo",
+            "kaigo@",
+            "@example.jp",
+            "a b@example.jp",
+            "a@b",
+            "a@b.c",
+            "a@-example.jp",
+            "kaigo@example..jp",
+            "ｋａｉｇｏ@example.jp",
+            "kaigo@ｅｘａｍｐｌｅ.jp",
+        ] {
             assert_eq!(
                 EmailAddress::parse(input),
                 Err(EmailError::Invalid),

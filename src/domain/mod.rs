@@ -14,5 +14,6 @@ pub mod office_list;
 pub mod office_number;
 pub mod participation;
 pub mod role;
+pub mod secret;
 
 pub use field_error::{FieldError, FieldErrors};

@@ -40,6 +40,7 @@ pub fn parse(bytes: &[u8]) -> Result<OfficeList, OfficeListError> {
         .position(|h| h == "office_number")
         .ok_or(OfficeListError::NoColumn)?;
     let mut offices: Vec<OfficeNumber> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     let mut invalid_rows = Vec::new();
     for (i, record) in reader.records().enumerate() {
         let line = i as u64 + 2;
@@ -54,7 +55,7 @@ pub fn parse(bytes: &[u8]) -> Result<OfficeList, OfficeListError> {
                 OfficeNumber::parse(&cell).map_err(|e| format!("office_number {cell:?}: {e}"))
             });
         match parsed {
-            Ok(p) if !offices.contains(&p.number) => offices.push(p.number),
+            Ok(p) if seen.insert(p.number.as_str().to_owned()) => offices.push(p.number),
             Ok(_) => {}
             Err(error) => invalid_rows.push(InvalidRow { line, error }),
         }

@@ -21,8 +21,9 @@ pub enum Delivery {
 
 #[derive(Debug, thiserror::Error)]
 pub enum MailerError {
-    #[error("smtp_url {url:?}: {reason}")]
-    SmtpUrl { url: String, reason: String },
+    /// The URL itself is left out: it may hold a password.
+    #[error("smtp_url: {reason}")]
+    SmtpUrl { reason: String },
     #[error("mail_from {0:?} is not a mailbox such as 事務局 <noreply@example.jp>")]
     From(String),
 }
@@ -61,7 +62,6 @@ impl Mailer {
         let transport = match smtp_url.filter(|u| !u.trim().is_empty()) {
             Some(url) => {
                 let builder = SmtpTransport::from_url(url).map_err(|e| MailerError::SmtpUrl {
-                    url: url.to_owned(),
                     reason: e.to_string(),
                 })?;
                 Transport_::Smtp(Box::new(builder.timeout(Some(timeout)).build()))

@@ -1,13 +1,13 @@
 //! Applications: public intake and status link, staff lists and actions.
 
+use super::auth::Staff;
 use super::rate_limit::Public;
-use super::{idempotency_key, in_transaction, parse_json, with_conn, Data, PageQuery};
-use crate::auth::Staff;
-use crate::db::applications::ListFilter;
+use super::{idempotency_key, parse_json, read, write, Data, PageQuery};
 use crate::domain::application::ApplicationInput;
 use crate::domain::role::Role;
+use crate::domain::secret::Secret;
 use crate::error::ApiError;
-use crate::service::applications::{self, ApplicationView, Exit};
+use crate::service::applications::{self, ApplicationView, Exit, Leaving, ListFilter};
 use crate::service::intake::Job;
 use crate::service::Actor;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
@@ -36,23 +36,27 @@ pub async fn submit(
     let input: ApplicationInput = parse_json(&body)?;
     let key = idempotency_key(&req, &format!("public:{campaign_id}"), &body)?;
     let state = state.clone();
-    let created = web::block(move || {
+    let created = super::blocking(move || {
         state.intake.submit(
-            &state.pool,
+            &state.store,
             &state.notifier,
             &campaign_id,
             Job { input, key },
         )
     })
-    .await??;
+    .await?;
     Ok(super::respond(created))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct ApplicationQuery {
+    /// accepted, waitlisted, withdrawn or disqualified.
     pub status: Option<String>,
+    /// general_single, general_pair or model.
     pub tier: Option<String>,
-    pub needs_review: Option<bool>,
+    /// true or false.
+    #[param(value_type = Option<bool>)]
+    pub needs_review: Option<String>,
 }
 
 /// A campaign's applications in arrival order (staff).
@@ -71,10 +75,10 @@ pub async fn list(
     let filter = ListFilter {
         status: super::filter("status", q.status)?,
         tier: super::filter("tier", q.tier)?,
-        needs_review: q.needs_review,
+        needs_review: super::flag("needs_review", q.needs_review)?,
     };
     let id = id.into_inner();
-    let found = with_conn(&state, move |conn| {
+    let found = read(&state, move |conn| {
         applications::list(conn, &id, &filter, page)
     })
     .await?;
@@ -93,7 +97,7 @@ pub async fn participants(
     staff.require(Role::may_read)?;
     let page = query.page()?;
     let id = id.into_inner();
-    let found = with_conn(&state, move |conn| {
+    let found = read(&state, move |conn| {
         applications::participants(conn, &id, page)
     })
     .await?;
@@ -110,7 +114,7 @@ pub async fn get(
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::may_read)?;
     let id = id.into_inner();
-    let found = with_conn(&state, move |conn| applications::get(conn, &id)).await?;
+    let found = read(&state, move |conn| applications::get(conn, &id)).await?;
     Ok(HttpResponse::Ok().json(found))
 }
 
@@ -136,8 +140,13 @@ async fn leave(
 ) -> Result<HttpResponse, ApiError> {
     let reason = reason_of(body)?;
     let notifier = state.notifier.clone();
-    let view = in_transaction(&state, move |conn, now| {
-        applications::leave(conn, &notifier, &actor, now, &id, exit, reason.as_deref())
+    let view = write(&state, move |conn, now| {
+        let leaving = Leaving {
+            application_id: &id,
+            exit,
+            reason: reason.as_deref(),
+        };
+        applications::leave(conn, &notifier, &actor, now, leaving)
     })
     .await?;
     Ok(HttpResponse::Ok().json(view))
@@ -185,8 +194,8 @@ pub async fn public_status(
     _: Public,
     secret: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let secret = secret.into_inner();
-    let found = with_conn(&state, move |conn| {
+    let secret = Secret::new(secret.into_inner());
+    let found = read(&state, move |conn| {
         applications::public_status(conn, &secret)
     })
     .await?;
@@ -202,20 +211,17 @@ pub async fn public_withdraw(
     secret: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let secret = secret.into_inner();
+    let secret = Secret::new(secret.into_inner());
     let reason = reason_of(&body)?;
     let notifier = state.notifier.clone();
-    let found = in_transaction(&state, move |conn, now| {
+    let found = write(&state, move |conn, now| {
         let app = applications::find_by_secret(conn, &secret)?;
-        applications::leave(
-            conn,
-            &notifier,
-            &Actor::applicant(),
-            now,
-            &app.id,
-            Exit::Withdraw,
-            reason.as_deref(),
-        )?;
+        let leaving = Leaving {
+            application_id: &app.id,
+            exit: Exit::Withdraw,
+            reason: reason.as_deref(),
+        };
+        applications::leave(conn, &notifier, &Actor::applicant(), now, leaving)?;
         applications::public_status(conn, &secret)
     })
     .await?;

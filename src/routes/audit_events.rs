@@ -1,7 +1,7 @@
 //! The audit trail, for every staff role.
 
-use super::{with_conn, Data, PageQuery};
-use crate::auth::Staff;
+use super::auth::Staff;
+use super::{read, Data, PageQuery};
 use crate::domain::role::Role;
 use crate::error::ApiError;
 use crate::service::audit;
@@ -25,7 +25,7 @@ pub async fn list(
     staff.require(Role::may_read)?;
     let query = query.into_inner();
     let page = paging.page()?;
-    let events = with_conn(&state, move |conn| {
+    let events = read(&state, move |conn| {
         audit::list(conn, query.campaign_id.as_deref(), page)
     })
     .await?;

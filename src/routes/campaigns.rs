@@ -1,8 +1,8 @@
 //! Campaigns, their public slot counter and the seminar attendee list.
 
+use super::auth::Staff;
 use super::rate_limit::Public;
-use super::{create_once, idempotency_key, in_transaction, parse_json, with_conn, Data, PageQuery};
-use crate::auth::Staff;
+use super::{create_once, idempotency_key, parse_json, read, write, Data, PageQuery};
 use crate::clock;
 use crate::domain::role::Role;
 use crate::error::ApiError;
@@ -44,7 +44,7 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::may_read)?;
     let page = query.page()?;
-    let found = with_conn(&state, move |conn| {
+    let found = read(&state, move |conn| {
         campaigns::list(conn, page, clock::now())
     })
     .await?;
@@ -61,7 +61,7 @@ pub async fn get(
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::may_read)?;
     let id = id.into_inner();
-    let found = with_conn(&state, move |conn| campaigns::get(conn, &id, clock::now())).await?;
+    let found = read(&state, move |conn| campaigns::get(conn, &id, clock::now())).await?;
     Ok(HttpResponse::Ok().json(found))
 }
 
@@ -85,7 +85,7 @@ pub async fn update(
     let actor = staff.actor();
     let id = id.into_inner();
     let notifier = state.notifier.clone();
-    let updated = in_transaction(&state, move |conn, now| {
+    let updated = write(&state, move |conn, now| {
         campaigns::update(conn, &notifier, &actor, now, &id, &patch)
     })
     .await?;
@@ -101,7 +101,7 @@ pub async fn slots(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let counter = with_conn(&state, move |conn| {
+    let counter = read(&state, move |conn| {
         let campaign = campaigns::find(conn, &id)?;
         allocation::slots(conn, &campaign, clock::now())
     })
@@ -121,15 +121,17 @@ pub async fn import_attendees(
     staff: Staff,
     req: HttpRequest,
     id: web::Path<String>,
-    body: web::Bytes,
+    payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::may_operate)?;
+    let body = super::read_body(payload, super::MAX_CSV_BYTES).await?;
     let key = idempotency_key(&req, &staff.token_id, &body)?;
     let actor = staff.actor();
     let id = id.into_inner();
     let notifier = state.notifier.clone();
+    let attendees = super::blocking(move || applications::parse_attendees(&body)).await?;
     create_once(&state, key, move |conn, now| {
-        applications::import_attendees(conn, &notifier, &actor, now, &id, &body)
+        applications::import_attendees(conn, &notifier, &actor, now, &id, &attendees)
     })
     .await
 }

@@ -2,24 +2,24 @@
 
 pub mod applications;
 pub mod audit_events;
+pub mod auth;
 pub mod campaigns;
 pub mod health;
+pub mod input_guard;
 pub mod openapi;
 pub mod outbox;
 pub mod rate_limit;
 pub mod tokens;
 
-use crate::db::{DbConn, Pool};
 use crate::error::ApiError;
-use crate::service::idempotency::{self, Created, IdempotencyKey};
-use crate::service::{Page, ServiceError};
+use crate::service::idempotency::{Created, IdempotencyKey};
+use crate::service::{Page, ServiceError, Store};
 use actix_web::{web, HttpRequest, HttpResponse};
-use chrono::NaiveDateTime;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 pub struct AppState {
-    pub pool: Pool,
+    pub store: Store,
     pub notifier: crate::service::outbox::Notifier,
     pub public_limiter: rate_limit::RateLimiter,
     pub intake: crate::service::intake::Intake,
@@ -27,30 +27,36 @@ pub struct AppState {
 
 pub type Data = web::Data<AppState>;
 
-/// Runs database work on the blocking pool with a pooled connection.
-pub async fn with_conn<T, F>(state: &Data, f: F) -> Result<T, ApiError>
+/// Runs blocking service work on the blocking pool; every handler reaches the database
+/// through this one door.
+pub async fn blocking<T, F>(f: F) -> Result<T, ApiError>
 where
     T: Send + 'static,
-    F: FnOnce(&mut DbConn) -> Result<T, ServiceError> + Send + 'static,
+    F: FnOnce() -> Result<T, ServiceError> + Send + 'static,
 {
-    let pool = state.pool.clone();
-    web::block(move || {
-        let mut conn = pool.get().map_err(crate::db::DbError::from)?;
-        f(&mut conn).map_err(ApiError::from)
-    })
-    .await?
+    Ok(web::block(f).await??)
 }
 
-/// Runs a change in one write transaction on the blocking pool, with the current time.
-pub async fn in_transaction<T, F>(state: &Data, f: F) -> Result<T, ApiError>
+/// Runs a read with a pooled connection.
+pub async fn read<T, F>(state: &Data, f: F) -> Result<T, ApiError>
 where
     T: Send + 'static,
-    F: FnOnce(&mut DbConn, NaiveDateTime) -> Result<T, ServiceError> + Send + 'static,
+    F: FnOnce(&mut crate::service::Conn) -> Result<T, ServiceError> + Send + 'static,
 {
-    with_conn(state, move |conn| {
-        crate::db::write_transaction(conn, |conn| f(conn, crate::clock::now()))
-    })
-    .await
+    let store = state.store.clone();
+    blocking(move || store.read(f)).await
+}
+
+/// Runs a change in one write transaction, with the time read once it has begun.
+pub async fn write<T, F>(state: &Data, f: F) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut crate::service::Conn, chrono::NaiveDateTime) -> Result<T, ServiceError>
+        + Send
+        + 'static,
+{
+    let store = state.store.clone();
+    blocking(move || store.write(f)).await
 }
 
 /// Runs a create at most once per `Idempotency-Key` and answers 201 with what it made (or
@@ -62,11 +68,13 @@ pub async fn create_once<T, F>(
 ) -> Result<HttpResponse, ApiError>
 where
     T: serde::Serialize,
-    F: Fn(&mut DbConn, NaiveDateTime) -> Result<T, ServiceError> + Send + 'static,
+    F: Fn(&mut crate::service::Conn, chrono::NaiveDateTime) -> Result<T, ServiceError>
+        + Send
+        + 'static,
 {
-    let created = with_conn(state, move |conn| {
-        let now = crate::clock::now();
-        idempotency::run(conn, key.as_ref(), now, |conn| {
+    let store = state.store.clone();
+    let created = blocking(move || {
+        store.create_once(key.as_ref(), |conn, now| {
             let made = create(conn, now)?;
             Ok(Created {
                 status: 201,
@@ -85,21 +93,46 @@ pub fn respond(created: Created) -> HttpResponse {
     HttpResponse::build(status).json(created.body)
 }
 
-/// Parses a JSON body, naming the field at fault when it does not fit the expected shape.
+/// Parses a JSON body, naming the field at fault when it does not fit the expected shape. A
+/// string holding a NUL character is refused here, naming its field: PostgreSQL cannot store
+/// one, and no real name or reason has one.
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     if body.is_empty() {
-        return Err(ApiError::BadRequest("the request needs a JSON body".into()));
+        return Err(ApiError::bad_request(
+            "body",
+            "the request needs a JSON body",
+        ));
+    }
+    // JSON can only carry NUL escaped; only then is the body walked for where.
+    if body.windows(6).any(|w| w.eq_ignore_ascii_case(b"\\u0000")) {
+        if let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) {
+            let mut fields = Vec::new();
+            input_guard::nul_fields(&value, String::new(), &mut fields);
+            if !fields.is_empty() {
+                return Err(ApiError::Invalid(fields));
+            }
+        }
     }
     let mut de = serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         if path == "." || path.is_empty() {
-            ApiError::BadRequest(format!("malformed JSON body: {inner}"))
+            ApiError::bad_request("body", format!("malformed JSON body: {inner}"))
         } else {
-            ApiError::BadRequest(format!("malformed JSON body at {path}: {inner}"))
+            ApiError::bad_request(path, format!("malformed JSON: {inner}"))
         }
     })
+}
+
+/// Reads a whole request body of up to `limit` bytes (the CSV imports, larger than the JSON
+/// limit); beyond it, 413 naming the body.
+pub async fn read_body(payload: web::Payload, limit: usize) -> Result<web::Bytes, ApiError> {
+    payload
+        .to_bytes_limited(limit)
+        .await
+        .map_err(|_| ApiError::TooLarge { limit })?
+        .map_err(|e| ApiError::bad_request("body", e.to_string()))
 }
 
 /// The `Idempotency-Key` of a creating request, scoped to the caller and the path.
@@ -117,10 +150,13 @@ pub fn idempotency_key(
         .map(str::trim)
         .filter(|k| !k.is_empty() && k.len() <= 255)
         .ok_or_else(|| {
-            ApiError::BadRequest("Idempotency-Key must be 1 to 255 visible ASCII characters".into())
+            ApiError::bad_request(
+                "Idempotency-Key",
+                "must be 1 to 255 visible ASCII characters",
+            )
         })?;
     let scope = format!("{caller} {} {}", req.method(), req.path());
-    Ok(Some(IdempotencyKey::new(scope, key.to_owned(), body)))
+    Ok(Some(IdempotencyKey::new(scope, key, body)))
 }
 
 /// A query filter parsed into its enum at the edge: absent is `None`, an unknown name is 422
@@ -141,29 +177,61 @@ where
         .transpose()
 }
 
+/// A yes/no query parameter: `true` or `false`, else 400 naming it.
+pub fn flag(field: &str, value: Option<String>) -> Result<Option<bool>, ApiError> {
+    value
+        .map(|v| match v.as_str() {
+            "true" => Ok(true),
+            "false" => Ok(false),
+            _ => Err(ApiError::bad_request(field, "must be true or false")),
+        })
+        .transpose()
+}
+
+/// The largest page number taken: 1,000,000 pages of the largest size hold half a billion rows,
+/// more than any list here; the bound keeps the offset arithmetic far from overflow.
+pub const MAX_PAGE: i64 = 1_000_000;
+/// A JSON body's limit: far above any real request, far below what could hurt.
+pub const MAX_JSON_BYTES: usize = 1 << 20;
+/// A CSV import's limit: a national usage list of 300,000 rows with a few columns fits.
+pub const MAX_CSV_BYTES: usize = 64 << 20;
+pub const MAX_PER_PAGE: i64 = 500;
+
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct PageQuery {
-    /// From 1.
-    pub page: Option<i64>,
+    /// From 1 to 1,000,000; default 1.
+    #[param(value_type = Option<i64>)]
+    pub page: Option<String>,
     /// From 1 to 500; default 50.
-    pub per_page: Option<i64>,
+    #[param(value_type = Option<i64>)]
+    pub per_page: Option<String>,
+}
+
+fn page_number(field: &str, value: &Option<String>, default: i64) -> Result<i64, ApiError> {
+    match value {
+        None => Ok(default),
+        Some(v) => v
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| ApiError::bad_request(field, "must be a whole number")),
+    }
 }
 
 impl PageQuery {
     pub fn page(&self) -> Result<Page, ApiError> {
-        let page = self.page.unwrap_or(1);
-        let per_page = self.per_page.unwrap_or(50);
+        let page = page_number("page", &self.page, 1)?;
+        let per_page = page_number("per_page", &self.per_page, 50)?;
         let mut errors = Vec::new();
-        if page < 1 {
+        if !(1..=MAX_PAGE).contains(&page) {
             errors.push(crate::domain::FieldError {
                 field: "page".into(),
-                message: "must be at least 1".into(),
+                message: format!("must be from 1 to {MAX_PAGE}"),
             });
         }
-        if !(1..=500).contains(&per_page) {
+        if !(1..=MAX_PER_PAGE).contains(&per_page) {
             errors.push(crate::domain::FieldError {
                 field: "per_page".into(),
-                message: "must be from 1 to 500".into(),
+                message: format!("must be from 1 to {MAX_PER_PAGE}"),
             });
         }
         if errors.is_empty() {

@@ -1,11 +1,10 @@
 //! The email outbox for staff: what was sent to whom, what failed and why, and resending.
 
-use super::{in_transaction, with_conn, Data, PageQuery};
-use crate::auth::Staff;
-use crate::db::outbox::ListFilter;
+use super::auth::Staff;
+use super::{read, write, Data, PageQuery};
 use crate::domain::role::Role;
 use crate::error::ApiError;
-use crate::service::outbox;
+use crate::service::outbox::{self, ListFilter};
 use actix_web::{get, post, web, HttpResponse};
 use serde::Deserialize;
 
@@ -34,7 +33,7 @@ pub async fn list(
         recipient: q.recipient,
         application_id: q.application_id,
     };
-    let found = with_conn(&state, move |conn| outbox::list(conn, &filter, page)).await?;
+    let found = read(&state, move |conn| outbox::list(conn, &filter, page)).await?;
     Ok(HttpResponse::Ok().json(found))
 }
 
@@ -48,7 +47,7 @@ pub async fn get(
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::may_read)?;
     let id = id.into_inner();
-    let found = with_conn(&state, move |conn| outbox::get(conn, &id)).await?;
+    let found = read(&state, move |conn| outbox::get(conn, &id)).await?;
     Ok(HttpResponse::Ok().json(found))
 }
 
@@ -63,7 +62,7 @@ pub async fn resend(
     staff.require(Role::may_operate)?;
     let actor = staff.actor();
     let id = id.into_inner();
-    let found = in_transaction(&state, move |conn, now| {
+    let found = write(&state, move |conn, now| {
         outbox::resend(conn, &actor, now, &id)
     })
     .await?;

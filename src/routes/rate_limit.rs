@@ -58,7 +58,7 @@ impl FromRequest for Public {
                 .public_limiter
                 .check(req.peer_addr().map(|a| a.ip()))
                 .map(|_| Public),
-            None => Err(ApiError::Internal("no app state".into())),
+            None => Err(ApiError::internal("no app state")),
         };
         std::future::ready(checked)
     }

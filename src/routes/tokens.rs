@@ -1,7 +1,7 @@
 //! API tokens (admin only).
 
-use super::{create_once, idempotency_key, in_transaction, parse_json, with_conn, Data, PageQuery};
-use crate::auth::Staff;
+use super::auth::Staff;
+use super::{create_once, idempotency_key, parse_json, read, write, Data, PageQuery};
 use crate::domain::role::Role;
 use crate::error::ApiError;
 use crate::service::tokens;
@@ -52,7 +52,7 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::may_manage_tokens)?;
     let page = query.page()?;
-    let found = with_conn(&state, move |conn| tokens::list(conn, page)).await?;
+    let found = read(&state, move |conn| tokens::list(conn, page)).await?;
     Ok(HttpResponse::Ok().json(found))
 }
 
@@ -67,7 +67,7 @@ pub async fn revoke(
     staff.require(Role::may_manage_tokens)?;
     let actor = staff.actor();
     let id = id.into_inner();
-    let revoked = in_transaction(&state, move |conn, now| {
+    let revoked = write(&state, move |conn, now| {
         tokens::revoke(conn, &actor, now, &id)
     })
     .await?;

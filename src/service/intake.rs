@@ -7,9 +7,9 @@
 use super::applications::{self, Prepared};
 use super::idempotency::{self, Created, IdempotencyKey};
 use super::outbox::Notifier;
+use super::Store;
 use super::{ServiceError, ServiceResult};
-use crate::db::idempotency::StoredResponse;
-use crate::db::{self as store, campaigns, DbConn, Pool};
+use crate::db::{self, campaigns, DbConn};
 use crate::domain::application::ApplicationInput;
 use chrono::NaiveDateTime;
 use std::collections::{HashMap, HashSet};
@@ -50,7 +50,7 @@ impl Intake {
     /// Submits one application and waits for its answer. Blocks: call it off the async runtime.
     pub fn submit(
         &self,
-        pool: &Pool,
+        store: &Store,
         notifier: &Notifier,
         campaign_id: &str,
         job: Job,
@@ -63,12 +63,12 @@ impl Intake {
             !std::mem::replace(&mut queue.leader, true)
         };
         if lead {
-            self.lead(pool, notifier, campaign_id);
+            self.lead(store, notifier, campaign_id);
         }
         loop {
             match answer.recv() {
                 Ok(Signal::Done(result)) => return result,
-                Ok(Signal::Lead) => self.lead(pool, notifier, campaign_id),
+                Ok(Signal::Lead) => self.lead(store, notifier, campaign_id),
                 Err(_) => {
                     return Err(ServiceError::Unavailable(
                         "the submission was dropped; send it again".into(),
@@ -80,7 +80,7 @@ impl Intake {
 
     /// Writes one batch of what is waiting, then hands the lead to the first job that arrived
     /// meanwhile, so no thread keeps writing for others while its own client waits.
-    fn lead(&self, pool: &Pool, notifier: &Notifier, campaign_id: &str) {
+    fn lead(&self, store: &Store, notifier: &Notifier, campaign_id: &str) {
         let batch: Vec<Queued> = {
             let mut queues = self.queues.lock().unwrap_or_else(|e| e.into_inner());
             let queue = queues.entry(campaign_id.to_owned()).or_default();
@@ -95,8 +95,8 @@ impl Intake {
         };
         let (jobs, replies): (Vec<Job>, Vec<Sender<Signal>>) =
             batch.into_iter().map(|q| (q.job, q.reply)).unzip();
-        let results = match pool.get() {
-            Ok(mut conn) => run(&mut conn, notifier, campaign_id, &jobs),
+        let results = match store.read(|conn| Ok(run(conn, notifier, campaign_id, &jobs))) {
+            Ok(results) => results,
             Err(e) => jobs
                 .iter()
                 .map(|_| Err(ServiceError::Unavailable(e.to_string())))
@@ -139,7 +139,7 @@ pub fn run(
 ) -> Vec<ServiceResult<Created>> {
     if jobs.len() > 1 {
         let now = crate::clock::now();
-        match store::write_transaction(conn, |conn| batch(conn, notifier, now, campaign_id, jobs)) {
+        match db::write_transaction(conn, |conn| batch(conn, notifier, now, campaign_id, jobs)) {
             Ok(results) => return results,
             Err(e) => {
                 tracing::warn!(error = %e, jobs = jobs.len(), "batch fell back to single submissions")
@@ -178,7 +178,7 @@ fn batch(
     for (i, job) in jobs.iter().enumerate() {
         if let Some(k) = &job.key {
             // A twin with the same key waits for the single path, which replays this batch's answer.
-            if !keys_seen.insert((k.scope.clone(), k.key.clone())) {
+            if !keys_seen.insert((k.scope.clone(), k.key_hash.clone())) {
                 return Err(ServiceError::Conflict("twin keys in one batch".into()));
             }
             match idempotency::replay(conn, Some(k)) {
@@ -208,19 +208,12 @@ fn batch(
     }
     if !ready.is_empty() {
         let (indices, prepared): (Vec<usize>, Vec<Prepared>) = ready.into_iter().unzip();
-        let made = applications::allocate(conn, notifier, now, campaign_id, &prepared)?;
+        let made = applications::allocate(conn, notifier, campaign_id, &prepared)?;
         let mut stored = Vec::new();
         for (i, (row, offices)) in indices.into_iter().zip(made) {
             let created = applications::created(row, offices);
             if let Some(k) = &jobs[i].key {
-                stored.push(StoredResponse {
-                    scope: k.scope.clone(),
-                    idempotency_key: k.key.clone(),
-                    request_hash: k.request_hash.clone(),
-                    response_status: i32::from(created.status),
-                    response_body: created.body.to_string(),
-                    created_at: now,
-                });
+                stored.push(k.stored(&created, now));
             }
             results[i] = Some(Ok(created));
         }

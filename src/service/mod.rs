@@ -8,9 +8,15 @@ pub mod campaigns;
 pub mod idempotency;
 pub mod intake;
 pub mod outbox;
+pub mod status_link;
 pub mod tokens;
 
+use crate::db::{self, DbConn, Pool, PooledConn};
+
+/// The connection use cases run on, as handlers name it in the closures they pass.
+pub type Conn = DbConn;
 use crate::domain::{role::Role, FieldErrors};
+use chrono::NaiveDateTime;
 
 /// Who is making a change, as the audit trail names them.
 #[derive(Debug, Clone)]
@@ -56,8 +62,83 @@ pub enum ServiceError {
     /// The database could not be reached in time.
     #[error("the database is unavailable: {0}")]
     Unavailable(String),
-    #[error(transparent)]
-    Db(#[from] diesel::result::Error),
+    #[error("database query failed")]
+    Db(#[source] diesel::result::Error),
+}
+
+impl From<diesel::result::Error> for ServiceError {
+    fn from(e: diesel::result::Error) -> Self {
+        match db::unavailable_cause(&e) {
+            Some(cause) => {
+                db::note_unavailable();
+                ServiceError::Unavailable(cause)
+            }
+            None => ServiceError::Db(e),
+        }
+    }
+}
+
+impl From<db::DbError> for ServiceError {
+    fn from(e: db::DbError) -> Self {
+        match e {
+            db::DbError::Query(q) => q.into(),
+            other => {
+                db::note_unavailable();
+                ServiceError::Unavailable(crate::telemetry::error_chain(&other))
+            }
+        }
+    }
+}
+
+/// The database as use cases get it: a pooled connection to read, a write transaction to
+/// change. Every call blocks; callers run it off the async runtime.
+#[derive(Clone)]
+pub struct Store {
+    pool: Pool,
+}
+
+impl Store {
+    pub fn new(pool: Pool) -> Self {
+        Store { pool }
+    }
+
+    fn conn(&self) -> ServiceResult<PooledConn> {
+        Ok(self.pool.get().map_err(db::DbError::from)?)
+    }
+
+    pub fn read<T>(&self, f: impl FnOnce(&mut DbConn) -> ServiceResult<T>) -> ServiceResult<T> {
+        f(&mut *self.conn()?)
+    }
+
+    /// Runs `f` in one write transaction, with the time read once the transaction has begun.
+    pub fn write<T>(
+        &self,
+        f: impl FnOnce(&mut DbConn, NaiveDateTime) -> ServiceResult<T>,
+    ) -> ServiceResult<T> {
+        db::write_transaction(&mut *self.conn()?, |conn| f(conn, crate::clock::now()))
+    }
+
+    /// Runs a create at most once per `Idempotency-Key` (see [`idempotency::run`]).
+    pub fn create_once(
+        &self,
+        key: Option<&idempotency::IdempotencyKey>,
+        create: impl Fn(&mut DbConn, NaiveDateTime) -> ServiceResult<idempotency::Created>,
+    ) -> ServiceResult<idempotency::Created> {
+        let mut conn = self.conn()?;
+        let now = crate::clock::now();
+        idempotency::run(&mut conn, key, now, |conn| create(conn, now))
+    }
+
+    /// Whether the database answers now.
+    pub fn ready(&self) -> bool {
+        use diesel::connection::SimpleConnection;
+        self.conn()
+            .is_ok_and(|mut c| c.batch_execute("SELECT 1").is_ok())
+    }
+
+    pub fn pool(&self) -> &Pool {
+        &self.pool
+    }
 }
 
 impl From<FieldErrors> for ServiceError {

@@ -4,7 +4,8 @@
 use super::{Actor, Page, Paged, ServiceError, ServiceResult};
 use crate::db::applications::{ApplicationRow, ParticipantRow};
 use crate::db::campaigns::CampaignRow;
-use crate::db::outbox::{self as rows, ListFilter, MessageRow};
+pub use crate::db::outbox::ListFilter;
+use crate::db::outbox::{self as rows, MessageRow};
 use crate::db::{audit, DbConn};
 use crate::domain::application::{ParticipantRole, Tier};
 use crate::domain::delivery::{AttemptOutcome, DeliveryStatus};
@@ -101,7 +102,7 @@ pub fn message(
         status_link: format!(
             "{}{}",
             notifier.public_base_url,
-            super::applications::status_path(&app.status_secret)
+            super::status_link::status_path(&app.status_secret)
         ),
         reason: app.status_reason.clone(),
     };
@@ -205,7 +206,7 @@ pub fn get(conn: &mut DbConn, id: &str) -> ServiceResult<MessageDetail> {
         })
         .collect();
     Ok(MessageDetail {
-        body_text: row.body_text.clone(),
+        body_text: super::status_link::masked_links(&row.body_text),
         message: view(row),
         attempt_log,
     })

@@ -2,6 +2,7 @@
 
 use super::{Actor, Page, Paged, ServiceError, ServiceResult};
 use crate::db::{audit, tokens, DbConn};
+use crate::domain::secret::Secret;
 use crate::domain::{jst, role::Role, FieldErrors};
 use chrono::{DateTime, FixedOffset, NaiveDateTime};
 use rand::{distributions::Alphanumeric, Rng};
@@ -25,7 +26,8 @@ pub struct CreatedToken {
     pub role: Role,
     pub name: String,
     /// The secret, shown this once; only its hash is kept.
-    pub token: String,
+    #[schema(value_type = String)]
+    pub token: Secret,
     pub created_at: DateTime<FixedOffset>,
 }
 
@@ -92,18 +94,21 @@ pub fn create(
         id: row.id,
         role,
         name: row.name,
-        token,
+        token: Secret::new(token),
         created_at: jst::to_jst(now),
     })
 }
 
 /// The token's row if `secret` is a live token; secrets without the prefix are refused
 /// before any lookup.
-pub fn authenticate(conn: &mut DbConn, secret: &str) -> ServiceResult<Option<tokens::TokenRow>> {
-    if !secret.starts_with(PREFIX) {
+pub fn authenticate(conn: &mut DbConn, secret: &Secret) -> ServiceResult<Option<tokens::TokenRow>> {
+    if !secret.expose().starts_with(PREFIX) {
         return Ok(None);
     }
-    Ok(tokens::find_active_by_hash(conn, &hash_secret(secret))?)
+    Ok(tokens::find_active_by_hash(
+        conn,
+        &hash_secret(secret.expose()),
+    )?)
 }
 
 pub fn list(conn: &mut DbConn, page: Page) -> ServiceResult<Paged<TokenView>> {

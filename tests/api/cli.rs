@@ -83,7 +83,7 @@ on_both_databases!(
 on_both_databases!(audit_verify_names_the_first_broken_event, |db| {
     honoraria(db, &["token", "create", "--role", "admin", "--name", "a"]);
     honoraria(db, &["token", "create", "--role", "auditor", "--name", "b"]);
-    let pool = honoraria::db::connect(&db.url, 1).unwrap();
+    let pool = honoraria::db::connect(&db.url, 1, std::time::Duration::from_secs(5)).unwrap();
     let mut conn = pool.get().unwrap();
     diesel::connection::SimpleConnection::batch_execute(
         &mut *conn,

@@ -64,7 +64,7 @@ on_both_backends_with_mail!(
     each_step_of_an_application_mails_its_applicant_in_japanese,
     |backend| {
         let smtp = FakeSmtp::start();
-        let app = TestApp::spawn_with(backend, |s| s.smtp_url = Some(smtp.url()))?;
+        let app = TestApp::spawn_with(backend, |s| s.smtp_url = Some(smtp.url().into()))?;
         let c = app.open_campaign(1, 1);
         let first = apply(&app, &c, &single(1));
         let second = apply(&app, &c, &single(2));
@@ -160,7 +160,7 @@ on_both_backends_with_mail!(
     |backend| {
         let port = free_port();
         let app = TestApp::spawn_with(backend, |s| {
-            s.smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
+            s.smtp_url = Some(format!("smtp://127.0.0.1:{port}").into());
             s.outbox_max_attempts = 5;
         })?;
         let c = app.open_campaign(10, 1);
@@ -217,7 +217,7 @@ on_both_backends_with_mail!(
     a_permanent_rejection_is_recorded_and_shown_to_staff,
     |backend| {
         let smtp = FakeSmtp::start();
-        let app = TestApp::spawn_with(backend, |s| s.smtp_url = Some(smtp.url()))?;
+        let app = TestApp::spawn_with(backend, |s| s.smtp_url = Some(smtp.url().into()))?;
         let c = app.open_campaign(10, 1);
         let mut body = single(1);
         body["contact"]["email"] = json!("reject@example.jp");
@@ -281,7 +281,7 @@ on_both_backends_with_mail!(
     a_message_stuck_in_sending_after_a_crash_is_picked_up_again,
     |backend| {
         let smtp = FakeSmtp::start();
-        let app = TestApp::spawn_with(backend, |s| s.smtp_url = Some(smtp.url()))?;
+        let app = TestApp::spawn_with(backend, |s| s.smtp_url = Some(smtp.url().into()))?;
         let c = app.open_campaign(10, 1);
         apply(&app, &c, &single(1));
         app.execute_sql("UPDATE outbox_messages SET status = 'sending', attempts = 1, lease_until = '2020-01-01 00:00:00'");
@@ -317,7 +317,7 @@ on_both_backends_with_mail!(without_smtp_emails_are_written_as_eml_files, |backe
 on_both_backends_with_mail!(serve_runs_the_delivery_worker_itself, |backend| {
     let smtp = FakeSmtp::start();
     let app = TestApp::spawn_with(backend, |s| {
-        s.smtp_url = Some(smtp.url());
+        s.smtp_url = Some(smtp.url().into());
         s.email_worker = true;
         s.outbox_poll_ms = 20;
     })?;
@@ -333,7 +333,7 @@ on_both_backends_with_mail!(serve_runs_the_delivery_worker_itself, |backend| {
 
 on_both_backends_with_mail!(two_workers_on_one_queue_send_each_message_once, |backend| {
     let smtp = FakeSmtp::start();
-    let app = TestApp::spawn_with(backend, |s| s.smtp_url = Some(smtp.url()))?;
+    let app = TestApp::spawn_with(backend, |s| s.smtp_url = Some(smtp.url().into()))?;
     let c = app.open_campaign(50, 10);
     for n in 1..=20 {
         apply(&app, &c, &single(n));

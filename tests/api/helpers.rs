@@ -137,7 +137,7 @@ impl TestApp {
     fn start(db: std::sync::Arc<TestDatabase>, configure: impl FnOnce(&mut Settings)) -> TestApp {
         honoraria::telemetry::init();
         let mut settings = Settings {
-            database_url: db.url.clone(),
+            database_url: db.url.clone().into(),
             bind: "127.0.0.1:0".into(),
             public_base_url: "https://campaign.example.jp".into(),
             public_rate_limit: 0,
@@ -170,7 +170,9 @@ impl TestApp {
             tokens::create(c, &Actor::cli(), clock::now(), Role::Admin, "test-admin")
         })
         .expect("admin token")
-        .token;
+        .token
+        .expose()
+        .to_owned();
         drop(conn);
         TestApp {
             settings,

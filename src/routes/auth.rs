@@ -1,8 +1,9 @@
 //! Staff authentication: `Authorization: Bearer TOKEN`, looked up by its hash.
 
+use super::AppState;
 use crate::domain::role::Role;
+use crate::domain::secret::Secret;
 use crate::error::ApiError;
-use crate::routes::AppState;
 use crate::service::{tokens, Actor};
 use actix_web::{dev::Payload, web, FromRequest, HttpRequest};
 use std::future::Future;
@@ -37,12 +38,12 @@ impl Staff {
     }
 }
 
-fn bearer(req: &HttpRequest) -> Option<String> {
+fn bearer(req: &HttpRequest) -> Option<Secret> {
     let value = req.headers().get("Authorization")?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
     scheme
         .eq_ignore_ascii_case("bearer")
-        .then(|| token.trim().to_owned())
+        .then(|| Secret::new(token.trim()))
 }
 
 impl FromRequest for Staff {
@@ -54,13 +55,10 @@ impl FromRequest for Staff {
         let state = req.app_data::<web::Data<AppState>>().cloned();
         Box::pin(async move {
             let secret = secret.ok_or(ApiError::Unauthorized)?;
-            let state = state.ok_or_else(|| ApiError::Internal("no app state".into()))?;
-            let row = web::block(move || {
-                let mut conn = state.pool.get().map_err(crate::db::DbError::from)?;
-                tokens::authenticate(&mut conn, &secret).map_err(ApiError::from)
-            })
-            .await??
-            .ok_or(ApiError::Unauthorized)?;
+            let state = state.ok_or_else(|| ApiError::internal("no app state"))?;
+            let row = super::read(&state, move |conn| tokens::authenticate(conn, &secret))
+                .await?
+                .ok_or(ApiError::Unauthorized)?;
             Ok(Staff {
                 role: row.role,
                 token_id: row.id,

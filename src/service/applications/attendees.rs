@@ -1,0 +1,68 @@
+//! The seminar attendee list: offices that may use the campaign's reserved slots.
+
+use crate::db::applications as rows;
+use crate::db::{audit, campaigns, DbConn};
+use crate::domain::office_list::{self, InvalidRow, OfficeList};
+use crate::domain::FieldErrors;
+use crate::service::outbox::Notifier;
+use crate::service::{allocation, Actor, ServiceError, ServiceResult};
+use chrono::NaiveDateTime;
+use serde::Serialize;
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct AttendeeImport {
+    /// Well-formed office numbers in the file.
+    pub rows: usize,
+    /// Of those, how many were not on the list before.
+    pub added: usize,
+    pub invalid_rows: Vec<InvalidRow>,
+    /// Waiting applications admitted because of this import.
+    pub promoted: Vec<String>,
+}
+
+/// Reads an attendee CSV, before any transaction: a large file is parsed and de-duplicated
+/// without holding a lock.
+pub fn parse_attendees(csv: &[u8]) -> ServiceResult<OfficeList> {
+    office_list::parse(csv).map_err(|e| {
+        let mut errors = FieldErrors::new();
+        errors.push("body", e.to_string());
+        ServiceError::Invalid(errors)
+    })
+}
+
+/// Adds parsed seminar attendees to the campaign's list, then promotes waiting applications
+/// that now fit. Runs inside the caller's write transaction; the campaign's lock is taken only
+/// for the promotion, after the list is written.
+pub fn import_attendees(
+    conn: &mut DbConn,
+    notifier: &Notifier,
+    actor: &Actor,
+    now: NaiveDateTime,
+    campaign_id: &str,
+    list: &OfficeList,
+) -> ServiceResult<AttendeeImport> {
+    campaigns::find(conn, campaign_id)?.ok_or(ServiceError::NotFound("campaign"))?;
+    let numbers: Vec<String> = list.offices.iter().map(|o| o.as_str().to_owned()).collect();
+    let added = rows::add_attendees(conn, campaign_id, &numbers, now)?;
+    let campaign = campaigns::lock(conn, campaign_id)?.ok_or(ServiceError::NotFound("campaign"))?;
+    audit::record(
+        conn,
+        now,
+        audit::Change {
+            actor: &actor.label,
+            action: "campaign.seminar_attendees.import",
+            entity: "campaign",
+            entity_id: campaign_id,
+            campaign_id: Some(campaign_id),
+            before: None,
+            after: Some(serde_json::json!({"office_numbers": numbers, "added": added})),
+        },
+    )?;
+    let promoted = allocation::promote_waiting(conn, notifier, actor, now, &campaign)?;
+    Ok(AttendeeImport {
+        rows: numbers.len(),
+        added,
+        invalid_rows: list.invalid_rows.clone(),
+        promoted,
+    })
+}

@@ -1,0 +1,150 @@
+//! Leaving a campaign: an applicant or staff withdraws, staff disqualify. Slots an accepted
+//! application held go to the waiting list at once.
+
+use super::views::{snapshot, view, ApplicationView};
+use crate::db::applications as rows;
+use crate::db::{audit, campaigns, is_unique_violation, DbConn};
+use crate::domain::participation::Status;
+use crate::domain::FieldErrors;
+use crate::email::templates::Kind;
+use crate::service::outbox::{self, Notifier};
+use crate::service::{allocation, Actor, ServiceError, ServiceResult};
+use chrono::NaiveDateTime;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    Withdraw,
+    Disqualify,
+}
+
+/// The longest reason kept: it is copied into the audit trail and the applicant's email.
+pub const MAX_REASON_CHARS: usize = 2_000;
+
+/// One application leaving, and why.
+#[derive(Debug, Clone, Copy)]
+pub struct Leaving<'a> {
+    pub application_id: &'a str,
+    pub exit: Exit,
+    pub reason: Option<&'a str>,
+}
+
+/// Whether an application in `status` may leave by `exit`. Accepted and waiting ones may do
+/// either. A withdrawn one may still be disqualified: otherwise an applicant could withdraw to
+/// dodge a pending disqualification and apply again, free. Nothing leaves twice.
+fn may_leave(status: Status, exit: Exit) -> bool {
+    match status {
+        Status::Accepted | Status::Waitlisted => true,
+        Status::Withdrawn => exit == Exit::Disqualify,
+        Status::Disqualified => false,
+    }
+}
+
+fn checked_reason(exit: Exit, reason: Option<&str>) -> Result<Option<&str>, FieldErrors> {
+    let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+    let mut errors = FieldErrors::new();
+    match reason {
+        None if exit == Exit::Disqualify => {
+            errors.push("reason", "a disqualification needs a reason")
+        }
+        Some(r) if r.chars().count() > MAX_REASON_CHARS => errors.push(
+            "reason",
+            format!("must be at most {MAX_REASON_CHARS} characters"),
+        ),
+        _ => {}
+    }
+    errors.finish(|| reason)
+}
+
+/// Withdraws or disqualifies an application; slots it held go to the waiting list at once.
+/// Runs inside the caller's write transaction.
+pub fn leave(
+    conn: &mut DbConn,
+    notifier: &Notifier,
+    actor: &Actor,
+    now: NaiveDateTime,
+    leaving: Leaving<'_>,
+) -> ServiceResult<ApplicationView> {
+    let id = leaving.application_id;
+    let app = rows::find(conn, id)?.ok_or(ServiceError::NotFound("application"))?;
+    let campaign =
+        campaigns::lock(conn, &app.campaign_id)?.ok_or(ServiceError::NotFound("campaign"))?;
+    let app = rows::find(conn, id)?.ok_or(ServiceError::NotFound("application"))?;
+    if !may_leave(app.status, leaving.exit) {
+        return Err(ServiceError::StateConflict(format!(
+            "the application is already {}",
+            app.status
+        )));
+    }
+    let reason = checked_reason(leaving.exit, leaving.reason)?;
+    let (status, action, kind) = match leaving.exit {
+        Exit::Withdraw => (Status::Withdrawn, "application.withdraw", Kind::Withdrawn),
+        Exit::Disqualify => (
+            Status::Disqualified,
+            "application.disqualify",
+            Kind::Disqualified,
+        ),
+    };
+    rows::set_status(conn, id, status, reason, now).map_err(|e| {
+        if is_unique_violation(&e) {
+            ServiceError::Conflict(
+                "an office of this withdrawn application has applied again; disqualify that application instead".into(),
+            )
+        } else {
+            e.into()
+        }
+    })?;
+    let after = rows::find(conn, id)?.ok_or(ServiceError::NotFound("application"))?;
+    let offices = rows::participants_of(conn, std::slice::from_ref(&after.id))?;
+    outbox::enqueue(conn, notifier, now, kind, &campaign, &after, &offices)?;
+    audit::record(
+        conn,
+        now,
+        audit::Change {
+            actor: &actor.label,
+            action,
+            entity: "application",
+            entity_id: id,
+            campaign_id: Some(&app.campaign_id),
+            before: Some(snapshot(&app)),
+            after: Some(snapshot(&after)),
+        },
+    )?;
+    if app.status == Status::Accepted {
+        allocation::promote_waiting(conn, notifier, actor, now, &campaign)?;
+    }
+    Ok(view(after, offices))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_withdrawn_application_can_still_be_disqualified_but_nothing_leaves_twice() {
+        use Exit::*;
+        use Status::*;
+        let table = [
+            (Accepted, Withdraw, true),
+            (Accepted, Disqualify, true),
+            (Waitlisted, Withdraw, true),
+            (Waitlisted, Disqualify, true),
+            (Withdrawn, Withdraw, false),
+            (Withdrawn, Disqualify, true),
+            (Disqualified, Withdraw, false),
+            (Disqualified, Disqualify, false),
+        ];
+        for (status, exit, allowed) in table {
+            assert_eq!(may_leave(status, exit), allowed, "{status} {exit:?}");
+        }
+    }
+
+    #[test]
+    fn reasons_are_bounded_and_a_disqualification_needs_one() {
+        assert!(checked_reason(Exit::Disqualify, Some("  ")).is_err());
+        assert_eq!(checked_reason(Exit::Withdraw, Some("  ")), Ok(None));
+        let long = "理".repeat(MAX_REASON_CHARS + 1);
+        assert!(checked_reason(Exit::Withdraw, Some(&long)).is_err());
+        let longest = "理".repeat(MAX_REASON_CHARS);
+        assert!(checked_reason(Exit::Withdraw, Some(&longest)).is_ok());
+    }
+}

@@ -1,0 +1,16 @@
+//! Applications: taking them first come, first served; withdrawing and disqualifying them; the
+//! seminar attendee list; what staff and the applicant see of them.
+
+mod attendees;
+mod leaving;
+mod submission;
+mod views;
+
+pub use crate::db::applications::ListFilter;
+pub use attendees::{import_attendees, parse_attendees, AttendeeImport};
+pub use leaving::{leave, Exit, Leaving, MAX_REASON_CHARS};
+pub use submission::{allocate, created, prepare, submit, Prepared};
+pub use views::{
+    find_by_secret, get, list, participants, public_status, ApplicationView, ContactView,
+    ParticipantRowView, ParticipantView, PublicParticipant, PublicStatusView,
+};

@@ -1,0 +1,240 @@
+//! Taking one application, or a batch of them, first come first served: every check that
+//! needs no lock, then under the campaign's lock the arrival number and the slots.
+
+use super::views::{snapshot, view};
+use crate::db::applications::{self as rows, ApplicationRow, ParticipantRow};
+use crate::db::campaigns::CampaignRow;
+use crate::db::{audit, campaigns, is_unique_violation, DbConn};
+use crate::domain::application::{self, ApplicationInput};
+use crate::domain::campaign::Phase;
+use crate::domain::jst;
+use crate::domain::participation::{self, Status};
+use crate::domain::secret::Secret;
+use crate::email::templates::Kind;
+use crate::service::outbox::{self, Notifier};
+use crate::service::status_link::status_path;
+use crate::service::{allocation, idempotency, ServiceError, ServiceResult};
+use chrono::NaiveDateTime;
+use rand::{distributions::Alphanumeric, Rng};
+
+pub fn check_open(
+    settings: &crate::domain::campaign::Settings,
+    now: NaiveDateTime,
+) -> ServiceResult<()> {
+    match settings.phase(now) {
+        Phase::NotYetOpen => Err(ServiceError::StateConflict(
+            "the campaign is not open for applications yet".into(),
+        )),
+        Phase::Closed => Err(ServiceError::StateConflict(
+            "the campaign no longer takes applications: its deadline has passed".into(),
+        )),
+        Phase::Open => Ok(()),
+    }
+}
+
+/// An application that passed every check needing no lock, ready for the slots.
+pub struct Prepared {
+    pub app: application::Application,
+    pub office_numbers: Vec<String>,
+    pub need: crate::domain::allocation::Slots,
+}
+
+/// Everything about one application that needs no lock: the campaign is open, every rule of
+/// its tier holds, and none of its offices takes part already (a racing duplicate still meets
+/// the unique index under the lock).
+pub fn prepare(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    campaign: &CampaignRow,
+    input: &ApplicationInput,
+) -> ServiceResult<Prepared> {
+    check_open(&campaign.settings(), now)?;
+    let app = application::check(input, &campaign.settings(), jst::date_of(now))?;
+    let office_numbers: Vec<String> = app
+        .offices
+        .iter()
+        .map(|o| o.office_number.as_str().to_owned())
+        .collect();
+    let earlier = rows::participations_of(conn, &campaign.id, &office_numbers)?;
+    let taken = participation::blocking(&earlier, &office_numbers);
+    if !taken.is_empty() {
+        let list: Vec<String> = taken
+            .iter()
+            .map(|(n, s)| format!("{n} ({})", s.as_str()))
+            .collect();
+        return Err(ServiceError::Conflict(format!(
+            "already taking part in this campaign: {}",
+            list.join(", ")
+        )));
+    }
+    // Without reserved slots, who attended a seminar changes nothing: spare the query.
+    let attendees = if campaign.reserved_seminar_slots > 0 {
+        rows::attendees_among(conn, &campaign.id, &office_numbers)?
+    } else {
+        Vec::new()
+    };
+    let need = app.need(|n| attendees.iter().any(|a| a == n.as_str()));
+    Ok(Prepared {
+        app,
+        office_numbers,
+        need,
+    })
+}
+
+/// The rows of an allocated application.
+fn build_rows(
+    campaign_id: &str,
+    prepared: &Prepared,
+    status: Status,
+    sequence: i64,
+    now: NaiveDateTime,
+) -> (ApplicationRow, Vec<ParticipantRow>) {
+    let app = &prepared.app;
+    let id = uuid::Uuid::new_v4().to_string();
+    let secret: String = rand::thread_rng()
+        .sample_iter(&Alphanumeric)
+        .take(40)
+        .map(char::from)
+        .collect();
+    let row = ApplicationRow {
+        id: id.clone(),
+        campaign_id: campaign_id.to_owned(),
+        tier: app.tier,
+        status,
+        sequence,
+        submitted_at: now,
+        contact_name: app.contact_name.clone(),
+        contact_email: app.contact_email.as_str().to_owned(),
+        status_secret: Secret::new(secret),
+        needs_review: app.needs_review(),
+        warnings_json: serde_json::to_string(&app.warnings).unwrap_or_else(|_| "[]".into()),
+        status_reason: None,
+        accepted_at: (status == Status::Accepted).then_some(now),
+        updated_at: now,
+    };
+    let offices = app
+        .offices
+        .iter()
+        .enumerate()
+        .map(|(i, o)| ParticipantRow {
+            id: uuid::Uuid::new_v4().to_string(),
+            application_id: id.clone(),
+            campaign_id: campaign_id.to_owned(),
+            position: i as i32,
+            office_number: o.office_number.as_str().to_owned(),
+            name: o.name.clone(),
+            kind: o.kind,
+            corporate_number: o.corporate_number.as_str().to_owned(),
+            corporation_name: o.corporation_name.clone(),
+            municipality_code: o.municipality_code.clone(),
+            address: o.address.clone(),
+            email: o.email.as_str().to_owned(),
+            using_system_since: o.using_system_since,
+            role: o.role,
+            honorarium_yen: o.honorarium.amount(),
+            status,
+        })
+        .collect();
+    (row, offices)
+}
+
+/// The applicant's answer to a submission: the staff view plus the status link.
+pub fn created(row: ApplicationRow, offices: Vec<ParticipantRow>) -> idempotency::Created {
+    let link = status_path(&row.status_secret);
+    let mut view = view(row, offices);
+    view.status_url = Some(link);
+    idempotency::Created {
+        status: 201,
+        body: serde_json::to_value(view).unwrap_or_default(),
+    }
+}
+
+fn unique_violation_is_conflict(e: diesel::result::Error) -> ServiceError {
+    if is_unique_violation(&e) {
+        ServiceError::Conflict(
+            "an office in this application already takes part in this campaign".into(),
+        )
+    } else {
+        e.into()
+    }
+}
+
+/// Takes one application: checks what needs no lock, then under the campaign's lock takes the
+/// next arrival number and accepts it if it fits whole, else it waits. Runs inside the
+/// caller's write transaction; `arrived` is when the request came in.
+pub fn submit(
+    conn: &mut DbConn,
+    notifier: &Notifier,
+    arrived: NaiveDateTime,
+    campaign_id: &str,
+    input: &ApplicationInput,
+) -> ServiceResult<idempotency::Created> {
+    let campaign = crate::service::campaigns::find(conn, campaign_id)?;
+    let prepared = prepare(conn, arrived, &campaign, input)?;
+    let mut made = allocate(conn, notifier, campaign_id, std::slice::from_ref(&prepared))?;
+    let (row, offices) = made.remove(0);
+    Ok(created(row, offices))
+}
+
+/// Allocates prepared applications in arrival order under the campaign's lock, held until
+/// commit: consecutive arrival numbers, accepted while each fits whole, else waiting; writes
+/// them, their emails and their audit events, one statement per table. Caps and deadline are
+/// read again under the lock, as a change may have landed since `prepare`; so is the clock:
+/// submission times follow arrival numbers, across instances too, and the deadline is judged
+/// at the moment the slots are given.
+pub fn allocate(
+    conn: &mut DbConn,
+    notifier: &Notifier,
+    campaign_id: &str,
+    prepared: &[Prepared],
+) -> ServiceResult<Vec<(ApplicationRow, Vec<ParticipantRow>)>> {
+    let locked = campaigns::take_sequences(conn, campaign_id, prepared.len() as i64)?
+        .ok_or(ServiceError::NotFound("campaign"))?;
+    let now = crate::clock::now();
+    check_open(&locked.settings(), now)?;
+    let caps = allocation::caps(&locked.settings());
+    let mut held = allocation::held(conn, campaign_id)?;
+    let first = locked.last_sequence - prepared.len() as i64 + 1;
+    let made: Vec<(ApplicationRow, Vec<ParticipantRow>)> = prepared
+        .iter()
+        .enumerate()
+        .map(|(n, p)| {
+            let status = if caps.fits(held, p.need) {
+                held = held.plus(p.need);
+                Status::Accepted
+            } else {
+                Status::Waitlisted
+            };
+            build_rows(campaign_id, p, status, first + n as i64, now)
+        })
+        .collect();
+    let apps: Vec<ApplicationRow> = made.iter().map(|(row, _)| row.clone()).collect();
+    let offices: Vec<ParticipantRow> = made.iter().flat_map(|(_, o)| o.iter().cloned()).collect();
+    rows::insert(conn, &apps, &offices).map_err(unique_violation_is_conflict)?;
+    let messages: Vec<_> = made
+        .iter()
+        .map(|(row, its)| {
+            let kind = if row.status == Status::Accepted {
+                Kind::Accepted
+            } else {
+                Kind::Waitlisted
+            };
+            outbox::message(notifier, now, kind, &locked, row, its)
+        })
+        .collect();
+    crate::db::outbox::insert(conn, &messages)?;
+    let changes = made
+        .iter()
+        .map(|(row, its)| audit::Change {
+            actor: "applicant",
+            action: "application.submit",
+            entity: "application",
+            entity_id: &row.id,
+            campaign_id: Some(&row.campaign_id),
+            before: None,
+            after: Some(serde_json::json!({"application": snapshot(row), "offices": its})),
+        })
+        .collect();
+    audit::record_all(conn, now, changes)?;
+    Ok(made)
+}

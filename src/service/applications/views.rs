@@ -1,0 +1,206 @@
+//! What staff and the applicant see of applications and the offices taking part.
+
+use crate::db::applications::{self as rows, ApplicationRow, ListFilter, ParticipantRow};
+use crate::db::DbConn;
+use crate::domain::application::{OfficeKind, ParticipantRole, Tier};
+use crate::domain::email::EmailAddress;
+use crate::domain::jst;
+use crate::domain::participation::Status;
+use crate::domain::secret::Secret;
+use crate::domain::FieldError;
+use crate::service::{campaigns, Page, Paged, ServiceError, ServiceResult};
+use chrono::{DateTime, FixedOffset};
+use serde::Serialize;
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ParticipantView {
+    pub office_number: String,
+    pub name: String,
+    pub kind: OfficeKind,
+    pub corporate_number: String,
+    pub corporation_name: String,
+    pub role: ParticipantRole,
+    pub honorarium_yen: i64,
+    pub using_system_since: Option<chrono::NaiveDate>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ContactView {
+    pub name: String,
+    pub email: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ApplicationView {
+    pub id: String,
+    pub campaign_id: String,
+    pub tier: Tier,
+    pub status: Status,
+    pub sequence: i64,
+    pub submitted_at: DateTime<FixedOffset>,
+    pub accepted_at: Option<DateTime<FixedOffset>>,
+    pub status_reason: Option<String>,
+    pub contact: ContactView,
+    pub participants: Vec<ParticipantView>,
+    pub needs_review: bool,
+    pub warnings: Vec<FieldError>,
+    /// Secret path that shows this application alone, without auth. Only the applicant's own
+    /// answer to its submission carries it: staff views leave it out, so nobody with a staff
+    /// token can act as the applicant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status_url: Option<String>,
+}
+
+/// What the applicant sees through the secret link: nothing of anyone else.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct PublicStatusView {
+    pub id: String,
+    pub campaign_id: String,
+    pub campaign_name: String,
+    pub tier: Tier,
+    pub status: Status,
+    pub sequence: i64,
+    pub submitted_at: DateTime<FixedOffset>,
+    pub contact_email: String,
+    pub participants: Vec<PublicParticipant>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct PublicParticipant {
+    pub office_number: String,
+    pub name: String,
+    pub role: ParticipantRole,
+    pub honorarium_yen: i64,
+}
+
+fn participant_view(p: ParticipantRow) -> ParticipantView {
+    ParticipantView {
+        kind: p.kind,
+        role: p.role,
+        office_number: p.office_number,
+        name: p.name,
+        corporate_number: p.corporate_number,
+        corporation_name: p.corporation_name,
+        honorarium_yen: p.honorarium_yen,
+        using_system_since: p.using_system_since,
+    }
+}
+
+/// What staff see of an application: everything but its status link.
+pub(super) fn view(app: ApplicationRow, offices: Vec<ParticipantRow>) -> ApplicationView {
+    ApplicationView {
+        tier: app.tier,
+        submitted_at: jst::to_jst(app.submitted_at),
+        accepted_at: app.accepted_at.map(jst::to_jst),
+        contact: ContactView {
+            name: app.contact_name,
+            email: app.contact_email,
+        },
+        participants: offices.into_iter().map(participant_view).collect(),
+        warnings: serde_json::from_str(&app.warnings_json).unwrap_or_default(),
+        status_url: None,
+        id: app.id,
+        campaign_id: app.campaign_id,
+        status: app.status,
+        sequence: app.sequence,
+        status_reason: app.status_reason,
+        needs_review: app.needs_review,
+    }
+}
+
+fn load_view(conn: &mut DbConn, app: ApplicationRow) -> ServiceResult<ApplicationView> {
+    let offices = rows::participants_of(conn, std::slice::from_ref(&app.id))?;
+    Ok(view(app, offices))
+}
+
+pub(super) fn snapshot(app: &ApplicationRow) -> serde_json::Value {
+    serde_json::to_value(app).unwrap_or_default()
+}
+
+pub fn get(conn: &mut DbConn, id: &str) -> ServiceResult<ApplicationView> {
+    let app = rows::find(conn, id)?.ok_or(ServiceError::NotFound("application"))?;
+    load_view(conn, app)
+}
+
+pub fn list(
+    conn: &mut DbConn,
+    campaign_id: &str,
+    filter: &ListFilter,
+    page: Page,
+) -> ServiceResult<Paged<ApplicationView>> {
+    campaigns::find(conn, campaign_id)?;
+    let (apps, total) = rows::list(conn, campaign_id, filter, page.offset(), page.per_page)?;
+    let ids: Vec<String> = apps.iter().map(|a| a.id.clone()).collect();
+    let mut offices = rows::group_by_application(rows::participants_of(conn, &ids)?);
+    let items = apps
+        .into_iter()
+        .map(|a| {
+            let mine = offices.remove(&a.id).unwrap_or_default();
+            view(a, mine)
+        })
+        .collect();
+    Ok(Paged::new(items, total, page))
+}
+
+pub fn public_status(conn: &mut DbConn, secret: &Secret) -> ServiceResult<PublicStatusView> {
+    let app = rows::find_by_secret(conn, secret)?.ok_or(ServiceError::NotFound("application"))?;
+    let campaign = campaigns::find(conn, &app.campaign_id)?;
+    let offices = rows::participants_of(conn, std::slice::from_ref(&app.id))?;
+    Ok(PublicStatusView {
+        tier: app.tier,
+        submitted_at: jst::to_jst(app.submitted_at),
+        contact_email: EmailAddress::parse(&app.contact_email)
+            .map(|e| e.masked())
+            .unwrap_or_default(),
+        participants: offices
+            .into_iter()
+            .map(|p| PublicParticipant {
+                role: p.role,
+                office_number: p.office_number,
+                name: p.name,
+                honorarium_yen: p.honorarium_yen,
+            })
+            .collect(),
+        campaign_name: campaign.name,
+        id: app.id,
+        campaign_id: app.campaign_id,
+        status: app.status,
+        sequence: app.sequence,
+    })
+}
+
+pub fn find_by_secret(conn: &mut DbConn, secret: &Secret) -> ServiceResult<ApplicationRow> {
+    rows::find_by_secret(conn, secret)?.ok_or(ServiceError::NotFound("application"))
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ParticipantRowView {
+    pub office_number: String,
+    pub name: String,
+    pub kind: OfficeKind,
+    pub role: ParticipantRole,
+    pub honorarium_yen: i64,
+    pub application_id: String,
+}
+
+pub fn participants(
+    conn: &mut DbConn,
+    campaign_id: &str,
+    page: Page,
+) -> ServiceResult<Paged<ParticipantRowView>> {
+    campaigns::find(conn, campaign_id)?;
+    let (found, total) =
+        rows::accepted_participants(conn, campaign_id, page.offset(), page.per_page)?;
+    let items = found
+        .into_iter()
+        .map(|p| ParticipantRowView {
+            kind: p.kind,
+            role: p.role,
+            office_number: p.office_number,
+            name: p.name,
+            honorarium_yen: p.honorarium_yen,
+            application_id: p.application_id,
+        })
+        .collect();
+    Ok(Paged::new(items, total, page))
+}
