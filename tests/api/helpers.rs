@@ -115,6 +115,7 @@ pub struct Response {
     pub status: u16,
     pub body: Value,
     pub content_type: String,
+    pub retry_after: Option<String>,
 }
 
 impl TestApp {
@@ -225,12 +226,14 @@ impl TestApp {
         };
         let status = resp.status();
         let content_type = resp.header("Content-Type").unwrap_or("").to_owned();
+        let retry_after = resp.header("Retry-After").map(str::to_owned);
         let text = resp.into_string().expect("body");
         let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
         Response {
             status,
             body,
             content_type,
+            retry_after,
         }
     }
 
@@ -301,7 +304,7 @@ pub fn office(n: u32, kind: &str) -> Value {
     })
 }
 
-fn office_check_digit(first_nine: &str) -> u32 {
+pub fn office_check_digit(first_nine: &str) -> u32 {
     honoraria::domain::office_number::check_digit(first_nine).expect("digits")
 }
 

@@ -8,6 +8,7 @@ mod audit;
 mod campaigns;
 mod cli;
 mod email;
+mod hardening;
 mod health;
 mod race;
 mod smtp;
