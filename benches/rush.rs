@@ -6,7 +6,9 @@
 //!   BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/postgres \
 //!     cargo bench --bench rush -- --backend postgres --clients 300 --per-client 10
 //!
-//! It prints applications per second and p50/p99 latency for each, and their ratios.
+//! It prints applications per second and p50/p99 latency for each, and their ratios; the
+//! second run repeats the first on the same campaign after 20,000 more applications (a long
+//! campaign with a long waiting list), with the email worker on as `serve` runs it.
 
 use diesel::connection::SimpleConnection;
 use diesel::Connection;
@@ -173,7 +175,8 @@ fn main() {
         database_url: url.clone().into(),
         bind: "127.0.0.1:0".into(),
         public_rate_limit: 0,
-        email_worker: false,
+        // The default: the delivery worker writes every applicant's email while the rush runs.
+        email_worker: true,
         outbox_dir: dir.path().join("outbox").display().to_string(),
         ..Settings::default()
     };
@@ -217,6 +220,32 @@ fn main() {
         assert_eq!(r.map(|r| r.status()).unwrap_or(0), 201);
     });
     let http = summarize("HTTP server", elapsed, lat);
+
+    // A long campaign: the same run on the same campaign after 20,000 more applications, nearly
+    // all of them waiting; the cost of an application must not grow with those before it.
+    let earlier = 20_000 / a.clients;
+    let long_bodies: Vec<String> = (0..(a.clients * (earlier + a.per_client)) as u32)
+        .map(|n| application(300_000 + n).to_string())
+        .collect();
+    let post_long = |n: u32| {
+        let r = agent
+            .post(&endpoint)
+            .set("Content-Type", "application/json")
+            .send_string(&long_bodies[n as usize]);
+        assert_eq!(r.map(|r| r.status()).unwrap_or(0), 201);
+    };
+    drive(a.clients, earlier, 0, post_long);
+    let (elapsed, lat) = drive(
+        a.clients,
+        a.per_client,
+        (a.clients * earlier) as u32,
+        post_long,
+    );
+    let long = summarize(
+        &format!("HTTP after {} earlier", a.clients * earlier + total),
+        elapsed,
+        lat,
+    );
 
     // A burst: every applicant submits once, all at the same moment.
     let campaign_burst = new_campaign(&pool);
@@ -272,7 +301,7 @@ fn main() {
     let batched = summarize("same path, no HTTP", elapsed, lat);
     drop(store);
 
-    let mut runs = vec![http, burst, batched, direct];
+    let mut runs = vec![http, long, burst, batched, direct];
     drop(direct_pool);
     if let Some((admin, name)) = &pg_admin {
         // PostgreSQL here takes 100 connections, so pgbench cannot open one per applicant: it
