@@ -120,88 +120,97 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     .map_err(|e| e.to_string())?;
     match cli.command {
         Command::Serve { .. } => serve(settings),
-        Command::Migrate => {
-            let pool = startup::prepare_database(&settings).map_err(|e| e.to_string())?;
-            drop(pool);
-            println!("migrations are up to date");
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Migrate => migrate(&settings),
         Command::Token {
             command: TokenCommand::Create { role, name },
-        } => {
-            let mut conn = connection(&settings)?;
-            let now = clock::now();
-            let created = db::write_transaction(&mut conn, |c| {
-                tokens::create(c, &Actor::cli(), now, role, &name)
-            })
-            .map_err(|e| e.to_string())?;
-            println!("{}", created.token.expose());
-            Ok(ExitCode::SUCCESS)
-        }
+        } => create_token(&settings, role, &name),
         Command::Audit {
             command: AuditCommand::Verify,
-        } => {
-            let mut conn = connection(&settings)?;
-            match db::audit::verify(&mut conn) {
-                Ok(count) => {
-                    println!("audit trail intact: {count} events");
-                    Ok(ExitCode::SUCCESS)
-                }
-                Err(e) => Err(format!("audit trail broken: {e}")),
-            }
-        }
+        } => verify_audit(&settings),
         Command::Outbox {
             command: OutboxCommand::Drain,
-        } => {
-            let pool = startup::prepare_database(&settings).map_err(|e| e.to_string())?;
-            let mailer = settings.mailer().map_err(|e| e.to_string())?;
-            let outcomes = honoraria::worker::drain(&pool, &mailer, &settings.retry_policy())
-                .map_err(|e| e.to_string())?;
-            let count =
-                |o: honoraria::worker::Outcome| outcomes.iter().filter(|x| **x == o).count();
-            println!(
-                "sent {}, retrying {}, failed {}",
-                count(honoraria::worker::Outcome::Sent),
-                count(honoraria::worker::Outcome::Retrying),
-                count(honoraria::worker::Outcome::Failed)
-            );
-            Ok(ExitCode::SUCCESS)
-        }
+        } => drain_outbox(&settings),
         Command::Campaign {
             command: CampaignCommand::Load { file },
-        } => {
-            let text = std::fs::read_to_string(&file).map_err(|e| format!("{file}: {e}"))?;
-            let input: campaigns::CampaignInput =
-                serde_json::from_str(&text).map_err(|e| format!("{file}: {e}"))?;
-            let mut conn = connection(&settings)?;
-            let now = clock::now();
-            let created = db::write_transaction(&mut conn, |c| {
-                campaigns::create(c, &Actor::cli(), now, &input)
-            })
-            .map_err(|e| match e {
-                honoraria::service::ServiceError::Invalid(errors) => errors
-                    .into_vec()
-                    .into_iter()
-                    .map(|e| format!("{}: {}", e.field, e.message))
-                    .collect::<Vec<_>>()
-                    .join("; "),
-                other => other.to_string(),
-            })?;
-            println!("{}", created.id);
-            Ok(ExitCode::SUCCESS)
-        }
+        } => load_campaign(&settings, &file),
     }
 }
 
+fn migrate(settings: &Settings) -> Result<ExitCode, String> {
+    let pool = startup::prepare_database(settings).map_err(|e| telemetry::error_chain(&e))?;
+    drop(pool);
+    println!("migrations are up to date");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn create_token(settings: &Settings, role: Role, name: &str) -> Result<ExitCode, String> {
+    let mut conn = connection(settings)?;
+    let now = clock::now();
+    let created = db::write_transaction(&mut conn, |c| {
+        tokens::create(c, &Actor::cli(), now, role, name)
+    })
+    .map_err(|e| e.to_string())?;
+    println!("{}", created.token.expose());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn verify_audit(settings: &Settings) -> Result<ExitCode, String> {
+    let mut conn = connection(settings)?;
+    match db::audit::verify(&mut conn) {
+        Ok(count) => {
+            println!("audit trail intact: {count} events");
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => Err(format!("audit trail broken: {e}")),
+    }
+}
+
+fn drain_outbox(settings: &Settings) -> Result<ExitCode, String> {
+    use honoraria::worker::{drain, Outcome};
+    let pool = startup::prepare_database(settings).map_err(|e| telemetry::error_chain(&e))?;
+    let mailer = settings.mailer().map_err(|e| e.to_string())?;
+    let outcomes = drain(&pool, &mailer, &settings.retry_policy()).map_err(|e| e.to_string())?;
+    let count = |o: Outcome| outcomes.iter().filter(|x| **x == o).count();
+    println!(
+        "sent {}, retrying {}, failed {}",
+        count(Outcome::Sent),
+        count(Outcome::Retrying),
+        count(Outcome::Failed)
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn load_campaign(settings: &Settings, file: &str) -> Result<ExitCode, String> {
+    let text = std::fs::read_to_string(file).map_err(|e| format!("{file}: {e}"))?;
+    let input: campaigns::CampaignInput =
+        serde_json::from_str(&text).map_err(|e| format!("{file}: {e}"))?;
+    let mut conn = connection(settings)?;
+    let now = clock::now();
+    let created = db::write_transaction(&mut conn, |c| {
+        campaigns::create(c, &Actor::cli(), now, &input)
+    })
+    .map_err(|e| match e {
+        honoraria::service::ServiceError::Invalid(errors) => errors
+            .into_vec()
+            .into_iter()
+            .map(|e| format!("{}: {}", e.field, e.message))
+            .collect::<Vec<_>>()
+            .join("; "),
+        other => other.to_string(),
+    })?;
+    println!("{}", created.id);
+    Ok(ExitCode::SUCCESS)
+}
+
 fn connection(settings: &Settings) -> Result<db::PooledConn, String> {
-    let pool = startup::prepare_database(settings).map_err(|e| e.to_string())?;
+    let pool = startup::prepare_database(settings).map_err(|e| telemetry::error_chain(&e))?;
     pool.get().map_err(|e| e.to_string())
 }
 
 fn serve(settings: Settings) -> Result<ExitCode, String> {
     let bind = settings.bind.clone();
     actix_web::rt::System::new().block_on(async move {
-        let app = startup::Application::build(settings).map_err(|e| e.to_string())?;
+        let app = startup::Application::build(settings).map_err(|e| telemetry::error_chain(&e))?;
         tracing::info!(%bind, port = app.port(), "serving");
         app.run_until_stopped().await.map_err(|e| e.to_string())?;
         Ok(ExitCode::SUCCESS)

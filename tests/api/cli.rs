@@ -123,3 +123,41 @@ fn a_process_that_cannot_start_says_why_on_one_line() {
     assert_eq!(err.trim().lines().count(), 1, "{err}");
     assert!(err.contains("cannot connect"), "{err}");
 }
+
+#[test]
+fn a_setting_out_of_range_stops_start_up_with_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("x.db").display());
+    let out = Command::new(env!("CARGO_BIN_EXE_honoraria"))
+        .args(["migrate", "--database-url", &url])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("HONORARIA_IDEMPOTENCY_TTL_HOURS", "3000000000")
+        .env("RUST_LOG", "off")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("idempotency_ttl_hours"), "{err}");
+}
+
+#[test]
+fn a_database_password_never_reaches_the_error_line() {
+    let out = Command::new(env!("CARGO_BIN_EXE_honoraria"))
+        .args([
+            "migrate",
+            "--database-url",
+            "postgres://app:hunter2@127.0.0.1:1/none",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("RUST_LOG", "debug")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!all.contains("hunter2"), "{all}");
+}
