@@ -138,14 +138,15 @@ pub fn claim_next(
         .optional()?
         .map(|c| c.id),
         DbConn::Sqlite(_) => super::write_transaction(conn, |conn| {
-            let due = outbox_messages::status
-                .eq_any([DeliveryStatus::Queued, DeliveryStatus::Retrying])
-                .and(outbox_messages::next_attempt_at.le(now))
-                .or(outbox_messages::status
-                    .eq(DeliveryStatus::Sending)
-                    .and(outbox_messages::lease_until.lt(now)));
-            let id: Option<String> = outbox_messages::table
-                .filter(due)
+            // Two lookups, each a range of the (status, next_attempt_at) index over pending
+            // messages only: one query with OR made SQLite scan every message ever sent, under
+            // the write lock, a cost that grew with the campaign and held up intake.
+            let due: Option<String> = outbox_messages::table
+                .filter(
+                    outbox_messages::status
+                        .eq_any([DeliveryStatus::Queued, DeliveryStatus::Retrying])
+                        .and(outbox_messages::next_attempt_at.le(now)),
+                )
                 .order((
                     outbox_messages::next_attempt_at.asc(),
                     outbox_messages::created_at.asc(),
@@ -153,6 +154,15 @@ pub fn claim_next(
                 .select(outbox_messages::id)
                 .first(conn)
                 .optional()?;
+            let id = match due {
+                Some(id) => Some(id),
+                None => outbox_messages::table
+                    .filter(outbox_messages::status.eq(DeliveryStatus::Sending))
+                    .filter(outbox_messages::lease_until.lt(now))
+                    .select(outbox_messages::id)
+                    .first(conn)
+                    .optional()?,
+            };
             if let Some(id) = &id {
                 diesel::update(outbox_messages::table.find(id))
                     .set((
