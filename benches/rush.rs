@@ -144,7 +144,7 @@ fn drive(
     })
 }
 
-fn new_campaign(pool: &db::Pool) -> String {
+fn new_campaign(pool: &db::Pool) -> honoraria::domain::ids::CampaignId {
     let mut conn = pool.get().unwrap();
     db::write_transaction(&mut conn, |c| {
         campaigns::create(c, &Actor::cli(), clock::now(), &campaign_body())
@@ -154,6 +154,7 @@ fn new_campaign(pool: &db::Pool) -> String {
 }
 
 fn main() {
+    honoraria::telemetry::init();
     let a = args();
     let dir = tempfile::tempdir().unwrap();
     let (url, pg_admin) = match a.backend.as_str() {
@@ -175,8 +176,9 @@ fn main() {
         database_url: url.clone().into(),
         bind: "127.0.0.1:0".into(),
         public_rate_limit: 0,
-        // The default: the delivery worker writes every applicant's email while the rush runs.
-        email_worker: true,
+        // The default: the delivery worker writes every applicant's email while the rush runs
+        // (BENCH_EMAIL_WORKER=0 turns it off, to tell its share of the cost).
+        email_worker: std::env::var("BENCH_EMAIL_WORKER").map_or(true, |v| v != "0"),
         outbox_dir: dir.path().join("outbox").display().to_string(),
         ..Settings::default()
     };

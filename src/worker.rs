@@ -156,7 +156,7 @@ fn outgoing(m: &MessageRow) -> Outgoing<'_> {
         recipient: &m.recipient,
         subject: &m.subject,
         body: &m.body_text,
-        file_stem: &m.id,
+        file_stem: m.id.as_str(),
     }
 }
 

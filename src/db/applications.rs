@@ -3,6 +3,7 @@
 use super::schema::{applications, participants, seminar_attendees};
 use super::DbConn;
 use crate::domain::application::{OfficeKind, ParticipantRole, Tier};
+use crate::domain::ids::{ApplicationId, CampaignId};
 use crate::domain::participation::Status;
 use crate::domain::secret::Secret;
 use chrono::{NaiveDate, NaiveDateTime};
@@ -12,8 +13,8 @@ use serde::Serialize;
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize)]
 #[diesel(table_name = applications, treat_none_as_default_value = false)]
 pub struct ApplicationRow {
-    pub id: String,
-    pub campaign_id: String,
+    pub id: ApplicationId,
+    pub campaign_id: CampaignId,
     pub tier: Tier,
     pub status: Status,
     pub sequence: i64,
@@ -33,8 +34,8 @@ pub struct ApplicationRow {
 #[diesel(table_name = participants, treat_none_as_default_value = false)]
 pub struct ParticipantRow {
     pub id: String,
-    pub application_id: String,
-    pub campaign_id: String,
+    pub application_id: ApplicationId,
+    pub campaign_id: CampaignId,
     pub position: i32,
     pub office_number: String,
     pub name: String,
@@ -61,7 +62,7 @@ pub fn insert(
     Ok(())
 }
 
-pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<ApplicationRow>> {
+pub fn find(conn: &mut DbConn, id: &ApplicationId) -> QueryResult<Option<ApplicationRow>> {
     applications::table
         .find(id)
         .select(ApplicationRow::as_select())
@@ -86,7 +87,7 @@ pub struct ListFilter {
 
 pub fn list(
     conn: &mut DbConn,
-    campaign_id: &str,
+    campaign_id: &CampaignId,
     filter: &ListFilter,
     offset: i64,
     limit: i64,
@@ -118,7 +119,7 @@ pub fn list(
 
 pub fn participants_of(
     conn: &mut DbConn,
-    application_ids: &[String],
+    application_ids: &[ApplicationId],
 ) -> QueryResult<Vec<ParticipantRow>> {
     participants::table
         .filter(participants::application_id.eq_any(application_ids))
@@ -132,7 +133,7 @@ pub fn participants_of(
 
 pub fn accepted_participants(
     conn: &mut DbConn,
-    campaign_id: &str,
+    campaign_id: &CampaignId,
     offset: i64,
     limit: i64,
 ) -> QueryResult<(Vec<ParticipantRow>, i64)> {
@@ -155,7 +156,7 @@ pub fn accepted_participants(
 /// Sets an application's status and its offices' with it.
 pub fn set_status(
     conn: &mut DbConn,
-    id: &str,
+    id: &ApplicationId,
     status: Status,
     reason: Option<&str>,
     now: NaiveDateTime,
@@ -182,7 +183,7 @@ pub fn set_status(
 /// Every earlier participation in the campaign of any of `office_numbers`, with its status.
 pub fn participations_of(
     conn: &mut DbConn,
-    campaign_id: &str,
+    campaign_id: &CampaignId,
     office_numbers: &[String],
 ) -> QueryResult<Vec<(String, Status)>> {
     participants::table
@@ -194,7 +195,7 @@ pub fn participations_of(
 
 /// Offices, model offices and non-attendees held by accepted applications, in one statement
 /// (it runs under the campaign's lock on every application).
-pub fn held(conn: &mut DbConn, campaign_id: &str) -> QueryResult<(i64, i64, i64)> {
+pub fn held(conn: &mut DbConn, campaign_id: &CampaignId) -> QueryResult<(i64, i64, i64)> {
     use diesel::dsl::{case_when, count_star, sum};
     use diesel::sql_types::Integer;
     let one = || 1i32.into_sql::<Integer>();
@@ -219,7 +220,7 @@ pub fn held(conn: &mut DbConn, campaign_id: &str) -> QueryResult<(i64, i64, i64)
 }
 
 /// Waiting applications and waiting offices.
-pub fn waiting_counts(conn: &mut DbConn, campaign_id: &str) -> QueryResult<(i64, i64)> {
+pub fn waiting_counts(conn: &mut DbConn, campaign_id: &CampaignId) -> QueryResult<(i64, i64)> {
     let apps = applications::table
         .filter(applications::campaign_id.eq(campaign_id))
         .filter(applications::status.eq(Status::Waitlisted))
@@ -243,7 +244,7 @@ pub struct Waiting {
 /// The waiting list in arrival order, with each application's offices. Three statements
 /// whatever its length: no list of ids is bound as parameters, so tens of thousands waiting
 /// stay under SQLite's variable limit.
-pub fn waiting(conn: &mut DbConn, campaign_id: &str) -> QueryResult<Vec<Waiting>> {
+pub fn waiting(conn: &mut DbConn, campaign_id: &CampaignId) -> QueryResult<Vec<Waiting>> {
     let apps: Vec<ApplicationRow> = applications::table
         .filter(applications::campaign_id.eq(campaign_id))
         .filter(applications::status.eq(Status::Waitlisted))
@@ -295,8 +296,8 @@ pub fn waiting(conn: &mut DbConn, campaign_id: &str) -> QueryResult<Vec<Waiting>
 /// Offices keyed by their application, each list in position order as loaded.
 pub fn group_by_application(
     offices: Vec<ParticipantRow>,
-) -> std::collections::HashMap<String, Vec<ParticipantRow>> {
-    let mut by_app: std::collections::HashMap<String, Vec<ParticipantRow>> =
+) -> std::collections::HashMap<ApplicationId, Vec<ParticipantRow>> {
+    let mut by_app: std::collections::HashMap<ApplicationId, Vec<ParticipantRow>> =
         std::collections::HashMap::new();
     for office in offices {
         by_app
@@ -309,7 +310,7 @@ pub fn group_by_application(
 
 pub fn attendees_among(
     conn: &mut DbConn,
-    campaign_id: &str,
+    campaign_id: &CampaignId,
     office_numbers: &[String],
 ) -> QueryResult<Vec<String>> {
     seminar_attendees::table
@@ -326,7 +327,7 @@ const ATTENDEE_CHUNK: usize = 1000;
 /// new. `office_numbers` must hold no duplicates.
 pub fn add_attendees(
     conn: &mut DbConn,
-    campaign_id: &str,
+    campaign_id: &CampaignId,
     office_numbers: &[String],
     now: NaiveDateTime,
 ) -> QueryResult<usize> {

@@ -5,6 +5,7 @@
 
 use super::schema::{audit_chain, audit_events};
 use super::DbConn;
+use crate::domain::ids::CampaignId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde_json::Value;
@@ -17,7 +18,7 @@ pub struct Change<'a> {
     pub action: &'a str,
     pub entity: &'a str,
     pub entity_id: &'a str,
-    pub campaign_id: Option<&'a str>,
+    pub campaign_id: Option<&'a CampaignId>,
     pub before: Option<Value>,
     pub after: Option<Value>,
 }
@@ -103,7 +104,7 @@ pub fn record_all(
             action: change.action.to_owned(),
             entity: change.entity.to_owned(),
             entity_id: change.entity_id.to_owned(),
-            campaign_id: change.campaign_id.map(str::to_owned),
+            campaign_id: change.campaign_id.map(|c| c.as_str().to_owned()),
             before_json: change.before.map(|v| v.to_string()),
             after_json: change.after.map(|v| v.to_string()),
             prev_hash,
@@ -122,15 +123,15 @@ pub fn record_all(
 
 pub fn list(
     conn: &mut DbConn,
-    campaign_id: Option<&str>,
+    campaign_id: Option<&CampaignId>,
     offset: i64,
     limit: i64,
 ) -> QueryResult<(Vec<AuditEventRow>, i64)> {
     let mut query = audit_events::table.into_boxed();
     let mut count = audit_events::table.into_boxed();
     if let Some(id) = campaign_id {
-        query = query.filter(audit_events::campaign_id.eq(id.to_owned()));
-        count = count.filter(audit_events::campaign_id.eq(id.to_owned()));
+        query = query.filter(audit_events::campaign_id.eq(id.as_str().to_owned()));
+        count = count.filter(audit_events::campaign_id.eq(id.as_str().to_owned()));
     }
     let total = count.count().get_result(conn)?;
     let rows = query

@@ -3,6 +3,7 @@
 use super::schema::{campaign_deadline_changes, campaigns};
 use super::DbConn;
 use crate::domain::campaign::{Honoraria, OfficeCheckDigitPolicy, Rules, Settings};
+use crate::domain::ids::CampaignId;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
@@ -12,7 +13,7 @@ use serde::Serialize;
 )]
 #[diesel(table_name = campaigns)]
 pub struct CampaignRow {
-    pub id: String,
+    pub id: CampaignId,
     pub code: String,
     pub name: String,
     pub region_code: String,
@@ -37,7 +38,7 @@ pub struct CampaignRow {
 }
 
 impl CampaignRow {
-    pub fn new(id: String, s: &Settings, now: NaiveDateTime) -> Self {
+    pub fn new(id: CampaignId, s: &Settings, now: NaiveDateTime) -> Self {
         let mut row = CampaignRow {
             id,
             code: String::new(),
@@ -119,7 +120,7 @@ impl CampaignRow {
 #[diesel(table_name = campaign_deadline_changes)]
 pub struct DeadlineChangeRow {
     pub id: String,
-    pub campaign_id: String,
+    pub campaign_id: CampaignId,
     pub previous_deadline: NaiveDate,
     pub new_deadline: NaiveDate,
     pub reason: String,
@@ -134,7 +135,7 @@ pub fn insert(conn: &mut DbConn, row: &CampaignRow) -> QueryResult<()> {
         .map(drop)
 }
 
-pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<CampaignRow>> {
+pub fn find(conn: &mut DbConn, id: &CampaignId) -> QueryResult<Option<CampaignRow>> {
     campaigns::table
         .find(id)
         .select(CampaignRow::as_select())
@@ -144,7 +145,7 @@ pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<CampaignRow>> {
 
 /// Reads the campaign after taking its row lock (PostgreSQL; SQLite's write transaction
 /// already excludes other writers), so changes to it and to what it caps happen one at a time.
-pub fn lock(conn: &mut DbConn, id: &str) -> QueryResult<Option<CampaignRow>> {
+pub fn lock(conn: &mut DbConn, id: &CampaignId) -> QueryResult<Option<CampaignRow>> {
     let touched = diesel::update(campaigns::table.find(id))
         .set(campaigns::last_sequence.eq(campaigns::last_sequence))
         .execute(conn)?;
@@ -157,14 +158,18 @@ pub fn lock(conn: &mut DbConn, id: &str) -> QueryResult<Option<CampaignRow>> {
 /// Takes the campaign's next `count` arrival numbers: the increment is also the campaign's
 /// lock, held until commit. Returns the row with `last_sequence` as the last number taken; a
 /// transaction that then refuses rolls the numbers back with everything else.
-pub fn take_sequences(conn: &mut DbConn, id: &str, count: i64) -> QueryResult<Option<CampaignRow>> {
+pub fn take_sequences(
+    conn: &mut DbConn,
+    id: &CampaignId,
+    count: i64,
+) -> QueryResult<Option<CampaignRow>> {
     // One round trip under the lock. SQLite numbers `$n` parameters in the order they first
     // appear, PostgreSQL by n: written in order, both read them alike.
     diesel::sql_query(
         "UPDATE campaigns SET last_sequence = last_sequence + $1 WHERE id = $2 RETURNING *",
     )
     .bind::<diesel::sql_types::BigInt, _>(count)
-    .bind::<diesel::sql_types::Text, _>(id)
+    .bind::<diesel::sql_types::Text, _>(id.as_str())
     .get_result(conn)
     .optional()
 }
@@ -196,7 +201,7 @@ pub fn insert_deadline_change(conn: &mut DbConn, row: &DeadlineChangeRow) -> Que
 
 pub fn deadline_history(
     conn: &mut DbConn,
-    campaign_id: &str,
+    campaign_id: &CampaignId,
 ) -> QueryResult<Vec<DeadlineChangeRow>> {
     campaign_deadline_changes::table
         .filter(campaign_deadline_changes::campaign_id.eq(campaign_id))

@@ -2,6 +2,7 @@
 
 use super::schema::{outbox_attempts, outbox_messages};
 use super::DbConn;
+use crate::domain::ids::{ApplicationId, CampaignId, MessageId};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
@@ -11,11 +12,11 @@ use crate::domain::delivery::{AttemptOutcome, DeliveryStatus};
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize)]
 #[diesel(table_name = outbox_messages, treat_none_as_default_value = false)]
 pub struct MessageRow {
-    pub id: String,
+    pub id: MessageId,
     pub message_id: String,
     pub kind: String,
-    pub campaign_id: Option<String>,
-    pub application_id: Option<String>,
+    pub campaign_id: Option<CampaignId>,
+    pub application_id: Option<ApplicationId>,
     pub recipient: String,
     pub subject: String,
     pub body_text: String,
@@ -35,7 +36,7 @@ pub struct MessageRow {
 #[diesel(table_name = outbox_attempts)]
 pub struct AttemptRow {
     pub id: String,
-    pub outbox_id: String,
+    pub outbox_id: MessageId,
     pub attempt: i32,
     pub at: NaiveDateTime,
     pub outcome: AttemptOutcome,
@@ -46,7 +47,7 @@ pub fn insert(conn: &mut DbConn, rows: &[MessageRow]) -> QueryResult<()> {
     super::insert_all!(conn, outbox_messages::table, rows).map(drop)
 }
 
-pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<MessageRow>> {
+pub fn find(conn: &mut DbConn, id: &MessageId) -> QueryResult<Option<MessageRow>> {
     outbox_messages::table
         .find(id)
         .select(MessageRow::as_select())
@@ -54,7 +55,7 @@ pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<MessageRow>> {
         .optional()
 }
 
-pub fn attempts(conn: &mut DbConn, id: &str) -> QueryResult<Vec<AttemptRow>> {
+pub fn attempts(conn: &mut DbConn, id: &MessageId) -> QueryResult<Vec<AttemptRow>> {
     outbox_attempts::table
         .filter(outbox_attempts::outbox_id.eq(id))
         .order(outbox_attempts::attempt.asc())
@@ -66,7 +67,7 @@ pub fn attempts(conn: &mut DbConn, id: &str) -> QueryResult<Vec<AttemptRow>> {
 pub struct ListFilter {
     pub status: Option<DeliveryStatus>,
     pub recipient: Option<String>,
-    pub application_id: Option<String>,
+    pub application_id: Option<ApplicationId>,
 }
 
 pub fn list(
@@ -101,7 +102,7 @@ pub fn list(
 #[derive(QueryableByName)]
 struct ClaimedId {
     #[diesel(sql_type = diesel::sql_types::Text)]
-    id: String,
+    id: MessageId,
 }
 
 /// A message this worker claimed, and the lease it holds on it.
@@ -125,10 +126,13 @@ pub fn claim_next(
         DbConn::Pg(pg) => diesel::sql_query(
             "UPDATE outbox_messages SET status = 'sending', attempts = attempts + 1, \
              lease_until = $1, lease_owner = $2, updated_at = $3 \
-             WHERE id = (SELECT id FROM outbox_messages \
-                 WHERE (status IN ('queued', 'retrying') AND next_attempt_at <= $3) \
-                    OR (status = 'sending' AND lease_until < $3) \
-                 ORDER BY next_attempt_at, created_at LIMIT 1 FOR UPDATE SKIP LOCKED) \
+             WHERE id = COALESCE( \
+                 (SELECT id FROM outbox_messages \
+                   WHERE status IN ('queued', 'retrying') AND next_attempt_at <= $3 \
+                   ORDER BY next_attempt_at, created_at LIMIT 1 FOR UPDATE SKIP LOCKED), \
+                 (SELECT id FROM outbox_messages \
+                   WHERE status = 'sending' AND lease_until < $3 \
+                   LIMIT 1 FOR UPDATE SKIP LOCKED)) \
              RETURNING id",
         )
         .bind::<diesel::sql_types::Timestamp, _>(lease_until)
@@ -138,10 +142,10 @@ pub fn claim_next(
         .optional()?
         .map(|c| c.id),
         DbConn::Sqlite(_) => super::write_transaction(conn, |conn| {
-            // Two lookups, each a range of the (status, next_attempt_at) index over pending
-            // messages only: one query with OR made SQLite scan every message ever sent, under
-            // the write lock, a cost that grew with the campaign and held up intake.
-            let due: Option<String> = outbox_messages::table
+            // Two lookups, each over pending messages only (`outbox_messages_pending`): one
+            // query with OR made SQLite scan every message ever sent, under the write lock, a
+            // cost that grew with the campaign and held up intake.
+            let due: Option<MessageId> = outbox_messages::table
                 .filter(
                     outbox_messages::status
                         .eq_any([DeliveryStatus::Queued, DeliveryStatus::Retrying])
@@ -185,7 +189,7 @@ pub fn claim_next(
 
 /// The message row, while it is still under `claimed`'s lease.
 type StillLeased<'a> = diesel::dsl::Filter<
-    diesel::dsl::Find<outbox_messages::table, &'a String>,
+    diesel::dsl::Find<outbox_messages::table, &'a MessageId>,
     diesel::dsl::And<
         diesel::dsl::Eq<outbox_messages::status, DeliveryStatus>,
         diesel::dsl::Eq<outbox_messages::lease_owner, &'a String>,
@@ -264,7 +268,7 @@ pub fn record_attempt(
 }
 
 /// Puts a message back in the queue to be sent again now, with a fresh count of retries.
-pub fn requeue(conn: &mut DbConn, id: &str, now: NaiveDateTime) -> QueryResult<usize> {
+pub fn requeue(conn: &mut DbConn, id: &MessageId, now: NaiveDateTime) -> QueryResult<usize> {
     diesel::update(outbox_messages::table.find(id))
         .set((
             outbox_messages::status.eq(DeliveryStatus::Queued),

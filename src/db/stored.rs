@@ -6,6 +6,7 @@ use super::MultiBackend;
 use crate::domain::application::{OfficeKind, ParticipantRole, Tier};
 use crate::domain::campaign::OfficeCheckDigitPolicy;
 use crate::domain::delivery::{AttemptOutcome, DeliveryStatus};
+use crate::domain::ids::{ApplicationId, CampaignId, MessageId, TokenId};
 use crate::domain::participation::Status;
 use crate::domain::role::Role;
 use crate::domain::secret::Secret;
@@ -49,6 +50,22 @@ named_text!(
     DeliveryStatus,
     AttemptOutcome,
 );
+
+macro_rules! id_text {
+    ($($ty:ty),+ $(,)?) => {$(
+        impl StoredText for $ty {
+            fn stored(&self) -> &str {
+                self.as_str()
+            }
+
+            fn read(text: String) -> Result<Self, String> {
+                Ok(<$ty>::from(text))
+            }
+        }
+    )+};
+}
+
+id_text!(CampaignId, ApplicationId, TokenId, MessageId);
 
 impl StoredText for Secret {
     fn stored(&self) -> &str {
@@ -112,4 +129,8 @@ stored_as_text!(
     DeliveryStatus,
     AttemptOutcome,
     Secret,
+    CampaignId,
+    ApplicationId,
+    TokenId,
+    MessageId,
 );

@@ -2,6 +2,7 @@
 
 use super::schema::api_tokens;
 use super::DbConn;
+use crate::domain::ids::TokenId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
@@ -9,7 +10,7 @@ use serde::Serialize;
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize)]
 #[diesel(table_name = api_tokens)]
 pub struct TokenRow {
-    pub id: String,
+    pub id: TokenId,
     pub name: String,
     pub role: crate::domain::role::Role,
     #[serde(skip)]
@@ -34,7 +35,7 @@ pub fn find_active_by_hash(conn: &mut DbConn, hash: &str) -> QueryResult<Option<
         .optional()
 }
 
-pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<TokenRow>> {
+pub fn find(conn: &mut DbConn, id: &TokenId) -> QueryResult<Option<TokenRow>> {
     api_tokens::table
         .find(id)
         .select(TokenRow::as_select())
@@ -53,7 +54,7 @@ pub fn list(conn: &mut DbConn, offset: i64, limit: i64) -> QueryResult<(Vec<Toke
     Ok((rows, total))
 }
 
-pub fn revoke(conn: &mut DbConn, id: &str, at: NaiveDateTime) -> QueryResult<usize> {
+pub fn revoke(conn: &mut DbConn, id: &TokenId, at: NaiveDateTime) -> QueryResult<usize> {
     diesel::update(api_tokens::table.find(id))
         .set(api_tokens::revoked_at.eq(Some(at)))
         .execute(conn)

@@ -7,6 +7,7 @@ pub mod corporate_number;
 pub mod delivery;
 pub mod email;
 pub mod field_error;
+pub mod ids;
 pub mod jst;
 pub mod money;
 pub mod name;

@@ -4,6 +4,7 @@ use super::auth::Staff;
 use super::rate_limit::Public;
 use super::{idempotency_key, parse_json, read, write, Data, PageQuery};
 use crate::domain::application::ApplicationInput;
+use crate::domain::ids::{ApplicationId, CampaignId};
 use crate::domain::role::Role;
 use crate::domain::secret::Secret;
 use crate::error::ApiError;
@@ -29,7 +30,7 @@ pub async fn submit(
     state: Data,
     _: Public,
     req: HttpRequest,
-    id: web::Path<String>,
+    id: web::Path<CampaignId>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let campaign_id = id.into_inner();
@@ -65,7 +66,7 @@ pub struct ApplicationQuery {
 pub async fn list(
     state: Data,
     staff: Staff,
-    id: web::Path<String>,
+    id: web::Path<CampaignId>,
     query: web::Query<ApplicationQuery>,
     paging: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
@@ -91,7 +92,7 @@ pub async fn list(
 pub async fn participants(
     state: Data,
     staff: Staff,
-    id: web::Path<String>,
+    id: web::Path<CampaignId>,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::may_read)?;
@@ -110,7 +111,7 @@ pub async fn participants(
 pub async fn get(
     state: Data,
     staff: Staff,
-    id: web::Path<String>,
+    id: web::Path<ApplicationId>,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::may_read)?;
     let id = id.into_inner();
@@ -134,7 +135,7 @@ fn reason_of(body: &[u8]) -> Result<Option<String>, ApiError> {
 async fn leave(
     state: Data,
     actor: Actor,
-    id: String,
+    id: ApplicationId,
     exit: Exit,
     body: &[u8],
 ) -> Result<HttpResponse, ApiError> {
@@ -158,7 +159,7 @@ async fn leave(
 pub async fn withdraw(
     state: Data,
     staff: Staff,
-    id: web::Path<String>,
+    id: web::Path<ApplicationId>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::may_operate)?;
@@ -172,7 +173,7 @@ pub async fn withdraw(
 pub async fn disqualify(
     state: Data,
     staff: Staff,
-    id: web::Path<String>,
+    id: web::Path<ApplicationId>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::may_operate)?;

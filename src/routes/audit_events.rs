@@ -2,6 +2,7 @@
 
 use super::auth::Staff;
 use super::{read, Data, PageQuery};
+use crate::domain::ids::CampaignId;
 use crate::domain::role::Role;
 use crate::error::ApiError;
 use crate::service::audit;
@@ -10,7 +11,7 @@ use serde::Deserialize;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct AuditQuery {
-    pub campaign_id: Option<String>,
+    pub campaign_id: Option<CampaignId>,
 }
 
 /// Every change, oldest first: who, when, what, before and after.
@@ -26,7 +27,7 @@ pub async fn list(
     let query = query.into_inner();
     let page = paging.page()?;
     let events = read(&state, move |conn| {
-        audit::list(conn, query.campaign_id.as_deref(), page)
+        audit::list(conn, query.campaign_id.as_ref(), page)
     })
     .await?;
     Ok(HttpResponse::Ok().json(events))

@@ -1,6 +1,7 @@
 //! Staff authentication: `Authorization: Bearer TOKEN`, looked up by its hash.
 
 use super::AppState;
+use crate::domain::ids::TokenId;
 use crate::domain::role::Role;
 use crate::domain::secret::Secret;
 use crate::error::ApiError;
@@ -12,7 +13,7 @@ use std::pin::Pin;
 /// A request made with a live staff token.
 #[derive(Debug, Clone)]
 pub struct Staff {
-    pub token_id: String,
+    pub token_id: TokenId,
     pub name: String,
     pub role: Role,
 }

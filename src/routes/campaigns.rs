@@ -4,6 +4,7 @@ use super::auth::Staff;
 use super::rate_limit::Public;
 use super::{create_once, idempotency_key, parse_json, read, write, Data, PageQuery};
 use crate::clock;
+use crate::domain::ids::CampaignId;
 use crate::domain::role::Role;
 use crate::error::ApiError;
 use crate::service::campaigns::{self, CampaignInput, CampaignPatch, CampaignView};
@@ -26,7 +27,7 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     staff.require(|r| r == Role::Admin)?;
     let input: CampaignInput = parse_json(&body)?;
-    let key = idempotency_key(&req, &staff.token_id, &body)?;
+    let key = idempotency_key(&req, staff.token_id.as_str(), &body)?;
     let actor = staff.actor();
     create_once(&state, key, move |conn, now| {
         campaigns::create(conn, &actor, now, &input)
@@ -57,7 +58,7 @@ pub async fn list(
 pub async fn get(
     state: Data,
     staff: Staff,
-    id: web::Path<String>,
+    id: web::Path<CampaignId>,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::may_read)?;
     let id = id.into_inner();
@@ -77,7 +78,7 @@ pub async fn get(
 pub async fn update(
     state: Data,
     staff: Staff,
-    id: web::Path<String>,
+    id: web::Path<CampaignId>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::may_operate)?;
@@ -98,7 +99,7 @@ pub async fn update(
 pub async fn slots(
     state: Data,
     _: Public,
-    id: web::Path<String>,
+    id: web::Path<CampaignId>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let counter = read(&state, move |conn| {
@@ -120,12 +121,12 @@ pub async fn import_attendees(
     state: Data,
     staff: Staff,
     req: HttpRequest,
-    id: web::Path<String>,
+    id: web::Path<CampaignId>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::may_operate)?;
     let body = super::read_body(payload, super::MAX_CSV_BYTES).await?;
-    let key = idempotency_key(&req, &staff.token_id, &body)?;
+    let key = idempotency_key(&req, staff.token_id.as_str(), &body)?;
     let actor = staff.actor();
     let id = id.into_inner();
     let notifier = state.notifier.clone();

@@ -2,6 +2,7 @@
 
 use super::auth::Staff;
 use super::{read, write, Data, PageQuery};
+use crate::domain::ids::{ApplicationId, MessageId};
 use crate::domain::role::Role;
 use crate::error::ApiError;
 use crate::service::outbox::{self, ListFilter};
@@ -13,7 +14,7 @@ pub struct OutboxQuery {
     /// queued, sending, sent, retrying or failed.
     pub status: Option<String>,
     pub recipient: Option<String>,
-    pub application_id: Option<String>,
+    pub application_id: Option<ApplicationId>,
 }
 
 /// Emails, oldest first, filtered by status, recipient or application (staff).
@@ -43,7 +44,7 @@ pub async fn list(
 pub async fn get(
     state: Data,
     staff: Staff,
-    id: web::Path<String>,
+    id: web::Path<MessageId>,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::may_read)?;
     let id = id.into_inner();
@@ -57,7 +58,7 @@ pub async fn get(
 pub async fn resend(
     state: Data,
     staff: Staff,
-    id: web::Path<String>,
+    id: web::Path<MessageId>,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::may_operate)?;
     let actor = staff.actor();

@@ -2,6 +2,7 @@
 
 use super::auth::Staff;
 use super::{create_once, idempotency_key, parse_json, read, write, Data, PageQuery};
+use crate::domain::ids::TokenId;
 use crate::domain::role::Role;
 use crate::error::ApiError;
 use crate::service::tokens;
@@ -34,7 +35,7 @@ pub async fn create(
     staff.require(Role::may_manage_tokens)?;
     let input: TokenRequest = parse_json(&body)?;
     input.validate().map_err(crate::routes::validation_errors)?;
-    let key = idempotency_key(&req, &staff.token_id, &body)?;
+    let key = idempotency_key(&req, staff.token_id.as_str(), &body)?;
     let actor = staff.actor();
     create_once(&state, key, move |conn, now| {
         tokens::create(conn, &actor, now, input.role, &input.name)
@@ -62,7 +63,7 @@ pub async fn list(
 pub async fn revoke(
     state: Data,
     staff: Staff,
-    id: web::Path<String>,
+    id: web::Path<TokenId>,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::may_manage_tokens)?;
     let actor = staff.actor();

@@ -9,6 +9,7 @@ use crate::db::{audit, DbConn};
 use crate::domain::allocation::{promotions, Caps, Slots};
 use crate::domain::application::Tier;
 use crate::domain::campaign::{Phase, Settings};
+use crate::domain::ids::{ApplicationId, CampaignId};
 use crate::domain::participation::Status;
 use crate::email::templates::Kind;
 use chrono::NaiveDateTime;
@@ -27,7 +28,7 @@ pub fn caps(s: &Settings) -> Caps {
 }
 
 /// The slots accepted applications hold now.
-pub fn held(conn: &mut DbConn, campaign_id: &str) -> ServiceResult<Slots> {
+pub fn held(conn: &mut DbConn, campaign_id: &CampaignId) -> ServiceResult<Slots> {
     let (offices, model, non_attendees) = apps::held(conn, campaign_id)?;
     Ok(Slots {
         offices: count(offices),
@@ -106,7 +107,7 @@ pub fn promote_waiting(
     actor: &Actor,
     now: NaiveDateTime,
     campaign: &CampaignRow,
-) -> ServiceResult<Vec<String>> {
+) -> ServiceResult<Vec<ApplicationId>> {
     let settings = campaign.settings();
     if settings.phase(now) == Phase::Closed && !settings.rules.promote_after_deadline {
         return Ok(Vec::new());
@@ -145,7 +146,7 @@ pub fn promote_waiting(
                 actor: &actor.label,
                 action: "application.promote",
                 entity: "application",
-                entity_id: id,
+                entity_id: id.as_str(),
                 campaign_id: Some(&campaign.id),
                 before: Some(serde_json::json!({"status": Status::Waitlisted})),
                 after: Some(serde_json::json!({"status": Status::Accepted})),

@@ -2,6 +2,7 @@
 
 use super::{Page, Paged, ServiceResult};
 use crate::db::{audit, DbConn};
+use crate::domain::ids::CampaignId;
 use crate::domain::jst;
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
@@ -29,7 +30,7 @@ fn parse_json(text: Option<String>) -> serde_json::Value {
 
 pub fn list(
     conn: &mut DbConn,
-    campaign_id: Option<&str>,
+    campaign_id: Option<&CampaignId>,
     page: Page,
 ) -> ServiceResult<Paged<AuditEventView>> {
     let (rows, total) = audit::list(conn, campaign_id, page.offset(), page.per_page)?;

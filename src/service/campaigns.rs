@@ -4,6 +4,7 @@ use super::{allocation, Actor, Page, Paged, ServiceError, ServiceResult};
 use crate::db::campaigns::{self as rows, CampaignRow, DeadlineChangeRow};
 use crate::db::{audit, is_unique_violation, DbConn};
 use crate::domain::campaign::{Honoraria, Phase, Rules, Settings};
+use crate::domain::ids::CampaignId;
 use crate::domain::{jst, FieldErrors};
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
@@ -85,7 +86,7 @@ pub struct DeadlineChange {
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CampaignView {
-    pub id: String,
+    pub id: CampaignId,
     pub code: String,
     pub name: String,
     pub region_code: String,
@@ -145,11 +146,11 @@ fn snapshot(row: &CampaignRow) -> serde_json::Value {
     serde_json::to_value(row).unwrap_or_default()
 }
 
-pub fn find(conn: &mut DbConn, id: &str) -> ServiceResult<CampaignRow> {
+pub fn find(conn: &mut DbConn, id: &CampaignId) -> ServiceResult<CampaignRow> {
     rows::find(conn, id)?.ok_or(ServiceError::NotFound("campaign"))
 }
 
-pub fn get(conn: &mut DbConn, id: &str, now: NaiveDateTime) -> ServiceResult<CampaignView> {
+pub fn get(conn: &mut DbConn, id: &CampaignId, now: NaiveDateTime) -> ServiceResult<CampaignView> {
     let row = find(conn, id)?;
     let history = rows::deadline_history(conn, id)?;
     Ok(view(row, history, now))
@@ -180,7 +181,7 @@ pub fn create(
     if !errors.is_empty() {
         return Err(errors.into());
     }
-    let row = CampaignRow::new(uuid::Uuid::new_v4().to_string(), &settings, now);
+    let row = CampaignRow::new(CampaignId::new(), &settings, now);
     rows::insert(conn, &row).map_err(|e| {
         if is_unique_violation(&e) {
             ServiceError::Conflict(format!(
@@ -198,7 +199,7 @@ pub fn create(
             actor: &actor.label,
             action: "campaign.create",
             entity: "campaign",
-            entity_id: &row.id,
+            entity_id: row.id.as_str(),
             campaign_id: Some(&row.id),
             before: None,
             after: Some(snapshot(&row)),
@@ -238,7 +239,7 @@ pub fn update(
     notifier: &super::outbox::Notifier,
     actor: &Actor,
     now: NaiveDateTime,
-    id: &str,
+    id: &CampaignId,
     patch: &CampaignPatch,
 ) -> ServiceResult<CampaignView> {
     let before = rows::lock(conn, id)?.ok_or(ServiceError::NotFound("campaign"))?;
@@ -280,7 +281,7 @@ pub fn update(
             conn,
             &DeadlineChangeRow {
                 id: uuid::Uuid::new_v4().to_string(),
-                campaign_id: id.to_owned(),
+                campaign_id: id.clone(),
                 previous_deadline: current.deadline,
                 new_deadline: next.deadline,
                 reason: reason.to_owned(),
@@ -300,7 +301,7 @@ pub fn update(
                 "campaign.update"
             },
             entity: "campaign",
-            entity_id: id,
+            entity_id: id.as_str(),
             campaign_id: Some(id),
             before: Some(snapshot(&before)),
             after: Some(serde_json::json!({"campaign": snapshot(&after), "reason": patch.reason})),

@@ -11,6 +11,7 @@ use super::Store;
 use super::{ServiceError, ServiceResult};
 use crate::db::{self, campaigns, DbConn};
 use crate::domain::application::ApplicationInput;
+use crate::domain::ids::CampaignId;
 use chrono::NaiveDateTime;
 use std::collections::{HashMap, HashSet};
 use std::sync::mpsc::{channel, Sender};
@@ -43,7 +44,7 @@ struct Queue {
 
 #[derive(Default)]
 pub struct Intake {
-    queues: Mutex<HashMap<String, Queue>>,
+    queues: Mutex<HashMap<CampaignId, Queue>>,
 }
 
 impl Intake {
@@ -52,13 +53,13 @@ impl Intake {
         &self,
         store: &Store,
         notifier: &Notifier,
-        campaign_id: &str,
+        campaign_id: &CampaignId,
         job: Job,
     ) -> ServiceResult<Created> {
         let (reply, answer) = channel();
         let lead = {
             let mut queues = self.queues.lock().unwrap_or_else(|e| e.into_inner());
-            let queue = queues.entry(campaign_id.to_owned()).or_default();
+            let queue = queues.entry(campaign_id.clone()).or_default();
             queue.waiting.push(Queued { job, reply });
             !std::mem::replace(&mut queue.leader, true)
         };
@@ -80,10 +81,10 @@ impl Intake {
 
     /// Writes one batch of what is waiting, then hands the lead to the first job that arrived
     /// meanwhile, so no thread keeps writing for others while its own client waits.
-    fn lead(&self, store: &Store, notifier: &Notifier, campaign_id: &str) {
+    fn lead(&self, store: &Store, notifier: &Notifier, campaign_id: &CampaignId) {
         let batch: Vec<Queued> = {
             let mut queues = self.queues.lock().unwrap_or_else(|e| e.into_inner());
-            let queue = queues.entry(campaign_id.to_owned()).or_default();
+            let queue = queues.entry(campaign_id.clone()).or_default();
             let take = queue.waiting.len().min(MAX_BATCH);
             queue.waiting.drain(..take).collect()
         };
@@ -110,7 +111,7 @@ impl Intake {
 
 struct Handoff<'a> {
     intake: &'a Intake,
-    campaign_id: &'a str,
+    campaign_id: &'a CampaignId,
 }
 
 impl Drop for Handoff<'_> {
@@ -134,7 +135,7 @@ impl Drop for Handoff<'_> {
 pub fn run(
     conn: &mut DbConn,
     notifier: &Notifier,
-    campaign_id: &str,
+    campaign_id: &CampaignId,
     jobs: &[Job],
 ) -> Vec<ServiceResult<Created>> {
     if jobs.len() > 1 {
@@ -162,7 +163,7 @@ fn batch(
     conn: &mut DbConn,
     notifier: &Notifier,
     now: NaiveDateTime,
-    campaign_id: &str,
+    campaign_id: &CampaignId,
     jobs: &[Job],
 ) -> ServiceResult<Vec<ServiceResult<Created>>> {
     let Some(campaign) = campaigns::find(conn, campaign_id)? else {

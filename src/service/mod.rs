@@ -23,7 +23,7 @@ use chrono::NaiveDateTime;
 pub struct Actor {
     /// e.g. `admin:yamada`, `applicant`, `cli`.
     pub label: String,
-    pub token_id: Option<String>,
+    pub token_id: Option<crate::domain::ids::TokenId>,
     pub role: Option<Role>,
 }
 

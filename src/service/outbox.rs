@@ -9,6 +9,7 @@ use crate::db::outbox::{self as rows, MessageRow};
 use crate::db::{audit, DbConn};
 use crate::domain::application::{ParticipantRole, Tier};
 use crate::domain::delivery::{AttemptOutcome, DeliveryStatus};
+use crate::domain::ids::{ApplicationId, CampaignId, MessageId};
 use crate::domain::jst;
 use crate::email::templates::{self, ApplicationMail, Kind, OfficeLine};
 use chrono::{DateTime, FixedOffset, NaiveDateTime};
@@ -109,7 +110,7 @@ pub fn message(
     let rendered = templates::render(kind, &mail);
     let id = uuid::Uuid::new_v4();
     MessageRow {
-        id: id.to_string(),
+        id: MessageId::from(id.to_string()),
         message_id: format!("<{}@{}>", id.simple(), notifier.message_id_domain),
         kind: kind.as_str().to_owned(),
         campaign_id: Some(campaign.id.clone()),
@@ -131,11 +132,11 @@ pub fn message(
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MessageView {
-    pub id: String,
+    pub id: MessageId,
     pub message_id: String,
     pub kind: String,
-    pub campaign_id: Option<String>,
-    pub application_id: Option<String>,
+    pub campaign_id: Option<CampaignId>,
+    pub application_id: Option<ApplicationId>,
     pub recipient: String,
     pub subject: String,
     pub status: DeliveryStatus,
@@ -194,7 +195,7 @@ pub fn list(
     ))
 }
 
-pub fn get(conn: &mut DbConn, id: &str) -> ServiceResult<MessageDetail> {
+pub fn get(conn: &mut DbConn, id: &MessageId) -> ServiceResult<MessageDetail> {
     let row = rows::find(conn, id)?.ok_or(ServiceError::NotFound("message"))?;
     let attempt_log = rows::attempts(conn, id)?
         .into_iter()
@@ -218,7 +219,7 @@ pub fn resend(
     conn: &mut DbConn,
     actor: &Actor,
     now: NaiveDateTime,
-    id: &str,
+    id: &MessageId,
 ) -> ServiceResult<MessageDetail> {
     let before = rows::find(conn, id)?.ok_or(ServiceError::NotFound("message"))?;
     if matches!(
@@ -238,8 +239,8 @@ pub fn resend(
             actor: &actor.label,
             action: "email.resend",
             entity: "outbox_message",
-            entity_id: id,
-            campaign_id: before.campaign_id.as_deref(),
+            entity_id: id.as_str(),
+            campaign_id: before.campaign_id.as_ref(),
             before: Some(serde_json::json!({"status": before.status, "attempts": before.attempts})),
             after: Some(serde_json::json!({"status": DeliveryStatus::Queued})),
         },

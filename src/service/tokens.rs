@@ -2,6 +2,7 @@
 
 use super::{Actor, Page, Paged, ServiceError, ServiceResult};
 use crate::db::{audit, tokens, DbConn};
+use crate::domain::ids::TokenId;
 use crate::domain::secret::Secret;
 use crate::domain::{jst, role::Role, FieldErrors};
 use chrono::{DateTime, FixedOffset, NaiveDateTime};
@@ -13,7 +14,7 @@ pub const PREFIX: &str = "hnr_";
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct TokenView {
-    pub id: String,
+    pub id: TokenId,
     pub role: Role,
     pub name: String,
     pub created_at: DateTime<FixedOffset>,
@@ -22,7 +23,7 @@ pub struct TokenView {
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CreatedToken {
-    pub id: String,
+    pub id: TokenId,
     pub role: Role,
     pub name: String,
     /// The secret, shown this once; only its hash is kept.
@@ -69,7 +70,7 @@ pub fn create(
         .collect();
     let token = format!("{PREFIX}{secret}");
     let row = tokens::TokenRow {
-        id: uuid::Uuid::new_v4().to_string(),
+        id: TokenId::new(),
         name,
         role,
         token_hash: hash_secret(&token),
@@ -84,7 +85,7 @@ pub fn create(
             actor: &actor.label,
             action: "token.create",
             entity: "api_token",
-            entity_id: &row.id,
+            entity_id: row.id.as_str(),
             campaign_id: None,
             before: None,
             after: Some(serde_json::to_value(&row).unwrap_or_default()),
@@ -124,7 +125,7 @@ pub fn revoke(
     conn: &mut DbConn,
     actor: &Actor,
     now: NaiveDateTime,
-    id: &str,
+    id: &TokenId,
 ) -> ServiceResult<TokenView> {
     let before = tokens::find(conn, id)?.ok_or(ServiceError::NotFound("token"))?;
     if before.revoked_at.is_some() {
@@ -141,7 +142,7 @@ pub fn revoke(
             actor: &actor.label,
             action: "token.revoke",
             entity: "api_token",
-            entity_id: id,
+            entity_id: id.as_str(),
             campaign_id: None,
             before: Some(serde_json::to_value(&before).unwrap_or_default()),
             after: Some(serde_json::to_value(&after).unwrap_or_default()),

@@ -2,6 +2,7 @@
 
 use crate::db::applications as rows;
 use crate::db::{audit, campaigns, DbConn};
+use crate::domain::ids::{ApplicationId, CampaignId};
 use crate::domain::office_list::{self, InvalidRow, OfficeList};
 use crate::domain::FieldErrors;
 use crate::service::outbox::Notifier;
@@ -17,7 +18,7 @@ pub struct AttendeeImport {
     pub added: usize,
     pub invalid_rows: Vec<InvalidRow>,
     /// Waiting applications admitted because of this import.
-    pub promoted: Vec<String>,
+    pub promoted: Vec<ApplicationId>,
 }
 
 /// Reads an attendee CSV, before any transaction: a large file is parsed and de-duplicated
@@ -38,7 +39,7 @@ pub fn import_attendees(
     notifier: &Notifier,
     actor: &Actor,
     now: NaiveDateTime,
-    campaign_id: &str,
+    campaign_id: &CampaignId,
     list: &OfficeList,
 ) -> ServiceResult<AttendeeImport> {
     campaigns::find(conn, campaign_id)?.ok_or(ServiceError::NotFound("campaign"))?;
@@ -52,7 +53,7 @@ pub fn import_attendees(
             actor: &actor.label,
             action: "campaign.seminar_attendees.import",
             entity: "campaign",
-            entity_id: campaign_id,
+            entity_id: campaign_id.as_str(),
             campaign_id: Some(campaign_id),
             before: None,
             after: Some(serde_json::json!({"office_numbers": numbers, "added": added})),

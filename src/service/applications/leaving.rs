@@ -4,6 +4,7 @@
 use super::views::{snapshot, view, ApplicationView};
 use crate::db::applications as rows;
 use crate::db::{audit, campaigns, is_unique_violation, DbConn};
+use crate::domain::ids::ApplicationId;
 use crate::domain::participation::Status;
 use crate::domain::FieldErrors;
 use crate::email::templates::Kind;
@@ -23,7 +24,7 @@ pub const MAX_REASON_CHARS: usize = 2_000;
 /// One application leaving, and why.
 #[derive(Debug, Clone, Copy)]
 pub struct Leaving<'a> {
-    pub application_id: &'a str,
+    pub application_id: &'a ApplicationId,
     pub exit: Exit,
     pub reason: Option<&'a str>,
 }
@@ -103,7 +104,7 @@ pub fn leave(
             actor: &actor.label,
             action,
             entity: "application",
-            entity_id: id,
+            entity_id: id.as_str(),
             campaign_id: Some(&app.campaign_id),
             before: Some(snapshot(&app)),
             after: Some(snapshot(&after)),

@@ -7,6 +7,7 @@ use crate::db::campaigns::CampaignRow;
 use crate::db::{audit, campaigns, is_unique_violation, DbConn};
 use crate::domain::application::{self, ApplicationInput};
 use crate::domain::campaign::Phase;
+use crate::domain::ids::{ApplicationId, CampaignId};
 use crate::domain::jst;
 use crate::domain::participation::{self, Status};
 use crate::domain::secret::Secret;
@@ -83,14 +84,14 @@ pub fn prepare(
 
 /// The rows of an allocated application.
 fn build_rows(
-    campaign_id: &str,
+    campaign_id: &CampaignId,
     prepared: &Prepared,
     status: Status,
     sequence: i64,
     now: NaiveDateTime,
 ) -> (ApplicationRow, Vec<ParticipantRow>) {
     let app = &prepared.app;
-    let id = uuid::Uuid::new_v4().to_string();
+    let id = ApplicationId::new();
     let secret: String = rand::thread_rng()
         .sample_iter(&Alphanumeric)
         .take(40)
@@ -98,7 +99,7 @@ fn build_rows(
         .collect();
     let row = ApplicationRow {
         id: id.clone(),
-        campaign_id: campaign_id.to_owned(),
+        campaign_id: campaign_id.clone(),
         tier: app.tier,
         status,
         sequence,
@@ -119,7 +120,7 @@ fn build_rows(
         .map(|(i, o)| ParticipantRow {
             id: uuid::Uuid::new_v4().to_string(),
             application_id: id.clone(),
-            campaign_id: campaign_id.to_owned(),
+            campaign_id: campaign_id.clone(),
             position: i as i32,
             office_number: o.office_number.as_str().to_owned(),
             name: o.name.clone(),
@@ -166,7 +167,7 @@ pub fn submit(
     conn: &mut DbConn,
     notifier: &Notifier,
     arrived: NaiveDateTime,
-    campaign_id: &str,
+    campaign_id: &CampaignId,
     input: &ApplicationInput,
 ) -> ServiceResult<idempotency::Created> {
     let campaign = crate::service::campaigns::find(conn, campaign_id)?;
@@ -185,7 +186,7 @@ pub fn submit(
 pub fn allocate(
     conn: &mut DbConn,
     notifier: &Notifier,
-    campaign_id: &str,
+    campaign_id: &CampaignId,
     prepared: &[Prepared],
 ) -> ServiceResult<Vec<(ApplicationRow, Vec<ParticipantRow>)>> {
     let locked = campaigns::take_sequences(conn, campaign_id, prepared.len() as i64)?
@@ -229,7 +230,7 @@ pub fn allocate(
             actor: "applicant",
             action: "application.submit",
             entity: "application",
-            entity_id: &row.id,
+            entity_id: row.id.as_str(),
             campaign_id: Some(&row.campaign_id),
             before: None,
             after: Some(serde_json::json!({"application": snapshot(row), "offices": its})),

@@ -4,6 +4,7 @@ use crate::db::applications::{self as rows, ApplicationRow, ListFilter, Particip
 use crate::db::DbConn;
 use crate::domain::application::{OfficeKind, ParticipantRole, Tier};
 use crate::domain::email::EmailAddress;
+use crate::domain::ids::{ApplicationId, CampaignId};
 use crate::domain::jst;
 use crate::domain::participation::Status;
 use crate::domain::secret::Secret;
@@ -32,8 +33,8 @@ pub struct ContactView {
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ApplicationView {
-    pub id: String,
-    pub campaign_id: String,
+    pub id: ApplicationId,
+    pub campaign_id: CampaignId,
     pub tier: Tier,
     pub status: Status,
     pub sequence: i64,
@@ -54,8 +55,8 @@ pub struct ApplicationView {
 /// What the applicant sees through the secret link: nothing of anyone else.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct PublicStatusView {
-    pub id: String,
-    pub campaign_id: String,
+    pub id: ApplicationId,
+    pub campaign_id: CampaignId,
     pub campaign_name: String,
     pub tier: Tier,
     pub status: Status,
@@ -117,20 +118,20 @@ pub(super) fn snapshot(app: &ApplicationRow) -> serde_json::Value {
     serde_json::to_value(app).unwrap_or_default()
 }
 
-pub fn get(conn: &mut DbConn, id: &str) -> ServiceResult<ApplicationView> {
+pub fn get(conn: &mut DbConn, id: &ApplicationId) -> ServiceResult<ApplicationView> {
     let app = rows::find(conn, id)?.ok_or(ServiceError::NotFound("application"))?;
     load_view(conn, app)
 }
 
 pub fn list(
     conn: &mut DbConn,
-    campaign_id: &str,
+    campaign_id: &CampaignId,
     filter: &ListFilter,
     page: Page,
 ) -> ServiceResult<Paged<ApplicationView>> {
     campaigns::find(conn, campaign_id)?;
     let (apps, total) = rows::list(conn, campaign_id, filter, page.offset(), page.per_page)?;
-    let ids: Vec<String> = apps.iter().map(|a| a.id.clone()).collect();
+    let ids: Vec<ApplicationId> = apps.iter().map(|a| a.id.clone()).collect();
     let mut offices = rows::group_by_application(rows::participants_of(conn, &ids)?);
     let items = apps
         .into_iter()
@@ -180,12 +181,12 @@ pub struct ParticipantRowView {
     pub kind: OfficeKind,
     pub role: ParticipantRole,
     pub honorarium_yen: i64,
-    pub application_id: String,
+    pub application_id: ApplicationId,
 }
 
 pub fn participants(
     conn: &mut DbConn,
-    campaign_id: &str,
+    campaign_id: &CampaignId,
     page: Page,
 ) -> ServiceResult<Paged<ParticipantRowView>> {
     campaigns::find(conn, campaign_id)?;
