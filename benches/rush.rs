@@ -248,6 +248,22 @@ fn main() {
         elapsed,
         lat,
     );
+    // The same run on a fresh campaign right after, so both meet the same database size and
+    // the same email backlog: the difference between the two is the campaign's own history.
+    let fresh_campaign = new_campaign(&pool);
+    let fresh_endpoint =
+        format!("http://127.0.0.1:{port}/api/v1/campaigns/{fresh_campaign}/applications");
+    let fresh_bodies: Vec<String> = (0..total as u32)
+        .map(|n| application(400_000 + n).to_string())
+        .collect();
+    let (elapsed, lat) = drive(a.clients, a.per_client, 0, |n| {
+        let r = agent
+            .post(&fresh_endpoint)
+            .set("Content-Type", "application/json")
+            .send_string(&fresh_bodies[n as usize]);
+        assert_eq!(r.map(|r| r.status()).unwrap_or(0), 201);
+    });
+    let fresh_after = summarize("HTTP, fresh campaign, then", elapsed, lat);
 
     // A burst: every applicant submits once, all at the same moment.
     let campaign_burst = new_campaign(&pool);
@@ -303,7 +319,7 @@ fn main() {
     let batched = summarize("same path, no HTTP", elapsed, lat);
     drop(store);
 
-    let mut runs = vec![http, long, burst, batched, direct];
+    let mut runs = vec![http, long, fresh_after, burst, batched, direct];
     drop(direct_pool);
     if let Some((admin, name)) = &pg_admin {
         // PostgreSQL here takes 100 connections, so pgbench cannot open one per applicant: it

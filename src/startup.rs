@@ -29,8 +29,8 @@ pub struct Application {
     port: u16,
     server: Server,
     pool: Pool,
-    worker: Option<(Arc<AtomicBool>, std::thread::JoinHandle<()>)>,
-    housekeeping: (Arc<AtomicBool>, std::thread::JoinHandle<()>),
+    worker: Option<Background>,
+    housekeeping: Background,
 }
 
 /// Opens the pool and applies pending migrations.
@@ -67,6 +67,35 @@ fn path_error(_: actix_web::error::PathError, _: &actix_web::HttpRequest) -> act
     ApiError::NotFound("not found".into()).into()
 }
 
+type Background = (Arc<AtomicBool>, std::thread::JoinHandle<()>);
+
+/// The threads beside the HTTP server: the email worker (unless turned off) and housekeeping,
+/// each with the flag that stops it.
+fn spawn_background(
+    settings: &Settings,
+    pool: &Pool,
+    mailer: crate::email::Mailer,
+) -> (Option<Background>, Background) {
+    let worker = settings.email_worker.then(|| {
+        let stop = Arc::new(AtomicBool::new(false));
+        let handle = crate::worker::spawn(
+            pool.clone(),
+            mailer,
+            settings.retry_policy(),
+            Duration::from_millis(settings.outbox_poll_ms),
+            stop.clone(),
+        );
+        (stop, handle)
+    });
+    let stop = Arc::new(AtomicBool::new(false));
+    let housekeeping = crate::housekeeping::spawn(
+        pool.clone(),
+        Duration::from_secs(settings.idempotency_ttl_hours.saturating_mul(3600)),
+        stop.clone(),
+    );
+    (worker, (stop, housekeeping))
+}
+
 impl Application {
     pub fn build(settings: Settings) -> Result<Self, StartupError> {
         let pool = prepare_database(&settings)?;
@@ -76,26 +105,7 @@ impl Application {
             source,
         })?;
         let port = listener.local_addr().map(|a| a.port()).unwrap_or(0);
-        let worker = settings.email_worker.then(|| {
-            let stop = Arc::new(AtomicBool::new(false));
-            let handle = crate::worker::spawn(
-                pool.clone(),
-                mailer,
-                settings.retry_policy(),
-                Duration::from_millis(settings.outbox_poll_ms),
-                stop.clone(),
-            );
-            (stop, handle)
-        });
-        let housekeeping_stop = Arc::new(AtomicBool::new(false));
-        let housekeeping = (
-            housekeeping_stop.clone(),
-            crate::housekeeping::spawn(
-                pool.clone(),
-                Duration::from_secs(settings.idempotency_ttl_hours.saturating_mul(3600)),
-                housekeeping_stop,
-            ),
-        );
+        let (worker, housekeeping) = spawn_background(&settings, &pool, mailer);
         let state = web::Data::new(AppState {
             notifier: crate::service::outbox::Notifier::new(&settings.public_base_url),
             store: crate::service::Store::new(pool.clone()),

@@ -12,85 +12,31 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
-#[derive(
-    diesel::expression::AsExpression,
-    diesel::deserialize::FromSqlRow,
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    utoipa::ToSchema,
-)]
-#[diesel(sql_type = diesel::sql_types::Text)]
-#[serde(rename_all = "snake_case")]
-pub enum Tier {
-    GeneralSingle,
-    GeneralPair,
-    Model,
+named! {
+    pub enum Tier {
+        GeneralSingle => "general_single",
+        GeneralPair => "general_pair",
+        Model => "model",
+    }
 }
 
-named!(Tier {
-    GeneralSingle => "general_single",
-    GeneralPair => "general_pair",
-    Model => "model",
-});
-
-#[derive(
-    diesel::expression::AsExpression,
-    diesel::deserialize::FromSqlRow,
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    utoipa::ToSchema,
-)]
-#[diesel(sql_type = diesel::sql_types::Text)]
-#[serde(rename_all = "snake_case")]
-pub enum OfficeKind {
-    /// 居宅介護支援事業所
-    CareManagement,
-    /// サービス事業所
-    Service,
+named! {
+    pub enum OfficeKind {
+        /// 居宅介護支援事業所
+        CareManagement => "care_management",
+        /// サービス事業所
+        Service => "service",
+    }
 }
 
-named!(OfficeKind {
-    CareManagement => "care_management",
-    Service => "service",
-});
-
-#[derive(
-    diesel::expression::AsExpression,
-    diesel::deserialize::FromSqlRow,
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    utoipa::ToSchema,
-)]
-#[diesel(sql_type = diesel::sql_types::Text)]
-#[serde(rename_all = "snake_case")]
-pub enum ParticipantRole {
-    Single,
-    PairMember,
-    Model,
-    Referred,
+named! {
+    pub enum ParticipantRole {
+        Single => "single",
+        PairMember => "pair_member",
+        Model => "model",
+        Referred => "referred",
+    }
 }
-
-named!(ParticipantRole {
-    Single => "single",
-    PairMember => "pair_member",
-    Model => "model",
-    Referred => "referred",
-});
 
 #[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct ContactInput {
@@ -175,6 +121,39 @@ fn using_on(office: &OfficeInput, day: NaiveDate) -> bool {
     office.using_system_since.is_some_and(|since| since <= day)
 }
 
+/// An office number; one whose check digit does not match is flagged or refused as the
+/// campaign says.
+fn parse_office_number(
+    errors: &mut FieldErrors,
+    warnings: &mut Vec<FieldError>,
+    field: &str,
+    input: &str,
+    policy: OfficeCheckDigitPolicy,
+) -> Option<OfficeNumber> {
+    match OfficeNumber::parse(input.trim()) {
+        Ok(parsed) => {
+            if !parsed.check_digit_matches {
+                let message =
+                    "check digit does not match; some real numbers do not, so staff will review it";
+                match policy {
+                    OfficeCheckDigitPolicy::Flag => warnings.push(FieldError {
+                        field: field.to_owned(),
+                        message: message.into(),
+                    }),
+                    OfficeCheckDigitPolicy::Reject => {
+                        errors.push(field, "check digit does not match")
+                    }
+                }
+            }
+            Some(parsed.number)
+        }
+        Err(e) => {
+            errors.push(field, e.to_string());
+            None
+        }
+    }
+}
+
 fn parse_office(
     errors: &mut FieldErrors,
     warnings: &mut Vec<FieldError>,
@@ -184,28 +163,13 @@ fn parse_office(
     role: ParticipantRole,
 ) -> Option<Office> {
     let field = |name: &str| format!("{path}.{name}");
-    let office_number = match OfficeNumber::parse(input.office_number.trim()) {
-        Ok(parsed) => {
-            if !parsed.check_digit_matches {
-                let message =
-                    "check digit does not match; some real numbers do not, so staff will review it";
-                match campaign.rules.office_check_digit {
-                    OfficeCheckDigitPolicy::Flag => warnings.push(FieldError {
-                        field: field("office_number"),
-                        message: message.into(),
-                    }),
-                    OfficeCheckDigitPolicy::Reject => {
-                        errors.push(field("office_number"), "check digit does not match")
-                    }
-                }
-            }
-            Some(parsed.number)
-        }
-        Err(e) => {
-            errors.push(field("office_number"), e.to_string());
-            None
-        }
-    };
+    let office_number = parse_office_number(
+        errors,
+        warnings,
+        &field("office_number"),
+        &input.office_number,
+        campaign.rules.office_check_digit,
+    );
     let name = text(errors, &field("name"), &input.name, 200);
     let corporate_number = errors.take(
         field("corporate_number"),
@@ -260,7 +224,58 @@ pub fn check(
     let mut warnings = Vec::new();
     let contact_name = text(&mut errors, "contact.name", &input.contact.name, 100);
     let contact_email = errors.take("contact.email", EmailAddress::parse(&input.contact.email));
+    let role = check_shape(&mut errors, input, campaign);
+    let mut offices = Vec::new();
+    for (i, office) in input.offices.iter().enumerate() {
+        let path = format!("offices[{i}]");
+        if input.tier != Tier::Model && using_on(office, today) {
+            errors.push(
+                format!("{path}.using_system_since"),
+                "an office already using the system may only apply as a model office",
+            );
+        }
+        offices.extend(parse_office(
+            &mut errors,
+            &mut warnings,
+            &path,
+            office,
+            campaign,
+            role,
+        ));
+    }
+    check_pair(&mut errors, input);
+    for (i, referral) in input.referrals.iter().enumerate() {
+        let path = format!("referrals[{i}]");
+        check_referral(&mut errors, &path, input, referral, campaign, today);
+        offices.extend(parse_office(
+            &mut errors,
+            &mut warnings,
+            &path,
+            referral,
+            campaign,
+            ParticipantRole::Referred,
+        ));
+    }
+    check_named_once(&mut errors, input);
+    let contact_email = contact_email.filter(|_| errors.is_empty());
+    match contact_email {
+        Some(contact_email) => Ok(Application {
+            tier: input.tier,
+            contact_name,
+            contact_email,
+            offices,
+            warnings,
+        }),
+        None => Err(errors),
+    }
+}
 
+/// How many offices and referrals the tier takes; returns the role its offices play.
+fn check_shape(
+    errors: &mut FieldErrors,
+    input: &ApplicationInput,
+    campaign: &Settings,
+) -> ParticipantRole {
     let (office_count, role) = match input.tier {
         Tier::GeneralSingle => (1, ParticipantRole::Single),
         Tier::GeneralPair => (2, ParticipantRole::PairMember),
@@ -290,69 +305,60 @@ pub fn check(
         }
         _ => {}
     }
+    role
+}
 
-    let mut offices = Vec::new();
-    for (i, office) in input.offices.iter().enumerate() {
-        let path = format!("offices[{i}]");
-        if input.tier != Tier::Model && using_on(office, today) {
-            errors.push(
-                format!("{path}.using_system_since"),
-                "an office already using the system may only apply as a model office",
-            );
-        }
-        offices.extend(parse_office(
-            &mut errors,
-            &mut warnings,
-            &path,
-            office,
-            campaign,
-            role,
-        ));
+/// A pair is one care-management office and one service office of different corporations.
+fn check_pair(errors: &mut FieldErrors, input: &ApplicationInput) {
+    if input.tier != Tier::GeneralPair || input.offices.len() != 2 {
+        return;
     }
-    if input.tier == Tier::GeneralPair && input.offices.len() == 2 {
-        let (a, b) = (&input.offices[0], &input.offices[1]);
-        if a.kind == b.kind {
-            errors.push(
-                "offices[1].kind",
-                "a pair is one care_management office and one service office",
-            );
-        }
-        if a.corporate_number.trim() == b.corporate_number.trim() {
-            errors.push(
-                "offices[1].corporate_number",
-                "the two offices of a pair must not belong to the same corporation",
-            );
-        }
+    let (a, b) = (&input.offices[0], &input.offices[1]);
+    if a.kind == b.kind {
+        errors.push(
+            "offices[1].kind",
+            "a pair is one care_management office and one service office",
+        );
+    }
+    if a.corporate_number.trim() == b.corporate_number.trim() {
+        errors.push(
+            "offices[1].corporate_number",
+            "the two offices of a pair must not belong to the same corporation",
+        );
+    }
+}
+
+/// A referred office has not started using the system and, unless the campaign allows it, is
+/// not of the model office's corporation.
+fn check_referral(
+    errors: &mut FieldErrors,
+    path: &str,
+    input: &ApplicationInput,
+    referral: &OfficeInput,
+    campaign: &Settings,
+    today: NaiveDate,
+) {
+    if using_on(referral, today) {
+        errors.push(
+            format!("{path}.using_system_since"),
+            "a referred office must not have started using the system",
+        );
     }
     let referrer = input.offices.first().filter(|_| input.tier == Tier::Model);
-    for (i, referral) in input.referrals.iter().enumerate() {
-        let path = format!("referrals[{i}]");
-        if using_on(referral, today) {
+    if let Some(referrer) = referrer {
+        if !campaign.rules.referral_same_corporation_allowed
+            && referral.corporate_number.trim() == referrer.corporate_number.trim()
+        {
             errors.push(
-                format!("{path}.using_system_since"),
-                "a referred office must not have started using the system",
+                format!("{path}.corporate_number"),
+                "a referred office must not belong to the model office's corporation",
             );
         }
-        if let Some(referrer) = referrer {
-            if !campaign.rules.referral_same_corporation_allowed
-                && referral.corporate_number.trim() == referrer.corporate_number.trim()
-            {
-                errors.push(
-                    format!("{path}.corporate_number"),
-                    "a referred office must not belong to the model office's corporation",
-                );
-            }
-        }
-        offices.extend(parse_office(
-            &mut errors,
-            &mut warnings,
-            &path,
-            referral,
-            campaign,
-            ParticipantRole::Referred,
-        ));
     }
+}
 
+/// No office is named twice in one application, in any role.
+fn check_named_once(errors: &mut FieldErrors, input: &ApplicationInput) {
     let mut seen = HashSet::new();
     let all_inputs = input
         .offices
@@ -373,18 +379,6 @@ pub fn check(
                 "this office is named twice in the application",
             );
         }
-    }
-
-    let contact_email = contact_email.filter(|_| errors.is_empty());
-    match contact_email {
-        Some(contact_email) => Ok(Application {
-            tier: input.tier,
-            contact_name,
-            contact_email,
-            offices,
-            warnings,
-        }),
-        None => Err(errors),
     }
 }
 

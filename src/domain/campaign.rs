@@ -5,33 +5,16 @@ use super::{jst, money::Yen, FieldErrors};
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
-/// What to do with an office number whose check digit does not match (SPEC: some real
-/// numbers are reported not to).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    diesel::expression::AsExpression,
-    diesel::deserialize::FromSqlRow,
-    utoipa::ToSchema,
-)]
-#[diesel(sql_type = diesel::sql_types::Text)]
-#[serde(rename_all = "lowercase")]
-pub enum OfficeCheckDigitPolicy {
-    /// Accept, warn and flag the application for staff review.
-    Flag,
-    /// Refuse the application.
-    Reject,
+named! {
+    /// What to do with an office number whose check digit does not match (SPEC: some real
+    /// numbers are reported not to).
+    pub enum OfficeCheckDigitPolicy {
+        /// Accept, warn and flag the application for staff review.
+        Flag => "flag",
+        /// Refuse the application.
+        Reject => "reject",
+    }
 }
-
-named!(OfficeCheckDigitPolicy {
-    Flag => "flag",
-    Reject => "reject",
-});
 
 /// The choices SPEC.md leaves open, per campaign, with its defaults.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]

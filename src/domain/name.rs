@@ -8,10 +8,35 @@ pub struct UnknownName {
     pub allowed: &'static [&'static str],
 }
 
-/// Gives `$ty` its names: `as_str`, `ALL`, `FromStr` (failing with [`UnknownName`]) and
-/// `Display`.
+/// Declares an enum whose every value has one written name: the same in JSON (serde), in
+/// the database (`db::stored`), in query strings and in the OpenAPI document. Gives it
+/// `as_str`, `ALL`, `NAMES`, `FromStr` (failing with [`UnknownName`]) and `Display`.
 macro_rules! named {
-    ($ty:ident { $($variant:ident => $name:literal),+ $(,)? }) => {
+    (
+        $(#[$meta:meta])*
+        pub enum $ty:ident {
+            $($(#[$vmeta:meta])* $variant:ident => $name:literal),+ $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(
+            Debug,
+            Clone,
+            Copy,
+            PartialEq,
+            Eq,
+            Hash,
+            serde::Serialize,
+            serde::Deserialize,
+            diesel::expression::AsExpression,
+            diesel::deserialize::FromSqlRow,
+            utoipa::ToSchema,
+        )]
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        pub enum $ty {
+            $($(#[$vmeta])* #[serde(rename = $name)] $variant),+
+        }
+
         impl $ty {
             pub const ALL: &'static [$ty] = &[$($ty::$variant),+];
             pub const NAMES: &'static [&'static str] = &[$($name),+];

@@ -2,34 +2,15 @@
 //! that is accepted, waiting or disqualified may not be named again; a withdrawal frees it.
 
 use super::name::named;
-use serde::Serialize;
 
-#[derive(
-    diesel::expression::AsExpression,
-    diesel::deserialize::FromSqlRow,
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    utoipa::ToSchema,
-)]
-#[diesel(sql_type = diesel::sql_types::Text)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    Accepted,
-    Waitlisted,
-    Withdrawn,
-    Disqualified,
+named! {
+    pub enum Status {
+        Accepted => "accepted",
+        Waitlisted => "waitlisted",
+        Withdrawn => "withdrawn",
+        Disqualified => "disqualified",
+    }
 }
-
-named!(Status {
-    Accepted => "accepted",
-    Waitlisted => "waitlisted",
-    Withdrawn => "withdrawn",
-    Disqualified => "disqualified",
-});
 
 impl Status {
     /// Whether an application in this state keeps its offices from applying again.

@@ -1,33 +1,14 @@
 //! Staff roles and what each may do.
 
 use super::name::named;
-use serde::{Deserialize, Serialize};
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    diesel::expression::AsExpression,
-    diesel::deserialize::FromSqlRow,
-    utoipa::ToSchema,
-)]
-#[diesel(sql_type = diesel::sql_types::Text)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    Admin,
-    Secretariat,
-    Auditor,
+named! {
+    pub enum Role {
+        Admin => "admin",
+        Secretariat => "secretariat",
+        Auditor => "auditor",
+    }
 }
-
-named!(Role {
-    Admin => "admin",
-    Secretariat => "secretariat",
-    Auditor => "auditor",
-});
 
 impl Role {
     /// Running the campaign: creating and changing records.

@@ -1,5 +1,6 @@
 //! Creating, reading and changing campaigns, and the public slot counter.
 
+use super::applications::MAX_REASON_CHARS;
 use super::{allocation, Actor, Page, Paged, ServiceError, ServiceResult};
 use crate::db::campaigns::{self as rows, CampaignRow, DeadlineChangeRow};
 use crate::db::{audit, is_unique_violation, DbConn};
@@ -232,19 +233,15 @@ fn merged(current: &Settings, patch: &CampaignPatch) -> Settings {
     s
 }
 
-/// Applies `patch` under the campaign's lock. Refusals come in the API's order: the
-/// campaign's state (409), then every invalid field (422), then what taken slots forbid (409).
-pub fn update(
+/// Whether `next` may replace `current`, refusals in the API's order: the campaign's state
+/// (409), then every invalid field (422), then what taken slots forbid (409).
+fn refuse_update(
     conn: &mut DbConn,
-    notifier: &super::outbox::Notifier,
-    actor: &Actor,
-    now: NaiveDateTime,
     id: &CampaignId,
-    patch: &CampaignPatch,
-) -> ServiceResult<CampaignView> {
-    let before = rows::lock(conn, id)?.ok_or(ServiceError::NotFound("campaign"))?;
-    let current = before.settings();
-    let next = merged(&current, patch);
+    now: NaiveDateTime,
+    (current, next): (&Settings, &Settings),
+    reason: &str,
+) -> ServiceResult<()> {
     let opened = current.phase(now) != Phase::NotYetOpen;
     if opened && next.honoraria != current.honoraria {
         return Err(ServiceError::StateConflict(
@@ -257,21 +254,43 @@ pub fn update(
         ));
     }
     let mut errors: FieldErrors = next.check();
-    let reason = patch.reason.as_deref().map(str::trim).unwrap_or("");
-    let deadline_moves = next.deadline != current.deadline;
-    if deadline_moves && reason.is_empty() {
+    if next.deadline != current.deadline && reason.is_empty() {
         errors.push("reason", "a deadline change needs a reason");
+    }
+    if reason.chars().count() > MAX_REASON_CHARS {
+        errors.push(
+            "reason",
+            format!("must be at most {MAX_REASON_CHARS} characters"),
+        );
     }
     if !errors.is_empty() {
         return Err(errors.into());
     }
     let held = allocation::held(conn, id)?;
-    if !allocation::caps(&next).hold(held) {
+    if !allocation::caps(next).hold(held) {
         return Err(ServiceError::Conflict(format!(
             "slots cannot go below those taken: {} offices, {} model offices, {} non-attendees hold slots",
             held.offices, held.model, held.non_attendees
         )));
     }
+    Ok(())
+}
+
+/// Applies `patch` under the campaign's lock; waiting applications that now fit are promoted.
+pub fn update(
+    conn: &mut DbConn,
+    notifier: &super::outbox::Notifier,
+    actor: &Actor,
+    now: NaiveDateTime,
+    id: &CampaignId,
+    patch: &CampaignPatch,
+) -> ServiceResult<CampaignView> {
+    let before = rows::lock(conn, id)?.ok_or(ServiceError::NotFound("campaign"))?;
+    let current = before.settings();
+    let next = merged(&current, patch);
+    let reason = patch.reason.as_deref().map(str::trim).unwrap_or("");
+    refuse_update(conn, id, now, (&current, &next), reason)?;
+    let deadline_moves = next.deadline != current.deadline;
     let mut after = before.clone();
     after.apply(&next);
     after.updated_at = now;

@@ -9,6 +9,7 @@ use super::idempotency::{self, Created, IdempotencyKey};
 use super::outbox::Notifier;
 use super::Store;
 use super::{ServiceError, ServiceResult};
+use crate::db::campaigns::CampaignRow;
 use crate::db::{self, campaigns, DbConn};
 use crate::domain::application::ApplicationInput;
 use crate::domain::ids::CampaignId;
@@ -157,25 +158,19 @@ pub fn run(
         .collect()
 }
 
-/// One transaction for many submissions, in arrival order. A job refused on its own merits
-/// gets its error without stopping the others; an `Err` means nothing was written.
-fn batch(
+/// Checks every job that needs no lock, in arrival order: a replayed key is answered from
+/// its stored response, a refused job gets its error, and the rest are returned ready for the
+/// slots. An `Err` sends the whole batch to the single path.
+fn prepare_all(
     conn: &mut DbConn,
-    notifier: &Notifier,
     now: NaiveDateTime,
-    campaign_id: &CampaignId,
+    campaign: &CampaignRow,
     jobs: &[Job],
-) -> ServiceResult<Vec<ServiceResult<Created>>> {
-    let Some(campaign) = campaigns::find(conn, campaign_id)? else {
-        return Ok(jobs
-            .iter()
-            .map(|_| Err(ServiceError::NotFound("campaign")))
-            .collect());
-    };
-    let mut results: Vec<Option<ServiceResult<Created>>> = jobs.iter().map(|_| None).collect();
+    results: &mut [Option<ServiceResult<Created>>],
+) -> ServiceResult<Vec<(usize, Prepared)>> {
     let mut keys_seen = HashSet::new();
     let mut offices_claimed: HashSet<String> = HashSet::new();
-    let mut ready: Vec<(usize, Prepared)> = Vec::new();
+    let mut ready = Vec::new();
     for (i, job) in jobs.iter().enumerate() {
         if let Some(k) = &job.key {
             // A twin with the same key waits for the single path, which replays this batch's answer.
@@ -194,7 +189,7 @@ fn batch(
                 }
             }
         }
-        match applications::prepare(conn, now, &campaign, &job.input) {
+        match applications::prepare(conn, now, campaign, &job.input) {
             Ok(p) if p.office_numbers.iter().any(|o| offices_claimed.contains(o)) => {
                 results[i] = Some(Err(ServiceError::Conflict(
                     "an office in this application already takes part in this campaign".into(),
@@ -207,6 +202,26 @@ fn batch(
             Err(e) => results[i] = Some(Err(e)),
         }
     }
+    Ok(ready)
+}
+
+/// One transaction for many submissions, in arrival order. A job refused on its own merits
+/// gets its error without stopping the others; an `Err` means nothing was written.
+fn batch(
+    conn: &mut DbConn,
+    notifier: &Notifier,
+    now: NaiveDateTime,
+    campaign_id: &CampaignId,
+    jobs: &[Job],
+) -> ServiceResult<Vec<ServiceResult<Created>>> {
+    let Some(campaign) = campaigns::find(conn, campaign_id)? else {
+        return Ok(jobs
+            .iter()
+            .map(|_| Err(ServiceError::NotFound("campaign")))
+            .collect());
+    };
+    let mut results: Vec<Option<ServiceResult<Created>>> = jobs.iter().map(|_| None).collect();
+    let ready = prepare_all(conn, now, &campaign, jobs, &mut results)?;
     if !ready.is_empty() {
         let (indices, prepared): (Vec<usize>, Vec<Prepared>) = ready.into_iter().unzip();
         let made = applications::allocate(conn, notifier, campaign_id, &prepared)?;
