@@ -94,14 +94,23 @@ impl Backend {
                 // it is answered 503.
                 conn.batch_execute(&format!(
                     "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {};",
+                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {}; \
+                     PRAGMA cache_size = -65536;",
                     timeout.as_millis()
                 ))?;
                 Ok(DbConn::Sqlite(conn))
             }
-            Backend::Postgres { url } => Ok(DbConn::Pg(diesel::PgConnection::establish(
-                &with_connect_timeout(url, timeout),
-            )?)),
+            Backend::Postgres { url } => {
+                let mut conn =
+                    diesel::PgConnection::establish(&with_connect_timeout(url, timeout))?;
+                // diesel keeps each statement prepared; PostgreSQL would then settle on one
+                // generic plan while a campaign's tables are still nearly empty (a sequential
+                // scan) and keep it as they grow, since nothing re-analyzes them in time: intake
+                // fell from 1,700 to 400 applications/s over 10,000 applications. A plan made
+                // for each execution follows the table's real size, for about 0.1 ms.
+                conn.batch_execute("SET plan_cache_mode = force_custom_plan")?;
+                Ok(DbConn::Pg(conn))
+            }
         }
     }
 }

@@ -145,19 +145,17 @@ pub fn claim_next(
             // Two lookups, each over pending messages only (`outbox_messages_pending`): one
             // query with OR made SQLite scan every message ever sent, under the write lock, a
             // cost that grew with the campaign and held up intake.
-            let due: Option<MessageId> = outbox_messages::table
-                .filter(
-                    outbox_messages::status
-                        .eq_any([DeliveryStatus::Queued, DeliveryStatus::Retrying])
-                        .and(outbox_messages::next_attempt_at.le(now)),
-                )
-                .order((
-                    outbox_messages::next_attempt_at.asc(),
-                    outbox_messages::created_at.asc(),
-                ))
-                .select(outbox_messages::id)
-                .first(conn)
-                .optional()?;
+            // SQLite's planner would rather take (status, next_attempt_at) and sort the whole
+            // backlog on every claim; the pending index hands over the earliest in order.
+            let due = diesel::sql_query(
+                "SELECT id FROM outbox_messages INDEXED BY outbox_messages_pending \
+                 WHERE status IN ('queued', 'retrying') AND next_attempt_at <= $1 \
+                 ORDER BY next_attempt_at, created_at LIMIT 1",
+            )
+            .bind::<diesel::sql_types::Timestamp, _>(now)
+            .get_result::<ClaimedId>(conn)
+            .optional()?
+            .map(|c| c.id);
             let id = match due {
                 Some(id) => Some(id),
                 None => outbox_messages::table
@@ -255,7 +253,7 @@ pub fn record_attempt(
             .get_result(conn)?;
         diesel::insert_into(outbox_attempts::table)
             .values(&AttemptRow {
-                id: uuid::Uuid::new_v4().to_string(),
+                id: uuid::Uuid::now_v7().to_string(),
                 outbox_id: claimed.message.id.clone(),
                 attempt: earlier as i32 + 1,
                 at: now,

@@ -1,6 +1,7 @@
 //! Typed ids: a campaign's id cannot be passed where an application's is wanted. Ids are
-//! UUIDs made here; one read from a request is taken as given (an unknown id is simply not
-//! found).
+//! UUIDs made here, version 7 (time-ordered) so that new rows go to the end of their indexes
+//! instead of a random page of a large one; one read from a request is taken as given (an
+//! unknown id is simply not found).
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -31,7 +32,7 @@ macro_rules! id_type {
             /// A fresh, random id.
             #[allow(clippy::new_without_default)]
             pub fn new() -> Self {
-                $name(uuid::Uuid::new_v4().to_string())
+                $name(uuid::Uuid::now_v7().to_string())
             }
 
             pub fn as_str(&self) -> &str {

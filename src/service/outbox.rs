@@ -108,7 +108,7 @@ pub fn message(
         reason: app.status_reason.clone(),
     };
     let rendered = templates::render(kind, &mail);
-    let id = uuid::Uuid::new_v4();
+    let id = uuid::Uuid::now_v7();
     MessageRow {
         id: MessageId::from(id.to_string()),
         message_id: format!("<{}@{}>", id.simple(), notifier.message_id_domain),

@@ -118,7 +118,7 @@ fn build_rows(
         .iter()
         .enumerate()
         .map(|(i, o)| ParticipantRow {
-            id: uuid::Uuid::new_v4().to_string(),
+            id: uuid::Uuid::now_v7().to_string(),
             application_id: id.clone(),
             campaign_id: campaign_id.clone(),
             position: i as i32,
