@@ -173,6 +173,115 @@ diesel::table! {
 
 diesel::joinable!(outbox_attempts -> outbox_messages (outbox_id));
 
+diesel::table! {
+    checkpoints (participant_id) {
+        participant_id -> Text,
+        campaign_id -> Text,
+        office_number -> Text,
+        usage_started_on -> Nullable<Date>,
+        start_survey_answered -> Bool,
+        end_survey_answered -> Bool,
+        workflow_change_confirmed -> Bool,
+        linkage_confirmed -> Bool,
+        continued_use_attested_reason -> Nullable<Text>,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+    }
+}
+
+diesel::table! {
+    usage_lists (id) {
+        id -> Text,
+        campaign_id -> Text,
+        as_of -> Date,
+        row_count -> Integer,
+        invalid_row_count -> Integer,
+        encoding -> Text,
+        sha256 -> Text,
+        imported_at -> Timestamp,
+        imported_by -> Text,
+    }
+}
+
+diesel::table! {
+    usage_list_offices (usage_list_id, office_number) {
+        usage_list_id -> Text,
+        office_number -> Text,
+    }
+}
+
+diesel::table! {
+    year_end_checks (id) {
+        id -> Text,
+        campaign_id -> Text,
+        as_of -> Date,
+        usage_list_id -> Text,
+        total_amount -> BigInt,
+        eligible_count -> Integer,
+        inputs_sha256 -> Text,
+        created_at -> Timestamp,
+        created_by -> Text,
+        notified_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    year_end_results (check_id, office_number) {
+        check_id -> Text,
+        office_number -> Text,
+        participant_id -> Text,
+        application_id -> Text,
+        role -> Text,
+        eligible -> Bool,
+        amount -> BigInt,
+        reasons -> Text,
+        inputs_json -> Text,
+    }
+}
+
+diesel::table! {
+    payout_batches (id) {
+        id -> Text,
+        campaign_id -> Text,
+        year_end_check_id -> Text,
+        corrects -> Nullable<Text>,
+        status -> Text,
+        total_amount -> BigInt,
+        line_count -> Integer,
+        created_by -> Text,
+        created_by_token -> Nullable<Text>,
+        created_at -> Timestamp,
+        decided_by -> Nullable<Text>,
+        decided_by_token -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    payout_lines (batch_id, office_number) {
+        batch_id -> Text,
+        office_number -> Text,
+        participant_id -> Text,
+        application_id -> Text,
+        role -> Text,
+        amount -> BigInt,
+    }
+}
+
+diesel::table! {
+    checkpoint_reminders (participant_id, day) {
+        participant_id -> Text,
+        campaign_id -> Text,
+        day -> Date,
+        sent_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(checkpoints -> participants (participant_id));
+diesel::joinable!(usage_list_offices -> usage_lists (usage_list_id));
+diesel::joinable!(year_end_results -> year_end_checks (check_id));
+diesel::joinable!(payout_lines -> payout_batches (batch_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     api_tokens,
     campaigns,
@@ -185,4 +294,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     seminar_attendees,
     outbox_messages,
     outbox_attempts,
+    checkpoints,
+    usage_lists,
+    usage_list_offices,
+    year_end_checks,
+    year_end_results,
+    payout_batches,
+    payout_lines,
+    checkpoint_reminders,
 );

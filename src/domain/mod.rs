@@ -3,6 +3,7 @@
 pub mod allocation;
 pub mod application;
 pub mod campaign;
+pub mod checkpoint;
 pub mod corporate_number;
 pub mod delivery;
 pub mod email;
@@ -16,5 +17,7 @@ pub mod office_number;
 pub mod participation;
 pub mod role;
 pub mod secret;
+pub mod usage_list;
+pub mod year_end;
 
 pub use field_error::{FieldError, FieldErrors};

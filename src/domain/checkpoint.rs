@@ -1,0 +1,295 @@
+//! Changing an office's checkpoints: one office through JSON, or many through a CSV upload with
+//! `office_number` and one column per checkpoint. Absent means unchanged; JSON `null` (or an
+//! empty cell) clears a date or an attestation.
+
+use super::office_list::InvalidRow;
+use super::office_number::OfficeNumber;
+use super::usage_list::plain_office_number;
+use super::year_end::{Attestation, Checkpoints};
+use super::FieldErrors;
+use chrono::NaiveDate;
+use serde::{Deserialize, Deserializer};
+
+/// The longest attestation reason kept.
+pub const MAX_REASON_CHARS: usize = 2_000;
+
+fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CheckpointPatch {
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub usage_started_on: Option<Option<NaiveDate>>,
+    pub start_survey_answered: Option<bool>,
+    pub end_survey_answered: Option<bool>,
+    pub workflow_change_confirmed: Option<bool>,
+    pub linkage_confirmed: Option<bool>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<Attestation>)]
+    pub continued_use_attested: Option<Option<Attestation>>,
+}
+
+impl CheckpointPatch {
+    pub fn is_empty(&self) -> bool {
+        *self == CheckpointPatch::default()
+    }
+
+    /// Every field error at once, paths under `prefix` (empty for a JSON body).
+    pub fn check(&self, prefix: &str) -> FieldErrors {
+        let mut errors = FieldErrors::new();
+        if let Some(Some(a)) = &self.continued_use_attested {
+            let chars = a.reason.trim().chars().count();
+            if chars == 0 || chars > MAX_REASON_CHARS {
+                errors.push(
+                    format!("{prefix}continued_use_attested.reason"),
+                    format!("an attestation needs a reason of 1 to {MAX_REASON_CHARS} characters"),
+                );
+            }
+        }
+        if self.is_empty() {
+            errors.push(
+                if prefix.is_empty() {
+                    "body"
+                } else {
+                    prefix.trim_end_matches('.')
+                },
+                "names no checkpoint to change",
+            );
+        }
+        errors
+    }
+
+    /// `current` with this patch applied.
+    pub fn apply(&self, current: &Checkpoints) -> Checkpoints {
+        Checkpoints {
+            usage_started_on: self.usage_started_on.unwrap_or(current.usage_started_on),
+            start_survey_answered: self
+                .start_survey_answered
+                .unwrap_or(current.start_survey_answered),
+            end_survey_answered: self
+                .end_survey_answered
+                .unwrap_or(current.end_survey_answered),
+            workflow_change_confirmed: self
+                .workflow_change_confirmed
+                .unwrap_or(current.workflow_change_confirmed),
+            linkage_confirmed: self.linkage_confirmed.unwrap_or(current.linkage_confirmed),
+            continued_use_attested: self
+                .continued_use_attested
+                .clone()
+                .unwrap_or_else(|| current.continued_use_attested.clone())
+                .map(|a| Attestation {
+                    reason: a.reason.trim().to_owned(),
+                }),
+        }
+    }
+}
+
+/// One good row of a checkpoint upload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PatchRow {
+    pub line: u64,
+    pub office_number: OfficeNumber,
+    pub patch: CheckpointPatch,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PatchSheet {
+    pub rows: Vec<PatchRow>,
+    pub invalid_rows: Vec<InvalidRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SheetError {
+    #[error("the header row has no office_number column")]
+    NoOfficeColumn,
+    #[error("the header row names no checkpoint column (usage_started_on, start_survey_answered, end_survey_answered, workflow_change_confirmed, linkage_confirmed, continued_use_attested_reason)")]
+    NoCheckpointColumn,
+    #[error("the file is not readable CSV: {0}")]
+    Unreadable(String),
+}
+
+/// Yes and no as spreadsheets write them.
+fn yes_no(cell: &str) -> Result<bool, String> {
+    match cell.to_lowercase().as_str() {
+        "true" | "yes" | "y" | "1" | "済" | "○" | "はい" => Ok(true),
+        "false" | "no" | "n" | "0" | "未" | "×" | "いいえ" => Ok(false),
+        other => Err(format!("{other:?} is not true or false")),
+    }
+}
+
+fn date(cell: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(cell, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(cell, "%Y/%m/%d"))
+        .map_err(|_| format!("{cell:?} is not a date like 2024-01-10"))
+}
+
+/// Parses a checkpoint upload. An empty cell leaves that checkpoint as it is, except that an
+/// empty `continued_use_attested_reason` is no attestation either way; a bad cell makes its
+/// whole row invalid, reported with its line.
+pub fn parse_sheet(bytes: &[u8]) -> Result<PatchSheet, SheetError> {
+    let decoded = super::usage_list::Decoded::new(bytes)
+        .map_err(|e| SheetError::Unreadable(e.to_string()))?;
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(decoded);
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| SheetError::Unreadable(e.to_string()))?
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    let col = |name: &str| headers.iter().position(|h| h == name);
+    let office = col("office_number").ok_or(SheetError::NoOfficeColumn)?;
+    let columns = [
+        col("usage_started_on"),
+        col("start_survey_answered"),
+        col("end_survey_answered"),
+        col("workflow_change_confirmed"),
+        col("linkage_confirmed"),
+        col("continued_use_attested_reason"),
+    ];
+    if columns.iter().all(Option::is_none) {
+        return Err(SheetError::NoCheckpointColumn);
+    }
+    let mut sheet = PatchSheet {
+        rows: Vec::new(),
+        invalid_rows: Vec::new(),
+    };
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                sheet.invalid_rows.push(InvalidRow {
+                    line,
+                    error: e.to_string(),
+                });
+                continue;
+            }
+        };
+        if record.iter().all(str::is_empty) {
+            continue;
+        }
+        let line = record.position().map_or(0, |p| p.line());
+        match parse_row(&record, office, &columns) {
+            Ok((office_number, patch)) => sheet.rows.push(PatchRow {
+                line,
+                office_number,
+                patch,
+            }),
+            Err(error) => sheet.invalid_rows.push(InvalidRow { line, error }),
+        }
+    }
+    Ok(sheet)
+}
+
+fn parse_row(
+    record: &csv::StringRecord,
+    office: usize,
+    columns: &[Option<usize>; 6],
+) -> Result<(OfficeNumber, CheckpointPatch), String> {
+    let cell = |c: Option<usize>| {
+        c.and_then(|i| record.get(i))
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+    };
+    let written = record.get(office).unwrap_or("");
+    let number = OfficeNumber::parse(&plain_office_number(written))
+        .map_err(|e| format!("office_number {written:?}: {e}"))?
+        .number;
+    let flag = |i: usize, name: &str| {
+        cell(columns[i])
+            .map(|v| yes_no(v).map_err(|e| format!("{name}: {e}")))
+            .transpose()
+    };
+    let patch = CheckpointPatch {
+        usage_started_on: cell(columns[0])
+            .map(|v| date(v).map_err(|e| format!("usage_started_on: {e}")))
+            .transpose()?
+            .map(Some),
+        start_survey_answered: flag(1, "start_survey_answered")?,
+        end_survey_answered: flag(2, "end_survey_answered")?,
+        workflow_change_confirmed: flag(3, "workflow_change_confirmed")?,
+        linkage_confirmed: flag(4, "linkage_confirmed")?,
+        continued_use_attested: cell(columns[5]).map(|reason| {
+            Some(Attestation {
+                reason: reason.to_owned(),
+            })
+        }),
+    };
+    let errors = patch.check("");
+    if !errors.is_empty() {
+        let text: Vec<String> = errors
+            .into_vec()
+            .into_iter()
+            .map(|e| format!("{}: {}", e.field, e.message))
+            .collect();
+        return Err(text.join("; "));
+    }
+    Ok((number, patch))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_patch_changes_only_what_it_names_and_null_clears() {
+        let current = Checkpoints {
+            usage_started_on: Some("2024-01-10".parse().unwrap()),
+            start_survey_answered: true,
+            continued_use_attested: Some(Attestation { reason: "x".into() }),
+            ..Checkpoints::default()
+        };
+        let patch: CheckpointPatch = serde_json::from_str(
+            r#"{"end_survey_answered": true, "continued_use_attested": null}"#,
+        )
+        .unwrap();
+        let next = patch.apply(&current);
+        assert_eq!(next.usage_started_on, current.usage_started_on);
+        assert!(next.start_survey_answered && next.end_survey_answered);
+        assert_eq!(next.continued_use_attested, None);
+        let clear: CheckpointPatch = serde_json::from_str(r#"{"usage_started_on": null}"#).unwrap();
+        assert_eq!(clear.apply(&current).usage_started_on, None);
+    }
+
+    #[test]
+    fn an_empty_patch_or_an_attestation_without_reason_is_refused() {
+        assert!(!CheckpointPatch::default().check("").is_empty());
+        let patch: CheckpointPatch =
+            serde_json::from_str(r#"{"continued_use_attested": {"reason": "  "}}"#).unwrap();
+        let errors = patch.check("").into_vec();
+        assert_eq!(errors[0].field, "continued_use_attested.reason");
+    }
+
+    #[test]
+    fn a_sheet_reports_bad_rows_by_line_and_keeps_the_rest() {
+        let csv =
+            "office_number,start_survey_answered,usage_started_on,continued_use_attested_reason\n\
+                   １３７０１０００１６,済,2024/01/10,\n\
+                   1371100049,maybe,,\n\
+                   13701,true,,\n\
+                   1371100049,,2024-02-30,\n\
+                   1371100049,false,,一覧の更新漏れ\n";
+        let sheet = parse_sheet(csv.as_bytes()).unwrap();
+        assert_eq!(sheet.rows.len(), 2);
+        assert_eq!(sheet.rows[0].office_number.as_str(), "1370100016");
+        assert_eq!(sheet.rows[0].patch.start_survey_answered, Some(true));
+        assert_eq!(
+            sheet.rows[0].patch.usage_started_on,
+            Some(Some("2024-01-10".parse().unwrap()))
+        );
+        assert_eq!(sheet.rows[0].patch.continued_use_attested, None);
+        assert_eq!(sheet.rows[1].line, 6);
+        let bad: Vec<u64> = sheet.invalid_rows.iter().map(|r| r.line).collect();
+        assert_eq!(bad, [3, 4, 5]);
+    }
+}

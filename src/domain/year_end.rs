@@ -1,0 +1,350 @@
+//! The year-end check (SPEC "Conditions every paid office must meet"): every accepted office
+//! judged on its own, with every condition it fails and the amount it is owed.
+//!
+//! Conditions for every office: it is still using the system at the campaign end (on the usage
+//! list, or a staff attestation with a reason stands in), it answered the start and the end
+//! survey, and it has started using the system (a usage start date, recorded or given when it
+//! applied). A model office also needs its workflow change confirmed; a referred office must
+//! have started on or after the day it was referred, and its linkage must be confirmed.
+
+use super::application::ParticipantRole;
+use super::name::named;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+named! {
+    /// Why an office is not paid; a verdict carries every one that applies.
+    pub enum Reason {
+        /// Neither on the usage list nor attested by staff as still using the system.
+        NotUsingAtEnd => "not_using_at_end",
+        StartSurveyMissing => "start_survey_missing",
+        EndSurveyMissing => "end_survey_missing",
+        /// Model offices: the secretariat has not confirmed the workflow change.
+        WorkflowChangeUnconfirmed => "workflow_change_unconfirmed",
+        /// No date on which the office started using the system.
+        UsageNotStarted => "usage_not_started",
+        /// Referred offices: started using the system before the day it was referred.
+        StartedBeforeReferral => "started_before_referral",
+        /// Referred offices: the linkage with the referrer is not confirmed.
+        LinkageUnconfirmed => "linkage_unconfirmed",
+        /// Only with the campaign rule `partner_failure_blocks`: another office of the same
+        /// application fails.
+        PartnerIneligible => "partner_ineligible",
+    }
+}
+
+impl Reason {
+    /// The reason in plain Japanese, for the office's email.
+    pub fn explained(self) -> &'static str {
+        match self {
+            Reason::NotUsingAtEnd => "年度末時点でシステムの継続利用が確認できませんでした",
+            Reason::StartSurveyMissing => "利用開始時アンケートへのご回答が確認できませんでした",
+            Reason::EndSurveyMissing => "年度末アンケートへのご回答が確認できませんでした",
+            Reason::WorkflowChangeUnconfirmed => "業務フロー変更へのご協力が確認できませんでした",
+            Reason::UsageNotStarted => "システムの利用開始日が確認できませんでした",
+            Reason::StartedBeforeReferral => "ご紹介を受けた日より前から利用を開始されていました",
+            Reason::LinkageUnconfirmed => "紹介元事業所とのデータ連携が確認できませんでした",
+            Reason::PartnerIneligible => "同じ応募の他の事業所が要件を満たしませんでした",
+        }
+    }
+}
+
+/// What the secretariat has recorded for one office.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Checkpoints {
+    pub usage_started_on: Option<NaiveDate>,
+    pub start_survey_answered: bool,
+    pub end_survey_answered: bool,
+    /// Model offices.
+    pub workflow_change_confirmed: bool,
+    /// Referred offices.
+    pub linkage_confirmed: bool,
+    /// Staff attest continued use where the usage list lacks the office; the reason is kept.
+    pub continued_use_attested: Option<Attestation>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Attestation {
+    pub reason: String,
+}
+
+/// One accepted office as the check reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Judged {
+    pub office_number: String,
+    pub application_id: String,
+    pub role: ParticipantRole,
+    /// Its tier's honorarium, fixed when it was accepted.
+    pub honorarium: i64,
+    /// The day it was referred (Japan time), which is its application's submission date.
+    pub applied_on: NaiveDate,
+    /// What the application said: the day it started using the system, if it had.
+    pub using_system_since: Option<NaiveDate>,
+    pub checkpoints: Checkpoints,
+    /// Whether the usage list the check uses names it.
+    pub on_usage_list: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Verdict {
+    pub office_number: String,
+    pub role: ParticipantRole,
+    pub eligible: bool,
+    /// Its honorarium when eligible, else 0.
+    pub amount: i64,
+    pub reasons: Vec<Reason>,
+}
+
+/// The conditions `office` fails on its own, in a fixed order.
+pub fn failures(office: &Judged) -> Vec<Reason> {
+    let c = &office.checkpoints;
+    let mut reasons = Vec::new();
+    if !office.on_usage_list && c.continued_use_attested.is_none() {
+        reasons.push(Reason::NotUsingAtEnd);
+    }
+    if !c.start_survey_answered {
+        reasons.push(Reason::StartSurveyMissing);
+    }
+    if !c.end_survey_answered {
+        reasons.push(Reason::EndSurveyMissing);
+    }
+    let started = c.usage_started_on.or(office.using_system_since);
+    if started.is_none() {
+        reasons.push(Reason::UsageNotStarted);
+    }
+    match office.role {
+        ParticipantRole::Model if !c.workflow_change_confirmed => {
+            reasons.push(Reason::WorkflowChangeUnconfirmed)
+        }
+        ParticipantRole::Referred => {
+            if started.is_some_and(|day| day < office.applied_on) {
+                reasons.push(Reason::StartedBeforeReferral);
+            }
+            if !c.linkage_confirmed {
+                reasons.push(Reason::LinkageUnconfirmed);
+            }
+        }
+        _ => {}
+    }
+    reasons
+}
+
+/// Judges every office. Each on its own unless `partner_failure_blocks`, when an office whose
+/// application has a failing office fails too. The order of `offices` is kept.
+pub fn check(offices: &[Judged], partner_failure_blocks: bool) -> Vec<Verdict> {
+    let own: Vec<Vec<Reason>> = offices.iter().map(failures).collect();
+    offices
+        .iter()
+        .zip(&own)
+        .map(|(office, reasons)| {
+            let mut reasons = reasons.clone();
+            let partner_failed = offices.iter().zip(&own).any(|(other, r)| {
+                other.application_id == office.application_id
+                    && other.office_number != office.office_number
+                    && !r.is_empty()
+            });
+            if partner_failure_blocks && partner_failed {
+                reasons.push(Reason::PartnerIneligible);
+            }
+            let eligible = reasons.is_empty();
+            Verdict {
+                office_number: office.office_number.clone(),
+                role: office.role,
+                eligible,
+                amount: if eligible { office.honorarium } else { 0 },
+                reasons,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ParticipantRole::*;
+    use Reason::*;
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    /// An office that meets every condition of its role.
+    fn complete(n: u32, role: ParticipantRole, application: &str) -> Judged {
+        Judged {
+            office_number: format!("13{n:08}"),
+            application_id: application.into(),
+            role,
+            honorarium: if role == Model { 31_000 } else { 26_000 },
+            applied_on: day("2023-11-01"),
+            using_system_since: None,
+            checkpoints: Checkpoints {
+                usage_started_on: Some(day("2023-11-20")),
+                start_survey_answered: true,
+                end_survey_answered: true,
+                workflow_change_confirmed: true,
+                linkage_confirmed: true,
+                continued_use_attested: None,
+            },
+            on_usage_list: true,
+        }
+    }
+
+    #[test]
+    fn an_office_meeting_every_condition_is_paid_its_honorarium() {
+        for role in [Single, PairMember, Model, Referred] {
+            let v = check(&[complete(1, role, "a")], false);
+            assert_eq!(v[0].reasons, [], "{role:?}");
+            assert!(v[0].eligible);
+            assert_eq!(v[0].amount, if role == Model { 31_000 } else { 26_000 });
+        }
+    }
+
+    /// Each row: a change to a complete office, the roles it applies to, and the reason it
+    /// must give (roles outside the list must stay eligible).
+    type Breach = fn(&mut Judged);
+
+    #[test]
+    fn every_reason_code_for_every_role() {
+        let table: Vec<(&str, Breach, &[ParticipantRole], Reason)> = vec![
+            (
+                "off the list, no attestation",
+                |o| o.on_usage_list = false,
+                &[Single, PairMember, Model, Referred],
+                NotUsingAtEnd,
+            ),
+            (
+                "no start survey",
+                |o| o.checkpoints.start_survey_answered = false,
+                &[Single, PairMember, Model, Referred],
+                StartSurveyMissing,
+            ),
+            (
+                "no end survey",
+                |o| o.checkpoints.end_survey_answered = false,
+                &[Single, PairMember, Model, Referred],
+                EndSurveyMissing,
+            ),
+            (
+                "no usage start",
+                |o| o.checkpoints.usage_started_on = None,
+                &[Single, PairMember, Model, Referred],
+                UsageNotStarted,
+            ),
+            (
+                "workflow unconfirmed",
+                |o| o.checkpoints.workflow_change_confirmed = false,
+                &[Model],
+                WorkflowChangeUnconfirmed,
+            ),
+            (
+                "started before referral",
+                |o| o.checkpoints.usage_started_on = Some(day("2023-10-31")),
+                &[Referred],
+                StartedBeforeReferral,
+            ),
+            (
+                "linkage unconfirmed",
+                |o| o.checkpoints.linkage_confirmed = false,
+                &[Referred],
+                LinkageUnconfirmed,
+            ),
+        ];
+        for (what, breach, applies_to, reason) in table {
+            for role in [Single, PairMember, Model, Referred] {
+                let mut office = complete(1, role, "a");
+                breach(&mut office);
+                let v = &check(&[office], false)[0];
+                if applies_to.contains(&role) {
+                    assert_eq!(v.reasons, [reason], "{what} for {role:?}");
+                    assert!(!v.eligible);
+                    assert_eq!(v.amount, 0);
+                } else {
+                    assert!(
+                        v.eligible,
+                        "{what} does not concern {role:?}: {:?}",
+                        v.reasons
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_failed_condition_is_listed_not_just_the_first() {
+        let mut office = complete(1, Referred, "a");
+        office.on_usage_list = false;
+        office.checkpoints = Checkpoints::default();
+        let v = &check(&[office], false)[0];
+        assert_eq!(
+            v.reasons,
+            [
+                NotUsingAtEnd,
+                StartSurveyMissing,
+                EndSurveyMissing,
+                UsageNotStarted,
+                LinkageUnconfirmed
+            ]
+        );
+    }
+
+    #[test]
+    fn an_attestation_stands_in_for_a_missing_list_row() {
+        let mut office = complete(1, Single, "a");
+        office.on_usage_list = false;
+        office.checkpoints.continued_use_attested = Some(Attestation {
+            reason: "一覧の更新漏れ、事務局で利用画面を確認".into(),
+        });
+        assert!(check(&[office], false)[0].eligible);
+    }
+
+    #[test]
+    fn a_start_date_given_when_applying_counts_and_the_referral_day_itself_is_allowed() {
+        let mut model = complete(1, Model, "a");
+        model.checkpoints.usage_started_on = None;
+        model.using_system_since = Some(day("2022-04-01"));
+        let mut referred = complete(2, Referred, "a");
+        referred.checkpoints.usage_started_on = Some(referred.applied_on);
+        let v = check(&[model, referred], false);
+        assert!(v.iter().all(|v| v.eligible), "{v:?}");
+    }
+
+    #[test]
+    fn partners_are_judged_alone_unless_the_campaign_says_otherwise() {
+        let model = complete(1, Model, "a");
+        let mut referred = complete(2, Referred, "a");
+        referred.checkpoints.linkage_confirmed = false;
+        let other = complete(3, Single, "b");
+        let alone = check(&[model.clone(), referred.clone(), other.clone()], false);
+        assert_eq!(
+            alone.iter().map(|v| v.eligible).collect::<Vec<_>>(),
+            [true, false, true]
+        );
+        let blocked = check(&[model, referred, other], true);
+        assert_eq!(blocked[0].reasons, [PartnerIneligible]);
+        assert_eq!(blocked[1].reasons, [LinkageUnconfirmed]);
+        assert!(blocked[2].eligible);
+    }
+
+    #[test]
+    fn the_musashino_full_house_comes_to_1_350_000_yen() {
+        let mut offices = Vec::new();
+        for m in 0..10u32 {
+            offices.push(complete(m, Model, &format!("m{m}")));
+            offices.push(complete(100 + m, Referred, &format!("m{m}")));
+        }
+        for g in 0..30u32 {
+            offices.push(complete(200 + g, Single, &format!("g{g}")));
+        }
+        let v = check(&offices, false);
+        assert_eq!(v.len(), 50);
+        assert!(v.iter().all(|v| v.eligible));
+        assert_eq!(v.iter().map(|v| v.amount).sum::<i64>(), 1_350_000);
+    }
+
+    #[test]
+    fn the_same_inputs_give_the_same_verdicts() {
+        let mut offices: Vec<Judged> = (0..20).map(|n| complete(n, Single, "x")).collect();
+        offices[3].checkpoints.end_survey_answered = false;
+        assert_eq!(check(&offices, true), check(&offices, true));
+    }
+}
