@@ -217,6 +217,7 @@ impl From<ServiceError> for ApiError {
     fn from(e: ServiceError) -> Self {
         match e {
             ServiceError::NotFound(what) => ApiError::NotFound(format!("{what} not found")),
+            ServiceError::Forbidden(m) => ApiError::Forbidden(m),
             ServiceError::StateConflict(m) | ServiceError::Conflict(m) => ApiError::Conflict(m),
             ServiceError::Invalid(errors) => ApiError::Invalid(errors.into_vec()),
             ServiceError::IdempotencyKeyReused => ApiError::Unprocessable(e.to_string()),

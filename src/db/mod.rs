@@ -6,9 +6,11 @@ pub mod audit;
 pub mod campaigns;
 pub mod idempotency;
 pub mod outbox;
+pub mod payouts;
 pub mod schema;
 mod stored;
 pub mod tokens;
+pub mod year_end;
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::prelude::*;

@@ -8,6 +8,7 @@ use crate::domain::campaign::OfficeCheckDigitPolicy;
 use crate::domain::delivery::{AttemptOutcome, DeliveryStatus};
 use crate::domain::ids::{ApplicationId, CampaignId, MessageId, TokenId};
 use crate::domain::participation::Status;
+use crate::domain::payout::BatchStatus;
 use crate::domain::role::Role;
 use crate::domain::secret::Secret;
 use diesel::backend::Backend;
@@ -49,6 +50,7 @@ named_text!(
     OfficeCheckDigitPolicy,
     DeliveryStatus,
     AttemptOutcome,
+    BatchStatus,
 );
 
 macro_rules! id_text {
@@ -128,6 +130,7 @@ stored_as_text!(
     OfficeCheckDigitPolicy,
     DeliveryStatus,
     AttemptOutcome,
+    BatchStatus,
     Secret,
     CampaignId,
     ApplicationId,

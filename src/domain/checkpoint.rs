@@ -2,6 +2,7 @@
 //! `office_number` and one column per checkpoint. Absent means unchanged; JSON `null` (or an
 //! empty cell) clears a date or an attestation.
 
+use super::csv_lines::Records;
 use super::office_list::InvalidRow;
 use super::office_number::OfficeNumber;
 use super::usage_list::plain_office_number;
@@ -136,16 +137,12 @@ fn date(cell: &str) -> Result<NaiveDate, String> {
 pub fn parse_sheet(bytes: &[u8]) -> Result<PatchSheet, SheetError> {
     let decoded = super::usage_list::Decoded::new(bytes)
         .map_err(|e| SheetError::Unreadable(e.to_string()))?;
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(decoded);
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| SheetError::Unreadable(e.to_string()))?
-        .iter()
-        .map(str::to_owned)
-        .collect();
+    let mut records = Records::new(std::io::BufReader::new(decoded));
+    let unreadable = |e: std::io::Error| SheetError::Unreadable(e.to_string());
+    let (_, headers) = records
+        .next_record()
+        .map_err(unreadable)?
+        .unwrap_or_default();
     let col = |name: &str| headers.iter().position(|h| h == name);
     let office = col("office_number").ok_or(SheetError::NoOfficeColumn)?;
     let columns = [
@@ -163,22 +160,7 @@ pub fn parse_sheet(bytes: &[u8]) -> Result<PatchSheet, SheetError> {
         rows: Vec::new(),
         invalid_rows: Vec::new(),
     };
-    for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                sheet.invalid_rows.push(InvalidRow {
-                    line,
-                    error: e.to_string(),
-                });
-                continue;
-            }
-        };
-        if record.iter().all(str::is_empty) {
-            continue;
-        }
-        let line = record.position().map_or(0, |p| p.line());
+    while let Some((line, record)) = records.next_record().map_err(unreadable)? {
         match parse_row(&record, office, &columns) {
             Ok((office_number, patch)) => sheet.rows.push(PatchRow {
                 line,
@@ -192,16 +174,16 @@ pub fn parse_sheet(bytes: &[u8]) -> Result<PatchSheet, SheetError> {
 }
 
 fn parse_row(
-    record: &csv::StringRecord,
+    record: &[String],
     office: usize,
     columns: &[Option<usize>; 6],
 ) -> Result<(OfficeNumber, CheckpointPatch), String> {
     let cell = |c: Option<usize>| {
         c.and_then(|i| record.get(i))
-            .map(str::trim)
+            .map(|v| v.trim())
             .filter(|v| !v.is_empty())
     };
-    let written = record.get(office).unwrap_or("");
+    let written = record.get(office).map(String::as_str).unwrap_or("");
     let number = OfficeNumber::parse(&plain_office_number(written))
         .map_err(|e| format!("office_number {written:?}: {e}"))?
         .number;
@@ -274,7 +256,7 @@ mod tests {
     fn a_sheet_reports_bad_rows_by_line_and_keeps_the_rest() {
         let csv =
             "office_number,start_survey_answered,usage_started_on,continued_use_attested_reason\n\
-                   １３７０１０００１６,済,2024/01/10,\n\
+                   １３７０１０００１６,済,2024/01/10,\r\n\
                    1371100049,maybe,,\n\
                    13701,true,,\n\
                    1371100049,,2024-02-30,\n\

@@ -1,6 +1,7 @@
 //! A CSV list of office numbers (seminar attendees, system usage lists): a header row with an
 //! `office_number` column; other columns are ignored. A UTF-8 BOM, as Excel writes, is allowed.
 
+use super::csv_lines::Records;
 use super::office_number::OfficeNumber;
 use serde::Serialize;
 
@@ -28,13 +29,12 @@ pub enum OfficeListError {
 
 pub fn parse(bytes: &[u8]) -> Result<OfficeList, OfficeListError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(bytes);
-    let headers = reader
-        .headers()
-        .map_err(|e| OfficeListError::Unreadable(e.to_string()))?;
+    let mut records = Records::new(bytes);
+    let unreadable = |e: std::io::Error| OfficeListError::Unreadable(e.to_string());
+    let (_, headers) = records
+        .next_record()
+        .map_err(unreadable)?
+        .unwrap_or_default();
     let column = headers
         .iter()
         .position(|h| h == "office_number")
@@ -42,17 +42,12 @@ pub fn parse(bytes: &[u8]) -> Result<OfficeList, OfficeListError> {
     let mut offices: Vec<OfficeNumber> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     let mut invalid_rows = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let line = i as u64 + 2;
+    while let Some((line, record)) = records.next_record().map_err(unreadable)? {
         let parsed = record
-            .map_err(|e| e.to_string())
-            .and_then(|r| {
-                r.get(column)
-                    .map(str::to_owned)
-                    .ok_or_else(|| "no office_number cell".to_owned())
-            })
+            .get(column)
+            .ok_or_else(|| "no office_number cell".to_owned())
             .and_then(|cell| {
-                OfficeNumber::parse(&cell).map_err(|e| format!("office_number {cell:?}: {e}"))
+                OfficeNumber::parse(cell).map_err(|e| format!("office_number {cell:?}: {e}"))
             });
         match parsed {
             Ok(p) if seen.insert(p.number.as_str().to_owned()) => offices.push(p.number),

@@ -4,6 +4,7 @@
 //! national list is never held whole; each bad row is reported with its line and reason and the
 //! good rows are kept.
 
+use super::csv_lines::Records;
 use super::office_list::InvalidRow;
 use super::office_number::OfficeNumber;
 use std::io::{self, Read};
@@ -165,13 +166,12 @@ pub fn read<R: Read>(
 ) -> Result<Summary, UsageListError> {
     let decoded = Decoded::new(input).map_err(|e| UsageListError::Unreadable(e.to_string()))?;
     let encoding = decoded.encoding();
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(decoded);
-    let headers = reader
-        .headers()
-        .map_err(|e| UsageListError::Unreadable(e.to_string()))?;
+    let mut records = Records::new(io::BufReader::new(decoded));
+    let unreadable = |e: io::Error| UsageListError::Unreadable(e.to_string());
+    let (_, headers) = records
+        .next_record()
+        .map_err(unreadable)?
+        .unwrap_or_default();
     let column = headers
         .iter()
         .position(|h| OFFICE_NUMBER_HEADERS.contains(&h.trim_start_matches('\u{FEFF}')))
@@ -183,21 +183,7 @@ pub fn read<R: Read>(
         invalid_row_count: 0,
         invalid_rows: Vec::new(),
     };
-    let mut record = csv::StringRecord::new();
-    loop {
-        let line = reader.position().line();
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                note_invalid(&mut summary, line, e.to_string());
-                continue;
-            }
-        }
-        if record.iter().all(str::is_empty) {
-            continue;
-        }
-        let line = record.position().map_or(line, |p| p.line());
+    while let Some((line, record)) = records.next_record().map_err(unreadable)? {
         let Some(cell) = record.get(column) else {
             note_invalid(&mut summary, line, "no office number in this row".into());
             continue;
@@ -261,7 +247,7 @@ mod tests {
 
     #[test]
     fn bad_rows_are_reported_with_their_line_and_good_ones_kept() {
-        let csv = "office_number\n1370100016\nnot-a-number\n\n1370100016\n13701\n1371100049\n";
+        let csv = "office_number\r\n1370100016\r\nnot-a-number\r\n\r\n1370100016\r\n13701\r\n1371100049\r\n";
         let (kept, s) = numbers(csv.as_bytes());
         assert_eq!(kept, ["1370100016", "1371100049"]);
         assert_eq!(s.rows, 2);

@@ -13,6 +13,73 @@ pub enum Kind {
     Disqualified,
 }
 
+/// The messages sent to one office about its own year end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OfficeKind {
+    YearEndResult,
+    PayoutNotice,
+    Reminder,
+}
+
+impl OfficeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OfficeKind::YearEndResult => "year_end_result",
+            OfficeKind::PayoutNotice => "payout_notice",
+            OfficeKind::Reminder => "checkpoint_reminder",
+        }
+    }
+}
+
+/// Everything an office email may say.
+pub struct OfficeMail {
+    pub campaign_name: String,
+    pub office_name: String,
+    pub office_number: String,
+    pub role_label: &'static str,
+    pub ends_on_wareki: String,
+    pub eligible: bool,
+    /// Yen with separators, never negative: `reclaim` says which way it goes.
+    pub amount: String,
+    pub reclaim: bool,
+    /// Why the office is not paid, in plain words.
+    pub reasons: Vec<&'static str>,
+    /// What the office still has to do.
+    pub missing: Vec<&'static str>,
+}
+
+macro_rules! office_template {
+    ($name:ident, $path:literal) => {
+        #[derive(Template)]
+        #[template(path = $path)]
+        struct $name<'a> {
+            m: &'a OfficeMail,
+        }
+    };
+}
+
+office_template!(YearEndResult, "email/year_end_result.txt");
+office_template!(PayoutNotice, "email/payout_notice.txt");
+office_template!(Reminder, "email/reminder.txt");
+
+pub fn render_office(kind: OfficeKind, m: &OfficeMail) -> Rendered {
+    let text = match kind {
+        OfficeKind::YearEndResult => YearEndResult { m }.render(),
+        OfficeKind::PayoutNotice => PayoutNotice { m }.render(),
+        OfficeKind::Reminder => Reminder { m }.render(),
+    }
+    .unwrap_or_else(|e| format!("Subject: {}\n\n{e}", kind.as_str()));
+    split(&text)
+}
+
+fn split(text: &str) -> Rendered {
+    let (head, body) = text.split_once("\n\n").unwrap_or((text, ""));
+    Rendered {
+        subject: head.trim_start_matches("Subject:").trim().to_owned(),
+        body: body.trim_start().to_owned(),
+    }
+}
+
 impl Kind {
     pub fn as_str(self) -> &'static str {
         match self {
@@ -78,11 +145,7 @@ pub fn render(kind: Kind, m: &ApplicationMail) -> Rendered {
         Kind::Disqualified => Disqualified { m }.render(),
     }
     .unwrap_or_else(|e| format!("Subject: {}\n\n{e}", kind.as_str()));
-    let (head, body) = text.split_once("\n\n").unwrap_or((&text, ""));
-    Rendered {
-        subject: head.trim_start_matches("Subject:").trim().to_owned(),
-        body: body.trim_start().to_owned(),
-    }
+    split(&text)
 }
 
 /// Yen with thousands separators: 31,000.
@@ -185,6 +248,43 @@ mod tests {
             .body
             .contains("理由: 区域外のため"));
         assert!(!render(Kind::Withdrawn, &mail(None)).body.contains("理由"));
+    }
+
+    fn office_mail(eligible: bool) -> OfficeMail {
+        OfficeMail {
+            campaign_name: "データ連携促進モデルキャンペーン".into(),
+            office_name: "緑町訪問介護".into(),
+            office_number: "1371100049".into(),
+            role_label: "紹介事業所",
+            ends_on_wareki: "令和6年3月31日".into(),
+            eligible,
+            amount: yen(26_000),
+            reclaim: false,
+            reasons: vec!["年度末アンケートへのご回答が確認できませんでした"],
+            missing: vec!["利用開始時アンケートへのご回答"],
+        }
+    }
+
+    #[test]
+    fn office_mails_say_the_amount_or_every_reason_in_plain_words() {
+        let paid = render_office(OfficeKind::YearEndResult, &office_mail(true));
+        assert!(paid.subject.contains("謝礼額"), "{}", paid.subject);
+        assert!(paid.body.contains("謝礼額: 26,000円"), "{}", paid.body);
+        assert!(paid.body.contains("緑町訪問介護 ご担当者様"));
+        let unpaid = render_office(OfficeKind::YearEndResult, &office_mail(false));
+        assert!(unpaid
+            .body
+            .contains("・年度末アンケートへのご回答が確認できませんでした"));
+        assert!(!unpaid.body.contains("謝礼額:"));
+        let reminder = render_office(OfficeKind::Reminder, &office_mail(true));
+        assert!(reminder.body.contains("・利用開始時アンケートへのご回答"));
+        let mut reclaim = office_mail(true);
+        reclaim.reclaim = true;
+        let notice = render_office(OfficeKind::PayoutNotice, &reclaim);
+        assert!(notice.subject.contains("訂正") && notice.body.contains("返還額: 26,000円"));
+        for r in [paid, unpaid, reminder, notice] {
+            assert!(!r.body.contains("{{") && !r.body.contains("{%"));
+        }
     }
 
     #[test]

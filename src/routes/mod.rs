@@ -3,13 +3,16 @@
 pub mod applications;
 pub mod audit_events;
 pub mod auth;
+pub mod body_stream;
 pub mod campaigns;
 pub mod health;
 pub mod input_guard;
 pub mod openapi;
 pub mod outbox;
+pub mod payouts;
 pub mod rate_limit;
 pub mod tokens;
+pub mod year_end;
 
 use crate::error::ApiError;
 use crate::service::idempotency::{Created, IdempotencyKey};
@@ -267,7 +270,19 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(audit_events::list)
             .service(outbox::list)
             .service(outbox::get)
-            .service(outbox::resend),
+            .service(outbox::resend)
+            .service(year_end::patch_checkpoints)
+            .service(year_end::upload_checkpoints)
+            .service(year_end::import_usage_list)
+            .service(year_end::run_check)
+            .service(year_end::get_check)
+            .service(year_end::notify)
+            .service(year_end::remind)
+            .service(payouts::create)
+            .service(payouts::list)
+            .service(payouts::get)
+            .service(payouts::cancel)
+            .service(payouts::approve),
     );
 }
 

@@ -68,6 +68,18 @@ Refusals come in this order: 401/403, 404, 409 for the campaign's state, 422 wit
         super::outbox::list,
         super::outbox::get,
         super::outbox::resend,
+        super::year_end::patch_checkpoints,
+        super::year_end::upload_checkpoints,
+        super::year_end::import_usage_list,
+        super::year_end::run_check,
+        super::year_end::get_check,
+        super::year_end::notify,
+        super::year_end::remind,
+        super::payouts::create,
+        super::payouts::list,
+        super::payouts::get,
+        super::payouts::cancel,
+        super::payouts::approve,
     ),
     modifiers(&BearerAuth, &ApiPrefix)
 )]

@@ -5,11 +5,15 @@ pub mod allocation;
 pub mod applications;
 pub mod audit;
 pub mod campaigns;
+pub mod checkpoints;
 pub mod idempotency;
 pub mod intake;
 pub mod outbox;
+pub mod payouts;
 pub mod status_link;
 pub mod tokens;
+pub mod usage_lists;
+pub mod year_end;
 
 use crate::db::{self, DbConn, Pool, PooledConn};
 
@@ -49,6 +53,9 @@ impl Actor {
 pub enum ServiceError {
     #[error("{0} not found")]
     NotFound(&'static str),
+    /// This caller may not do this to this resource (the author approving their own batch).
+    #[error("{0}")]
+    Forbidden(String),
     /// The resource's state forbids this now (closed campaign, approved batch, …).
     #[error("{0}")]
     StateConflict(String),

@@ -41,7 +41,7 @@ impl Notifier {
     }
 }
 
-fn role_label(role: ParticipantRole) -> &'static str {
+pub(crate) fn role_label(role: ParticipantRole) -> &'static str {
     match role {
         ParticipantRole::Single => "一般枠（単独）",
         ParticipantRole::PairMember => "一般枠（連携ペア）",
@@ -127,6 +127,55 @@ pub fn message(
         created_at: now,
         sent_at: None,
         updated_at: now,
+    }
+}
+
+/// The email `kind` to one office at its own address, rendered and ready to queue.
+pub fn office_message(
+    notifier: &Notifier,
+    now: NaiveDateTime,
+    kind: templates::OfficeKind,
+    campaign: &CampaignRow,
+    office: &ParticipantRow,
+    mail: &templates::OfficeMail,
+) -> MessageRow {
+    let rendered = templates::render_office(kind, mail);
+    let id = uuid::Uuid::now_v7();
+    MessageRow {
+        id: MessageId::from(id.to_string()),
+        message_id: format!("<{}@{}>", id.simple(), notifier.message_id_domain),
+        kind: kind.as_str().to_owned(),
+        campaign_id: Some(campaign.id.clone()),
+        application_id: Some(office.application_id.clone()),
+        recipient: office.email.clone(),
+        subject: rendered.subject,
+        body_text: rendered.body,
+        status: DeliveryStatus::Queued,
+        attempts: 0,
+        next_attempt_at: now,
+        lease_until: None,
+        lease_owner: None,
+        last_error: None,
+        created_at: now,
+        sent_at: None,
+        updated_at: now,
+    }
+}
+
+/// An office mail with the campaign's and the office's facts filled in; the caller sets what
+/// the message is about.
+pub fn office_mail(campaign: &CampaignRow, office: &ParticipantRow) -> templates::OfficeMail {
+    templates::OfficeMail {
+        campaign_name: campaign.name.clone(),
+        office_name: office.name.clone(),
+        office_number: office.office_number.clone(),
+        role_label: role_label(office.role),
+        ends_on_wareki: jst::wareki(campaign.ends_on),
+        eligible: false,
+        amount: String::new(),
+        reclaim: false,
+        reasons: Vec::new(),
+        missing: Vec::new(),
     }
 }
 

@@ -19,6 +19,11 @@ on_both_backends!(openapi_describes_every_endpoint, |app| {
         "/api/v1/status/{secret}",
         "/api/v1/tokens",
         "/api/v1/audit-events",
+        "/api/v1/campaigns/{id}/participants/{office_number}/checkpoints",
+        "/api/v1/campaigns/{id}/usage-lists",
+        "/api/v1/campaigns/{id}/year-end-checks",
+        "/api/v1/campaigns/{id}/payout-batches",
+        "/api/v1/payout-batches/{id}/approve",
     ] {
         assert!(
             paths.contains_key(path),

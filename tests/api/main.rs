@@ -13,3 +13,4 @@ mod health;
 mod race;
 mod smtp;
 mod tokens;
+mod year_end;

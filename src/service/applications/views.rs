@@ -8,6 +8,7 @@ use crate::domain::ids::{ApplicationId, CampaignId};
 use crate::domain::jst;
 use crate::domain::participation::Status;
 use crate::domain::secret::Secret;
+use crate::domain::year_end::Checkpoints;
 use crate::domain::FieldError;
 use crate::service::{campaigns, Page, Paged, ServiceError, ServiceResult};
 use chrono::{DateTime, FixedOffset};
@@ -182,6 +183,8 @@ pub struct ParticipantRowView {
     pub role: ParticipantRole,
     pub honorarium_yen: i64,
     pub application_id: ApplicationId,
+    /// What the secretariat has recorded toward the year-end check.
+    pub checkpoints: Checkpoints,
 }
 
 pub fn participants(
@@ -192,9 +195,12 @@ pub fn participants(
     campaigns::find(conn, campaign_id)?;
     let (found, total) =
         rows::accepted_participants(conn, campaign_id, page.offset(), page.per_page)?;
+    let ids: Vec<String> = found.iter().map(|p| p.id.clone()).collect();
+    let recorded = crate::db::year_end::checkpoints_of(conn, &ids)?;
     let items = found
         .into_iter()
         .map(|p| ParticipantRowView {
+            checkpoints: crate::service::checkpoints::of_row(recorded.get(&p.id)),
             kind: p.kind,
             role: p.role,
             office_number: p.office_number,

@@ -1,0 +1,117 @@
+//! Payout batches and their lines. Once a batch is approved or cancelled, triggers in the
+//! database refuse any change to it or its lines (migration `2026-11-27-000006_year_end`).
+
+use super::schema::{payout_batches, payout_lines};
+use super::DbConn;
+use crate::domain::application::ParticipantRole;
+use crate::domain::ids::{ApplicationId, CampaignId};
+use crate::domain::payout::BatchStatus;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize)]
+#[diesel(table_name = payout_batches, treat_none_as_default_value = false)]
+pub struct BatchRow {
+    pub id: String,
+    pub campaign_id: CampaignId,
+    pub year_end_check_id: String,
+    pub corrects: Option<String>,
+    pub status: BatchStatus,
+    pub total_amount: i64,
+    pub line_count: i32,
+    pub created_by: String,
+    pub created_by_token: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub decided_by: Option<String>,
+    pub decided_by_token: Option<String>,
+    pub decided_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize)]
+#[diesel(table_name = payout_lines)]
+pub struct LineRow {
+    pub batch_id: String,
+    pub office_number: String,
+    pub participant_id: String,
+    pub application_id: ApplicationId,
+    pub role: ParticipantRole,
+    pub amount: i64,
+}
+
+pub fn insert(conn: &mut DbConn, batch: &BatchRow, lines: &[LineRow]) -> QueryResult<()> {
+    diesel::insert_into(payout_batches::table)
+        .values(batch)
+        .execute(conn)?;
+    for chunk in lines.chunks(1_000) {
+        super::insert_all!(conn, payout_lines::table, chunk)?;
+    }
+    Ok(())
+}
+
+pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<BatchRow>> {
+    payout_batches::table
+        .find(id)
+        .select(BatchRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn lines(conn: &mut DbConn, batch_id: &str) -> QueryResult<Vec<LineRow>> {
+    payout_lines::table
+        .filter(payout_lines::batch_id.eq(batch_id))
+        .order(payout_lines::office_number.asc())
+        .select(LineRow::as_select())
+        .load(conn)
+}
+
+/// The campaign's batches, oldest first.
+pub fn of_campaign(conn: &mut DbConn, campaign_id: &CampaignId) -> QueryResult<Vec<BatchRow>> {
+    payout_batches::table
+        .filter(payout_batches::campaign_id.eq(campaign_id))
+        .order(payout_batches::created_at.asc())
+        .select(BatchRow::as_select())
+        .load(conn)
+}
+
+/// What approved batches pay each office so far, by office number.
+pub fn approved_per_office(
+    conn: &mut DbConn,
+    campaign_id: &CampaignId,
+) -> QueryResult<std::collections::BTreeMap<String, i64>> {
+    let rows: Vec<(String, i64)> = payout_lines::table
+        .inner_join(payout_batches::table)
+        .filter(payout_batches::campaign_id.eq(campaign_id))
+        .filter(payout_batches::status.eq(BatchStatus::Approved))
+        .select((payout_lines::office_number, payout_lines::amount))
+        .load(conn)?;
+    let mut paid = std::collections::BTreeMap::new();
+    for (office, amount) in rows {
+        *paid.entry(office).or_insert(0) += amount;
+    }
+    Ok(paid)
+}
+
+/// Moves a draft to `status`, recording who decided; false when it was no longer a draft.
+pub fn decide(
+    conn: &mut DbConn,
+    id: &str,
+    status: BatchStatus,
+    by: &str,
+    by_token: Option<&str>,
+    at: NaiveDateTime,
+) -> QueryResult<bool> {
+    let updated = diesel::update(
+        payout_batches::table
+            .find(id)
+            .filter(payout_batches::status.eq(BatchStatus::Draft)),
+    )
+    .set((
+        payout_batches::status.eq(status),
+        payout_batches::decided_by.eq(Some(by)),
+        payout_batches::decided_by_token.eq(by_token),
+        payout_batches::decided_at.eq(Some(at)),
+    ))
+    .execute(conn)?;
+    Ok(updated == 1)
+}

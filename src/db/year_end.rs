@@ -1,0 +1,328 @@
+//! Checkpoints, usage lists and year-end checks with their results.
+
+use super::applications::ParticipantRow;
+use super::schema::{
+    applications, checkpoint_reminders, checkpoints, participants, usage_list_offices, usage_lists,
+    year_end_checks, year_end_results,
+};
+use super::DbConn;
+use crate::domain::application::ParticipantRole;
+use crate::domain::ids::{ApplicationId, CampaignId};
+use crate::domain::participation::Status;
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset, Serialize)]
+#[diesel(table_name = checkpoints, treat_none_as_null = true)]
+pub struct CheckpointRow {
+    pub participant_id: String,
+    pub campaign_id: CampaignId,
+    pub office_number: String,
+    pub usage_started_on: Option<NaiveDate>,
+    pub start_survey_answered: bool,
+    pub end_survey_answered: bool,
+    pub workflow_change_confirmed: bool,
+    pub linkage_confirmed: bool,
+    pub continued_use_attested_reason: Option<String>,
+    pub updated_at: NaiveDateTime,
+    pub updated_by: String,
+}
+
+/// An accepted office with when its application came in and what is recorded for it.
+pub struct AcceptedOffice {
+    pub participant: ParticipantRow,
+    pub submitted_at: NaiveDateTime,
+    pub checkpoints: Option<CheckpointRow>,
+}
+
+/// Every accepted office of the campaign, by office number.
+pub fn accepted_offices(
+    conn: &mut DbConn,
+    campaign_id: &CampaignId,
+) -> QueryResult<Vec<AcceptedOffice>> {
+    let rows: Vec<(ParticipantRow, NaiveDateTime, Option<CheckpointRow>)> = participants::table
+        .inner_join(applications::table)
+        .left_join(checkpoints::table)
+        .filter(participants::campaign_id.eq(campaign_id))
+        .filter(participants::status.eq(Status::Accepted))
+        .order(participants::office_number.asc())
+        .select((
+            ParticipantRow::as_select(),
+            applications::submitted_at,
+            Option::<CheckpointRow>::as_select(),
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(participant, submitted_at, checkpoints)| AcceptedOffice {
+            participant,
+            submitted_at,
+            checkpoints,
+        })
+        .collect())
+}
+
+/// The accepted office with this number in the campaign, if there is one.
+pub fn accepted_office(
+    conn: &mut DbConn,
+    campaign_id: &CampaignId,
+    office_number: &str,
+) -> QueryResult<Option<AcceptedOffice>> {
+    let row: Option<(ParticipantRow, NaiveDateTime, Option<CheckpointRow>)> = participants::table
+        .inner_join(applications::table)
+        .left_join(checkpoints::table)
+        .filter(participants::campaign_id.eq(campaign_id))
+        .filter(participants::office_number.eq(office_number))
+        .filter(participants::status.eq(Status::Accepted))
+        .select((
+            ParticipantRow::as_select(),
+            applications::submitted_at,
+            Option::<CheckpointRow>::as_select(),
+        ))
+        .first(conn)
+        .optional()?;
+    Ok(
+        row.map(|(participant, submitted_at, checkpoints)| AcceptedOffice {
+            participant,
+            submitted_at,
+            checkpoints,
+        }),
+    )
+}
+
+/// The checkpoints recorded for these participants, by participant id.
+pub fn checkpoints_of(
+    conn: &mut DbConn,
+    participant_ids: &[String],
+) -> QueryResult<std::collections::HashMap<String, CheckpointRow>> {
+    Ok(checkpoints::table
+        .filter(checkpoints::participant_id.eq_any(participant_ids))
+        .select(CheckpointRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(|c| (c.participant_id.clone(), c))
+        .collect())
+}
+
+/// Writes an office's checkpoints, creating the row the first time. Callers hold the
+/// campaign's lock, so two first writes cannot race.
+pub fn save_checkpoints(conn: &mut DbConn, row: &CheckpointRow) -> QueryResult<()> {
+    let updated = diesel::update(checkpoints::table.find(&row.participant_id))
+        .set(row)
+        .execute(conn)?;
+    if updated == 0 {
+        diesel::insert_into(checkpoints::table)
+            .values(row)
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize)]
+#[diesel(table_name = usage_lists)]
+pub struct UsageListRow {
+    pub id: String,
+    pub campaign_id: CampaignId,
+    pub as_of: NaiveDate,
+    pub row_count: i32,
+    pub invalid_row_count: i32,
+    pub encoding: String,
+    pub sha256: String,
+    pub imported_at: NaiveDateTime,
+    pub imported_by: String,
+}
+
+/// Rows per insert statement on SQLite: two parameters each.
+const OFFICE_CHUNK: usize = 5_000;
+
+/// Stores a usage list and its office numbers: PostgreSQL through COPY, SQLite in chunks.
+pub fn insert_usage_list(
+    conn: &mut DbConn,
+    list: &UsageListRow,
+    office_numbers: &[String],
+) -> QueryResult<()> {
+    diesel::insert_into(usage_lists::table)
+        .values(list)
+        .execute(conn)?;
+    match conn {
+        DbConn::Pg(pg) => {
+            diesel::copy_from(usage_list_offices::table)
+                .from_raw_data(usage_list_offices::table, |out| {
+                    for number in office_numbers {
+                        // Office numbers are letters and digits only: nothing to quote.
+                        writeln!(out, "{},{number}", list.id)
+                            .map_err(|e| diesel::result::Error::QueryBuilderError(Box::new(e)))?;
+                    }
+                    Ok::<_, diesel::result::Error>(())
+                })
+                .with_format(diesel::pg::CopyFormat::Csv)
+                .execute(pg)?;
+        }
+        DbConn::Sqlite(c) => {
+            for chunk in office_numbers.chunks(OFFICE_CHUNK) {
+                let rows: Vec<_> = chunk
+                    .iter()
+                    .map(|n| {
+                        (
+                            usage_list_offices::usage_list_id.eq(&list.id),
+                            usage_list_offices::office_number.eq(n),
+                        )
+                    })
+                    .collect();
+                diesel::insert_into(usage_list_offices::table)
+                    .values(rows)
+                    .execute(c)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The list a check as of `as_of` uses: the latest `as_of` on or before it, the latest import
+/// among equals.
+pub fn usage_list_for(
+    conn: &mut DbConn,
+    campaign_id: &CampaignId,
+    as_of: NaiveDate,
+) -> QueryResult<Option<UsageListRow>> {
+    usage_lists::table
+        .filter(usage_lists::campaign_id.eq(campaign_id))
+        .filter(usage_lists::as_of.le(as_of))
+        .order((usage_lists::as_of.desc(), usage_lists::imported_at.desc()))
+        .select(UsageListRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn find_usage_list(conn: &mut DbConn, id: &str) -> QueryResult<Option<UsageListRow>> {
+    usage_lists::table
+        .find(id)
+        .select(UsageListRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Which of `office_numbers` the list names.
+pub fn listed_among(
+    conn: &mut DbConn,
+    usage_list_id: &str,
+    office_numbers: &[String],
+) -> QueryResult<std::collections::HashSet<String>> {
+    let mut found = std::collections::HashSet::new();
+    for chunk in office_numbers.chunks(OFFICE_CHUNK) {
+        found.extend(
+            usage_list_offices::table
+                .filter(usage_list_offices::usage_list_id.eq(usage_list_id))
+                .filter(usage_list_offices::office_number.eq_any(chunk))
+                .select(usage_list_offices::office_number)
+                .load::<String>(conn)?,
+        );
+    }
+    Ok(found)
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize)]
+#[diesel(table_name = year_end_checks, treat_none_as_default_value = false)]
+pub struct CheckRow {
+    pub id: String,
+    pub campaign_id: CampaignId,
+    pub as_of: NaiveDate,
+    pub usage_list_id: String,
+    pub total_amount: i64,
+    pub eligible_count: i32,
+    pub inputs_sha256: String,
+    pub created_at: NaiveDateTime,
+    pub created_by: String,
+    pub notified_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize)]
+#[diesel(table_name = year_end_results)]
+pub struct ResultRow {
+    pub check_id: String,
+    pub office_number: String,
+    pub participant_id: String,
+    pub application_id: ApplicationId,
+    pub role: ParticipantRole,
+    pub eligible: bool,
+    pub amount: i64,
+    /// Reason codes, comma-separated, in the order the check gave them.
+    pub reasons: String,
+    /// What the office was judged on, as JSON: its checkpoints and whether the list named it.
+    pub inputs_json: String,
+}
+
+pub fn insert_check(conn: &mut DbConn, check: &CheckRow, results: &[ResultRow]) -> QueryResult<()> {
+    diesel::insert_into(year_end_checks::table)
+        .values(check)
+        .execute(conn)?;
+    for chunk in results.chunks(1_000) {
+        super::insert_all!(conn, year_end_results::table, chunk)?;
+    }
+    Ok(())
+}
+
+pub fn find_check(conn: &mut DbConn, id: &str) -> QueryResult<Option<CheckRow>> {
+    year_end_checks::table
+        .find(id)
+        .select(CheckRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The campaign's most recent check.
+pub fn latest_check(conn: &mut DbConn, campaign_id: &CampaignId) -> QueryResult<Option<CheckRow>> {
+    year_end_checks::table
+        .filter(year_end_checks::campaign_id.eq(campaign_id))
+        .order(year_end_checks::created_at.desc())
+        .select(CheckRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn results_of(conn: &mut DbConn, check_id: &str) -> QueryResult<Vec<ResultRow>> {
+    year_end_results::table
+        .filter(year_end_results::check_id.eq(check_id))
+        .order(year_end_results::office_number.asc())
+        .select(ResultRow::as_select())
+        .load(conn)
+}
+
+/// Marks a check's results as mailed; false when they were already.
+pub fn mark_notified(conn: &mut DbConn, check_id: &str, now: NaiveDateTime) -> QueryResult<bool> {
+    let updated = diesel::update(
+        year_end_checks::table
+            .find(check_id)
+            .filter(year_end_checks::notified_at.is_null()),
+    )
+    .set(year_end_checks::notified_at.eq(Some(now)))
+    .execute(conn)?;
+    Ok(updated == 1)
+}
+
+/// Records that `participant_id` was reminded on `day`; false when it already was that day.
+pub fn note_reminder(
+    conn: &mut DbConn,
+    campaign_id: &CampaignId,
+    participant_id: &str,
+    day: NaiveDate,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let row = (
+        checkpoint_reminders::participant_id.eq(participant_id),
+        checkpoint_reminders::campaign_id.eq(campaign_id),
+        checkpoint_reminders::day.eq(day),
+        checkpoint_reminders::sent_at.eq(now),
+    );
+    let inserted = match conn {
+        DbConn::Sqlite(c) => diesel::insert_or_ignore_into(checkpoint_reminders::table)
+            .values(row)
+            .execute(c)?,
+        DbConn::Pg(c) => diesel::insert_into(checkpoint_reminders::table)
+            .values(row)
+            .on_conflict_do_nothing()
+            .execute(c)?,
+    };
+    Ok(inserted == 1)
+}

@@ -1,0 +1,85 @@
+//! Large uploads read as they arrive: the body is handed chunk by chunk to a reader on the
+//! blocking pool, so a national usage list is never held whole in memory.
+
+use crate::error::ApiError;
+use crate::service::ServiceError;
+use actix_web::web;
+use futures_util::StreamExt;
+use std::io::{self, Read};
+use tokio::sync::mpsc;
+
+/// Chunks queued between the network and the reader.
+const QUEUED_CHUNKS: usize = 16;
+
+/// The body as a blocking `Read`.
+pub struct BodyReader {
+    chunks: mpsc::Receiver<io::Result<web::Bytes>>,
+    current: web::Bytes,
+    at: usize,
+}
+
+impl Read for BodyReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        while self.at >= self.current.len() {
+            match self.chunks.blocking_recv() {
+                None => return Ok(0),
+                Some(Err(e)) => return Err(e),
+                Some(Ok(chunk)) => {
+                    self.current = chunk;
+                    self.at = 0;
+                }
+            }
+        }
+        let n = buf.len().min(self.current.len() - self.at);
+        buf[..n].copy_from_slice(&self.current[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
+/// Feeds the body to `consume` as it arrives, up to `limit` bytes (413 beyond, naming the
+/// body), and answers what `consume` made of it.
+pub async fn consume_body<T, F>(
+    mut payload: web::Payload,
+    limit: usize,
+    consume: F,
+) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(BodyReader) -> Result<T, ServiceError> + Send + 'static,
+{
+    let (tx, rx) = mpsc::channel(QUEUED_CHUNKS);
+    let reader = BodyReader {
+        chunks: rx,
+        current: web::Bytes::new(),
+        at: 0,
+    };
+    let consumer = web::block(move || consume(reader));
+    let feed = async move {
+        let mut seen = 0usize;
+        while let Some(chunk) = payload.next().await {
+            let chunk = match chunk {
+                Ok(c) => c,
+                Err(e) => {
+                    let _ = tx.send(Err(io::Error::other(e.to_string()))).await;
+                    return Err(ApiError::bad_request("body", e.to_string()));
+                }
+            };
+            seen += chunk.len();
+            if seen > limit {
+                let _ = tx
+                    .send(Err(io::Error::other("the body is too large")))
+                    .await;
+                return Err(ApiError::TooLarge { limit });
+            }
+            if tx.send(Ok(chunk)).await.is_err() {
+                // The reader stopped early (a refused file): its answer is the answer.
+                break;
+            }
+        }
+        Ok(())
+    };
+    let (fed, consumed) = futures_util::future::join(feed, consumer).await;
+    fed?;
+    Ok(consumed??)
+}

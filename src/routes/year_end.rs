@@ -1,0 +1,214 @@
+//! The year end: checkpoints, usage lists, the check, result mails and reminders.
+
+use super::auth::Staff;
+use super::body_stream::consume_body;
+use super::{create_once, idempotency_key, parse_json, read, write, Data, MAX_CSV_BYTES};
+use crate::domain::checkpoint::{parse_sheet, CheckpointPatch};
+use crate::domain::ids::CampaignId;
+use crate::domain::role::Role;
+use crate::domain::FieldError;
+use crate::error::ApiError;
+use crate::service::{checkpoints, usage_lists, year_end, ServiceError};
+use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+/// Changes an accepted office's checkpoints (admin, secretariat). Absent fields stay; `null`
+/// clears a date or an attestation.
+#[utoipa::path(
+    request_body = CheckpointPatch,
+    responses((status = 200, body = checkpoints::CheckpointsView), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)),
+    security(("bearer" = []))
+)]
+#[patch("/campaigns/{id}/participants/{office_number}/checkpoints")]
+pub async fn patch_checkpoints(
+    state: Data,
+    staff: Staff,
+    path: web::Path<(CampaignId, String)>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    staff.require(Role::may_operate)?;
+    let input: CheckpointPatch = parse_json(&body)?;
+    let (campaign, office) = path.into_inner();
+    let actor = staff.actor();
+    let view = write(&state, move |conn, now| {
+        checkpoints::patch(conn, &actor, now, &campaign, &office, &input)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Changes many offices' checkpoints from a CSV with `office_number` and any of
+/// `usage_started_on`, `start_survey_answered`, `end_survey_answered`,
+/// `workflow_change_confirmed`, `linkage_confirmed`, `continued_use_attested_reason` (admin,
+/// secretariat). Empty cells change nothing; each bad row is reported with its line.
+#[utoipa::path(
+    request_body(content = String, content_type = "text/csv"),
+    responses((status = 200, body = checkpoints::SheetResult), (status = 422, body = crate::error::Problem)),
+    security(("bearer" = []))
+)]
+#[post("/campaigns/{id}/checkpoints")]
+pub async fn upload_checkpoints(
+    state: Data,
+    staff: Staff,
+    id: web::Path<CampaignId>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    staff.require(Role::may_operate)?;
+    let body = super::read_body(payload, MAX_CSV_BYTES).await?;
+    let sheet = super::blocking(move || {
+        parse_sheet(&body).map_err(|e| {
+            let mut errors = crate::domain::FieldErrors::new();
+            errors.push("body", e.to_string());
+            ServiceError::Invalid(errors)
+        })
+    })
+    .await?;
+    let actor = staff.actor();
+    let campaign = id.into_inner();
+    let result = write(&state, move |conn, now| {
+        checkpoints::upload(conn, &actor, now, &campaign, &sheet)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(result))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct AsOfQuery {
+    /// The day the list says offices were using the system, `YYYY-MM-DD`.
+    #[param(value_type = NaiveDate)]
+    pub as_of: Option<String>,
+}
+
+fn as_of(value: Option<String>) -> Result<NaiveDate, ApiError> {
+    let invalid = |message: &str| {
+        ApiError::Invalid(vec![FieldError {
+            field: "as_of".into(),
+            message: message.into(),
+        }])
+    };
+    let value = value.ok_or_else(|| invalid("required: the date the list is as of"))?;
+    value
+        .parse()
+        .map_err(|_| invalid("must be a date like 2024-03-31"))
+}
+
+/// Imports a usage list: offices using the system as of `as_of` (admin, secretariat). UTF-8
+/// (with or without BOM) or Shift_JIS; a header row with `office_number` (or 事業所番号);
+/// other columns ignored. Read as it arrives; each bad row reported with its line.
+#[utoipa::path(
+    params(AsOfQuery),
+    request_body(content = String, content_type = "text/csv"),
+    responses((status = 201, body = usage_lists::UsageListView), (status = 413, body = crate::error::Problem), (status = 422, body = crate::error::Problem)),
+    security(("bearer" = []))
+)]
+#[post("/campaigns/{id}/usage-lists")]
+pub async fn import_usage_list(
+    state: Data,
+    staff: Staff,
+    id: web::Path<CampaignId>,
+    query: web::Query<AsOfQuery>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    staff.require(Role::may_operate)?;
+    let as_of = as_of(query.into_inner().as_of)?;
+    let campaign = id.into_inner();
+    let known = campaign.clone();
+    read(&state, move |conn| {
+        crate::service::campaigns::find(conn, &known).map(drop)
+    })
+    .await?;
+    let list = consume_body(payload, MAX_CSV_BYTES, usage_lists::parse).await?;
+    let actor = staff.actor();
+    let view = write(&state, move |conn, now| {
+        usage_lists::import(conn, &actor, now, &campaign, as_of, &list)
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(view))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CheckInput {
+    pub as_of: NaiveDate,
+}
+
+/// Runs the year-end check as of a date (admin, secretariat): a verdict for every accepted
+/// office with every reason that failed and the amount. A dry run before the end is fine.
+#[utoipa::path(
+    request_body = CheckInput,
+    params(("Idempotency-Key" = Option<String>, Header, description = "replays the first response")),
+    responses((status = 201, body = year_end::CheckView), (status = 409, description = "no usage list as of that day", body = crate::error::Problem)),
+    security(("bearer" = []))
+)]
+#[post("/campaigns/{id}/year-end-checks")]
+pub async fn run_check(
+    state: Data,
+    staff: Staff,
+    req: HttpRequest,
+    id: web::Path<CampaignId>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    staff.require(Role::may_operate)?;
+    let input: CheckInput = parse_json(&body)?;
+    let key = idempotency_key(&req, staff.token_id.as_str(), &body)?;
+    let actor = staff.actor();
+    let campaign = id.into_inner();
+    create_once(&state, key, move |conn, now| {
+        year_end::run(conn, &actor, now, &campaign, input.as_of)
+    })
+    .await
+}
+
+/// One year-end check with every office's verdict (staff).
+#[utoipa::path(responses((status = 200, body = year_end::CheckView), (status = 404, body = crate::error::Problem)), security(("bearer" = [])))]
+#[get("/year-end-checks/{id}")]
+pub async fn get_check(
+    state: Data,
+    staff: Staff,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    staff.require(Role::may_read)?;
+    let id = id.into_inner();
+    let check = read(&state, move |conn| year_end::get(conn, &id)).await?;
+    Ok(HttpResponse::Ok().json(check))
+}
+
+/// Mails every office of a check its result, once (admin, secretariat).
+#[utoipa::path(responses((status = 200, body = year_end::CheckView), (status = 409, description = "mailed already", body = crate::error::Problem)), security(("bearer" = [])))]
+#[post("/year-end-checks/{id}/notify")]
+pub async fn notify(
+    state: Data,
+    staff: Staff,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    staff.require(Role::may_operate)?;
+    let actor = staff.actor();
+    let id = id.into_inner();
+    let notifier = state.notifier.clone();
+    let check = write(&state, move |conn, now| {
+        year_end::notify(conn, &notifier, &actor, now, &id)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(check))
+}
+
+/// Reminds each accepted office with open checkpoints what is missing, at most once a day
+/// each (admin, secretariat).
+#[utoipa::path(responses((status = 200, body = year_end::Reminders)), security(("bearer" = [])))]
+#[post("/campaigns/{id}/reminders")]
+pub async fn remind(
+    state: Data,
+    staff: Staff,
+    id: web::Path<CampaignId>,
+) -> Result<HttpResponse, ApiError> {
+    staff.require(Role::may_operate)?;
+    let actor = staff.actor();
+    let campaign = id.into_inner();
+    let notifier = state.notifier.clone();
+    let sent = write(&state, move |conn, now| {
+        year_end::remind(conn, &notifier, &actor, now, &campaign)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(sent))
+}

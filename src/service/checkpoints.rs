@@ -1,0 +1,198 @@
+//! Recording what each accepted office has done: one office through PATCH, many through a CSV
+//! upload. Every change is in the audit trail with its before and after.
+
+use super::{Actor, ServiceError, ServiceResult};
+use crate::db::campaigns;
+use crate::db::year_end::{self as rows, AcceptedOffice, CheckpointRow};
+use crate::db::{audit, DbConn};
+use crate::domain::application::ParticipantRole;
+use crate::domain::checkpoint::{CheckpointPatch, PatchSheet};
+use crate::domain::ids::CampaignId;
+use crate::domain::office_list::InvalidRow;
+use crate::domain::year_end::{Attestation, Checkpoints};
+use crate::domain::FieldErrors;
+use chrono::NaiveDateTime;
+use serde::Serialize;
+
+/// The checkpoints as stored, as the domain reads them.
+pub fn of_row(row: Option<&CheckpointRow>) -> Checkpoints {
+    row.map(|c| Checkpoints {
+        usage_started_on: c.usage_started_on,
+        start_survey_answered: c.start_survey_answered,
+        end_survey_answered: c.end_survey_answered,
+        workflow_change_confirmed: c.workflow_change_confirmed,
+        linkage_confirmed: c.linkage_confirmed,
+        continued_use_attested: c
+            .continued_use_attested_reason
+            .clone()
+            .map(|reason| Attestation { reason }),
+    })
+    .unwrap_or_default()
+}
+
+/// Checkpoints that only some roles have: a model office's workflow change, a referred
+/// office's linkage.
+fn check_role(patch: &CheckpointPatch, role: ParticipantRole, prefix: &str) -> FieldErrors {
+    let mut errors = FieldErrors::new();
+    if patch.workflow_change_confirmed.is_some() && role != ParticipantRole::Model {
+        errors.push(
+            format!("{prefix}workflow_change_confirmed"),
+            "only a model office has a workflow change to confirm",
+        );
+    }
+    if patch.linkage_confirmed.is_some() && role != ParticipantRole::Referred {
+        errors.push(
+            format!("{prefix}linkage_confirmed"),
+            "only a referred office has a linkage to confirm",
+        );
+    }
+    errors
+}
+
+fn stored(
+    office: &AcceptedOffice,
+    c: &Checkpoints,
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> CheckpointRow {
+    let p = &office.participant;
+    CheckpointRow {
+        participant_id: p.id.clone(),
+        campaign_id: p.campaign_id.clone(),
+        office_number: p.office_number.clone(),
+        usage_started_on: c.usage_started_on,
+        start_survey_answered: c.start_survey_answered,
+        end_survey_answered: c.end_survey_answered,
+        workflow_change_confirmed: c.workflow_change_confirmed,
+        linkage_confirmed: c.linkage_confirmed,
+        continued_use_attested_reason: c.continued_use_attested.as_ref().map(|a| a.reason.clone()),
+        updated_at: now,
+        updated_by: actor.label.clone(),
+    }
+}
+
+/// Applies `patch` to `office` and records it; returns what is stored for the office now.
+fn apply(
+    conn: &mut DbConn,
+    actor: &Actor,
+    now: NaiveDateTime,
+    office: &AcceptedOffice,
+    patch: &CheckpointPatch,
+) -> ServiceResult<CheckpointRow> {
+    let before = of_row(office.checkpoints.as_ref());
+    let after = patch.apply(&before);
+    let row = stored(office, &after, actor, now);
+    rows::save_checkpoints(conn, &row)?;
+    let p = &office.participant;
+    audit::record(
+        conn,
+        now,
+        audit::Change {
+            actor: &actor.label,
+            action: "participant.checkpoints",
+            entity: "participant",
+            entity_id: &p.id,
+            campaign_id: Some(&p.campaign_id),
+            before: Some(
+                serde_json::json!({"office_number": p.office_number, "checkpoints": before}),
+            ),
+            after: Some(
+                serde_json::json!({"office_number": p.office_number, "checkpoints": after}),
+            ),
+        },
+    )?;
+    Ok(row)
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CheckpointsView {
+    pub office_number: String,
+    pub role: ParticipantRole,
+    pub checkpoints: Checkpoints,
+}
+
+/// Changes one accepted office's checkpoints. Runs inside the caller's write transaction.
+pub fn patch(
+    conn: &mut DbConn,
+    actor: &Actor,
+    now: NaiveDateTime,
+    campaign_id: &CampaignId,
+    office_number: &str,
+    patch: &CheckpointPatch,
+) -> ServiceResult<CheckpointsView> {
+    campaigns::lock(conn, campaign_id)?.ok_or(ServiceError::NotFound("campaign"))?;
+    let office = rows::accepted_office(conn, campaign_id, office_number)?
+        .ok_or(ServiceError::NotFound("accepted office"))?;
+    let mut errors = patch.check("");
+    errors.extend(check_role(patch, office.participant.role, ""));
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
+    let row = apply(conn, actor, now, &office, patch)?;
+    Ok(CheckpointsView {
+        checkpoints: of_row(Some(&row)),
+        office_number: office.participant.office_number,
+        role: office.participant.role,
+    })
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SheetResult {
+    /// Rows applied.
+    pub rows: usize,
+    /// Rows not applied, with their line in the file and why.
+    pub invalid_rows: Vec<InvalidRow>,
+}
+
+/// Applies every good row of a checkpoint upload; a row naming no accepted office, or a
+/// checkpoint its role does not have, is reported with its line and skipped. Runs inside the
+/// caller's write transaction.
+pub fn upload(
+    conn: &mut DbConn,
+    actor: &Actor,
+    now: NaiveDateTime,
+    campaign_id: &CampaignId,
+    sheet: &PatchSheet,
+) -> ServiceResult<SheetResult> {
+    campaigns::lock(conn, campaign_id)?.ok_or(ServiceError::NotFound("campaign"))?;
+    let mut offices: std::collections::HashMap<String, AcceptedOffice> =
+        rows::accepted_offices(conn, campaign_id)?
+            .into_iter()
+            .map(|o| (o.participant.office_number.clone(), o))
+            .collect();
+    let mut invalid_rows = sheet.invalid_rows.clone();
+    let mut applied = 0;
+    for row in &sheet.rows {
+        let Some(office) = offices.get_mut(row.office_number.as_str()) else {
+            invalid_rows.push(InvalidRow {
+                line: row.line,
+                error: format!(
+                    "{} is not an accepted office of this campaign",
+                    row.office_number.as_str()
+                ),
+            });
+            continue;
+        };
+        let errors = check_role(&row.patch, office.participant.role, "");
+        if !errors.is_empty() {
+            let text: Vec<String> = errors
+                .into_vec()
+                .into_iter()
+                .map(|e| format!("{}: {}", e.field, e.message))
+                .collect();
+            invalid_rows.push(InvalidRow {
+                line: row.line,
+                error: text.join("; "),
+            });
+            continue;
+        }
+        // A later row for the same office builds on this one.
+        office.checkpoints = Some(apply(conn, actor, now, office, &row.patch)?);
+        applied += 1;
+    }
+    invalid_rows.sort_by_key(|r| r.line);
+    Ok(SheetResult {
+        rows: applied,
+        invalid_rows,
+    })
+}

@@ -1,0 +1,355 @@
+//! Payout batches, four eyes: one person drafts a batch from the latest year-end check, a
+//! different token holder approves it, and from then on it never changes. A later batch
+//! corrects an approved one and carries only the difference per office.
+
+use super::outbox::{self as mail, Notifier};
+use super::{Actor, ServiceError, ServiceResult};
+use crate::db::campaigns;
+use crate::db::payouts::{self as rows, BatchRow, LineRow};
+use crate::db::year_end::{self as checks, ResultRow};
+use crate::db::{audit, is_unique_violation, DbConn};
+use crate::domain::application::ParticipantRole;
+use crate::domain::ids::{ApplicationId, CampaignId};
+use crate::domain::jst;
+use crate::domain::payout::{owed, BatchStatus};
+use crate::domain::FieldErrors;
+use crate::email::templates::{yen, OfficeKind};
+use chrono::{DateTime, FixedOffset, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BatchInput {
+    pub year_end_check_id: String,
+    /// The approved batch this one corrects; required once the campaign has one.
+    #[serde(default)]
+    pub corrects: Option<String>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct LineView {
+    pub office_number: String,
+    pub role: ParticipantRole,
+    pub application_id: ApplicationId,
+    /// Yen; negative where money is to be reclaimed.
+    pub amount: i64,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct BatchView {
+    pub id: String,
+    pub campaign_id: CampaignId,
+    pub year_end_check_id: String,
+    pub corrects: Option<String>,
+    pub status: BatchStatus,
+    pub created_by: String,
+    pub created_at: DateTime<FixedOffset>,
+    /// Who approved or cancelled it, and when.
+    pub decided_by: Option<String>,
+    pub decided_at: Option<DateTime<FixedOffset>>,
+    pub lines: Vec<LineView>,
+    pub total_amount: i64,
+    pub line_count: i32,
+}
+
+fn view(batch: BatchRow, lines: Vec<LineRow>) -> BatchView {
+    BatchView {
+        lines: lines
+            .into_iter()
+            .map(|l| LineView {
+                office_number: l.office_number,
+                role: l.role,
+                application_id: l.application_id,
+                amount: l.amount,
+            })
+            .collect(),
+        id: batch.id,
+        campaign_id: batch.campaign_id,
+        year_end_check_id: batch.year_end_check_id,
+        corrects: batch.corrects,
+        status: batch.status,
+        created_by: batch.created_by,
+        created_at: jst::to_jst(batch.created_at),
+        decided_by: batch.decided_by,
+        decided_at: batch.decided_at.map(jst::to_jst),
+        total_amount: batch.total_amount,
+        line_count: batch.line_count,
+    }
+}
+
+pub fn get(conn: &mut DbConn, id: &str) -> ServiceResult<BatchView> {
+    let batch = rows::find(conn, id)?.ok_or(ServiceError::NotFound("payout batch"))?;
+    let lines = rows::lines(conn, id)?;
+    Ok(view(batch, lines))
+}
+
+/// The campaign's batches, oldest first, without their lines.
+pub fn list(conn: &mut DbConn, campaign_id: &CampaignId) -> ServiceResult<Vec<BatchView>> {
+    campaigns::find(conn, campaign_id)?.ok_or(ServiceError::NotFound("campaign"))?;
+    Ok(rows::of_campaign(conn, campaign_id)?
+        .into_iter()
+        .map(|b| view(b, Vec::new()))
+        .collect())
+}
+
+/// The check must be the campaign's latest: approved batches add up to what it says.
+fn require_latest(
+    conn: &mut DbConn,
+    campaign_id: &CampaignId,
+    check_id: &str,
+) -> ServiceResult<()> {
+    let latest = checks::latest_check(conn, campaign_id)?;
+    if latest.is_some_and(|c| c.id != check_id) {
+        return Err(ServiceError::StateConflict(
+            "a newer year-end check exists; build the batch from the latest".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Which approved batch a new one corrects, per the rules: none for the first, one of the
+/// campaign's approved batches after that.
+fn check_corrects(approved: &[BatchRow], corrects: Option<&str>) -> ServiceResult<()> {
+    match (approved.is_empty(), corrects) {
+        (true, None) => Ok(()),
+        (true, Some(_)) => Err(ServiceError::StateConflict(
+            "corrects must name an approved batch, and this campaign has none".into(),
+        )),
+        (false, None) => Err(ServiceError::StateConflict(
+            "this campaign has an approved batch: a further batch names the batch it corrects"
+                .into(),
+        )),
+        (false, Some(id)) if approved.iter().any(|b| b.id == id) => Ok(()),
+        (false, Some(_)) => Err(ServiceError::StateConflict(
+            "corrects must name an approved batch of this campaign".into(),
+        )),
+    }
+}
+
+/// Drafts a batch from a check. Runs inside the caller's write transaction.
+pub fn create(
+    conn: &mut DbConn,
+    actor: &Actor,
+    now: NaiveDateTime,
+    campaign_id: &CampaignId,
+    input: &BatchInput,
+) -> ServiceResult<BatchView> {
+    campaigns::lock(conn, campaign_id)?.ok_or(ServiceError::NotFound("campaign"))?;
+    let check = checks::find_check(conn, &input.year_end_check_id)?
+        .filter(|c| &c.campaign_id == campaign_id)
+        .ok_or_else(|| {
+            let mut errors = FieldErrors::new();
+            errors.push(
+                "year_end_check_id",
+                "no year-end check of this campaign has this id",
+            );
+            ServiceError::Invalid(errors)
+        })?;
+    require_latest(conn, campaign_id, &check.id)?;
+    let batches = rows::of_campaign(conn, campaign_id)?;
+    if batches.iter().any(|b| b.status == BatchStatus::Draft) {
+        return Err(ServiceError::StateConflict(
+            "this campaign has a draft batch already: approve or cancel it first".into(),
+        ));
+    }
+    let approved: Vec<BatchRow> = batches
+        .into_iter()
+        .filter(|b| b.status == BatchStatus::Approved)
+        .collect();
+    check_corrects(&approved, input.corrects.as_deref())?;
+    let results = checks::results_of(conn, &check.id)?;
+    let due: BTreeMap<String, i64> = results
+        .iter()
+        .map(|r| (r.office_number.clone(), r.amount))
+        .collect();
+    let paid = rows::approved_per_office(conn, campaign_id)?;
+    let amounts = owed(&due, &paid);
+    if amounts.is_empty() {
+        return Err(ServiceError::StateConflict(
+            "the batch would pay nothing: approved batches already pay what the check says".into(),
+        ));
+    }
+    let id = uuid::Uuid::now_v7().to_string();
+    let lines = lines_for(conn, &id, &amounts, &results, &approved)?;
+    let batch = BatchRow {
+        id,
+        campaign_id: campaign_id.clone(),
+        year_end_check_id: check.id,
+        corrects: input.corrects.clone(),
+        status: BatchStatus::Draft,
+        total_amount: lines.iter().map(|l| l.amount).sum(),
+        line_count: lines.len() as i32,
+        created_by: actor.label.clone(),
+        created_by_token: actor.token_id.as_ref().map(|t| t.to_string()),
+        created_at: now,
+        decided_by: None,
+        decided_by_token: None,
+        decided_at: None,
+    };
+    rows::insert(conn, &batch, &lines).map_err(|e| {
+        if is_unique_violation(&e) {
+            ServiceError::StateConflict("this campaign has a draft batch already".into())
+        } else {
+            e.into()
+        }
+    })?;
+    audit::record(
+        conn,
+        now,
+        audit::Change {
+            actor: &actor.label,
+            action: "payout_batch.create",
+            entity: "payout_batch",
+            entity_id: &batch.id,
+            campaign_id: Some(campaign_id),
+            before: None,
+            after: Some(serde_json::json!({"batch": batch, "lines": lines})),
+        },
+    )?;
+    Ok(view(batch, lines))
+}
+
+/// A line per office owed something; the office's details come from the check, or for an
+/// office the check no longer lists (money to reclaim), from the batch that paid it.
+fn lines_for(
+    conn: &mut DbConn,
+    batch_id: &str,
+    amounts: &BTreeMap<String, i64>,
+    results: &[ResultRow],
+    approved: &[BatchRow],
+) -> ServiceResult<Vec<LineRow>> {
+    let mut known: BTreeMap<String, (String, ApplicationId, ParticipantRole)> = BTreeMap::new();
+    for b in approved {
+        for l in rows::lines(conn, &b.id)? {
+            known.insert(
+                l.office_number,
+                (l.participant_id, l.application_id, l.role),
+            );
+        }
+    }
+    for r in results {
+        known.insert(
+            r.office_number.clone(),
+            (r.participant_id.clone(), r.application_id.clone(), r.role),
+        );
+    }
+    Ok(amounts
+        .iter()
+        .filter_map(|(office, amount)| {
+            known
+                .get(office)
+                .map(|(participant, application, role)| LineRow {
+                    batch_id: batch_id.to_owned(),
+                    office_number: office.clone(),
+                    participant_id: participant.clone(),
+                    application_id: application.clone(),
+                    role: *role,
+                    amount: *amount,
+                })
+        })
+        .collect())
+}
+
+/// Cancels a draft. Runs inside the caller's write transaction.
+pub fn cancel(
+    conn: &mut DbConn,
+    actor: &Actor,
+    now: NaiveDateTime,
+    id: &str,
+) -> ServiceResult<BatchView> {
+    decide(conn, actor, now, id, BatchStatus::Cancelled)?;
+    get(conn, id)
+}
+
+/// Approves a draft by someone other than its author; mails each office its payout. Runs
+/// inside the caller's write transaction.
+pub fn approve(
+    conn: &mut DbConn,
+    notifier: &Notifier,
+    actor: &Actor,
+    now: NaiveDateTime,
+    id: &str,
+) -> ServiceResult<BatchView> {
+    let batch = decide(conn, actor, now, id, BatchStatus::Approved)?;
+    let campaign =
+        campaigns::find(conn, &batch.campaign_id)?.ok_or(ServiceError::NotFound("campaign"))?;
+    let lines = rows::lines(conn, id)?;
+    let offices: std::collections::HashMap<String, _> =
+        checks::accepted_offices(conn, &batch.campaign_id)?
+            .into_iter()
+            .map(|o| (o.participant.id.clone(), o.participant))
+            .collect();
+    let messages: Vec<_> = lines
+        .iter()
+        .filter_map(|l| offices.get(&l.participant_id).map(|p| (l, p)))
+        .map(|(line, office)| {
+            let mut m = mail::office_mail(&campaign, office);
+            m.amount = yen(line.amount.abs());
+            m.reclaim = line.amount < 0;
+            mail::office_message(
+                notifier,
+                now,
+                OfficeKind::PayoutNotice,
+                &campaign,
+                office,
+                &m,
+            )
+        })
+        .collect();
+    crate::db::outbox::insert(conn, &messages)?;
+    get(conn, id)
+}
+
+/// Moves a draft to approved or cancelled under the campaign's lock, with the four-eyes rule
+/// for approval, and records it.
+fn decide(
+    conn: &mut DbConn,
+    actor: &Actor,
+    now: NaiveDateTime,
+    id: &str,
+    to: BatchStatus,
+) -> ServiceResult<BatchRow> {
+    let found = rows::find(conn, id)?.ok_or(ServiceError::NotFound("payout batch"))?;
+    campaigns::lock(conn, &found.campaign_id)?.ok_or(ServiceError::NotFound("campaign"))?;
+    let before = rows::find(conn, id)?.ok_or(ServiceError::NotFound("payout batch"))?;
+    if before.status != BatchStatus::Draft {
+        return Err(ServiceError::StateConflict(format!(
+            "the batch is {} already",
+            before.status
+        )));
+    }
+    let token = actor.token_id.as_ref().map(|t| t.to_string());
+    if to == BatchStatus::Approved {
+        if token.is_none() || token == before.created_by_token {
+            return Err(ServiceError::Forbidden(
+                "a batch is approved by a different token holder than its author".into(),
+            ));
+        }
+        require_latest(conn, &before.campaign_id, &before.year_end_check_id)?;
+    }
+    if !rows::decide(conn, id, to, &actor.label, token.as_deref(), now)? {
+        return Err(ServiceError::StateConflict(
+            "the batch is no longer a draft".into(),
+        ));
+    }
+    let after = rows::find(conn, id)?.ok_or(ServiceError::NotFound("payout batch"))?;
+    audit::record(
+        conn,
+        now,
+        audit::Change {
+            actor: &actor.label,
+            action: if to == BatchStatus::Approved {
+                "payout_batch.approve"
+            } else {
+                "payout_batch.cancel"
+            },
+            entity: "payout_batch",
+            entity_id: id,
+            campaign_id: Some(&before.campaign_id),
+            before: Some(serde_json::to_value(&before).unwrap_or_default()),
+            after: Some(serde_json::to_value(&after).unwrap_or_default()),
+        },
+    )?;
+    Ok(after)
+}

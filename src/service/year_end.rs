@@ -1,0 +1,336 @@
+//! The year-end check over the database: it gathers every accepted office with its
+//! checkpoints and whether the usage list names it, judges them (`domain::year_end`), and keeps
+//! the verdicts with what each was judged on; the results mailed to each office; reminders to
+//! offices whose checkpoints are still open.
+
+use super::checkpoints::of_row;
+use super::outbox::{self as mail, Notifier};
+use super::{Actor, ServiceError, ServiceResult};
+use crate::db::campaigns::{self, CampaignRow};
+use crate::db::year_end::{self as rows, AcceptedOffice, CheckRow, ResultRow};
+use crate::db::{audit, DbConn};
+use crate::domain::application::ParticipantRole;
+use crate::domain::ids::CampaignId;
+use crate::domain::jst;
+use crate::domain::year_end::{self, Judged, Reason};
+use crate::email::templates::{yen, OfficeKind};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ResultView {
+    pub office_number: String,
+    pub role: ParticipantRole,
+    pub eligible: bool,
+    pub amount: i64,
+    pub reasons: Vec<Reason>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CheckView {
+    pub id: String,
+    pub campaign_id: CampaignId,
+    pub as_of: NaiveDate,
+    /// The usage list the check used: the latest `as_of` on or before the check's.
+    pub usage_list_id: String,
+    pub results: Vec<ResultView>,
+    pub total_amount: i64,
+    pub eligible_count: i32,
+    /// SHA-256 over everything the verdicts were derived from (the list, each office's
+    /// checkpoints, the campaign's rule): two checks on the same data carry the same digest.
+    pub inputs_sha256: String,
+    pub created_at: DateTime<FixedOffset>,
+    pub created_by: String,
+    pub notified_at: Option<DateTime<FixedOffset>>,
+}
+
+fn reasons_of(stored: &str) -> Vec<Reason> {
+    stored
+        .split(',')
+        .filter(|r| !r.is_empty())
+        .filter_map(|r| r.parse().ok())
+        .collect()
+}
+
+fn view(check: CheckRow, results: Vec<ResultRow>) -> CheckView {
+    CheckView {
+        results: results
+            .into_iter()
+            .map(|r| ResultView {
+                reasons: reasons_of(&r.reasons),
+                office_number: r.office_number,
+                role: r.role,
+                eligible: r.eligible,
+                amount: r.amount,
+            })
+            .collect(),
+        id: check.id,
+        campaign_id: check.campaign_id,
+        as_of: check.as_of,
+        usage_list_id: check.usage_list_id,
+        total_amount: check.total_amount,
+        eligible_count: check.eligible_count,
+        inputs_sha256: check.inputs_sha256,
+        created_at: jst::to_jst(check.created_at),
+        created_by: check.created_by,
+        notified_at: check.notified_at.map(jst::to_jst),
+    }
+}
+
+fn judged(office: &AcceptedOffice, on_usage_list: bool) -> Judged {
+    let p = &office.participant;
+    Judged {
+        office_number: p.office_number.clone(),
+        application_id: p.application_id.to_string(),
+        role: p.role,
+        honorarium: p.honorarium_yen,
+        applied_on: jst::date_of(office.submitted_at),
+        using_system_since: p.using_system_since,
+        checkpoints: of_row(office.checkpoints.as_ref()),
+        on_usage_list,
+    }
+}
+
+/// Runs the check as of `as_of` and keeps it. Runs inside the caller's write transaction.
+pub fn run(
+    conn: &mut DbConn,
+    actor: &Actor,
+    now: NaiveDateTime,
+    campaign_id: &CampaignId,
+    as_of: NaiveDate,
+) -> ServiceResult<CheckView> {
+    let campaign = campaigns::find(conn, campaign_id)?.ok_or(ServiceError::NotFound("campaign"))?;
+    let list = rows::usage_list_for(conn, campaign_id, as_of)?.ok_or_else(|| {
+        ServiceError::StateConflict(format!(
+            "no usage list as of {as_of} or earlier has been imported"
+        ))
+    })?;
+    let offices = rows::accepted_offices(conn, campaign_id)?;
+    let numbers: Vec<String> = offices
+        .iter()
+        .map(|o| o.participant.office_number.clone())
+        .collect();
+    let listed = rows::listed_among(conn, &list.id, &numbers)?;
+    let inputs: Vec<Judged> = offices
+        .iter()
+        .map(|o| judged(o, listed.contains(&o.participant.office_number)))
+        .collect();
+    let verdicts = year_end::check(&inputs, campaign.partner_failure_blocks);
+    let mut digest = Sha256::new();
+    digest.update(format!(
+        "{}\n{}\n{as_of}\n{}\n",
+        list.id, list.sha256, campaign.partner_failure_blocks
+    ));
+    let check_id = uuid::Uuid::now_v7().to_string();
+    let results: Vec<ResultRow> = offices
+        .iter()
+        .zip(&inputs)
+        .zip(&verdicts)
+        .map(|((office, input), verdict)| {
+            let inputs_json = serde_json::to_string(input).unwrap_or_default();
+            digest.update(&inputs_json);
+            digest.update("\n");
+            ResultRow {
+                check_id: check_id.clone(),
+                office_number: verdict.office_number.clone(),
+                participant_id: office.participant.id.clone(),
+                application_id: office.participant.application_id.clone(),
+                role: verdict.role,
+                eligible: verdict.eligible,
+                amount: verdict.amount,
+                reasons: verdict
+                    .reasons
+                    .iter()
+                    .map(|r| r.as_str())
+                    .collect::<Vec<_>>()
+                    .join(","),
+                inputs_json,
+            }
+        })
+        .collect();
+    let check = CheckRow {
+        id: check_id,
+        campaign_id: campaign_id.clone(),
+        as_of,
+        usage_list_id: list.id,
+        total_amount: verdicts.iter().map(|v| v.amount).sum(),
+        eligible_count: verdicts.iter().filter(|v| v.eligible).count() as i32,
+        inputs_sha256: hex::encode(digest.finalize()),
+        created_at: now,
+        created_by: actor.label.clone(),
+        notified_at: None,
+    };
+    rows::insert_check(conn, &check, &results)?;
+    audit::record(
+        conn,
+        now,
+        audit::Change {
+            actor: &actor.label,
+            action: "year_end_check.run",
+            entity: "year_end_check",
+            entity_id: &check.id,
+            campaign_id: Some(campaign_id),
+            before: None,
+            after: Some(serde_json::to_value(&check).unwrap_or_default()),
+        },
+    )?;
+    Ok(view(check, results))
+}
+
+pub fn get(conn: &mut DbConn, id: &str) -> ServiceResult<CheckView> {
+    let check = rows::find_check(conn, id)?.ok_or(ServiceError::NotFound("year-end check"))?;
+    let results = rows::results_of(conn, id)?;
+    Ok(view(check, results))
+}
+
+/// Mails every judged office its result, once per check. Runs inside the caller's write
+/// transaction.
+pub fn notify(
+    conn: &mut DbConn,
+    notifier: &Notifier,
+    actor: &Actor,
+    now: NaiveDateTime,
+    id: &str,
+) -> ServiceResult<CheckView> {
+    let check = rows::find_check(conn, id)?.ok_or(ServiceError::NotFound("year-end check"))?;
+    let campaign =
+        campaigns::find(conn, &check.campaign_id)?.ok_or(ServiceError::NotFound("campaign"))?;
+    if !rows::mark_notified(conn, id, now)? {
+        return Err(ServiceError::StateConflict(
+            "the results of this check were mailed already".into(),
+        ));
+    }
+    let results = rows::results_of(conn, id)?;
+    let offices = offices_by_participant(conn, &campaign)?;
+    let messages: Vec<_> = results
+        .iter()
+        .filter_map(|r| offices.get(&r.participant_id).map(|o| (r, o)))
+        .map(|(r, office)| {
+            let mut m = mail::office_mail(&campaign, &office.participant);
+            m.eligible = r.eligible;
+            m.amount = yen(r.amount);
+            m.reasons = reasons_of(&r.reasons)
+                .iter()
+                .map(|r| r.explained())
+                .collect();
+            mail::office_message(
+                notifier,
+                now,
+                OfficeKind::YearEndResult,
+                &campaign,
+                &office.participant,
+                &m,
+            )
+        })
+        .collect();
+    crate::db::outbox::insert(conn, &messages)?;
+    audit::record(
+        conn,
+        now,
+        audit::Change {
+            actor: &actor.label,
+            action: "year_end_check.notify",
+            entity: "year_end_check",
+            entity_id: id,
+            campaign_id: Some(&check.campaign_id),
+            before: None,
+            after: Some(serde_json::json!({"emails": messages.len()})),
+        },
+    )?;
+    get(conn, id)
+}
+
+fn offices_by_participant(
+    conn: &mut DbConn,
+    campaign: &CampaignRow,
+) -> ServiceResult<std::collections::HashMap<String, AcceptedOffice>> {
+    Ok(rows::accepted_offices(conn, &campaign.id)?
+        .into_iter()
+        .map(|o| (o.participant.id.clone(), o))
+        .collect())
+}
+
+/// From this many days before the campaign ends, the end survey is among what a reminder asks.
+const END_SURVEY_WINDOW_DAYS: i64 = 31;
+
+/// What an office still has to do, in plain words, as of `today`.
+pub fn missing(office: &AcceptedOffice, ends_on: NaiveDate, today: NaiveDate) -> Vec<&'static str> {
+    let c = of_row(office.checkpoints.as_ref());
+    let mut items = Vec::new();
+    if c.usage_started_on.is_none() && office.participant.using_system_since.is_none() {
+        items.push("システムの利用開始（利用を始めた日を事務局へお知らせください）");
+    }
+    if !c.start_survey_answered {
+        items.push("利用開始時アンケートへのご回答");
+    }
+    if !c.end_survey_answered && today >= ends_on - chrono::Duration::days(END_SURVEY_WINDOW_DAYS) {
+        items.push("年度末アンケートへのご回答");
+    }
+    items
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Reminders {
+    /// Offices reminded now.
+    pub sent: Vec<String>,
+    /// Offices with something open that were already reminded today (Japan time).
+    pub already_reminded_today: Vec<String>,
+    /// Offices with nothing open.
+    pub complete: usize,
+}
+
+/// Reminds every accepted office with open checkpoints of what is missing, at most once a day
+/// (Japan time) each. Runs inside the caller's write transaction.
+pub fn remind(
+    conn: &mut DbConn,
+    notifier: &Notifier,
+    actor: &Actor,
+    now: NaiveDateTime,
+    campaign_id: &CampaignId,
+) -> ServiceResult<Reminders> {
+    let campaign = campaigns::find(conn, campaign_id)?.ok_or(ServiceError::NotFound("campaign"))?;
+    let today = jst::date_of(now);
+    let mut outcome = Reminders {
+        sent: Vec::new(),
+        already_reminded_today: Vec::new(),
+        complete: 0,
+    };
+    let mut messages = Vec::new();
+    for office in rows::accepted_offices(conn, campaign_id)? {
+        let open = missing(&office, campaign.ends_on, today);
+        let number = office.participant.office_number.clone();
+        if open.is_empty() {
+            outcome.complete += 1;
+        } else if rows::note_reminder(conn, campaign_id, &office.participant.id, today, now)? {
+            let mut m = mail::office_mail(&campaign, &office.participant);
+            m.missing = open;
+            messages.push(mail::office_message(
+                notifier,
+                now,
+                OfficeKind::Reminder,
+                &campaign,
+                &office.participant,
+                &m,
+            ));
+            outcome.sent.push(number);
+        } else {
+            outcome.already_reminded_today.push(number);
+        }
+    }
+    crate::db::outbox::insert(conn, &messages)?;
+    audit::record(
+        conn,
+        now,
+        audit::Change {
+            actor: &actor.label,
+            action: "checkpoints.remind",
+            entity: "campaign",
+            entity_id: campaign_id.as_str(),
+            campaign_id: Some(campaign_id),
+            before: None,
+            after: Some(serde_json::json!({"reminded": outcome.sent})),
+        },
+    )?;
+    Ok(outcome)
+}

@@ -1,0 +1,632 @@
+//! The year end over HTTP: checkpoints, usage lists, the check, four-eyes payout batches,
+//! corrections, result and payout mails, reminders.
+
+use crate::helpers::{fields, model, office, pair, single, TestApp};
+use crate::on_both_backends;
+use serde_json::{json, Value};
+
+fn number(n: u32, kind: &str) -> String {
+    office(n, kind)["office_number"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+fn today() -> String {
+    (chrono::Utc::now() + chrono::Duration::hours(9))
+        .date_naive()
+        .to_string()
+}
+
+fn apply(app: &TestApp, campaign: &str, body: &Value) {
+    let r = app.request(
+        "POST",
+        &format!("/api/v1/campaigns/{campaign}/applications"),
+        None,
+        Some(body),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.body["status"], "accepted", "{}", r.body);
+}
+
+fn csv(app: &TestApp, token: &str, path: &str, body: Vec<u8>) -> crate::helpers::Response {
+    // The helper sends text; Shift_JIS bytes go through the raw agent.
+    let url = format!("{}{path}", app.base);
+    match ureq::post(&url)
+        .set("Authorization", &format!("Bearer {token}"))
+        .set("Content-Type", "text/csv")
+        .send_bytes(&body)
+    {
+        Ok(r) | Err(ureq::Error::Status(_, r)) => {
+            let status = r.status();
+            let content_type = r.header("Content-Type").unwrap_or("").to_owned();
+            let text = r.into_string().unwrap();
+            crate::helpers::Response {
+                status,
+                body: serde_json::from_str(&text).unwrap_or(Value::String(text)),
+                content_type,
+                retry_after: None,
+            }
+        }
+        Err(e) => panic!("{path}: {e}"),
+    }
+}
+
+fn amounts(check: &Value) -> Vec<(String, bool, i64, Vec<String>)> {
+    check["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["office_number"].as_str().unwrap().to_owned(),
+                r["eligible"].as_bool().unwrap(),
+                r["amount"].as_i64().unwrap(),
+                r["reasons"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|x| x.as_str().unwrap().to_owned())
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
+fn outbox_kinds(app: &TestApp, kind: &str) -> usize {
+    let r = app.get("/api/v1/outbox?per_page=500");
+    r.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["kind"] == kind)
+        .count()
+}
+
+/// A campaign with a model office and its referral (1, 2), a single (3) and a pair (4, 5),
+/// all accepted.
+fn campaign_of_five(app: &TestApp) -> String {
+    let c = app.open_campaign(10, 2);
+    apply(app, &c, &model(1, 2));
+    apply(app, &c, &single(3));
+    apply(app, &c, &pair(4, 5));
+    c
+}
+
+on_both_backends!(
+    checkpoints_change_one_by_one_or_by_sheet_and_are_audited,
+    |app| {
+        let c = campaign_of_five(app);
+        let model_office = number(1, "care_management");
+        let r = app.request(
+            "PATCH",
+            &format!("/api/v1/campaigns/{c}/participants/{model_office}/checkpoints"),
+            Some(&app.admin_token),
+            Some(
+                &json!({"usage_started_on": today(), "workflow_change_confirmed": true,
+                     "continued_use_attested": {"reason": "利用画面で確認"}}),
+            ),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(r.body["checkpoints"]["workflow_change_confirmed"], true);
+        // A checkpoint the role does not have, an office that is not taking part, an empty patch.
+        let single_office = number(3, "care_management");
+        let wrong = app.request(
+            "PATCH",
+            &format!("/api/v1/campaigns/{c}/participants/{single_office}/checkpoints"),
+            Some(&app.admin_token),
+            Some(&json!({"linkage_confirmed": true})),
+        );
+        assert_eq!(
+            (wrong.status, fields(&wrong)),
+            (422, vec!["linkage_confirmed".to_owned()])
+        );
+        let absent = app.request(
+            "PATCH",
+            &format!("/api/v1/campaigns/{c}/participants/1370000013/checkpoints"),
+            Some(&app.admin_token),
+            Some(&json!({"start_survey_answered": true})),
+        );
+        assert_eq!(absent.status, 404);
+        let auditor = app.token("auditor");
+        let forbidden = app.request(
+            "PATCH",
+            &format!("/api/v1/campaigns/{c}/participants/{single_office}/checkpoints"),
+            Some(&auditor),
+            Some(&json!({"start_survey_answered": true})),
+        );
+        assert_eq!(forbidden.status, 403);
+
+        let sheet = format!(
+            "office_number,start_survey_answered,end_survey_answered,linkage_confirmed\n\
+         {},済,true,\n\
+         {},true,,true\n\
+         1370000013,true,,\n\
+         {},maybe,,\n",
+            single_office,
+            number(3, "care_management"),
+            number(4, "care_management"),
+        );
+        let r = csv(
+            app,
+            &app.admin_token,
+            &format!("/api/v1/campaigns/{c}/checkpoints"),
+            sheet.into_bytes(),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(r.body["rows"], 1, "{}", r.body);
+        let lines: Vec<i64> = r.body["invalid_rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["line"].as_i64().unwrap())
+            .collect();
+        assert_eq!(lines, [3, 4, 5], "{}", r.body);
+
+        let participants = app.get(&format!("/api/v1/campaigns/{c}/participants"));
+        let single_row = participants.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["office_number"] == single_office.as_str())
+            .unwrap()
+            .clone();
+        assert_eq!(single_row["checkpoints"]["start_survey_answered"], true);
+        assert_eq!(single_row["checkpoints"]["end_survey_answered"], true);
+        let audit = app.get(&format!(
+            "/api/v1/audit-events?campaign_id={c}&per_page=500"
+        ));
+        let changes: Vec<&Value> = audit.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["action"] == "participant.checkpoints")
+            .collect();
+        assert_eq!(changes.len(), 2);
+        assert_eq!(
+            changes[1]["before"]["checkpoints"]["start_survey_answered"],
+            false
+        );
+        assert_eq!(
+            changes[1]["after"]["checkpoints"]["start_survey_answered"],
+            true
+        );
+    }
+);
+
+on_both_backends!(
+    a_usage_list_is_read_as_exported_and_bad_rows_reported,
+    |app| {
+        let c = campaign_of_five(app);
+        let text = format!(
+        "事業所名,事業所番号,住所\r\n\"むさしの, 居宅\",{},武蔵野市\r\n\r\n緑町,{},\r\n壊れた行,13-XYZ,\r\n",
+        number(1, "care_management")
+            .chars()
+            .map(|d| char::from_u32(d as u32 + 0xFEE0).unwrap())
+            .collect::<String>(),
+        {
+            let n = number(2, "service");
+            format!("{}-{}", &n[..4], &n[4..])
+        },
+    );
+        let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode(&text);
+        let r = csv(
+            app,
+            &app.admin_token,
+            &format!("/api/v1/campaigns/{c}/usage-lists?as_of={}", today()),
+            sjis.into_owned(),
+        );
+        assert_eq!(r.status, 201, "{}", r.body);
+        assert_eq!(r.body["rows"], 2);
+        assert_eq!(r.body["encoding"], "shift_jis");
+        assert_eq!(r.body["invalid_rows"][0]["line"], 5, "{}", r.body);
+        let missing = csv(
+            app,
+            &app.admin_token,
+            &format!("/api/v1/campaigns/{c}/usage-lists"),
+            b"office_number\n".to_vec(),
+        );
+        assert_eq!(
+            (missing.status, fields(&missing)),
+            (422, vec!["as_of".to_owned()])
+        );
+        let no_column = csv(
+            app,
+            &app.admin_token,
+            &format!("/api/v1/campaigns/{c}/usage-lists?as_of={}", today()),
+            b"name\nx\n".to_vec(),
+        );
+        assert_eq!(
+            (no_column.status, fields(&no_column)),
+            (422, vec!["body".to_owned()])
+        );
+    }
+);
+
+on_both_backends!(a_check_needs_a_usage_list_as_of_its_day, |app| {
+    let c = campaign_of_five(app);
+    let r = app.post(
+        &format!("/api/v1/campaigns/{c}/year-end-checks"),
+        &json!({"as_of": today()}),
+    );
+    assert_eq!(r.status, 409, "{}", r.body);
+});
+
+/// Everything each office needs, for offices 1 to 5 of `campaign_of_five`, but office 5's
+/// end survey.
+fn fill_checkpoints(app: &TestApp, c: &str) {
+    let day = today();
+    let sheet = format!(
+        "office_number,usage_started_on,start_survey_answered,end_survey_answered,workflow_change_confirmed,linkage_confirmed\n\
+         {},{day},true,true,true,\n\
+         {},{day},true,true,,true\n\
+         {},{day},true,true,,\n\
+         {},{day},true,true,,\n\
+         {},{day},true,false,,\n",
+        number(1, "care_management"),
+        number(2, "service"),
+        number(3, "care_management"),
+        number(4, "care_management"),
+        number(5, "service"),
+    );
+    let r = csv(
+        app,
+        &app.admin_token,
+        &format!("/api/v1/campaigns/{c}/checkpoints"),
+        sheet.into_bytes(),
+    );
+    assert_eq!(r.body["rows"], 5, "{}", r.body);
+}
+
+fn import_list(app: &TestApp, c: &str, offices: &[String]) {
+    let mut text = String::from("office_number\n");
+    for o in offices {
+        text.push_str(o);
+        text.push('\n');
+    }
+    let r = csv(
+        app,
+        &app.admin_token,
+        &format!("/api/v1/campaigns/{c}/usage-lists?as_of={}", today()),
+        text.into_bytes(),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+}
+
+fn run_check(app: &TestApp, c: &str) -> Value {
+    let r = app.post(
+        &format!("/api/v1/campaigns/{c}/year-end-checks"),
+        &json!({"as_of": today()}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    r.body
+}
+
+fn approved_per_office(app: &TestApp, c: &str) -> std::collections::BTreeMap<String, i64> {
+    let mut paid = std::collections::BTreeMap::new();
+    let batches = app.get(&format!("/api/v1/campaigns/{c}/payout-batches"));
+    for b in batches.body.as_array().unwrap() {
+        if b["status"] != "approved" {
+            continue;
+        }
+        let full = app.get(&format!(
+            "/api/v1/payout-batches/{}",
+            b["id"].as_str().unwrap()
+        ));
+        for l in full.body["lines"].as_array().unwrap() {
+            *paid
+                .entry(l["office_number"].as_str().unwrap().to_owned())
+                .or_insert(0) += l["amount"].as_i64().unwrap();
+        }
+    }
+    paid
+}
+
+fn check_owes(check: &Value) -> std::collections::BTreeMap<String, i64> {
+    amounts(check)
+        .into_iter()
+        .filter(|(_, _, amount, _)| *amount != 0)
+        .map(|(o, _, amount, _)| (o, amount))
+        .collect()
+}
+
+on_both_backends!(the_money_lifecycle_reconciles_at_every_step, |app| {
+    let c = campaign_of_five(app);
+    fill_checkpoints(app, &c);
+    let listed: Vec<String> = vec![
+        number(1, "care_management"),
+        number(2, "service"),
+        number(3, "care_management"),
+        number(4, "care_management"),
+    ];
+    import_list(app, &c, &listed);
+    let check = run_check(app, &c);
+    let fifth = number(5, "service");
+    let results = amounts(&check);
+    assert_eq!(results.len(), 5);
+    assert_eq!(check["total_amount"], 31_000 + 3 * 26_000, "{check}");
+    assert_eq!(check["eligible_count"], 4);
+    let five = results.iter().find(|r| r.0 == fifth).unwrap();
+    assert_eq!(
+        (five.1, five.2, five.3.clone()),
+        (
+            false,
+            0,
+            vec![
+                "not_using_at_end".to_owned(),
+                "end_survey_missing".to_owned()
+            ]
+        )
+    );
+    let again = run_check(app, &c);
+    assert_eq!(amounts(&again), results, "same data, same verdicts");
+    assert_eq!(again["inputs_sha256"], check["inputs_sha256"]);
+
+    // Draft, a second draft refused, cancel, draft again.
+    let secretariat = app.token("secretariat");
+    let auditor = app.token("auditor");
+    let batches = format!("/api/v1/campaigns/{c}/payout-batches");
+    let draft = app.post(&batches, &json!({"year_end_check_id": again["id"]}));
+    assert_eq!(draft.status, 201, "{}", draft.body);
+    assert_eq!(draft.body["status"], "draft");
+    assert_eq!(draft.body["line_count"], 4);
+    assert_eq!(draft.body["total_amount"], 109_000);
+    let twice = app.post(&batches, &json!({"year_end_check_id": again["id"]}));
+    assert_eq!(twice.status, 409, "{}", twice.body);
+    let old_check = app.post(&batches, &json!({"year_end_check_id": check["id"]}));
+    assert_eq!(
+        old_check.status, 409,
+        "a newer check exists: {}",
+        old_check.body
+    );
+    let id = draft.body["id"].as_str().unwrap().to_owned();
+    let cancelled = app.post(&format!("/api/v1/payout-batches/{id}/cancel"), &json!({}));
+    assert_eq!(cancelled.body["status"], "cancelled", "{}", cancelled.body);
+    let approve_cancelled = app.request(
+        "POST",
+        &format!("/api/v1/payout-batches/{id}/approve"),
+        Some(&secretariat),
+        None,
+    );
+    assert_eq!(approve_cancelled.status, 409);
+    let draft = app.post(&batches, &json!({"year_end_check_id": again["id"]}));
+    assert_eq!(draft.status, 201, "{}", draft.body);
+    let id = draft.body["id"].as_str().unwrap().to_owned();
+    assert_eq!(approved_per_office(app, &c).len(), 0, "a draft pays nobody");
+
+    // Four eyes: not the author, not an auditor; once only.
+    let approve = format!("/api/v1/payout-batches/{id}/approve");
+    let by_author = app.request("POST", &approve, Some(&app.admin_token), None);
+    assert_eq!(by_author.status, 403, "{}", by_author.body);
+    let by_auditor = app.request("POST", &approve, Some(&auditor), None);
+    assert_eq!(by_auditor.status, 403);
+    let approved = app.request("POST", &approve, Some(&secretariat), None);
+    assert_eq!(approved.status, 200, "{}", approved.body);
+    assert_eq!(approved.body["status"], "approved");
+    assert_eq!(approved.body["decided_by"], "secretariat:secretariat-user");
+    let twice = app.request("POST", &approve, Some(&secretariat), None);
+    assert_eq!(twice.status, 409);
+    let cancel_approved = app.post(&format!("/api/v1/payout-batches/{id}/cancel"), &json!({}));
+    assert_eq!(cancel_approved.status, 409);
+    assert_eq!(approved_per_office(app, &c), check_owes(&again));
+    assert_eq!(outbox_kinds(app, "payout_notice"), 4);
+
+    // The database itself refuses to change what was approved.
+    {
+        use diesel::connection::SimpleConnection;
+        let mut conn = app.pool.get().unwrap();
+        for sql in [
+            format!("UPDATE payout_lines SET amount = 1 WHERE batch_id = '{id}'"),
+            format!("DELETE FROM payout_lines WHERE batch_id = '{id}'"),
+            format!("UPDATE payout_batches SET total_amount = 0 WHERE id = '{id}'"),
+            format!("DELETE FROM payout_batches WHERE id = '{id}'"),
+        ] {
+            assert!(conn.batch_execute(&sql).is_err(), "{sql} must be refused");
+        }
+    }
+    let still = app.get(&format!("/api/v1/payout-batches/{id}"));
+    assert_eq!(still.body["total_amount"], 109_000);
+
+    // A checkpoint changes: office 5 now qualifies, office 3 turns out not to.
+    for (office, patch) in [
+        (
+            fifth.clone(),
+            json!({"end_survey_answered": true, "continued_use_attested": {"reason": "一覧の更新漏れ、利用画面で確認"}}),
+        ),
+        (
+            number(3, "care_management"),
+            json!({"start_survey_answered": false}),
+        ),
+    ] {
+        let r = app.request(
+            "PATCH",
+            &format!("/api/v1/campaigns/{c}/participants/{office}/checkpoints"),
+            Some(&app.admin_token),
+            Some(&patch),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+    }
+    let recheck = run_check(app, &c);
+    assert_eq!(recheck["total_amount"], 109_000, "one more, one fewer");
+    let plain = app.post(&batches, &json!({"year_end_check_id": recheck["id"]}));
+    assert_eq!(plain.status, 409, "a further batch names what it corrects");
+    let correcting = app.post(
+        &batches,
+        &json!({"year_end_check_id": recheck["id"], "corrects": id}),
+    );
+    assert_eq!(correcting.status, 201, "{}", correcting.body);
+    let mut lines: Vec<(String, i64)> = correcting.body["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["office_number"].as_str().unwrap().to_owned(),
+                l["amount"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    lines.sort();
+    let mut expected = vec![
+        (number(3, "care_management"), -26_000),
+        (fifth.clone(), 26_000),
+    ];
+    expected.sort();
+    assert_eq!(lines, expected);
+    let correcting_id = correcting.body["id"].as_str().unwrap();
+    let ok = app.request(
+        "POST",
+        &format!("/api/v1/payout-batches/{correcting_id}/approve"),
+        Some(&secretariat),
+        None,
+    );
+    assert_eq!(ok.status, 200, "{}", ok.body);
+    assert_eq!(
+        approved_per_office(app, &c)
+            .into_iter()
+            .filter(|(_, a)| *a != 0)
+            .collect::<std::collections::BTreeMap<_, _>>(),
+        check_owes(&recheck)
+    );
+    let nothing = app.post(
+        &batches,
+        &json!({"year_end_check_id": recheck["id"], "corrects": correcting_id}),
+    );
+    assert_eq!(
+        nothing.status, 409,
+        "nothing left to correct: {}",
+        nothing.body
+    );
+
+    // Results mailed once per check.
+    let notify = format!(
+        "/api/v1/year-end-checks/{}/notify",
+        recheck["id"].as_str().unwrap()
+    );
+    assert_eq!(app.post(&notify, &json!({})).status, 200);
+    assert_eq!(app.post(&notify, &json!({})).status, 409);
+    assert_eq!(outbox_kinds(app, "year_end_result"), 5);
+    let audit = app.get(&format!(
+        "/api/v1/audit-events?campaign_id={c}&per_page=500"
+    ));
+    let actions: Vec<&str> = audit.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    for action in [
+        "usage_list.import",
+        "year_end_check.run",
+        "payout_batch.create",
+        "payout_batch.cancel",
+        "payout_batch.approve",
+        "year_end_check.notify",
+    ] {
+        assert!(
+            actions.contains(&action),
+            "{action} missing from the audit trail"
+        );
+    }
+});
+
+on_both_backends!(the_musashino_full_house_pays_1_350_000_yen, |app| {
+    let c = app.open_campaign(50, 10);
+    let mut numbers = Vec::new();
+    let day = today();
+    let mut sheet = String::from(
+        "office_number,usage_started_on,start_survey_answered,end_survey_answered,workflow_change_confirmed,linkage_confirmed\n",
+    );
+    for m in 0..10u32 {
+        apply(app, &c, &model(100 + m, 200 + m));
+        let (a, b) = (
+            number(100 + m, "care_management"),
+            number(200 + m, "service"),
+        );
+        sheet.push_str(&format!(
+            "{a},{day},true,true,true,\n{b},{day},true,true,,true\n"
+        ));
+        numbers.extend([a, b]);
+    }
+    for g in 0..30u32 {
+        apply(app, &c, &single(300 + g));
+        let a = number(300 + g, "care_management");
+        sheet.push_str(&format!("{a},{day},true,true,,\n"));
+        numbers.push(a);
+    }
+    let r = csv(
+        app,
+        &app.admin_token,
+        &format!("/api/v1/campaigns/{c}/checkpoints"),
+        sheet.into_bytes(),
+    );
+    assert_eq!(r.body["rows"], 50, "{}", r.body);
+    import_list(app, &c, &numbers);
+    let check = run_check(app, &c);
+    assert_eq!(check["eligible_count"], 50);
+    assert_eq!(check["total_amount"], 1_350_000);
+});
+
+on_both_backends!(reminders_chase_open_checkpoints_once_a_day, |app| {
+    let c = app.open_campaign(10, 2);
+    apply(app, &c, &single(1));
+    apply(app, &c, &single(2));
+    apply(app, &c, &single(3));
+    let day = today();
+    let sheet = format!(
+        "office_number,usage_started_on,start_survey_answered\n{},{day},true\n{},,true\n",
+        number(1, "care_management"),
+        number(2, "care_management"),
+    );
+    csv(
+        app,
+        &app.admin_token,
+        &format!("/api/v1/campaigns/{c}/checkpoints"),
+        sheet.into_bytes(),
+    );
+    let remind = format!("/api/v1/campaigns/{c}/reminders");
+    let first = app.post(&remind, &json!({}));
+    assert_eq!(first.status, 200, "{}", first.body);
+    let mut sent: Vec<String> = first.body["sent"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_str().unwrap().to_owned())
+        .collect();
+    sent.sort();
+    assert_eq!(
+        sent,
+        [number(2, "care_management"), number(3, "care_management")]
+    );
+    assert_eq!(first.body["complete"], 1);
+    let second = app.post(&remind, &json!({}));
+    assert_eq!(
+        second.body["sent"].as_array().unwrap().len(),
+        0,
+        "{}",
+        second.body
+    );
+    assert_eq!(
+        second.body["already_reminded_today"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    assert_eq!(outbox_kinds(app, "checkpoint_reminder"), 2);
+    let messages = app.get("/api/v1/outbox?per_page=500");
+    let reminder = messages.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["kind"] == "checkpoint_reminder" && m["recipient"] == "office3@example.jp")
+        .expect("office 3 reminded at its own address")
+        .clone();
+    let body = app.get(&format!(
+        "/api/v1/outbox/{}",
+        reminder["id"].as_str().unwrap()
+    ));
+    let text = body.body["body_text"].as_str().unwrap();
+    assert!(text.contains("利用開始時アンケートへのご回答"), "{text}");
+    assert!(text.contains("システムの利用開始"), "{text}");
+});
