@@ -10,15 +10,12 @@
 //! second run repeats the first on the same campaign after 20,000 more applications (a long
 //! campaign with a long waiting list), with the email worker on as `serve` runs it.
 
-use diesel::connection::SimpleConnection;
-use diesel::Connection;
-use honoraria::config::Settings;
+mod common;
+
 use honoraria::domain::application::ApplicationInput;
-use honoraria::domain::role::Role;
 use honoraria::service::outbox::Notifier;
-use honoraria::service::{applications, campaigns, tokens, Actor};
-use honoraria::{clock, db, startup};
-use serde_json::{json, Value};
+use honoraria::service::applications;
+use honoraria::{clock, db};
 use std::sync::Barrier;
 use std::time::{Duration, Instant};
 
@@ -50,45 +47,6 @@ fn args() -> Args {
         i += 2;
     }
     a
-}
-
-fn office_number(n: u32) -> String {
-    let first_nine = format!("131{n:06}");
-    format!(
-        "{first_nine}{}",
-        honoraria::domain::office_number::check_digit(&first_nine).unwrap()
-    )
-}
-
-fn corporate_number(n: u32) -> String {
-    let twelve = format!("{:012}", 100_000 + n);
-    let sum: u32 = twelve
-        .bytes()
-        .rev()
-        .enumerate()
-        .map(|(i, b)| u32::from(b - b'0') * if i % 2 == 0 { 1 } else { 2 })
-        .sum();
-    format!("{}{twelve}", 9 - sum % 9)
-}
-
-fn application(n: u32) -> Value {
-    json!({"tier": "general_single", "contact": {"name": "山田 花子", "email": format!("c{n}@example.jp")},
-        "offices": [{"office_number": office_number(n), "name": format!("事業所{n}"), "kind": "care_management",
-            "corporate_number": corporate_number(n), "corporation_name": "法人", "municipality_code": "132039",
-            "address": "東京都武蔵野市緑町2-2-28", "email": format!("o{n}@example.jp"), "using_system_since": null}]})
-}
-
-fn campaign_body() -> campaigns::CampaignInput {
-    let today = chrono::Utc::now().date_naive();
-    serde_json::from_value(json!({
-        "code": format!("rush-{}", uuid::Uuid::new_v4().simple()), "name": "データ連携促進モデルキャンペーン",
-        "region_code": "132039", "region_name": "武蔵野市",
-        "opens_at": (chrono::Utc::now() - chrono::Duration::days(1)).to_rfc3339(),
-        "deadline": (today + chrono::Duration::days(30)).to_string(),
-        "ends_on": (today + chrono::Duration::days(120)).to_string(),
-        "total_slots": 50, "model_slots": 10,
-        "honoraria": {"general": 26000, "model": 31000, "referred": 26000}}))
-    .unwrap()
 }
 
 struct Run {
@@ -144,61 +102,15 @@ fn drive(
     })
 }
 
-fn new_campaign(pool: &db::Pool) -> honoraria::domain::ids::CampaignId {
-    let mut conn = pool.get().unwrap();
-    db::write_transaction(&mut conn, |c| {
-        campaigns::create(c, &Actor::cli(), clock::now(), &campaign_body())
-    })
-    .unwrap()
-    .id
-}
-
 fn main() {
     honoraria::telemetry::init();
     let a = args();
-    let dir = tempfile::tempdir().unwrap();
-    let (url, pg_admin) = match a.backend.as_str() {
-        "sqlite" => (
-            format!("sqlite://{}", dir.path().join("rush.db").display()),
-            None,
-        ),
-        "postgres" => {
-            let admin = std::env::var("BENCH_POSTGRES_URL").expect("BENCH_POSTGRES_URL");
-            let name = format!("honoraria_rush_{}", uuid::Uuid::new_v4().simple());
-            let mut c = diesel::PgConnection::establish(&admin).unwrap();
-            c.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
-            let base = admin.rsplit_once('/').unwrap().0.to_owned();
-            (format!("{base}/{name}"), Some((admin, name)))
-        }
-        other => panic!("--backend sqlite|postgres, not {other}"),
-    };
-    let settings = Settings {
-        database_url: url.clone().into(),
-        bind: "127.0.0.1:0".into(),
-        public_rate_limit: 0,
+    let bench = common::Bench::start(&a.backend, "rush", |settings| {
         // The default: the delivery worker writes every applicant's email while the rush runs
         // (BENCH_EMAIL_WORKER=0 turns it off, to tell its share of the cost).
-        email_worker: std::env::var("BENCH_EMAIL_WORKER").map_or(true, |v| v != "0"),
-        outbox_dir: dir.path().join("outbox").display().to_string(),
-        ..Settings::default()
-    };
-    let (tx, rx) = std::sync::mpsc::channel();
-    let server_settings = settings.clone();
-    std::thread::spawn(move || {
-        actix_web::rt::System::new().block_on(async move {
-            let app = startup::Application::build(server_settings).unwrap();
-            tx.send((app.port(), app.pool())).unwrap();
-            let _ = app.run_until_stopped().await;
-        })
+        settings.email_worker = std::env::var("BENCH_EMAIL_WORKER").map_or(true, |v| v != "0");
     });
-    let (port, pool) = rx.recv().unwrap();
-    {
-        let mut conn = pool.get().unwrap();
-        db::write_transaction(&mut conn, |c| {
-            tokens::create(c, &Actor::cli(), clock::now(), Role::Admin, "bench")
-        })
-        .unwrap();
-    }
+    let (port, pool, settings, url) = (bench.port, bench.pool.clone(), bench.settings.clone(), bench.url.clone());
     let total = a.clients * a.per_client;
     println!(
         "rush on {}: {} clients × {} applications = {total}",
@@ -206,13 +118,13 @@ fn main() {
     );
 
     // HTTP, as applicants do it.
-    let campaign = new_campaign(&pool);
+    let campaign = common::new_campaign(&pool);
     let agent = ureq::AgentBuilder::new()
         .max_idle_connections(a.clients)
         .build();
     let endpoint = format!("http://127.0.0.1:{port}/api/v1/campaigns/{campaign}/applications");
     let bodies: Vec<String> = (0..total as u32)
-        .map(|n| application(n).to_string())
+        .map(|n| common::application(n).to_string())
         .collect();
     let (elapsed, lat) = drive(a.clients, a.per_client, 0, |n| {
         let r = agent
@@ -227,7 +139,7 @@ fn main() {
     // all of them waiting; the cost of an application must not grow with those before it.
     let earlier = 20_000 / a.clients;
     let long_bodies: Vec<String> = (0..(a.clients * (earlier + a.per_client)) as u32)
-        .map(|n| application(300_000 + n).to_string())
+        .map(|n| common::application(300_000 + n).to_string())
         .collect();
     let post_long = |n: u32| {
         let r = agent
@@ -250,11 +162,11 @@ fn main() {
     );
     // The same run on a fresh campaign right after, so both meet the same database size and
     // the same email backlog: the difference between the two is the campaign's own history.
-    let fresh_campaign = new_campaign(&pool);
+    let fresh_campaign = common::new_campaign(&pool);
     let fresh_endpoint =
         format!("http://127.0.0.1:{port}/api/v1/campaigns/{fresh_campaign}/applications");
     let fresh_bodies: Vec<String> = (0..total as u32)
-        .map(|n| application(400_000 + n).to_string())
+        .map(|n| common::application(400_000 + n).to_string())
         .collect();
     let (elapsed, lat) = drive(a.clients, a.per_client, 0, |n| {
         let r = agent
@@ -266,7 +178,7 @@ fn main() {
     let fresh_after = summarize("HTTP, fresh campaign, then", elapsed, lat);
 
     // A burst: every applicant submits once, all at the same moment.
-    let campaign_burst = new_campaign(&pool);
+    let campaign_burst = common::new_campaign(&pool);
     let burst_endpoint =
         format!("http://127.0.0.1:{port}/api/v1/campaigns/{campaign_burst}/applications");
     let (elapsed, lat) = drive(a.clients, 1, 0, |n| {
@@ -280,10 +192,10 @@ fn main() {
 
     // The same transaction straight on the database, no HTTP and no JSON: a bare loop on one
     // connection (SQLite takes one writer at a time, so this is its ceiling).
-    let campaign = new_campaign(&pool);
+    let campaign = common::new_campaign(&pool);
     let notifier = Notifier::new("http://127.0.0.1");
     let inputs: Vec<ApplicationInput> = (0..total as u32)
-        .map(|n| serde_json::from_value(application(100_000 + n)).unwrap())
+        .map(|n| serde_json::from_value(common::application(100_000 + n)).unwrap())
         .collect();
     let direct_pool = db::connect(&url, 1, std::time::Duration::from_secs(30)).unwrap();
     let (elapsed, lat) = drive(1, total, 0, |n| {
@@ -296,7 +208,7 @@ fn main() {
     let direct = summarize("bare loop, one at a time", elapsed, lat);
 
     // The server's own path without HTTP and JSON: the same clients, batched the same way.
-    let campaign = new_campaign(&pool);
+    let campaign = common::new_campaign(&pool);
     let intake = honoraria::service::intake::Intake::default();
     let store = honoraria::service::Store::new(
         db::connect(
@@ -307,7 +219,7 @@ fn main() {
         .unwrap(),
     );
     let jobs_input: Vec<ApplicationInput> = (0..total as u32)
-        .map(|n| serde_json::from_value(application(200_000 + n)).unwrap())
+        .map(|n| serde_json::from_value(common::application(200_000 + n)).unwrap())
         .collect();
     let (elapsed, lat) = drive(a.clients, a.per_client, 0, |n| {
         let job = honoraria::service::intake::Job {
@@ -321,12 +233,12 @@ fn main() {
 
     let mut runs = vec![http, long, fresh_after, burst, batched, direct];
     drop(direct_pool);
-    if let Some((admin, name)) = &pg_admin {
+    if let Some((admin, name)) = &bench.pg_admin {
         // PostgreSQL here takes 100 connections, so pgbench cannot open one per applicant: it
         // runs at the server's own pool size (the concurrency the database sees from the
         // server) and at a larger count.
         for clients in [settings.db_pool_size as usize, 64] {
-            let campaign = new_campaign(&pool);
+            let campaign = common::new_campaign(&pool);
             let base = admin.rsplit_once('/').unwrap().0;
             let script = concat!(env!("CARGO_MANIFEST_DIR"), "/bench/submit.pgbench.sql");
             let out = std::process::Command::new("pgbench")
@@ -375,9 +287,4 @@ fn main() {
         );
     }
     println!("(ratio = HTTP server apps/s ÷ that run's apps/s; pgbench p50 column is its average latency)");
-    if let Some((admin, name)) = pg_admin {
-        std::thread::sleep(Duration::from_millis(200));
-        let mut c = diesel::PgConnection::establish(&admin).unwrap();
-        let _ = c.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
-    }
 }
