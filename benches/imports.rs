@@ -22,7 +22,8 @@ fn backend() -> String {
 
 /// `rows` distinct office numbers with the columns a real export carries.
 fn usage_list(rows: u32) -> String {
-    let mut csv = String::from("都道府県,保険者番号,事業所番号,事業所名,サービス種別,利用開始日\r\n");
+    let mut csv =
+        String::from("都道府県,保険者番号,事業所番号,事業所名,サービス種別,利用開始日\r\n");
     for n in 0..rows {
         csv.push_str(&format!(
             "東京都,131234,{},\"ケアプラン連携事業所{n}\",居宅介護支援,2024/01/10\r\n",

@@ -13,8 +13,8 @@
 mod common;
 
 use honoraria::domain::application::ApplicationInput;
-use honoraria::service::outbox::Notifier;
 use honoraria::service::applications;
+use honoraria::service::outbox::Notifier;
 use honoraria::{clock, db};
 use std::sync::Barrier;
 use std::time::{Duration, Instant};
@@ -110,7 +110,12 @@ fn main() {
         // (BENCH_EMAIL_WORKER=0 turns it off, to tell its share of the cost).
         settings.email_worker = std::env::var("BENCH_EMAIL_WORKER").map_or(true, |v| v != "0");
     });
-    let (port, pool, settings, url) = (bench.port, bench.pool.clone(), bench.settings.clone(), bench.url.clone());
+    let (port, pool, settings, url) = (
+        bench.port,
+        bench.pool.clone(),
+        bench.settings.clone(),
+        bench.url.clone(),
+    );
     let total = a.clients * a.per_client;
     println!(
         "rush on {}: {} clients × {} applications = {total}",

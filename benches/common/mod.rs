@@ -28,14 +28,18 @@ impl Bench {
         let dir = tempfile::tempdir().unwrap();
         let (url, pg_admin) = match backend {
             "sqlite" => (
-                format!("sqlite://{}", dir.path().join(format!("{name}.db")).display()),
+                format!(
+                    "sqlite://{}",
+                    dir.path().join(format!("{name}.db")).display()
+                ),
                 None,
             ),
             "postgres" => {
                 let admin = std::env::var("BENCH_POSTGRES_URL").expect("BENCH_POSTGRES_URL");
                 let db_name = format!("honoraria_{name}_{}", uuid::Uuid::new_v4().simple());
                 let mut c = diesel::PgConnection::establish(&admin).unwrap();
-                c.batch_execute(&format!("CREATE DATABASE {db_name}")).unwrap();
+                c.batch_execute(&format!("CREATE DATABASE {db_name}"))
+                    .unwrap();
                 let base = admin.rsplit_once('/').unwrap().0.to_owned();
                 (format!("{base}/{db_name}"), Some((admin, db_name)))
             }
@@ -130,7 +134,6 @@ pub fn campaign_body() -> campaigns::CampaignInput {
         "honoraria": {"general": 26000, "model": 31000, "referred": 26000}}))
     .unwrap()
 }
-
 
 pub fn new_campaign(pool: &db::Pool) -> CampaignId {
     let mut conn = pool.get().unwrap();

@@ -29,8 +29,10 @@ CREATE TABLE usage_lists (
 );
 CREATE INDEX usage_lists_campaign ON usage_lists (campaign_id, as_of, imported_at);
 
+-- No foreign key on usage_list_id: a national list is 300,000 rows written only together with
+-- their list row in one transaction, and a per-row key check tripled the import's time.
 CREATE TABLE usage_list_offices (
-    usage_list_id TEXT NOT NULL REFERENCES usage_lists (id),
+    usage_list_id TEXT NOT NULL,
     office_number TEXT NOT NULL,
     PRIMARY KEY (usage_list_id, office_number)
 );
