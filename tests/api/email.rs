@@ -362,3 +362,46 @@ on_both_backends_with_mail!(two_workers_on_one_queue_send_each_message_once, |ba
     assert_eq!((smtp.messages().len(), recipients.len()), (20, 20));
     Some(())
 });
+
+fn a_slow_smtp_exchange_keeps_its_lease_and_is_sent_once(backend: Backend) -> Option<()> {
+    let smtp = FakeSmtp::slow(std::time::Duration::from_millis(1500));
+    let app = TestApp::spawn_with(backend, |s| s.smtp_url = Some(smtp.url().into()))?;
+    let c = app.open_campaign(5, 1);
+    let r = app.request(
+        "POST",
+        &format!("/api/v1/campaigns/{c}/applications"),
+        None,
+        Some(&single(1)),
+    );
+    assert_eq!(r.status, 201);
+    let mailer = app.settings.mailer().unwrap();
+    let mut policy = app.settings.retry_policy();
+    // A lease far shorter than the exchange: only renewal keeps the second worker off.
+    policy.lease = std::time::Duration::from_millis(400);
+    let (first, second) = std::thread::scope(|s| {
+        let first = s.spawn(|| {
+            let mut conn = app.pool.get().unwrap();
+            honoraria::worker::deliver_next(&mut conn, &mailer, &policy).unwrap()
+        });
+        std::thread::sleep(std::time::Duration::from_millis(900));
+        let second = s.spawn(|| {
+            let mut conn = app.pool.get().unwrap();
+            honoraria::worker::deliver_next(&mut conn, &mailer, &policy).unwrap()
+        });
+        (first.join().unwrap(), second.join().unwrap())
+    });
+    assert_eq!((first, second), (Outcome::Sent, Outcome::EmptyQueue));
+    assert_eq!(smtp.messages().len(), 1, "delivered once");
+    Some(())
+}
+
+#[test]
+fn a_slow_smtp_exchange_keeps_its_lease_and_is_sent_once_sqlite() {
+    a_slow_smtp_exchange_keeps_its_lease_and_is_sent_once(Backend::Sqlite)
+        .expect("SQLite is always available");
+}
+
+#[test]
+fn a_slow_smtp_exchange_keeps_its_lease_and_is_sent_once_postgres() {
+    let _ = a_slow_smtp_exchange_keeps_its_lease_and_is_sent_once(Backend::Postgres);
+}

@@ -69,6 +69,20 @@ fn check_outcome(app: &TestApp, campaign: &str, results: &[(u16, serde_json::Val
         .filter(|(_, b)| b["status"] == "accepted")
         .count();
     assert_eq!(accepted + waiting, APPLICANTS as usize, "none lost");
+    let mut by_sequence: Vec<(i64, chrono::DateTime<chrono::FixedOffset>)> = results
+        .iter()
+        .map(|(_, b)| {
+            (
+                b["sequence"].as_i64().unwrap(),
+                chrono::DateTime::parse_from_rfc3339(b["submitted_at"].as_str().unwrap()).unwrap(),
+            )
+        })
+        .collect();
+    by_sequence.sort();
+    assert!(
+        by_sequence.windows(2).all(|w| w[0].1 <= w[1].1),
+        "submission times follow sequence numbers, across instances too"
+    );
     let counter = app
         .request(
             "GET",

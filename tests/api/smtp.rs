@@ -22,6 +22,15 @@ impl FakeSmtp {
     }
 
     pub fn start_on(port: u16) -> Self {
+        Self::listen(port, std::time::Duration::ZERO)
+    }
+
+    /// A server that takes `delay` to acknowledge each message's data, as a slow relay does.
+    pub fn slow(delay: std::time::Duration) -> Self {
+        Self::listen(0, delay)
+    }
+
+    fn listen(port: u16, delay: std::time::Duration) -> Self {
         let listener = TcpListener::bind(("127.0.0.1", port)).expect("bind the SMTP port");
         let port = listener.local_addr().unwrap().port();
         let received = Arc::new(Mutex::new(Vec::new()));
@@ -30,7 +39,7 @@ impl FakeSmtp {
             for stream in listener.incoming().flatten() {
                 let store = store.clone();
                 std::thread::spawn(move || {
-                    let _ = session(stream, &store);
+                    let _ = session(stream, &store, delay);
                 });
             }
         });
@@ -55,7 +64,11 @@ pub fn free_port() -> u16 {
         .port()
 }
 
-fn session(stream: TcpStream, store: &Mutex<Vec<Received>>) -> std::io::Result<()> {
+fn session(
+    stream: TcpStream,
+    store: &Mutex<Vec<Received>>,
+    delay: std::time::Duration,
+) -> std::io::Result<()> {
     let mut out = stream.try_clone()?;
     let mut lines = BufReader::new(stream);
     out.write_all(b"220 fake.smtp ESMTP\r\n")?;
@@ -101,6 +114,7 @@ fn session(stream: TcpStream, store: &Mutex<Vec<Received>>) -> std::io::Result<(
                         .unwrap_or(&line),
                 );
             }
+            std::thread::sleep(delay);
             store.lock().unwrap().push(Received {
                 recipients: recipients.clone(),
                 data,
