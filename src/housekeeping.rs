@@ -27,8 +27,8 @@ pub fn spawn(pool: Pool, ttl: Duration, stop: Arc<AtomicBool>) -> std::thread::J
                             tracing::info!(purged = n, "expired idempotency keys")
                         }
                         Ok(Ok(_)) => {}
-                        Ok(Err(e)) => tracing::error!(error = %e, "purging idempotency keys"),
-                        Err(e) => tracing::error!(error = %e, "purging idempotency keys"),
+                        Ok(Err(e)) => tracing::error!(error = %crate::telemetry::error_chain(&e), "purging idempotency keys"),
+                        Err(e) => tracing::error!(error = %crate::telemetry::error_chain(&e), "purging idempotency keys"),
                     }
                 }
                 std::thread::sleep(Duration::from_millis(500));

@@ -138,7 +138,7 @@ fn deliver_renewing(
                             tracing::error!(message = %claimed.message.id, "another worker took over an email still being delivered")
                         }
                         Err(e) => {
-                            tracing::warn!(message = %claimed.message.id, error = %e, "could not renew an email's lease")
+                            tracing::warn!(message = %claimed.message.id, error = %crate::telemetry::error_chain(&e), "could not renew an email's lease")
                         }
                     }
                 }
@@ -193,7 +193,7 @@ pub fn spawn(
                     Ok(Outcome::EmptyQueue) => std::thread::sleep(poll),
                     Ok(_) => {}
                     Err(e) => {
-                        tracing::error!(error = %e, "email worker");
+                        tracing::error!(error = %crate::telemetry::error_chain(&e), "email worker");
                         std::thread::sleep(poll);
                     }
                 }

@@ -138,7 +138,17 @@ pub fn promote_waiting(
             Some("promoted from the waiting list"),
             now,
         )?;
-        outbox::enqueue(conn, notifier, now, Kind::Promoted, campaign, app, offices)?;
+        outbox::enqueue(
+            conn,
+            notifier,
+            now,
+            Kind::Promoted,
+            outbox::About {
+                campaign,
+                app,
+                offices,
+            },
+        )?;
         audit::record(
             conn,
             now,

@@ -144,7 +144,7 @@ pub fn run(
         match db::write_transaction(conn, |conn| batch(conn, notifier, now, campaign_id, jobs)) {
             Ok(results) => return results,
             Err(e) => {
-                tracing::warn!(error = %e, jobs = jobs.len(), "batch fell back to single submissions")
+                tracing::warn!(error = %crate::telemetry::error_chain(&e), jobs = jobs.len(), "batch fell back to single submissions")
             }
         }
     }

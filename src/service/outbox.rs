@@ -58,30 +58,40 @@ fn tier_label(tier: Tier) -> &'static str {
     }
 }
 
-/// Queues the email `kind` about `app` to its contact; part of the caller's transaction.
+/// What an application email is about.
+#[derive(Clone, Copy)]
+pub struct About<'a> {
+    pub campaign: &'a CampaignRow,
+    pub app: &'a ApplicationRow,
+    pub offices: &'a [ParticipantRow],
+}
+
+/// Queues the email `kind` about an application to its contact; part of the caller's
+/// transaction.
 pub fn enqueue(
     conn: &mut DbConn,
     notifier: &Notifier,
     now: NaiveDateTime,
     kind: Kind,
-    campaign: &CampaignRow,
-    app: &ApplicationRow,
-    offices: &[ParticipantRow],
+    about: About<'_>,
 ) -> ServiceResult<()> {
-    let row = message(notifier, now, kind, campaign, app, offices);
+    let row = message(notifier, now, kind, about);
     rows::insert(conn, std::slice::from_ref(&row))?;
     Ok(())
 }
 
-/// The email `kind` about `app` to its contact, rendered and ready to queue.
+/// The email `kind` about an application to its contact, rendered and ready to queue.
 pub fn message(
     notifier: &Notifier,
     now: NaiveDateTime,
     kind: Kind,
-    campaign: &CampaignRow,
-    app: &ApplicationRow,
-    offices: &[ParticipantRow],
+    about: About<'_>,
 ) -> MessageRow {
+    let About {
+        campaign,
+        app,
+        offices,
+    } = about;
     let mail = ApplicationMail {
         campaign_name: campaign.name.clone(),
         contact_name: app.contact_name.clone(),

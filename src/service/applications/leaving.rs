@@ -96,7 +96,17 @@ pub fn leave(
     })?;
     let after = rows::find(conn, id)?.ok_or(ServiceError::NotFound("application"))?;
     let offices = rows::participants_of(conn, std::slice::from_ref(&after.id))?;
-    outbox::enqueue(conn, notifier, now, kind, &campaign, &after, &offices)?;
+    outbox::enqueue(
+        conn,
+        notifier,
+        now,
+        kind,
+        outbox::About {
+            campaign: &campaign,
+            app: &after,
+            offices: &offices,
+        },
+    )?;
     audit::record(
         conn,
         now,

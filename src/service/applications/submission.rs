@@ -220,7 +220,16 @@ pub fn allocate(
             } else {
                 Kind::Waitlisted
             };
-            outbox::message(notifier, now, kind, &locked, row, its)
+            outbox::message(
+                notifier,
+                now,
+                kind,
+                outbox::About {
+                    campaign: &locked,
+                    app: row,
+                    offices: its,
+                },
+            )
         })
         .collect();
     crate::db::outbox::insert(conn, &messages)?;
