@@ -29,6 +29,9 @@ pub enum ApiError {
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
+    /// 409 naming every record in the way.
+    #[error("{0}")]
+    ConflictWith(String, Vec<FieldError>),
     #[error("invalid input")]
     Invalid(Vec<FieldError>),
     #[error("{0}")]
@@ -74,7 +77,7 @@ impl ApiError {
             ApiError::Forbidden(_) => "forbidden",
             ApiError::BadRequest { .. } => "malformed-request",
             ApiError::NotFound(_) => "not-found",
-            ApiError::Conflict(_) => "conflict",
+            ApiError::Conflict(_) | ApiError::ConflictWith(..) => "conflict",
             ApiError::Invalid(_) => "invalid-input",
             ApiError::Unprocessable(_) => "unprocessable",
             ApiError::TooLarge { .. } => "too-large",
@@ -102,7 +105,7 @@ impl ResponseError for ApiError {
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
-            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Conflict(_) | ApiError::ConflictWith(..) => StatusCode::CONFLICT,
             ApiError::Invalid(_) | ApiError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
@@ -132,6 +135,7 @@ impl ResponseError for ApiError {
                 (self.to_string(), field(f, message.clone()))
             }
             ApiError::TooLarge { .. } => (self.to_string(), field("body", self.to_string())),
+            ApiError::ConflictWith(detail, errors) => (detail.clone(), errors.clone()),
             ApiError::Unavailable(cause) => {
                 tracing::warn!(%cause, "database unavailable");
                 (
@@ -220,6 +224,7 @@ impl From<ServiceError> for ApiError {
             ServiceError::Forbidden(m) => ApiError::Forbidden(m),
             ServiceError::StateConflict(m) | ServiceError::Conflict(m) => ApiError::Conflict(m),
             ServiceError::Invalid(errors) => ApiError::Invalid(errors.into_vec()),
+            ServiceError::Refused(detail, errors) => ApiError::ConflictWith(detail, errors),
             ServiceError::IdempotencyKeyReused => ApiError::Unprocessable(e.to_string()),
             ServiceError::Unavailable(m) => ApiError::Unavailable(m),
             ServiceError::Db(e) => ApiError::internal(e),

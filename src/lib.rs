@@ -6,6 +6,7 @@ pub mod db;
 pub mod domain;
 pub mod email;
 pub mod error;
+pub mod export;
 pub mod housekeeping;
 pub mod routes;
 pub mod service;

@@ -157,6 +157,19 @@ pub enum ChainBreak {
     HeadHash { seq: i64 },
 }
 
+impl ChainBreak {
+    /// The sequence number at which the chain breaks.
+    pub fn seq(&self) -> i64 {
+        match self {
+            ChainBreak::Gap { seq, .. }
+            | ChainBreak::Link { seq, .. }
+            | ChainBreak::Content { seq }
+            | ChainBreak::HeadHash { seq } => *seq,
+            ChainBreak::Head { found, .. } => found + 1,
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum VerifyError {
     #[error(transparent)]

@@ -3,6 +3,7 @@
 
 pub mod applications;
 pub mod audit;
+pub mod bank;
 pub mod campaigns;
 pub mod idempotency;
 pub mod outbox;

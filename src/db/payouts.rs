@@ -115,3 +115,27 @@ pub fn decide(
     .execute(conn)?;
     Ok(updated == 1)
 }
+
+/// A batch's lines with the office and application they pay, by office number.
+pub fn ledger(
+    conn: &mut DbConn,
+    batch_id: &str,
+) -> QueryResult<
+    Vec<(
+        LineRow,
+        super::applications::ParticipantRow,
+        crate::domain::application::Tier,
+    )>,
+> {
+    use super::schema::{applications, participants};
+    payout_lines::table
+        .inner_join(participants::table.inner_join(applications::table))
+        .filter(payout_lines::batch_id.eq(batch_id))
+        .order(payout_lines::office_number.asc())
+        .select((
+            LineRow::as_select(),
+            super::applications::ParticipantRow::as_select(),
+            applications::tier,
+        ))
+        .load(conn)
+}

@@ -281,6 +281,35 @@ diesel::joinable!(checkpoints -> participants (participant_id));
 diesel::joinable!(usage_list_offices -> usage_lists (usage_list_id));
 diesel::joinable!(year_end_results -> year_end_checks (check_id));
 diesel::joinable!(payout_lines -> payout_batches (batch_id));
+diesel::joinable!(payout_lines -> participants (participant_id));
+
+diesel::table! {
+    bank_accounts (campaign_id, office_number) {
+        campaign_id -> Text,
+        office_number -> Text,
+        bank_code -> Text,
+        branch_code -> Text,
+        account_type -> Text,
+        account_number -> Text,
+        holder_kana -> Text,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+    }
+}
+
+diesel::table! {
+    payer_accounts (campaign_id) {
+        campaign_id -> Text,
+        requester_code -> Text,
+        requester_name_kana -> Text,
+        bank_code -> Text,
+        branch_code -> Text,
+        account_type -> Text,
+        account_number -> Text,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+    }
+}
 
 diesel::allow_tables_to_appear_in_same_query!(
     api_tokens,
@@ -302,4 +331,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     payout_batches,
     payout_lines,
     checkpoint_reminders,
+    bank_accounts,
+    payer_accounts,
 );

@@ -4,6 +4,7 @@
 
 use super::MultiBackend;
 use crate::domain::application::{OfficeKind, ParticipantRole, Tier};
+use crate::domain::bank::AccountType;
 use crate::domain::campaign::OfficeCheckDigitPolicy;
 use crate::domain::delivery::{AttemptOutcome, DeliveryStatus};
 use crate::domain::ids::{ApplicationId, CampaignId, MessageId, TokenId};
@@ -51,6 +52,7 @@ named_text!(
     DeliveryStatus,
     AttemptOutcome,
     BatchStatus,
+    AccountType,
 );
 
 macro_rules! id_text {
@@ -131,6 +133,7 @@ stored_as_text!(
     DeliveryStatus,
     AttemptOutcome,
     BatchStatus,
+    AccountType,
     Secret,
     CampaignId,
     ApplicationId,

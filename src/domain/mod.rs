@@ -2,6 +2,7 @@
 
 pub mod allocation;
 pub mod application;
+pub mod bank;
 pub mod campaign;
 pub mod checkpoint;
 pub mod corporate_number;
@@ -21,5 +22,6 @@ pub mod role;
 pub mod secret;
 pub mod usage_list;
 pub mod year_end;
+pub mod zengin;
 
 pub use field_error::{FieldError, FieldErrors};

@@ -5,6 +5,7 @@ pub mod audit_events;
 pub mod auth;
 pub mod body_stream;
 pub mod campaigns;
+pub mod exports;
 pub mod health;
 pub mod input_guard;
 pub mod openapi;
@@ -267,6 +268,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(applications::disqualify)
             .service(applications::public_status)
             .service(applications::public_withdraw)
+            .service(exports::verify_audit)
             .service(audit_events::list)
             .service(outbox::list)
             .service(outbox::get)
@@ -282,7 +284,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(payouts::list)
             .service(payouts::get)
             .service(payouts::cancel)
-            .service(payouts::approve),
+            .service(payouts::approve)
+            .service(exports::ledger_csv)
+            .service(exports::ledger_json)
+            .service(exports::zengin)
+            .service(exports::put_account)
+            .service(exports::get_account)
+            .service(exports::put_payer)
+            .service(exports::get_payer),
     );
 }
 

@@ -80,6 +80,14 @@ Refusals come in this order: 401/403, 404, 409 for the campaign's state, 422 wit
         super::payouts::get,
         super::payouts::cancel,
         super::payouts::approve,
+        super::exports::ledger_csv,
+        super::exports::ledger_json,
+        super::exports::zengin,
+        super::exports::put_account,
+        super::exports::get_account,
+        super::exports::put_payer,
+        super::exports::get_payer,
+        super::exports::verify_audit,
     ),
     modifiers(&BearerAuth, &ApiPrefix)
 )]

@@ -51,3 +51,28 @@ pub fn list(
         .collect();
     Ok(Paged::new(items, total, page))
 }
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Verification {
+    pub intact: bool,
+    /// Events checked up to the first broken one (all of them when intact).
+    pub events: i64,
+    /// The first broken link, in words.
+    pub first_broken: Option<String>,
+}
+
+pub fn verify(conn: &mut DbConn) -> ServiceResult<Verification> {
+    match audit::verify(conn) {
+        Ok(events) => Ok(Verification {
+            intact: true,
+            events,
+            first_broken: None,
+        }),
+        Err(audit::VerifyError::Broken(b)) => Ok(Verification {
+            intact: false,
+            events: b.seq() - 1,
+            first_broken: Some(b.to_string()),
+        }),
+        Err(audit::VerifyError::Query(e)) => Err(e.into()),
+    }
+}

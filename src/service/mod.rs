@@ -4,10 +4,12 @@
 pub mod allocation;
 pub mod applications;
 pub mod audit;
+pub mod bank_accounts;
 pub mod campaigns;
 pub mod checkpoints;
 pub mod idempotency;
 pub mod intake;
+pub mod ledger;
 pub mod outbox;
 pub mod payouts;
 pub mod status_link;
@@ -64,6 +66,10 @@ pub enum ServiceError {
     /// Another record is in the way (duplicate code, office already taking part, …).
     #[error("{0}")]
     Conflict(String),
+    /// The resource's state forbids this, for every record named (an office without a bank
+    /// account, …): 409 with each in `errors`.
+    #[error("{0}")]
+    Refused(String, Vec<crate::domain::FieldError>),
     #[error("the Idempotency-Key was already used with a different request body")]
     IdempotencyKeyReused,
     /// The database could not be reached in time.

@@ -44,6 +44,7 @@ on_both_backends!(the_hash_chain_verifies_and_catches_an_edited_event, |app| {
     let mut conn = app.pool.get().unwrap();
     assert_eq!(honoraria::db::audit::verify(&mut conn).unwrap(), 3);
     drop(conn);
+    app.drop_audit_guard();
     app.execute_sql("UPDATE audit_events SET actor = 'someone-else' WHERE seq = 2");
     let mut conn = app.pool.get().unwrap();
     let err = honoraria::db::audit::verify(&mut conn).unwrap_err();
@@ -51,4 +52,17 @@ on_both_backends!(the_hash_chain_verifies_and_catches_an_edited_event, |app| {
         err.to_string(),
         "audit event 2: its content does not match its hash"
     );
+});
+
+on_both_backends!(the_database_refuses_to_edit_or_delete_audit_events, |app| {
+    use diesel::connection::SimpleConnection;
+    app.open_campaign(5, 1);
+    let mut conn = app.pool.get().unwrap();
+    for sql in [
+        "UPDATE audit_events SET actor = 'someone-else' WHERE seq = 1",
+        "DELETE FROM audit_events WHERE seq = 1",
+    ] {
+        assert!(conn.batch_execute(sql).is_err(), "{sql} must be refused");
+    }
+    assert_eq!(honoraria::db::audit::verify(&mut conn).unwrap(), 2);
 });

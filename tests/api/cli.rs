@@ -85,11 +85,11 @@ on_both_databases!(audit_verify_names_the_first_broken_event, |db| {
     honoraria(db, &["token", "create", "--role", "auditor", "--name", "b"]);
     let pool = honoraria::db::connect(&db.url, 1, std::time::Duration::from_secs(5)).unwrap();
     let mut conn = pool.get().unwrap();
-    diesel::connection::SimpleConnection::batch_execute(
-        &mut *conn,
-        "DELETE FROM audit_events WHERE seq = 1",
-    )
-    .unwrap();
+    let sql = format!(
+        "{} DELETE FROM audit_events WHERE seq = 1",
+        crate::helpers::audit_guard_drop(&db.url)
+    );
+    diesel::connection::SimpleConnection::batch_execute(&mut *conn, &sql).unwrap();
     let out = honoraria(db, &["audit", "verify"]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);

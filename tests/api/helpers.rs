@@ -269,6 +269,12 @@ impl TestApp {
         r.body["id"].as_str().unwrap().to_owned()
     }
 
+    /// Drops the triggers that keep the audit trail append-only, as someone with full rights
+    /// on the database could, to show that the hash chain still catches an edit.
+    pub fn drop_audit_guard(&self) {
+        self.execute_sql(audit_guard_drop(&self.db.url));
+    }
+
     pub fn execute_sql(&self, sql: &str) {
         let mut conn = self.pool.get().expect("connection");
         conn.batch_execute(sql).expect("sql");
@@ -358,5 +364,14 @@ impl TestApp {
         let mut conn = self.pool.get().expect("connection");
         honoraria::worker::deliver_next(&mut conn, &mailer, &self.settings.retry_policy())
             .expect("step")
+    }
+}
+
+/// SQL that removes the audit trail's append-only triggers on the database at `url`.
+pub fn audit_guard_drop(url: &str) -> &'static str {
+    if url.starts_with("sqlite://") {
+        "DROP TRIGGER audit_events_append_only_update; DROP TRIGGER audit_events_append_only_delete;"
+    } else {
+        "DROP TRIGGER audit_events_append_only ON audit_events;"
     }
 }

@@ -8,6 +8,7 @@ mod audit;
 mod campaigns;
 mod cli;
 mod email;
+mod exports;
 mod hardening;
 mod health;
 mod race;

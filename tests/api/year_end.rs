@@ -5,20 +5,20 @@ use crate::helpers::{fields, model, office, pair, single, TestApp};
 use crate::on_both_backends;
 use serde_json::{json, Value};
 
-fn number(n: u32, kind: &str) -> String {
+pub(crate) fn number(n: u32, kind: &str) -> String {
     office(n, kind)["office_number"]
         .as_str()
         .unwrap()
         .to_owned()
 }
 
-fn today() -> String {
+pub(crate) fn today() -> String {
     (chrono::Utc::now() + chrono::Duration::hours(9))
         .date_naive()
         .to_string()
 }
 
-fn apply(app: &TestApp, campaign: &str, body: &Value) {
+pub(crate) fn apply(app: &TestApp, campaign: &str, body: &Value) {
     let r = app.request(
         "POST",
         &format!("/api/v1/campaigns/{campaign}/applications"),
@@ -29,7 +29,12 @@ fn apply(app: &TestApp, campaign: &str, body: &Value) {
     assert_eq!(r.body["status"], "accepted", "{}", r.body);
 }
 
-fn csv(app: &TestApp, token: &str, path: &str, body: Vec<u8>) -> crate::helpers::Response {
+pub(crate) fn csv(
+    app: &TestApp,
+    token: &str,
+    path: &str,
+    body: Vec<u8>,
+) -> crate::helpers::Response {
     // The helper sends text; Shift_JIS bytes go through the raw agent.
     let url = format!("{}{path}", app.base);
     match ureq::post(&url)
@@ -73,7 +78,7 @@ fn amounts(check: &Value) -> Vec<(String, bool, i64, Vec<String>)> {
         .collect()
 }
 
-fn outbox_kinds(app: &TestApp, kind: &str) -> usize {
+pub(crate) fn outbox_kinds(app: &TestApp, kind: &str) -> usize {
     let r = app.get("/api/v1/outbox?per_page=500");
     r.body["items"]
         .as_array()
@@ -85,7 +90,7 @@ fn outbox_kinds(app: &TestApp, kind: &str) -> usize {
 
 /// A campaign with a model office and its referral (1, 2), a single (3) and a pair (4, 5),
 /// all accepted.
-fn campaign_of_five(app: &TestApp) -> String {
+pub(crate) fn campaign_of_five(app: &TestApp) -> String {
     let c = app.open_campaign(10, 2);
     apply(app, &c, &model(1, 2));
     apply(app, &c, &single(3));
@@ -254,7 +259,7 @@ on_both_backends!(a_check_needs_a_usage_list_as_of_its_day, |app| {
 
 /// Everything each office needs, for offices 1 to 5 of `campaign_of_five`, but office 5's
 /// end survey.
-fn fill_checkpoints(app: &TestApp, c: &str) {
+pub(crate) fn fill_checkpoints(app: &TestApp, c: &str) {
     let day = today();
     let sheet = format!(
         "office_number,usage_started_on,start_survey_answered,end_survey_answered,workflow_change_confirmed,linkage_confirmed\n\
@@ -278,7 +283,7 @@ fn fill_checkpoints(app: &TestApp, c: &str) {
     assert_eq!(r.body["rows"], 5, "{}", r.body);
 }
 
-fn import_list(app: &TestApp, c: &str, offices: &[String]) {
+pub(crate) fn import_list(app: &TestApp, c: &str, offices: &[String]) {
     let mut text = String::from("office_number\n");
     for o in offices {
         text.push_str(o);
@@ -293,7 +298,7 @@ fn import_list(app: &TestApp, c: &str, offices: &[String]) {
     assert_eq!(r.status, 201, "{}", r.body);
 }
 
-fn run_check(app: &TestApp, c: &str) -> Value {
+pub(crate) fn run_check(app: &TestApp, c: &str) -> Value {
     let r = app.post(
         &format!("/api/v1/campaigns/{c}/year-end-checks"),
         &json!({"as_of": today()}),

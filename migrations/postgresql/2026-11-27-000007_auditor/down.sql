@@ -1,0 +1,3 @@
+DROP FUNCTION audit_events_append_only CASCADE;
+DROP TABLE payer_accounts;
+DROP TABLE bank_accounts;

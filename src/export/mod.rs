@@ -1,0 +1,3 @@
+//! Files for people and banks: spreadsheet-safe CSV. Pure: bytes in, bytes out.
+
+pub mod csv;

@@ -1,0 +1,196 @@
+//! Ledgers, the bank transfer file, bank accounts, and the audit trail's own check.
+
+use super::auth::Staff;
+use super::{parse_json, read, write, Data};
+use crate::domain::bank::{AccountInput, PayerInput};
+use crate::domain::ids::CampaignId;
+use crate::domain::role::Role;
+use crate::domain::FieldError;
+use crate::error::ApiError;
+use crate::service::{audit, bank_accounts, ledger};
+use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
+use actix_web::{get, put, web, HttpResponse};
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+fn attachment(name: String) -> ContentDisposition {
+    ContentDisposition {
+        disposition: DispositionType::Attachment,
+        parameters: vec![DispositionParam::Filename(name)],
+    }
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct LedgerQuery {
+    /// `utf-8` (default, with BOM) or `shift_jis` for older tools.
+    pub encoding: Option<String>,
+}
+
+/// A batch's ledger as CSV that Excel opens correctly (staff).
+#[utoipa::path(params(LedgerQuery), responses((status = 200, content_type = "text/csv", description = "one header row, then one row per line"), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)), security(("bearer" = [])))]
+#[get("/payout-batches/{id}/ledger.csv")]
+pub async fn ledger_csv(
+    state: Data,
+    staff: Staff,
+    id: web::Path<String>,
+    query: web::Query<LedgerQuery>,
+) -> Result<HttpResponse, ApiError> {
+    staff.require(Role::may_read)?;
+    let shift_jis = match query.into_inner().encoding.as_deref() {
+        None | Some("utf-8") | Some("utf8") => false,
+        Some("shift_jis") | Some("sjis") => true,
+        Some(_) => {
+            return Err(ApiError::Invalid(vec![FieldError {
+                field: "encoding".into(),
+                message: "must be utf-8 or shift_jis".into(),
+            }]))
+        }
+    };
+    let id = id.into_inner();
+    let name = format!("ledger-{id}.csv");
+    let bytes = read(&state, move |conn| ledger::ledger_csv(conn, &id, shift_jis)).await?;
+    let charset = if shift_jis { "Shift_JIS" } else { "utf-8" };
+    Ok(HttpResponse::Ok()
+        .content_type(format!("text/csv; charset={charset}"))
+        .insert_header(attachment(name))
+        .body(bytes))
+}
+
+/// A batch's ledger as JSON, with the SHA-256 of the CSV ledger (staff).
+#[utoipa::path(responses((status = 200, body = ledger::LedgerJson), (status = 404, body = crate::error::Problem)), security(("bearer" = [])))]
+#[get("/payout-batches/{id}/ledger.json")]
+pub async fn ledger_json(
+    state: Data,
+    staff: Staff,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    staff.require(Role::may_read)?;
+    let id = id.into_inner();
+    let json = read(&state, move |conn| ledger::ledger_json(conn, &id)).await?;
+    Ok(HttpResponse::Ok().json(json))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct TransferQuery {
+    /// The day the bank transfers, `YYYY-MM-DD`.
+    #[param(value_type = NaiveDate)]
+    pub transfer_date: Option<String>,
+}
+
+/// The 全銀協 総合振込 file of an approved batch (admin, secretariat): 120-byte records in
+/// Shift_JIS, CRLF. 409 for a batch not approved, a campaign without a paying account, or
+/// offices without a bank account (each named in `errors`).
+#[utoipa::path(params(TransferQuery), responses((status = 200, content_type = "text/plain", description = "the transfer file"), (status = 409, body = crate::error::Problem)), security(("bearer" = [])))]
+#[get("/payout-batches/{id}/zengin")]
+pub async fn zengin(
+    state: Data,
+    staff: Staff,
+    id: web::Path<String>,
+    query: web::Query<TransferQuery>,
+) -> Result<HttpResponse, ApiError> {
+    staff.require(Role::may_operate)?;
+    let date: NaiveDate = query
+        .into_inner()
+        .transfer_date
+        .and_then(|d| d.parse().ok())
+        .ok_or_else(|| {
+            ApiError::Invalid(vec![FieldError {
+                field: "transfer_date".into(),
+                message: "required, a date like 2024-04-25".into(),
+            }])
+        })?;
+    let id = id.into_inner();
+    let name = format!("zengin-{id}.txt");
+    let bytes = read(&state, move |conn| ledger::transfer_file(conn, &id, date)).await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/plain; charset=Shift_JIS")
+        .insert_header(attachment(name))
+        .body(bytes))
+}
+
+/// Sets where an accepted office is paid (admin, secretariat). Full-width katakana or hiragana
+/// is converted to what banks take; anything else is 422 naming the field.
+#[utoipa::path(request_body = AccountInput, responses((status = 200, body = bank_accounts::AccountView), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)), security(("bearer" = [])))]
+#[put("/campaigns/{id}/participants/{office_number}/bank-account")]
+pub async fn put_account(
+    state: Data,
+    staff: Staff,
+    path: web::Path<(CampaignId, String)>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    staff.require(Role::may_operate)?;
+    let input: AccountInput = parse_json(&body)?;
+    let (campaign, office) = path.into_inner();
+    let actor = staff.actor();
+    let view = write(&state, move |conn, now| {
+        bank_accounts::put_account(conn, &actor, now, &campaign, &office, &input)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// An office's bank account; the number masked for auditors (staff).
+#[utoipa::path(responses((status = 200, body = bank_accounts::AccountView), (status = 404, body = crate::error::Problem)), security(("bearer" = [])))]
+#[get("/campaigns/{id}/participants/{office_number}/bank-account")]
+pub async fn get_account(
+    state: Data,
+    staff: Staff,
+    path: web::Path<(CampaignId, String)>,
+) -> Result<HttpResponse, ApiError> {
+    staff.require(Role::may_read)?;
+    let reveal = Role::may_operate(staff.role);
+    let (campaign, office) = path.into_inner();
+    let view = read(&state, move |conn| {
+        bank_accounts::get_account(conn, &campaign, &office, reveal)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Sets the campaign's paying account and bank requester code (admin, secretariat).
+#[utoipa::path(request_body = PayerInput, responses((status = 200, body = bank_accounts::PayerView), (status = 422, body = crate::error::Problem)), security(("bearer" = [])))]
+#[put("/campaigns/{id}/payer")]
+pub async fn put_payer(
+    state: Data,
+    staff: Staff,
+    id: web::Path<CampaignId>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    staff.require(Role::may_operate)?;
+    let input: PayerInput = parse_json(&body)?;
+    let campaign = id.into_inner();
+    let actor = staff.actor();
+    let view = write(&state, move |conn, now| {
+        bank_accounts::put_payer(conn, &actor, now, &campaign, &input)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// The campaign's paying account; the number masked for auditors (staff).
+#[utoipa::path(responses((status = 200, body = bank_accounts::PayerView), (status = 404, body = crate::error::Problem)), security(("bearer" = [])))]
+#[get("/campaigns/{id}/payer")]
+pub async fn get_payer(
+    state: Data,
+    staff: Staff,
+    id: web::Path<CampaignId>,
+) -> Result<HttpResponse, ApiError> {
+    staff.require(Role::may_read)?;
+    let reveal = Role::may_operate(staff.role);
+    let campaign = id.into_inner();
+    let view = read(&state, move |conn| {
+        bank_accounts::get_payer(conn, &campaign, reveal)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Walks the audit trail's hash chain in one snapshot: intact, or the first broken link
+/// (staff).
+#[utoipa::path(responses((status = 200, body = audit::Verification)), security(("bearer" = [])))]
+#[get("/audit-events/verify")]
+pub async fn verify_audit(state: Data, staff: Staff) -> Result<HttpResponse, ApiError> {
+    staff.require(Role::may_read)?;
+    let result = read(&state, audit::verify).await?;
+    Ok(HttpResponse::Ok().json(result))
+}
