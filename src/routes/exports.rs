@@ -194,3 +194,42 @@ pub async fn verify_audit(state: Data, staff: Staff) -> Result<HttpResponse, Api
     let result = read(&state, audit::verify).await?;
     Ok(HttpResponse::Ok().json(result))
 }
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct FormatQuery {
+    /// `json` (default) or `csv`.
+    pub format: Option<String>,
+}
+
+/// Whether the money adds up: slots, the latest check, every batch, the money by role, and
+/// every office where approved batches do not pay what the check says (staff).
+#[utoipa::path(params(FormatQuery), responses((status = 200, body = crate::service::reconciliation::Reconciliation), (status = 404, body = crate::error::Problem)), security(("bearer" = [])))]
+#[get("/campaigns/{id}/reconciliation")]
+pub async fn reconciliation(
+    state: Data,
+    staff: Staff,
+    id: web::Path<CampaignId>,
+    query: web::Query<FormatQuery>,
+) -> Result<HttpResponse, ApiError> {
+    use crate::service::reconciliation;
+    staff.require(Role::may_read)?;
+    let as_csv = match query.into_inner().format.as_deref() {
+        None | Some("json") => false,
+        Some("csv") => true,
+        Some(_) => {
+            return Err(ApiError::Invalid(vec![FieldError {
+                field: "format".into(),
+                message: "must be json or csv".into(),
+            }]))
+        }
+    };
+    let campaign = id.into_inner();
+    let report = read(&state, move |conn| reconciliation::report(conn, &campaign)).await?;
+    if as_csv {
+        Ok(HttpResponse::Ok()
+            .content_type("text/csv; charset=utf-8")
+            .body(reconciliation::csv(&report)))
+    } else {
+        Ok(HttpResponse::Ok().json(report))
+    }
+}

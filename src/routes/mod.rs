@@ -291,7 +291,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(exports::put_account)
             .service(exports::get_account)
             .service(exports::put_payer)
-            .service(exports::get_payer),
+            .service(exports::get_payer)
+            .service(exports::reconciliation),
     );
 }
 

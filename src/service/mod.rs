@@ -12,6 +12,7 @@ pub mod intake;
 pub mod ledger;
 pub mod outbox;
 pub mod payouts;
+pub mod reconciliation;
 pub mod status_link;
 pub mod tokens;
 pub mod usage_lists;

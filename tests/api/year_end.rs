@@ -415,6 +415,10 @@ on_both_backends!(the_money_lifecycle_reconciles_at_every_step, |app| {
     assert_eq!(cancel_approved.status, 409);
     assert_eq!(approved_per_office(app, &c), check_owes(&again));
     assert_eq!(outbox_kinds(app, "payout_notice"), 4);
+    let rec = app.get(&format!("/api/v1/campaigns/{c}/reconciliation"));
+    assert_eq!(rec.body["reconciled"], true, "{}", rec.body);
+    assert_eq!(rec.body["approved_total"], 109_000);
+    assert_eq!(rec.body["to_be_paid"], 0);
 
     // The database itself refuses to change what was approved.
     {
@@ -453,6 +457,16 @@ on_both_backends!(the_money_lifecycle_reconciles_at_every_step, |app| {
     }
     let recheck = run_check(app, &c);
     assert_eq!(recheck["total_amount"], 109_000, "one more, one fewer");
+    let rec = app.get(&format!("/api/v1/campaigns/{c}/reconciliation"));
+    assert_eq!(rec.body["reconciled"], false);
+    let differences: Vec<i64> = rec.body["differences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["difference"].as_i64().unwrap())
+        .collect();
+    assert_eq!(differences.iter().sum::<i64>(), 0);
+    assert_eq!(differences.len(), 2, "listed, not hidden: {}", rec.body);
     let plain = app.post(&batches, &json!({"year_end_check_id": recheck["id"]}));
     assert_eq!(plain.status, 409, "a further batch names what it corrects");
     let correcting = app.post(
@@ -493,6 +507,14 @@ on_both_backends!(the_money_lifecycle_reconciles_at_every_step, |app| {
             .collect::<std::collections::BTreeMap<_, _>>(),
         check_owes(&recheck)
     );
+    let rec = app.get(&format!("/api/v1/campaigns/{c}/reconciliation"));
+    assert_eq!(rec.body["reconciled"], true, "{}", rec.body);
+    let csv_report = app.get(&format!("/api/v1/campaigns/{c}/reconciliation?format=csv"));
+    assert!(csv_report
+        .body
+        .as_str()
+        .unwrap()
+        .contains("total,109000,109000,0"));
     let nothing = app.post(
         &batches,
         &json!({"year_end_check_id": recheck["id"], "corrects": correcting_id}),
