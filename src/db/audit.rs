@@ -143,6 +143,57 @@ pub fn list(
     Ok((rows, total))
 }
 
+/// Which events an export takes.
+#[derive(Debug, Clone, Default)]
+pub struct ExportFilter {
+    pub campaign_id: Option<CampaignId>,
+    pub entity: Option<String>,
+    pub actor: Option<String>,
+    pub from: Option<NaiveDateTime>,
+    pub to: Option<NaiveDateTime>,
+}
+
+/// The next `limit` events after `after_seq`, up to `up_to_seq`, that pass `filter`.
+pub fn page_after(
+    conn: &mut DbConn,
+    filter: &ExportFilter,
+    after_seq: i64,
+    up_to_seq: i64,
+    limit: i64,
+) -> QueryResult<Vec<AuditEventRow>> {
+    let mut q = audit_events::table
+        .filter(audit_events::seq.gt(after_seq))
+        .filter(audit_events::seq.le(up_to_seq))
+        .into_boxed();
+    if let Some(id) = &filter.campaign_id {
+        q = q.filter(audit_events::campaign_id.eq(id.as_str().to_owned()));
+    }
+    if let Some(e) = &filter.entity {
+        q = q.filter(audit_events::entity.eq(e.clone()));
+    }
+    if let Some(a) = &filter.actor {
+        q = q.filter(audit_events::actor.eq(a.clone()));
+    }
+    if let Some(from) = filter.from {
+        q = q.filter(audit_events::at.ge(from));
+    }
+    if let Some(to) = filter.to {
+        q = q.filter(audit_events::at.lt(to));
+    }
+    q.order(audit_events::seq.asc())
+        .limit(limit)
+        .select(AuditEventRow::as_select())
+        .load(conn)
+}
+
+/// The last event's sequence number now (0 for an empty trail).
+pub fn last_seq(conn: &mut DbConn) -> QueryResult<i64> {
+    audit_chain::table
+        .find(1)
+        .select(audit_chain::last_seq)
+        .first(conn)
+}
+
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ChainBreak {
     #[error("audit event {seq}: expected sequence number {expected}")]

@@ -32,3 +32,85 @@ pub async fn list(
     .await?;
     Ok(HttpResponse::Ok().json(events))
 }
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct ExportQuery {
+    /// `csv` (UTF-8 with BOM, CRLF, formula-safe) or `jsonl` (one event per line).
+    pub format: Option<String>,
+    pub campaign_id: Option<CampaignId>,
+    /// e.g. `application`, `payout_batch`, `participant`.
+    pub entity: Option<String>,
+    /// e.g. `secretariat:suzuki`, `applicant`.
+    pub actor: Option<String>,
+    /// Events at or after this instant (RFC 3339).
+    #[param(value_type = Option<chrono::DateTime<chrono::FixedOffset>>)]
+    pub from: Option<String>,
+    /// Events before this instant (RFC 3339).
+    #[param(value_type = Option<chrono::DateTime<chrono::FixedOffset>>)]
+    pub to: Option<String>,
+}
+
+fn instant(field: &str, value: Option<String>) -> Result<Option<chrono::NaiveDateTime>, ApiError> {
+    value
+        .map(|v| {
+            chrono::DateTime::parse_from_rfc3339(&v)
+                .map(|t| t.naive_utc())
+                .map_err(|_| {
+                    ApiError::Invalid(vec![crate::domain::FieldError {
+                        field: field.to_owned(),
+                        message: "must be an instant like 2024-03-31T00:00:00+09:00".into(),
+                    }])
+                })
+        })
+        .transpose()
+}
+
+/// The audit trail as a file, streamed as it is read: every event up to the moment the export
+/// starts that passes the filters, oldest first (staff).
+#[utoipa::path(params(ExportQuery), responses((status = 200, description = "CSV or JSON Lines"), (status = 422, body = crate::error::Problem)), security(("bearer" = [])))]
+#[get("/audit-events/export")]
+pub async fn export(
+    state: Data,
+    staff: Staff,
+    query: web::Query<ExportQuery>,
+) -> Result<HttpResponse, ApiError> {
+    staff.require(Role::may_read)?;
+    let q = query.into_inner();
+    let (format, content_type) = match q.format.as_deref() {
+        None | Some("csv") => (audit::ExportFormat::Csv, "text/csv; charset=utf-8"),
+        Some("jsonl") => (audit::ExportFormat::JsonLines, "application/jsonl"),
+        Some(_) => {
+            return Err(ApiError::Invalid(vec![crate::domain::FieldError {
+                field: "format".into(),
+                message: "must be csv or jsonl".into(),
+            }]))
+        }
+    };
+    let filter = crate::service::audit::ExportFilter {
+        campaign_id: q.campaign_id,
+        entity: q.entity,
+        actor: q.actor,
+        from: instant("from", q.from)?,
+        to: instant("to", q.to)?,
+    };
+    let (tx, rx) = tokio::sync::mpsc::channel::<web::Bytes>(4);
+    let store = state.store.clone();
+    actix_web::rt::task::spawn_blocking(move || {
+        let sent = store.read(|conn| {
+            audit::export(conn, &filter, format, |chunk| {
+                tx.blocking_send(web::Bytes::from(chunk)).is_ok()
+            })
+        });
+        if let Err(e) = sent {
+            tracing::error!(error = %crate::telemetry::error_chain(&e), "audit export stopped");
+        }
+    });
+    let body = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv()
+            .await
+            .map(|chunk| (Ok::<_, actix_web::Error>(chunk), rx))
+    });
+    Ok(HttpResponse::Ok()
+        .content_type(content_type)
+        .streaming(body))
+}

@@ -269,6 +269,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(applications::public_status)
             .service(applications::public_withdraw)
             .service(exports::verify_audit)
+            .service(audit_events::export)
             .service(audit_events::list)
             .service(outbox::list)
             .service(outbox::get)

@@ -88,6 +88,7 @@ Refusals come in this order: 401/403, 404, 409 for the campaign's state, 422 wit
         super::exports::put_payer,
         super::exports::get_payer,
         super::exports::verify_audit,
+        super::audit_events::export,
         super::exports::reconciliation,
     ),
     modifiers(&BearerAuth, &ApiPrefix)

@@ -1,6 +1,7 @@
 //! Reading the audit trail.
 
 use super::{Page, Paged, ServiceResult};
+pub use crate::db::audit::ExportFilter;
 use crate::db::{audit, DbConn};
 use crate::domain::ids::CampaignId;
 use crate::domain::jst;
@@ -28,27 +29,108 @@ fn parse_json(text: Option<String>) -> serde_json::Value {
         .unwrap_or(serde_json::Value::Null)
 }
 
+fn view(r: audit::AuditEventRow) -> AuditEventView {
+    AuditEventView {
+        seq: r.seq,
+        at: jst::to_jst(r.at),
+        actor: r.actor,
+        action: r.action,
+        entity: r.entity,
+        entity_id: r.entity_id,
+        campaign_id: r.campaign_id,
+        before: parse_json(r.before_json),
+        after: parse_json(r.after_json),
+        hash: r.hash,
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    Csv,
+    JsonLines,
+}
+
+/// Events per page of an export: each page is one query and one chunk of the response.
+const EXPORT_PAGE: i64 = 2_000;
+
+/// Writes the trail as it stands when the export starts (later events are left for the next
+/// one), page by page, handing each chunk to `send`; stops early when `send` says the client
+/// has gone.
+pub fn export(
+    conn: &mut DbConn,
+    filter: &audit::ExportFilter,
+    format: ExportFormat,
+    mut send: impl FnMut(Vec<u8>) -> bool,
+) -> ServiceResult<()> {
+    use crate::export::csv::{line, Cell};
+    let up_to = audit::last_seq(conn)?;
+    if format == ExportFormat::Csv {
+        let mut head = String::from("\u{FEFF}");
+        let names = [
+            "seq",
+            "at",
+            "actor",
+            "action",
+            "entity",
+            "entity_id",
+            "campaign_id",
+            "before",
+            "after",
+            "hash",
+        ];
+        line(&mut head, &names.map(Cell::Text));
+        if !send(head.into_bytes()) {
+            return Ok(());
+        }
+    }
+    let mut after = 0;
+    loop {
+        let rows = audit::page_after(conn, filter, after, up_to, EXPORT_PAGE)?;
+        let Some(last) = rows.last() else {
+            return Ok(());
+        };
+        after = last.seq;
+        let mut chunk = String::new();
+        for event in rows.into_iter().map(view) {
+            match format {
+                ExportFormat::JsonLines => {
+                    chunk.push_str(&serde_json::to_string(&event).unwrap_or_default());
+                    chunk.push('\n');
+                }
+                ExportFormat::Csv => {
+                    let (before, after_json) = (event.before.to_string(), event.after.to_string());
+                    let at = event.at.to_rfc3339();
+                    line(
+                        &mut chunk,
+                        &[
+                            Cell::Number(event.seq),
+                            Cell::Text(&at),
+                            Cell::Text(&event.actor),
+                            Cell::Text(&event.action),
+                            Cell::Text(&event.entity),
+                            Cell::Text(&event.entity_id),
+                            Cell::Text(event.campaign_id.as_deref().unwrap_or("")),
+                            Cell::Text(&before),
+                            Cell::Text(&after_json),
+                            Cell::Text(&event.hash),
+                        ],
+                    );
+                }
+            }
+        }
+        if !send(chunk.into_bytes()) {
+            return Ok(());
+        }
+    }
+}
+
 pub fn list(
     conn: &mut DbConn,
     campaign_id: Option<&CampaignId>,
     page: Page,
 ) -> ServiceResult<Paged<AuditEventView>> {
     let (rows, total) = audit::list(conn, campaign_id, page.offset(), page.per_page)?;
-    let items = rows
-        .into_iter()
-        .map(|r| AuditEventView {
-            seq: r.seq,
-            at: jst::to_jst(r.at),
-            actor: r.actor,
-            action: r.action,
-            entity: r.entity,
-            entity_id: r.entity_id,
-            campaign_id: r.campaign_id,
-            before: parse_json(r.before_json),
-            after: parse_json(r.after_json),
-            hash: r.hash,
-        })
-        .collect();
+    let items = rows.into_iter().map(view).collect();
     Ok(Paged::new(items, total, page))
 }
 
