@@ -2,7 +2,7 @@
 //! and the applicant's status link. An operation missing from the table below fails the test,
 //! so a new endpoint cannot ship unclassified. The README's permission table is this one.
 
-use crate::helpers::{single, TestApp};
+use crate::helpers::single;
 use crate::on_both_backends;
 use crate::year_end::{fill_checkpoints, import_list, number, run_check};
 use serde_json::json;
