@@ -116,10 +116,13 @@ pub fn decide(
     Ok(updated == 1)
 }
 
-/// A batch's lines with the office and application they pay, by office number.
-pub fn ledger(
+/// A page of a batch's lines with the office and application they pay, in office-number
+/// order after `after_office`.
+pub fn ledger_page(
     conn: &mut DbConn,
     batch_id: &str,
+    after_office: &str,
+    limit: i64,
 ) -> QueryResult<
     Vec<(
         LineRow,
@@ -131,7 +134,9 @@ pub fn ledger(
     payout_lines::table
         .inner_join(participants::table.inner_join(applications::table))
         .filter(payout_lines::batch_id.eq(batch_id))
+        .filter(payout_lines::office_number.gt(after_office))
         .order(payout_lines::office_number.asc())
+        .limit(limit)
         .select((
             LineRow::as_select(),
             super::applications::ParticipantRow::as_select(),

@@ -93,22 +93,8 @@ pub async fn export(
         from: instant("from", q.from)?,
         to: instant("to", q.to)?,
     };
-    let (tx, rx) = tokio::sync::mpsc::channel::<web::Bytes>(4);
-    let store = state.store.clone();
-    actix_web::rt::task::spawn_blocking(move || {
-        let sent = store.read(|conn| {
-            audit::export(conn, &filter, format, |chunk| {
-                tx.blocking_send(web::Bytes::from(chunk)).is_ok()
-            })
-        });
-        if let Err(e) = sent {
-            tracing::error!(error = %crate::telemetry::error_chain(&e), "audit export stopped");
-        }
-    });
-    let body = futures_util::stream::unfold(rx, |mut rx| async move {
-        rx.recv()
-            .await
-            .map(|chunk| (Ok::<_, actix_web::Error>(chunk), rx))
+    let body = super::body_stream::produced(state.store.clone(), move |conn, send| {
+        audit::export(conn, &filter, format, send)
     });
     Ok(HttpResponse::Ok()
         .content_type(content_type)

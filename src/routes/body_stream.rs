@@ -83,3 +83,32 @@ where
     fed?;
     Ok(consumed??)
 }
+
+/// A response body made on the blocking pool as it is sent: `produce` reads the database and
+/// hands over chunks through `send`, which says false once the client has gone. An error
+/// after the first chunk can no longer change the status: it ends the body and is logged.
+pub fn produced<F>(
+    store: crate::service::Store,
+    produce: F,
+) -> impl futures_util::Stream<Item = Result<web::Bytes, actix_web::Error>>
+where
+    F: FnOnce(
+            &mut crate::service::Conn,
+            &mut dyn FnMut(Vec<u8>) -> bool,
+        ) -> Result<(), ServiceError>
+        + Send
+        + 'static,
+{
+    let (tx, rx) = mpsc::channel::<web::Bytes>(QUEUED_CHUNKS);
+    actix_web::rt::task::spawn_blocking(move || {
+        let mut send = |chunk: Vec<u8>| tx.blocking_send(web::Bytes::from(chunk)).is_ok();
+        if let Err(e) = store.read(|conn| produce(conn, &mut send)) {
+            tracing::error!(error = %crate::telemetry::error_chain(&e), "a streamed body stopped");
+        }
+    });
+    futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv()
+            .await
+            .map(|chunk| (Ok::<_, actix_web::Error>(chunk), rx))
+    })
+}

@@ -48,12 +48,19 @@ pub async fn ledger_csv(
     };
     let id = id.into_inner();
     let name = format!("ledger-{id}.csv");
-    let bytes = read(&state, move |conn| ledger::ledger_csv(conn, &id, shift_jis)).await?;
+    let checked = id.clone();
+    read(&state, move |conn| {
+        ledger::check_export(conn, &checked, shift_jis)
+    })
+    .await?;
+    let body = super::body_stream::produced(state.store.clone(), move |conn, send| {
+        ledger::stream_csv(conn, &id, shift_jis, send)
+    });
     let charset = if shift_jis { "Shift_JIS" } else { "utf-8" };
     Ok(HttpResponse::Ok()
         .content_type(format!("text/csv; charset={charset}"))
         .insert_header(attachment(name))
-        .body(bytes))
+        .streaming(body))
 }
 
 /// A batch's ledger as JSON, with the SHA-256 of the CSV ledger (staff).
@@ -66,8 +73,17 @@ pub async fn ledger_json(
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::may_read)?;
     let id = id.into_inner();
-    let json = read(&state, move |conn| ledger::ledger_json(conn, &id)).await?;
-    Ok(HttpResponse::Ok().json(json))
+    let checked = id.clone();
+    read(&state, move |conn| {
+        ledger::check_export(conn, &checked, false)
+    })
+    .await?;
+    let body = super::body_stream::produced(state.store.clone(), move |conn, send| {
+        ledger::stream_json(conn, &id, send)
+    });
+    Ok(HttpResponse::Ok()
+        .content_type("application/json")
+        .streaming(body))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

@@ -60,7 +60,7 @@ pub fn export(
     conn: &mut DbConn,
     filter: &audit::ExportFilter,
     format: ExportFormat,
-    mut send: impl FnMut(Vec<u8>) -> bool,
+    send: &mut dyn FnMut(Vec<u8>) -> bool,
 ) -> ServiceResult<()> {
     use crate::export::csv::{line, Cell};
     let up_to = audit::last_seq(conn)?;

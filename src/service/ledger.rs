@@ -27,20 +27,40 @@ pub struct LedgerLine {
     pub amount_yen: i64,
 }
 
-fn ledger_lines(conn: &mut DbConn, batch_id: &str) -> ServiceResult<Vec<LedgerLine>> {
-    Ok(rows::ledger(conn, batch_id)?
-        .into_iter()
-        .map(|(line, office, tier)| LedgerLine {
-            office_number: line.office_number,
-            office_name: office.name,
-            corporate_number: office.corporate_number,
-            corporation_name: office.corporation_name,
-            role: line.role,
-            tier,
-            application_id: line.application_id,
-            amount_yen: line.amount,
-        })
-        .collect())
+/// Lines per page of a ledger: one query, one chunk of the response.
+const PAGE: i64 = 5_000;
+
+/// Calls `each` with every page of the batch's ledger, in office-number order, until it says
+/// stop; memory stays at one page whatever the batch's size.
+fn pages(
+    conn: &mut DbConn,
+    batch_id: &str,
+    mut each: impl FnMut(Vec<LedgerLine>) -> ServiceResult<bool>,
+) -> ServiceResult<()> {
+    let mut after = String::new();
+    loop {
+        let page: Vec<LedgerLine> = rows::ledger_page(conn, batch_id, &after, PAGE)?
+            .into_iter()
+            .map(|(line, office, tier)| LedgerLine {
+                office_number: line.office_number,
+                office_name: office.name,
+                corporate_number: office.corporate_number,
+                corporation_name: office.corporation_name,
+                role: line.role,
+                tier,
+                application_id: line.application_id,
+                amount_yen: line.amount,
+            })
+            .collect();
+        let Some(last) = page.last() else {
+            return Ok(());
+        };
+        after = last.office_number.clone();
+        let full = page.len() as i64 == PAGE;
+        if !each(page)? || !full {
+            return Ok(());
+        }
+    }
 }
 
 const HEADER: [&str; 8] = [
@@ -54,10 +74,14 @@ const HEADER: [&str; 8] = [
     "amount_yen",
 ];
 
-fn csv_text(lines: &[LedgerLine]) -> String {
+fn csv_header() -> String {
     let mut out = String::new();
-    let header: Vec<Cell<'_>> = HEADER.iter().map(|h| Cell::Text(h)).collect();
-    csv::line(&mut out, &header);
+    csv::line(&mut out, &HEADER.map(Cell::Text));
+    out
+}
+
+fn csv_rows(lines: &[LedgerLine]) -> String {
+    let mut out = String::new();
     for l in lines {
         csv::line(
             &mut out,
@@ -76,29 +100,61 @@ fn csv_text(lines: &[LedgerLine]) -> String {
     out
 }
 
-fn batch_exists(conn: &mut DbConn, batch_id: &str) -> ServiceResult<rows::BatchRow> {
-    rows::find(conn, batch_id)?.ok_or(ServiceError::NotFound("payout batch"))
+/// Whether the ledger can be exported as asked: the batch exists, and for Shift_JIS, every
+/// character of it has a Shift_JIS code (else 422 naming the first row that does not). Run
+/// before a streamed export, whose status is sent with its first byte.
+pub fn check_export(conn: &mut DbConn, batch_id: &str, shift_jis: bool) -> ServiceResult<()> {
+    rows::find(conn, batch_id)?.ok_or(ServiceError::NotFound("payout batch"))?;
+    if !shift_jis {
+        return Ok(());
+    }
+    let mut row = 0usize;
+    let mut refused = None;
+    pages(conn, batch_id, |page| {
+        let text = csv_rows(&page);
+        if let Err((line, c)) = csv::shift_jis(&text) {
+            refused = Some((row + line, c));
+            return Ok(false);
+        }
+        row += page.len();
+        Ok(true)
+    })?;
+    match refused {
+        None => Ok(()),
+        Some((row, c)) => {
+            let mut errors = FieldErrors::new();
+            errors.push(
+                "encoding",
+                format!("row {row} holds {c:?}, which Shift_JIS cannot; export UTF-8 instead"),
+            );
+            Err(ServiceError::Invalid(errors))
+        }
+    }
 }
 
-/// The ledger as CSV: UTF-8 with a BOM, or Shift_JIS when asked (a character it cannot hold
-/// is refused naming its row).
-pub fn ledger_csv(conn: &mut DbConn, batch_id: &str, shift_jis: bool) -> ServiceResult<Vec<u8>> {
-    batch_exists(conn, batch_id)?;
-    let text = csv_text(&ledger_lines(conn, batch_id)?);
+/// The ledger as CSV, page by page: UTF-8 with a BOM, or Shift_JIS (checked beforehand with
+/// [`check_export`]).
+pub fn stream_csv(
+    conn: &mut DbConn,
+    batch_id: &str,
+    shift_jis: bool,
+    send: &mut dyn FnMut(Vec<u8>) -> bool,
+) -> ServiceResult<()> {
+    let encode = |text: String| -> Vec<u8> {
+        if shift_jis {
+            csv::shift_jis(&text).unwrap_or_default()
+        } else {
+            text.into_bytes()
+        }
+    };
+    let mut head = encode(csv_header());
     if !shift_jis {
-        return Ok(csv::utf8_with_bom(&text));
+        head.splice(0..0, *b"\xEF\xBB\xBF");
     }
-    csv::shift_jis(&text).map_err(|(line, c)| {
-        let mut errors = FieldErrors::new();
-        errors.push(
-            "encoding",
-            format!(
-                "row {} holds {c:?}, which Shift_JIS cannot; export UTF-8 instead",
-                line - 1
-            ),
-        );
-        ServiceError::Invalid(errors)
-    })
+    if !send(head) {
+        return Ok(());
+    }
+    pages(conn, batch_id, |page| Ok(send(encode(csv_rows(&page)))))
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -111,25 +167,55 @@ pub struct LedgerJson {
     pub sha256: String,
 }
 
-pub fn ledger_json(conn: &mut DbConn, batch_id: &str) -> ServiceResult<LedgerJson> {
-    let mut batch = super::payouts::get(conn, batch_id)?;
+/// The ledger as JSON (the shape of [`LedgerJson`]), written page by page; the CSV ledger is
+/// made alongside only to be hashed.
+pub fn stream_json(
+    conn: &mut DbConn,
+    batch_id: &str,
+    send: &mut dyn FnMut(Vec<u8>) -> bool,
+) -> ServiceResult<()> {
+    let mut batch = super::payouts::get_without_lines(conn, batch_id)?;
     batch.lines.clear();
-    let lines = ledger_lines(conn, batch_id)?;
-    let sha256 = hex::encode(Sha256::digest(csv::utf8_with_bom(&csv_text(&lines))));
-    Ok(LedgerJson {
-        batch,
-        total_amount: lines.iter().map(|l| l.amount_yen).sum(),
-        line_count: lines.len(),
-        lines,
-        sha256,
-    })
+    let mut hash = Sha256::new();
+    hash.update(b"\xEF\xBB\xBF");
+    hash.update(csv_header().as_bytes());
+    let open = format!(
+        "{{\"batch\":{},\"lines\":[",
+        serde_json::to_string(&batch).unwrap_or_default()
+    );
+    if !send(open.into_bytes()) {
+        return Ok(());
+    }
+    let (mut total, mut count, mut gone) = (0i64, 0usize, false);
+    pages(conn, batch_id, |page| {
+        hash.update(csv_rows(&page).as_bytes());
+        let mut chunk = String::new();
+        for line in &page {
+            if count > 0 {
+                chunk.push(',');
+            }
+            chunk.push_str(&serde_json::to_string(line).unwrap_or_default());
+            total += line.amount_yen;
+            count += 1;
+        }
+        gone = !send(chunk.into_bytes());
+        Ok(!gone)
+    })?;
+    if !gone {
+        let close = format!(
+            "],\"total_amount\":{total},\"line_count\":{count},\"sha256\":\"{}\"}}",
+            hex::encode(hash.finalize())
+        );
+        send(close.into_bytes());
+    }
+    Ok(())
 }
 
 /// The 全銀協 総合振込 file for an approved batch, paid on `date`: one transfer per line with a
 /// positive amount (negative ones are reclaims, not transfers). Every office without an
 /// account, and every name a bank cannot take, is refused together.
 pub fn transfer_file(conn: &mut DbConn, batch_id: &str, date: NaiveDate) -> ServiceResult<Vec<u8>> {
-    let batch = batch_exists(conn, batch_id)?;
+    let batch = rows::find(conn, batch_id)?.ok_or(ServiceError::NotFound("payout batch"))?;
     if batch.status != BatchStatus::Approved {
         return Err(ServiceError::StateConflict(
             "only an approved batch is sent to the bank".into(),

@@ -78,6 +78,12 @@ fn view(batch: BatchRow, lines: Vec<LineRow>) -> BatchView {
     }
 }
 
+/// A batch without its lines, for views that page through them.
+pub fn get_without_lines(conn: &mut DbConn, id: &str) -> ServiceResult<BatchView> {
+    let batch = rows::find(conn, id)?.ok_or(ServiceError::NotFound("payout batch"))?;
+    Ok(view(batch, Vec::new()))
+}
+
 pub fn get(conn: &mut DbConn, id: &str) -> ServiceResult<BatchView> {
     let batch = rows::find(conn, id)?.ok_or(ServiceError::NotFound("payout batch"))?;
     let lines = rows::lines(conn, id)?;
