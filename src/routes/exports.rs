@@ -249,3 +249,22 @@ pub async fn reconciliation(
         Ok(HttpResponse::Ok().json(report))
     }
 }
+
+/// A batch's ledger as an Excel workbook: lines with a totals row, the campaign's facts and
+/// the approval record (staff).
+#[utoipa::path(responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", description = "the workbook"), (status = 404, body = crate::error::Problem)), security(("bearer" = [])))]
+#[get("/payout-batches/{id}/ledger.xlsx")]
+pub async fn ledger_xlsx(
+    state: Data,
+    staff: Staff,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    staff.require(Role::may_read)?;
+    let id = id.into_inner();
+    let name = format!("ledger-{id}.xlsx");
+    let bytes = read(&state, move |conn| ledger::xlsx(conn, &id)).await?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        .insert_header(attachment(name))
+        .body(bytes))
+}

@@ -288,6 +288,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(payouts::approve)
             .service(exports::ledger_csv)
             .service(exports::ledger_json)
+            .service(exports::ledger_xlsx)
             .service(exports::zengin)
             .service(exports::put_account)
             .service(exports::get_account)

@@ -82,6 +82,7 @@ Refusals come in this order: 401/403, 404, 409 for the campaign's state, 422 wit
         super::payouts::approve,
         super::exports::ledger_csv,
         super::exports::ledger_json,
+        super::exports::ledger_xlsx,
         super::exports::zengin,
         super::exports::put_account,
         super::exports::get_account,

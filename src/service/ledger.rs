@@ -268,3 +268,119 @@ pub fn transfer_file(conn: &mut DbConn, batch_id: &str, date: NaiveDate) -> Serv
         other => ServiceError::StateConflict(other.to_string()),
     })
 }
+
+/// The ledger as an Excel workbook: the lines with a totals row, the campaign's facts, and the
+/// approval record (who drafted, who decided, when, the CSV ledger's digest). Rows are written
+/// to a temporary file as they are read, so memory stays flat.
+pub fn xlsx(conn: &mut DbConn, batch_id: &str) -> ServiceResult<Vec<u8>> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let batch = rows::find(conn, batch_id)?.ok_or(ServiceError::NotFound("payout batch"))?;
+    let campaign = crate::db::campaigns::find(conn, &batch.campaign_id)?
+        .ok_or(ServiceError::NotFound("campaign"))?;
+    let failed = |e: rust_xlsxwriter::XlsxError| {
+        ServiceError::Unavailable(format!("the workbook could not be written: {e}"))
+    };
+    let bold = Format::new().set_bold();
+    let mut book = Workbook::new();
+    let mut sheet = book.new_worksheet_with_constant_memory().map_err(failed)?;
+    sheet.set_name("明細").map_err(failed)?;
+    for (col, name) in HEADER.iter().enumerate() {
+        sheet
+            .write_string_with_format(0, col as u16, *name, &bold)
+            .map_err(failed)?;
+    }
+    let mut row: u32 = 0;
+    let mut total = 0i64;
+    let mut hash = Sha256::new();
+    hash.update(b"\xEF\xBB\xBF");
+    hash.update(csv_header().as_bytes());
+    let mut written = Ok(());
+    pages(conn, batch_id, |page| {
+        hash.update(csv_rows(&page).as_bytes());
+        for l in &page {
+            row += 1;
+            total += l.amount_yen;
+            let cells = [
+                &l.office_number,
+                &l.office_name,
+                &l.corporate_number,
+                &l.corporation_name,
+                l.role.as_str(),
+                l.tier.as_str(),
+                l.application_id.as_str(),
+            ];
+            for (col, text) in cells.iter().enumerate() {
+                if let Err(e) = sheet.write_string(row, col as u16, *text) {
+                    written = Err(e);
+                    return Ok(false);
+                }
+            }
+            if let Err(e) = sheet.write_number(row, 7, l.amount_yen as f64) {
+                written = Err(e);
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    })?;
+    written.map_err(failed)?;
+    sheet
+        .write_string_with_format(row + 1, 0, "合計", &bold)
+        .and_then(|s| s.write_number_with_format(row + 1, 7, total as f64, &bold))
+        .map_err(failed)?;
+    book.push_worksheet(sheet);
+
+    let facts: Vec<(&str, String)> = vec![
+        ("キャンペーン", campaign.name.clone()),
+        ("コード", campaign.code.clone()),
+        (
+            "地域",
+            format!("{} ({})", campaign.region_name, campaign.region_code),
+        ),
+        ("総枠", campaign.total_slots.to_string()),
+        ("モデル事業所枠", campaign.model_slots.to_string()),
+        ("謝礼（一般）", campaign.honorarium_general_yen.to_string()),
+        (
+            "謝礼（モデル事業所）",
+            campaign.honorarium_model_yen.to_string(),
+        ),
+        (
+            "謝礼（紹介事業所）",
+            campaign.honorarium_referred_yen.to_string(),
+        ),
+        ("応募締切", campaign.deadline.to_string()),
+        ("継続利用の確認日", campaign.ends_on.to_string()),
+    ];
+    let decided_at = batch
+        .decided_at
+        .map(|t| crate::domain::jst::to_jst(t).to_rfc3339())
+        .unwrap_or_default();
+    let record: Vec<(&str, String)> = vec![
+        ("支払バッチ", batch.id.clone()),
+        ("状態", batch.status.as_str().to_owned()),
+        ("年度末確認", batch.year_end_check_id.clone()),
+        ("訂正対象バッチ", batch.corrects.clone().unwrap_or_default()),
+        ("作成者", batch.created_by.clone()),
+        (
+            "作成日時",
+            crate::domain::jst::to_jst(batch.created_at).to_rfc3339(),
+        ),
+        ("承認・取消者", batch.decided_by.clone().unwrap_or_default()),
+        ("承認・取消日時", decided_at),
+        ("件数", batch.line_count.to_string()),
+        ("合計金額", batch.total_amount.to_string()),
+        ("台帳CSVのSHA-256", hex::encode(hash.finalize())),
+    ];
+    for (name, pairs) in [("キャンペーン", facts), ("承認記録", record)] {
+        let sheet = book.add_worksheet();
+        sheet.set_name(name).map_err(failed)?;
+        sheet.set_column_width(0, 24).map_err(failed)?;
+        sheet.set_column_width(1, 48).map_err(failed)?;
+        for (i, (label, value)) in pairs.iter().enumerate() {
+            sheet
+                .write_string_with_format(i as u32, 0, *label, &bold)
+                .and_then(|s| s.write_string(i as u32, 1, value))
+                .map_err(failed)?;
+        }
+    }
+    book.save_to_buffer().map_err(failed)
+}

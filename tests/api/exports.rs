@@ -344,3 +344,37 @@ on_both_backends!(the_audit_trail_checks_itself_over_http, |app| {
         r.body
     );
 });
+
+on_both_backends!(
+    the_ledger_opens_as_an_excel_workbook_with_totals_and_the_approval,
+    |app| {
+        let (_, id, _) = approved_batch(app);
+        let auditor = app.token("auditor");
+        let (status, ct, body) = bytes(
+            app,
+            &auditor,
+            &format!("/api/v1/payout-batches/{id}/ledger.xlsx"),
+        );
+        assert_eq!(status, 200);
+        assert!(ct.contains("spreadsheetml"), "{ct}");
+        let mut book = zip::ZipArchive::new(std::io::Cursor::new(body)).expect("an xlsx is a zip");
+        let mut read = |name: &str| {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut book.by_name(name).expect(name), &mut text).unwrap();
+            text
+        };
+        let workbook = read("xl/workbook.xml");
+        for sheet in ["明細", "キャンペーン", "承認記録"] {
+            assert!(workbook.contains(sheet), "{sheet} sheet");
+        }
+        let lines = read("xl/worksheets/sheet1.xml");
+        assert!(lines.contains(&number(1, "care_management")));
+        assert!(lines.contains("合計"));
+        assert!(lines.contains("<v>109000</v>"), "the totals row");
+        let approval = read("xl/worksheets/sheet3.xml") + &read("xl/sharedStrings.xml");
+        assert!(
+            approval.contains("secretariat:secretariat-user"),
+            "who approved"
+        );
+    }
+);

@@ -42,6 +42,7 @@ const TABLE: &[(&str, &str, Who)] = &[
     ("get", "/api/v1/payout-batches/{id}", Who::Staff),
     ("get", "/api/v1/payout-batches/{id}/ledger.csv", Who::Staff),
     ("get", "/api/v1/payout-batches/{id}/ledger.json", Who::Staff),
+    ("get", "/api/v1/payout-batches/{id}/ledger.xlsx", Who::Staff),
     (
         "get",
         "/api/v1/campaigns/{id}/participants/{office_number}/bank-account",
