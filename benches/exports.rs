@@ -27,9 +27,11 @@ fn peak_mb() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1).and_then(|kb| kb.parse::<f64>().ok()))
+            s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| {
+                l.split_whitespace()
+                    .nth(1)
+                    .and_then(|kb| kb.parse::<f64>().ok())
+            })
         })
         .map_or(0.0, |kb| kb / 1024.0)
 }
@@ -77,7 +79,10 @@ fn main() {
     let batch = seed(&bench, campaign.as_str());
     let agent = ureq::agent();
     println!("exports on {backend}: a batch of {LINES} lines");
-    println!("{:<12} {:>8} {:>10} {:>16}", "export", "seconds", "MB", "peak rise (MB)");
+    println!(
+        "{:<12} {:>8} {:>10} {:>16}",
+        "export", "seconds", "MB", "peak rise (MB)"
+    );
     for export in ["ledger.csv", "ledger.json", "ledger.xlsx"] {
         let before = peak_mb();
         let started = Instant::now();
