@@ -68,6 +68,8 @@ fn seed(bench: &common::Bench, campaign: &str) -> String {
     );
     let mut conn = bench.pool.get().unwrap();
     conn.batch_execute(&sql).unwrap();
+    // As creating a batch through the service does.
+    honoraria::db::payouts::refresh_statistics(&mut conn).unwrap();
     "pb".into()
 }
 

@@ -30,6 +30,8 @@ pub struct Settings {
     pub email_worker: bool,
     /// How long a stored `Idempotency-Key` response is replayed.
     pub idempotency_ttl_hours: u64,
+    /// `text` (default) or `json`: one JSON object per log line, for log collectors.
+    pub log_format: crate::telemetry::LogFormat,
 }
 
 impl Default for Settings {
@@ -51,6 +53,7 @@ impl Default for Settings {
             outbox_poll_ms: 1000,
             email_worker: true,
             idempotency_ttl_hours: 24,
+            log_format: crate::telemetry::LogFormat::Text,
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod email;
 pub mod error;
 pub mod export;
 pub mod housekeeping;
+pub mod metrics;
 pub mod routes;
 pub mod service;
 pub mod startup;

@@ -88,7 +88,6 @@ enum CampaignCommand {
 }
 
 fn main() -> ExitCode {
-    telemetry::init();
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
@@ -118,6 +117,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         },
     )
     .map_err(|e| e.to_string())?;
+    telemetry::init_as(settings.log_format);
     match cli.command {
         Command::Serve { .. } => serve(settings),
         Command::Migrate => migrate(&settings),

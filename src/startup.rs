@@ -122,7 +122,7 @@ impl Application {
                     routes::input_guard::refuse_nul,
                 ))
                 .wrap(ErrorHandlers::new().default_handler(crate::error::problem_for_plain_errors))
-                .wrap(actix_web::middleware::Logger::new("%a \"%r\" %s %Dms").log_target("http"))
+                .wrap(actix_web::middleware::from_fn(routes::request_id::assign))
                 .configure(routes::configure)
                 .default_service(web::to(|| async {
                     Err::<actix_web::HttpResponse, _>(ApiError::NotFound("no such endpoint".into()))

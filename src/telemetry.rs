@@ -1,14 +1,35 @@
-//! Logging set-up: human-readable lines on stderr, level from `RUST_LOG` (default `info`).
+//! Logging set-up: lines on stderr, human-readable or one JSON object each, level from
+//! `RUST_LOG` (default `info`). Inside a request every line carries its `request_id`.
 
+use serde::{Deserialize, Serialize};
 use tracing_subscriber::EnvFilter;
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+/// Human-readable lines; what tests and tools use.
 pub fn init() {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    init_as(LogFormat::Text);
+}
+
+pub fn init_as(format: LogFormat) {
+    let filter = || EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_writer(std::io::stderr);
     // A second call (tests start several servers in one process) keeps the first subscriber.
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
+    let _ = match format {
+        LogFormat::Text => builder.with_env_filter(filter()).try_init(),
+        LogFormat::Json => builder
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .with_env_filter(filter())
+            .try_init(),
+    };
 }
 
 /// An error and every cause under it, one after another, for a log line.

@@ -94,7 +94,7 @@ pub fn deliver_next(
         ),
     };
     if result != Outcome::Sent {
-        tracing::warn!(message = %message.id, attempt = message.attempts, %reply, %status, "email not delivered");
+        tracing::warn!(email = %message.id, attempt = message.attempts, %reply, %status, "email not delivered");
     }
     let attempt = outbox::AttemptResult {
         status,
@@ -102,10 +102,23 @@ pub fn deliver_next(
         reply: &reply,
         next_attempt_at: next,
     };
-    if !outbox::record_attempt(conn, &claimed, &attempt, now)? {
-        tracing::error!(message = %message.id, "lost the lease on an email while delivering it; recorded nothing");
-        return Ok(Outcome::LeaseLost);
-    }
+    let result = if outbox::record_attempt(conn, &claimed, &attempt, now)? {
+        result
+    } else {
+        tracing::error!(email = %message.id, "lost the lease on an email while delivering it; recorded nothing");
+        Outcome::LeaseLost
+    };
+    let outcome = match result {
+        Outcome::Sent => "sent",
+        Outcome::Retrying => "retrying",
+        Outcome::Failed => "failed",
+        Outcome::LeaseLost => "lease_lost",
+        Outcome::EmptyQueue => "empty",
+    };
+    crate::metrics::METRICS
+        .deliveries
+        .with_label_values(&[outcome])
+        .inc();
     Ok(result)
 }
 
@@ -135,10 +148,10 @@ fn deliver_renewing(
                     match outbox::renew_lease(conn, claimed, until) {
                         Ok(true) => {}
                         Ok(false) => {
-                            tracing::error!(message = %claimed.message.id, "another worker took over an email still being delivered")
+                            tracing::error!(email = %claimed.message.id, "another worker took over an email still being delivered")
                         }
                         Err(e) => {
-                            tracing::warn!(message = %claimed.message.id, error = %crate::telemetry::error_chain(&e), "could not renew an email's lease")
+                            tracing::warn!(email = %claimed.message.id, error = %crate::telemetry::error_chain(&e), "could not renew an email's lease")
                         }
                     }
                 }

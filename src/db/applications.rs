@@ -355,3 +355,35 @@ pub fn add_attendees(
     }
     Ok(added)
 }
+
+/// Offices holding slots and waiting applications, per campaign: (campaign, held, waiting).
+pub fn slot_use(conn: &mut DbConn) -> QueryResult<Vec<(CampaignId, i64, i64)>> {
+    use diesel::dsl::count_star;
+    let held: std::collections::HashMap<CampaignId, i64> = participants::table
+        .filter(participants::status.eq(Status::Accepted))
+        .group_by(participants::campaign_id)
+        .select((participants::campaign_id, count_star()))
+        .load::<(CampaignId, i64)>(conn)?
+        .into_iter()
+        .collect();
+    let waiting: std::collections::HashMap<CampaignId, i64> = applications::table
+        .filter(applications::status.eq(Status::Waitlisted))
+        .group_by(applications::campaign_id)
+        .select((applications::campaign_id, count_star()))
+        .load::<(CampaignId, i64)>(conn)?
+        .into_iter()
+        .collect();
+    let mut campaigns: Vec<&CampaignId> = held.keys().chain(waiting.keys()).collect();
+    campaigns.sort();
+    campaigns.dedup();
+    Ok(campaigns
+        .into_iter()
+        .map(|c| {
+            (
+                c.clone(),
+                held.get(c).copied().unwrap_or(0),
+                waiting.get(c).copied().unwrap_or(0),
+            )
+        })
+        .collect())
+}

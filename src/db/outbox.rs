@@ -278,3 +278,12 @@ pub fn requeue(conn: &mut DbConn, id: &MessageId, now: NaiveDateTime) -> QueryRe
         ))
         .execute(conn)
 }
+
+/// Messages per status.
+pub fn depth(conn: &mut DbConn) -> QueryResult<Vec<(DeliveryStatus, i64)>> {
+    use diesel::dsl::count_star;
+    outbox_messages::table
+        .group_by(outbox_messages::status)
+        .select((outbox_messages::status, count_star()))
+        .load(conn)
+}

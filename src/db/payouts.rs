@@ -46,6 +46,17 @@ pub fn insert(conn: &mut DbConn, batch: &BatchRow, lines: &[LineRow]) -> QueryRe
     for chunk in lines.chunks(1_000) {
         super::insert_all!(conn, payout_lines::table, chunk)?;
     }
+    refresh_statistics(conn)
+}
+
+/// PostgreSQL plans a ledger page by its statistics; a batch of thousands of new lines, not
+/// yet analyzed, made it sort every remaining line for each page (4 s for 100,000 lines).
+/// SQLite needs none: it takes the primary key in order.
+pub fn refresh_statistics(conn: &mut DbConn) -> QueryResult<()> {
+    use diesel::connection::SimpleConnection;
+    if let DbConn::Pg(pg) = conn {
+        pg.batch_execute("ANALYZE payout_lines, participants")?;
+    }
     Ok(())
 }
 

@@ -54,7 +54,8 @@ where
         current: web::Bytes::new(),
         at: 0,
     };
-    let consumer = web::block(move || consume(reader));
+    let span = tracing::Span::current();
+    let consumer = web::block(move || span.in_scope(|| consume(reader)));
     let feed = async move {
         let mut seen = 0usize;
         while let Some(chunk) = payload.next().await {
@@ -100,7 +101,9 @@ where
         + 'static,
 {
     let (tx, rx) = mpsc::channel::<web::Bytes>(QUEUED_CHUNKS);
+    let span = tracing::Span::current();
     actix_web::rt::task::spawn_blocking(move || {
+        let _entered = span.enter();
         let mut send = |chunk: Vec<u8>| tx.blocking_send(web::Bytes::from(chunk)).is_ok();
         if let Err(e) = store.read(|conn| produce(conn, &mut send)) {
             tracing::error!(error = %crate::telemetry::error_chain(&e), "a streamed body stopped");

@@ -26,3 +26,15 @@ pub async fn ready(state: Data) -> HttpResponse {
             .json(serde_json::json!({"status": "database unreachable"}))
     }
 }
+
+/// Prometheus metrics, no token: keep it off the public network at the proxy. Requests and
+/// latency by route and status, email deliveries by outcome, and from the database: slots
+/// taken and waiting applications per campaign, emails per outbox status.
+#[utoipa::path(responses((status = 200, content_type = "text/plain", description = "Prometheus text format"), (status = 503, description = "database unreachable")))]
+#[get("/metrics")]
+pub async fn metrics(state: Data) -> Result<HttpResponse, crate::error::ApiError> {
+    let snapshot = super::read(&state, crate::service::operations::snapshot).await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .body(crate::metrics::render(&snapshot)))
+}

@@ -12,6 +12,7 @@ pub mod openapi;
 pub mod outbox;
 pub mod payouts;
 pub mod rate_limit;
+pub mod request_id;
 pub mod tokens;
 pub mod year_end;
 
@@ -38,7 +39,10 @@ where
     T: Send + 'static,
     F: FnOnce() -> Result<T, ServiceError> + Send + 'static,
 {
-    Ok(web::block(f).await??)
+    // The request's span follows its work onto the blocking thread, so those log lines carry
+    // its id too.
+    let span = tracing::Span::current();
+    Ok(web::block(move || span.in_scope(f)).await??)
 }
 
 /// Runs a read with a pooled connection.
@@ -248,54 +252,57 @@ impl PageQuery {
 
 /// Registers every route under its path.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(health::health).service(health::ready).service(
-        web::scope("/api/v1")
-            .service(openapi::spec)
-            .service(tokens::create)
-            .service(tokens::list)
-            .service(tokens::revoke)
-            .service(campaigns::create)
-            .service(campaigns::list)
-            .service(campaigns::get)
-            .service(campaigns::update)
-            .service(campaigns::slots)
-            .service(campaigns::import_attendees)
-            .service(applications::submit)
-            .service(applications::list)
-            .service(applications::participants)
-            .service(applications::get)
-            .service(applications::withdraw)
-            .service(applications::disqualify)
-            .service(applications::public_status)
-            .service(applications::public_withdraw)
-            .service(exports::verify_audit)
-            .service(audit_events::export)
-            .service(audit_events::list)
-            .service(outbox::list)
-            .service(outbox::get)
-            .service(outbox::resend)
-            .service(year_end::patch_checkpoints)
-            .service(year_end::upload_checkpoints)
-            .service(year_end::import_usage_list)
-            .service(year_end::run_check)
-            .service(year_end::get_check)
-            .service(year_end::notify)
-            .service(year_end::remind)
-            .service(payouts::create)
-            .service(payouts::list)
-            .service(payouts::get)
-            .service(payouts::cancel)
-            .service(payouts::approve)
-            .service(exports::ledger_csv)
-            .service(exports::ledger_json)
-            .service(exports::ledger_xlsx)
-            .service(exports::zengin)
-            .service(exports::put_account)
-            .service(exports::get_account)
-            .service(exports::put_payer)
-            .service(exports::get_payer)
-            .service(exports::reconciliation),
-    );
+    cfg.service(health::health)
+        .service(health::ready)
+        .service(health::metrics)
+        .service(
+            web::scope("/api/v1")
+                .service(openapi::spec)
+                .service(tokens::create)
+                .service(tokens::list)
+                .service(tokens::revoke)
+                .service(campaigns::create)
+                .service(campaigns::list)
+                .service(campaigns::get)
+                .service(campaigns::update)
+                .service(campaigns::slots)
+                .service(campaigns::import_attendees)
+                .service(applications::submit)
+                .service(applications::list)
+                .service(applications::participants)
+                .service(applications::get)
+                .service(applications::withdraw)
+                .service(applications::disqualify)
+                .service(applications::public_status)
+                .service(applications::public_withdraw)
+                .service(exports::verify_audit)
+                .service(audit_events::export)
+                .service(audit_events::list)
+                .service(outbox::list)
+                .service(outbox::get)
+                .service(outbox::resend)
+                .service(year_end::patch_checkpoints)
+                .service(year_end::upload_checkpoints)
+                .service(year_end::import_usage_list)
+                .service(year_end::run_check)
+                .service(year_end::get_check)
+                .service(year_end::notify)
+                .service(year_end::remind)
+                .service(payouts::create)
+                .service(payouts::list)
+                .service(payouts::get)
+                .service(payouts::cancel)
+                .service(payouts::approve)
+                .service(exports::ledger_csv)
+                .service(exports::ledger_json)
+                .service(exports::ledger_xlsx)
+                .service(exports::zengin)
+                .service(exports::put_account)
+                .service(exports::get_account)
+                .service(exports::put_payer)
+                .service(exports::get_payer)
+                .service(exports::reconciliation),
+        );
 }
 
 /// `validator`'s errors as field errors, nested paths joined with dots.

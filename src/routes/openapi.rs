@@ -13,7 +13,7 @@ impl Modify for ApiPrefix {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let paths = std::mem::take(&mut openapi.paths.paths);
         for (path, item) in paths {
-            let full = if path == "/health" || path == "/ready" {
+            let full = if path == "/health" || path == "/ready" || path == "/metrics" {
                 path
             } else {
                 format!("/api/v1{path}")
@@ -47,6 +47,7 @@ Refusals come in this order: 401/403, 404, 409 for the campaign's state, 422 wit
     paths(
         super::health::health,
         super::health::ready,
+        super::health::metrics,
         super::tokens::create,
         super::tokens::list,
         super::tokens::revoke,

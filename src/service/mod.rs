@@ -10,6 +10,7 @@ pub mod checkpoints;
 pub mod idempotency;
 pub mod intake;
 pub mod ledger;
+pub mod operations;
 pub mod outbox;
 pub mod payouts;
 pub mod reconciliation;

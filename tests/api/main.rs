@@ -11,6 +11,7 @@ mod email;
 mod exports;
 mod hardening;
 mod health;
+mod operations;
 mod permissions;
 mod race;
 mod smtp;

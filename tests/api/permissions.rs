@@ -23,6 +23,7 @@ enum Who {
 const TABLE: &[(&str, &str, Who)] = &[
     ("get", "/health", Who::Public),
     ("get", "/ready", Who::Public),
+    ("get", "/metrics", Who::Public),
     ("get", "/api/v1/campaigns/{id}/slots", Who::Public),
     ("post", "/api/v1/campaigns/{id}/applications", Who::Public),
     ("get", "/api/v1/status/{secret}", Who::Public),
