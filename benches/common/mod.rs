@@ -105,14 +105,13 @@ pub fn office_number(n: u32) -> String {
 }
 
 pub fn corporate_number(n: u32) -> String {
-    let twelve = format!("{:012}", 100_000 + n);
-    let sum: u32 = twelve
-        .bytes()
-        .rev()
-        .enumerate()
-        .map(|(i, b)| u32::from(b - b'0') * if i % 2 == 0 { 1 } else { 2 })
-        .sum();
-    format!("{}{twelve}", 9 - sum % 9)
+    honoraria::domain::corporate_number::CorporateNumber::with_check_digit(&format!(
+        "{:012}",
+        100_000 + n
+    ))
+    .expect("twelve digits")
+    .as_str()
+    .to_owned()
 }
 
 pub fn application(n: u32) -> Value {

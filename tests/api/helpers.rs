@@ -296,7 +296,11 @@ pub fn office(n: u32, kind: &str) -> Value {
     let first_nine = format!("13{}{:06}", if kind == "service" { 7 } else { 1 }, n);
     let office_number = format!("{first_nine}{}", office_check_digit(&first_nine));
     let twelve = format!("{:012}", 100_000 + n);
-    let corporate_number = format!("{}{twelve}", corporate_check_digit(&twelve));
+    let corporate_number =
+        honoraria::domain::corporate_number::CorporateNumber::with_check_digit(&twelve)
+            .expect("twelve digits")
+            .as_str()
+            .to_owned();
     json!({
         "office_number": office_number,
         "name": format!("テスト事業所{n}"),
@@ -312,16 +316,6 @@ pub fn office(n: u32, kind: &str) -> Value {
 
 pub fn office_check_digit(first_nine: &str) -> u32 {
     honoraria::domain::office_number::check_digit(first_nine).expect("digits")
-}
-
-fn corporate_check_digit(twelve: &str) -> u32 {
-    let sum: u32 = twelve
-        .bytes()
-        .rev()
-        .enumerate()
-        .map(|(i, b)| u32::from(b - b'0') * if i % 2 == 0 { 1 } else { 2 })
-        .sum();
-    9 - sum % 9
 }
 
 pub fn single(n: u32) -> Value {
