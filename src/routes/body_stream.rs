@@ -10,6 +10,8 @@ use tokio::sync::mpsc;
 
 /// Chunks queued between the network and the reader.
 const QUEUED_CHUNKS: usize = 16;
+/// Chunks a produced body may run ahead of a slow client: what bounds an export's memory.
+const PRODUCED_AHEAD: usize = 2;
 
 /// The body as a blocking `Read`.
 pub struct BodyReader {
@@ -100,7 +102,7 @@ where
         + Send
         + 'static,
 {
-    let (tx, rx) = mpsc::channel::<web::Bytes>(QUEUED_CHUNKS);
+    let (tx, rx) = mpsc::channel::<web::Bytes>(PRODUCED_AHEAD);
     let span = tracing::Span::current();
     actix_web::rt::task::spawn_blocking(move || {
         let _entered = span.enter();
