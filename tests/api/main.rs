@@ -9,6 +9,7 @@ mod campaigns;
 mod cli;
 mod email;
 mod exports;
+mod faults;
 mod hardening;
 mod health;
 mod operations;

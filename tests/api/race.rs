@@ -119,6 +119,51 @@ fn two_server_instances_on_one_postgresql_database_share_the_cap() {
     check_outcome(&first, &campaign, &results);
 }
 
+#[test]
+fn three_instances_share_the_cap_and_send_every_email_once() {
+    let Some(first) = TestApp::spawn(Backend::Postgres) else {
+        return;
+    };
+    let second = TestApp::spawn_on(first.db.clone());
+    let third = TestApp::spawn_on(first.db.clone());
+    let campaign = first.open_campaign(50, 10);
+    let results = rush(&[&first, &second, &third], &campaign);
+    check_outcome(&first, &campaign, &results);
+    // Three workers drain one queue side by side: every message is sent once.
+    let outcomes: Vec<honoraria::worker::Outcome> = std::thread::scope(|s| {
+        [&first, &second, &third]
+            .map(|app| s.spawn(move || app.drain_outbox()))
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect()
+    });
+    let sent = outcomes
+        .iter()
+        .filter(|o| **o == honoraria::worker::Outcome::Sent)
+        .count();
+    assert_eq!(
+        sent,
+        results.len(),
+        "each application's email sent exactly once"
+    );
+    let files = std::fs::read_dir(&first.settings.outbox_dir)
+        .map(|d| d.count())
+        .unwrap_or(0)
+        + [&second, &third]
+            .iter()
+            .map(|a| {
+                std::fs::read_dir(&a.settings.outbox_dir)
+                    .map(|d| d.count())
+                    .unwrap_or(0)
+            })
+            .sum::<usize>();
+    assert_eq!(
+        files,
+        results.len(),
+        "one .eml file per email across the instances"
+    );
+}
+
 on_both_backends!(
     simultaneous_applications_naming_the_same_office_take_it_once,
     |app| {

@@ -1,0 +1,172 @@
+//! What a crash leaves behind. The real binary serves a rush and is killed with SIGKILL in the
+//! middle of it; started again on the same database, every application that was answered 201
+//! is there, the slot counter equals the accepted offices, sequence numbers have no holes, and
+//! every application has exactly one email in the outbox.
+
+use crate::helpers::{single, Backend, TestDatabase};
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+fn serve(url: &str) -> (Child, u16) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_honoraria"))
+        .args(["serve", "--bind", "127.0.0.1:0", "--database-url", url])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("HONORARIA_LOG_FORMAT", "json")
+        .env("RUST_LOG", "info")
+        .env("HONORARIA_PUBLIC_RATE_LIMIT", "0")
+        .env("HONORARIA_EMAIL_WORKER", "false")
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let port = loop {
+        let line = lines.next().expect("the server logs its port").unwrap();
+        if let Some(port) = serde_json::from_str::<serde_json::Value>(&line)
+            .ok()
+            .and_then(|j| j["fields"]["port"].as_u64())
+        {
+            break port as u16;
+        }
+    };
+    // Keep draining the log so the server never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    (child, port)
+}
+
+fn a_crash_mid_rush_loses_nothing_that_was_answered(backend: Backend) {
+    let Some(db) = TestDatabase::create(backend) else {
+        return;
+    };
+    let admin = String::from_utf8(
+        Command::new(env!("CARGO_BIN_EXE_honoraria"))
+            .args(["token", "create", "--role", "admin", "--name", "ops"])
+            .args(["--database-url", &db.url])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env("RUST_LOG", "off")
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap()
+    .trim()
+    .to_owned();
+    let (mut server, port) = serve(&db.url);
+    let base = format!("http://127.0.0.1:{port}");
+    let mut body = crate::helpers::musashino();
+    let today = chrono::Utc::now().date_naive();
+    body["opens_at"] =
+        serde_json::json!((chrono::Utc::now() - chrono::Duration::days(1)).to_rfc3339());
+    body["deadline"] = serde_json::json!((today + chrono::Duration::days(30)).to_string());
+    body["ends_on"] = serde_json::json!((today + chrono::Duration::days(120)).to_string());
+    let campaign: serde_json::Value = ureq::post(&format!("{base}/api/v1/campaigns"))
+        .set("Authorization", &format!("Bearer {admin}"))
+        .send_json(body)
+        .unwrap()
+        .into_json()
+        .unwrap();
+    let campaign = campaign["id"].as_str().unwrap().to_owned();
+
+    let killed = AtomicBool::new(false);
+    let answered: Vec<String> = std::thread::scope(|s| {
+        let clients: Vec<_> = (0..40u32)
+            .map(|client| {
+                let (base, campaign, killed) = (&base, &campaign, &killed);
+                s.spawn(move || {
+                    let mut mine = Vec::new();
+                    for k in 0..200u32 {
+                        if killed.load(Ordering::Relaxed) {
+                            break;
+                        }
+                        let r =
+                            ureq::post(&format!("{base}/api/v1/campaigns/{campaign}/applications"))
+                                .timeout(std::time::Duration::from_secs(5))
+                                .send_json(single(10_000 + client * 1_000 + k));
+                        if let Ok(r) = r {
+                            if r.status() == 201 {
+                                let v: serde_json::Value = r.into_json().unwrap();
+                                mine.push(v["id"].as_str().unwrap().to_owned());
+                            }
+                        }
+                    }
+                    mine
+                })
+            })
+            .collect();
+        std::thread::sleep(std::time::Duration::from_millis(700));
+        server.kill().expect("SIGKILL");
+        killed.store(true, Ordering::Relaxed);
+        clients
+            .into_iter()
+            .flat_map(|c| c.join().unwrap())
+            .collect()
+    });
+    let _ = server.wait();
+    assert!(
+        answered.len() > 50,
+        "the rush was under way: {}",
+        answered.len()
+    );
+
+    let (mut again, port) = serve(&db.url);
+    let base = format!("http://127.0.0.1:{port}");
+    let get = |path: &str| -> serde_json::Value {
+        ureq::get(&format!("{base}{path}"))
+            .set("Authorization", &format!("Bearer {admin}"))
+            .call()
+            .unwrap()
+            .into_json()
+            .unwrap()
+    };
+    for id in &answered {
+        let app = get(&format!("/api/v1/applications/{id}"));
+        assert_eq!(app["id"], id.as_str(), "an answered application survived");
+    }
+    let mut sequences = Vec::new();
+    let mut accepted_offices = 0;
+    let mut applications = 0;
+    for page in 1.. {
+        let list = get(&format!(
+            "/api/v1/campaigns/{campaign}/applications?per_page=500&page={page}"
+        ));
+        let items = list["items"].as_array().unwrap();
+        if items.is_empty() {
+            break;
+        }
+        for a in items {
+            applications += 1;
+            sequences.push(a["sequence"].as_i64().unwrap());
+            if a["status"] == "accepted" {
+                accepted_offices += a["participants"].as_array().unwrap().len();
+            }
+        }
+    }
+    assert!(applications >= answered.len());
+    sequences.sort_unstable();
+    assert_eq!(
+        sequences,
+        (1..=applications as i64).collect::<Vec<_>>(),
+        "sequence numbers without holes"
+    );
+    let slots = get(&format!("/api/v1/campaigns/{campaign}/slots"));
+    assert_eq!(slots["total"]["taken"], accepted_offices as i64);
+    assert_eq!(accepted_offices, 50, "the cap filled exactly");
+    let outbox = get("/api/v1/outbox?per_page=1");
+    assert_eq!(
+        outbox["total"], applications as i64,
+        "one email per application, none lost or doubled"
+    );
+    again.kill().unwrap();
+    let _ = again.wait();
+}
+
+#[test]
+fn a_crash_mid_rush_loses_nothing_that_was_answered_sqlite() {
+    a_crash_mid_rush_loses_nothing_that_was_answered(Backend::Sqlite);
+}
+
+#[test]
+fn a_crash_mid_rush_loses_nothing_that_was_answered_postgres() {
+    a_crash_mid_rush_loses_nothing_that_was_answered(Backend::Postgres);
+}
