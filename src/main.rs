@@ -55,6 +55,11 @@ enum Command {
         #[command(subcommand)]
         command: OutboxCommand,
     },
+    /// Copy a SQLite database, consistently, while the service runs (PostgreSQL: pg_dump).
+    Backup {
+        /// Where the copy goes; must not exist yet.
+        file: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -133,7 +138,15 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::Campaign {
             command: CampaignCommand::Load { file },
         } => load_campaign(&settings, &file),
+        Command::Backup { file } => backup(&settings, &file),
     }
+}
+
+fn backup(settings: &Settings, file: &str) -> Result<ExitCode, String> {
+    let mut conn = connection(settings)?;
+    db::backup(&mut conn, file).map_err(|e| telemetry::error_chain(&e))?;
+    println!("backed up to {file}");
+    Ok(ExitCode::SUCCESS)
 }
 
 fn migrate(settings: &Settings) -> Result<ExitCode, String> {

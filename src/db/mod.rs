@@ -231,6 +231,33 @@ pub fn connect(url: &str, max_size: u32, timeout: Duration) -> Result<Pool, DbEr
     Ok(pool)
 }
 
+#[derive(Debug, thiserror::Error)]
+pub enum BackupError {
+    #[error("a PostgreSQL database is backed up with its own tools: pg_dump -Fc (see the README)")]
+    Postgres,
+    #[error("{0} exists already; a backup never overwrites")]
+    Exists(String),
+    #[error("the backup failed")]
+    Query(#[from] diesel::result::Error),
+}
+
+/// Writes a consistent copy of a SQLite database to `path` (`VACUUM INTO`), while writers go
+/// on: it reads one snapshot, as WAL mode allows.
+pub fn backup(conn: &mut DbConn, path: &str) -> Result<(), BackupError> {
+    if std::path::Path::new(path).exists() {
+        return Err(BackupError::Exists(path.to_owned()));
+    }
+    match conn {
+        DbConn::Pg(_) => Err(BackupError::Postgres),
+        DbConn::Sqlite(c) => {
+            diesel::sql_query("VACUUM INTO $1")
+                .bind::<diesel::sql_types::Text, _>(path)
+                .execute(c)?;
+            Ok(())
+        }
+    }
+}
+
 /// Applies pending migrations; returns how many ran.
 pub fn run_migrations(conn: &mut DbConn) -> Result<usize, DbError> {
     let applied = match conn {

@@ -161,3 +161,93 @@ fn a_database_password_never_reaches_the_error_line() {
     );
     assert!(!all.contains("hunter2"), "{all}");
 }
+
+#[test]
+fn a_sqlite_backup_is_a_whole_database_that_verifies() {
+    let db = TestDatabase::create(Backend::Sqlite).unwrap();
+    honoraria(&db, &["token", "create", "--role", "admin", "--name", "a"]);
+    let out = honoraria(
+        &db,
+        &["campaign", "load", "config/fixtures/musashino-2023.json"],
+    );
+    assert!(out.status.success());
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("copy.db").display().to_string();
+    let out = honoraria(&db, &["backup", &copy]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let again = honoraria(&db, &["backup", &copy]);
+    assert!(!again.status.success(), "a backup never overwrites");
+    let restored = Command::new(env!("CARGO_BIN_EXE_honoraria"))
+        .args([
+            "audit",
+            "verify",
+            "--database-url",
+            &format!("sqlite://{copy}"),
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("RUST_LOG", "off")
+        .output()
+        .unwrap();
+    assert!(restored.status.success());
+    assert_eq!(stdout(&restored).trim(), "audit trail intact: 2 events");
+}
+
+#[test]
+fn a_postgresql_dump_restores_into_a_database_that_verifies() {
+    let Some(db) = TestDatabase::create(Backend::Postgres) else {
+        return;
+    };
+    honoraria(&db, &["token", "create", "--role", "admin", "--name", "a"]);
+    honoraria(
+        &db,
+        &["campaign", "load", "config/fixtures/musashino-2023.json"],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let dump = dir.path().join("honoraria.dump");
+    let refused = honoraria(&db, &["backup", &dump.display().to_string()]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("pg_dump"));
+    let dumped = Command::new("pg_dump")
+        .args(["-Fc", "-f"])
+        .arg(&dump)
+        .arg(&db.url)
+        .output()
+        .expect("pg_dump on PATH");
+    assert!(
+        dumped.status.success(),
+        "{}",
+        String::from_utf8_lossy(&dumped.stderr)
+    );
+    let target = TestDatabase::create(Backend::Postgres).unwrap();
+    let restored = Command::new("pg_restore")
+        .args(["--no-owner", "-d", &target.url])
+        .arg(&dump)
+        .output()
+        .expect("pg_restore on PATH");
+    assert!(
+        restored.status.success(),
+        "{}",
+        String::from_utf8_lossy(&restored.stderr)
+    );
+    let verified = honoraria(&target, &["audit", "verify"]);
+    assert!(
+        verified.status.success(),
+        "{}",
+        String::from_utf8_lossy(&verified.stderr)
+    );
+    assert_eq!(stdout(&verified).trim(), "audit trail intact: 2 events");
+    let pool = honoraria::db::connect(&target.url, 1, std::time::Duration::from_secs(5)).unwrap();
+    let mut conn = pool.get().unwrap();
+    assert!(
+        diesel::connection::SimpleConnection::batch_execute(
+            &mut *conn,
+            "DELETE FROM audit_events WHERE seq = 1"
+        )
+        .is_err(),
+        "the restored trail is still append-only"
+    );
+}
