@@ -117,15 +117,42 @@ pub fn message(
         ),
         reason: app.status_reason.clone(),
     };
-    let rendered = templates::render(kind, &mail);
+    queued(
+        notifier,
+        now,
+        Envelope {
+            kind: kind.as_str(),
+            campaign: &campaign.id,
+            application: &app.id,
+            recipient: &app.contact_email,
+        },
+        templates::render(kind, &mail),
+    )
+}
+
+/// Who an email goes to and what it is about.
+struct Envelope<'a> {
+    kind: &'static str,
+    campaign: &'a CampaignId,
+    application: &'a ApplicationId,
+    recipient: &'a str,
+}
+
+/// A rendered email as a queued outbox row, with its own Message-ID.
+fn queued(
+    notifier: &Notifier,
+    now: NaiveDateTime,
+    to: Envelope<'_>,
+    rendered: templates::Rendered,
+) -> MessageRow {
     let id = uuid::Uuid::now_v7();
     MessageRow {
         id: MessageId::from(id.to_string()),
         message_id: format!("<{}@{}>", id.simple(), notifier.message_id_domain),
-        kind: kind.as_str().to_owned(),
-        campaign_id: Some(campaign.id.clone()),
-        application_id: Some(app.id.clone()),
-        recipient: app.contact_email.clone(),
+        kind: to.kind.to_owned(),
+        campaign_id: Some(to.campaign.clone()),
+        application_id: Some(to.application.clone()),
+        recipient: to.recipient.to_owned(),
         subject: rendered.subject,
         body_text: rendered.body,
         status: DeliveryStatus::Queued,
@@ -149,27 +176,17 @@ pub fn office_message(
     office: &ParticipantRow,
     mail: &templates::OfficeMail,
 ) -> MessageRow {
-    let rendered = templates::render_office(kind, mail);
-    let id = uuid::Uuid::now_v7();
-    MessageRow {
-        id: MessageId::from(id.to_string()),
-        message_id: format!("<{}@{}>", id.simple(), notifier.message_id_domain),
-        kind: kind.as_str().to_owned(),
-        campaign_id: Some(campaign.id.clone()),
-        application_id: Some(office.application_id.clone()),
-        recipient: office.email.clone(),
-        subject: rendered.subject,
-        body_text: rendered.body,
-        status: DeliveryStatus::Queued,
-        attempts: 0,
-        next_attempt_at: now,
-        lease_until: None,
-        lease_owner: None,
-        last_error: None,
-        created_at: now,
-        sent_at: None,
-        updated_at: now,
-    }
+    queued(
+        notifier,
+        now,
+        Envelope {
+            kind: kind.as_str(),
+            campaign: &campaign.id,
+            application: &office.application_id,
+            recipient: &office.email,
+        },
+        templates::render_office(kind, mail),
+    )
 }
 
 /// An office mail with the campaign's and the office's facts filled in; the caller sets what

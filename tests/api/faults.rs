@@ -4,69 +4,24 @@
 //! every application has exactly one email in the outbox.
 
 use crate::helpers::{single, Backend, TestDatabase};
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-fn serve(url: &str) -> (Child, u16) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_honoraria"))
-        .args(["serve", "--bind", "127.0.0.1:0", "--database-url", url])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("HONORARIA_LOG_FORMAT", "json")
-        .env("RUST_LOG", "info")
-        .env("HONORARIA_PUBLIC_RATE_LIMIT", "0")
-        .env("HONORARIA_EMAIL_WORKER", "false")
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let port = loop {
-        let line = lines.next().expect("the server logs its port").unwrap();
-        if let Some(port) = serde_json::from_str::<serde_json::Value>(&line)
-            .ok()
-            .and_then(|j| j["fields"]["port"].as_u64())
-        {
-            break port as u16;
-        }
-    };
+fn serve(url: &str) -> (std::process::Child, u16) {
+    let served = crate::helpers::serve_binary(url, &[("HONORARIA_EMAIL_WORKER", "false".into())]);
+    let log = served.log;
     // Keep draining the log so the server never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    (child, port)
+    std::thread::spawn(move || for _ in log {});
+    (served.child, served.port)
 }
 
 fn a_crash_mid_rush_loses_nothing_that_was_answered(backend: Backend) {
     let Some(db) = TestDatabase::create(backend) else {
         return;
     };
-    let admin = String::from_utf8(
-        Command::new(env!("CARGO_BIN_EXE_honoraria"))
-            .args(["token", "create", "--role", "admin", "--name", "ops"])
-            .args(["--database-url", &db.url])
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .env("RUST_LOG", "off")
-            .output()
-            .unwrap()
-            .stdout,
-    )
-    .unwrap()
-    .trim()
-    .to_owned();
+    let admin = crate::helpers::cli_admin_token(&db.url);
     let (mut server, port) = serve(&db.url);
     let base = format!("http://127.0.0.1:{port}");
-    let mut body = crate::helpers::musashino();
-    let today = chrono::Utc::now().date_naive();
-    body["opens_at"] =
-        serde_json::json!((chrono::Utc::now() - chrono::Duration::days(1)).to_rfc3339());
-    body["deadline"] = serde_json::json!((today + chrono::Duration::days(30)).to_string());
-    body["ends_on"] = serde_json::json!((today + chrono::Duration::days(120)).to_string());
-    let campaign: serde_json::Value = ureq::post(&format!("{base}/api/v1/campaigns"))
-        .set("Authorization", &format!("Bearer {admin}"))
-        .send_json(body)
-        .unwrap()
-        .into_json()
-        .unwrap();
-    let campaign = campaign["id"].as_str().unwrap().to_owned();
+    let campaign = crate::helpers::create_campaign_at(&base, &admin);
 
     let killed = AtomicBool::new(false);
     let answered: Vec<String> = std::thread::scope(|s| {

@@ -256,12 +256,7 @@ impl TestApp {
 
     /// Creates an open campaign (opened yesterday, deadline in a month) with these slots.
     pub fn open_campaign(&self, total: i32, model: i32) -> String {
-        let mut body = musashino();
-        let today = chrono::Utc::now().date_naive();
-        body["code"] = json!(format!("test-{}", uuid::Uuid::new_v4().simple()));
-        body["opens_at"] = json!((chrono::Utc::now() - chrono::Duration::days(1)).to_rfc3339());
-        body["deadline"] = json!((today + chrono::Duration::days(30)).to_string());
-        body["ends_on"] = json!((today + chrono::Duration::days(120)).to_string());
+        let mut body = open_campaign_body();
         body["total_slots"] = json!(total);
         body["model_slots"] = json!(model);
         let r = self.post("/api/v1/campaigns", &body);
@@ -368,4 +363,71 @@ pub fn audit_guard_drop(url: &str) -> &'static str {
     } else {
         "DROP TRIGGER audit_events_append_only ON audit_events;"
     }
+}
+
+/// The Musashino campaign, opened yesterday, its deadline in a month, under a fresh code.
+pub fn open_campaign_body() -> Value {
+    let mut body = musashino();
+    let today = chrono::Utc::now().date_naive();
+    body["code"] = json!(format!("test-{}", uuid::Uuid::new_v4().simple()));
+    body["opens_at"] = json!((chrono::Utc::now() - chrono::Duration::days(1)).to_rfc3339());
+    body["deadline"] = json!((today + chrono::Duration::days(30)).to_string());
+    body["ends_on"] = json!((today + chrono::Duration::days(120)).to_string());
+    body
+}
+
+/// The real `honoraria` binary serving `url` on a free port with JSON logs, as an operator
+/// runs it: the process, its port, and the log lines after the one that named the port.
+pub struct Served {
+    pub child: std::process::Child,
+    pub port: u16,
+    pub log: std::io::Lines<std::io::BufReader<std::process::ChildStderr>>,
+}
+
+pub fn serve_binary(url: &str, env: &[(&str, String)]) -> Served {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_honoraria"))
+        .args(["serve", "--bind", "127.0.0.1:0", "--database-url", url])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("HONORARIA_LOG_FORMAT", "json")
+        .env("RUST_LOG", "info")
+        .env("HONORARIA_PUBLIC_RATE_LIMIT", "0")
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("start honoraria serve");
+    let mut log = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
+    let port = loop {
+        let line = log.next().expect("the server logs its port").unwrap();
+        let json: Value = serde_json::from_str(&line)
+            .unwrap_or_else(|_| panic!("every log line is JSON: {line}"));
+        if let Some(port) = json["fields"]["port"].as_u64() {
+            break port as u16;
+        }
+    };
+    Served { child, port, log }
+}
+
+/// A new admin token, made with the command line as staff do.
+pub fn cli_admin_token(url: &str) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_honoraria"))
+        .args(["token", "create", "--role", "admin", "--name", "ops"])
+        .args(["--database-url", url])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("RUST_LOG", "off")
+        .output()
+        .expect("run honoraria");
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+/// Creates an open campaign over HTTP at `base`; returns its id.
+pub fn create_campaign_at(base: &str, token: &str) -> String {
+    let created: Value = ureq::post(&format!("{base}/api/v1/campaigns"))
+        .set("Authorization", &format!("Bearer {token}"))
+        .send_json(open_campaign_body())
+        .expect("campaign created")
+        .into_json()
+        .unwrap();
+    created["id"].as_str().unwrap().to_owned()
 }

@@ -2,8 +2,6 @@
 
 use crate::helpers::single;
 use crate::on_both_backends;
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
 
 on_both_backends!(every_response_carries_a_request_id, |app| {
     let mine = ureq::get(&format!("{}/health", app.base))
@@ -69,73 +67,36 @@ on_both_backends!(metrics_count_requests_slots_and_the_outbox, |app| {
 fn json_logs_carry_request_ids_and_never_a_secret() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("ops.db").display());
-    let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_honoraria"))
-            .args(args)
-            .args(["--database-url", &url])
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .env("RUST_LOG", "off")
-            .output()
-            .unwrap()
-    };
-    let token =
-        String::from_utf8(run(&["token", "create", "--role", "admin", "--name", "ops"]).stdout)
-            .unwrap()
-            .trim()
-            .to_owned();
+    let token = crate::helpers::cli_admin_token(&url);
     let smtp_password = "hunter2-smtp";
-    let mut server = Command::new(env!("CARGO_BIN_EXE_honoraria"))
-        .args(["serve", "--bind", "127.0.0.1:0", "--database-url", &url])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("HONORARIA_LOG_FORMAT", "json")
-        .env("RUST_LOG", "debug")
-        .env("HONORARIA_PUBLIC_RATE_LIMIT", "0")
-        .env("HONORARIA_OUTBOX_POLL_MS", "50")
-        .env("HONORARIA_OUTBOX_DIR", dir.path().join("outbox"))
-        .env(
-            "HONORARIA_SMTP_URL",
-            format!(
-                "smtp://mailer:{smtp_password}@127.0.0.1:{}",
-                crate::smtp::free_port()
+    let served = crate::helpers::serve_binary(
+        &url,
+        &[
+            ("RUST_LOG", "debug".into()),
+            ("HONORARIA_OUTBOX_POLL_MS", "50".into()),
+            (
+                "HONORARIA_OUTBOX_DIR",
+                dir.path().join("outbox").display().to_string(),
             ),
-        )
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(server.stderr.take().unwrap()).lines();
-    let port = loop {
-        let line = lines.next().expect("the server logs its port").unwrap();
-        let json: serde_json::Value = serde_json::from_str(&line)
-            .unwrap_or_else(|_| panic!("every log line is JSON: {line}"));
-        if let Some(port) = json["fields"]["port"].as_u64() {
-            break port;
-        }
-    };
-    let base = format!("http://127.0.0.1:{port}");
-    let campaign: serde_json::Value = {
-        let mut body = crate::helpers::musashino();
-        let today = chrono::Utc::now().date_naive();
-        body["opens_at"] =
-            serde_json::json!((chrono::Utc::now() - chrono::Duration::days(1)).to_rfc3339());
-        body["deadline"] = serde_json::json!((today + chrono::Duration::days(30)).to_string());
-        body["ends_on"] = serde_json::json!((today + chrono::Duration::days(120)).to_string());
-        ureq::post(&format!("{base}/api/v1/campaigns"))
-            .set("Authorization", &format!("Bearer {token}"))
-            .send_json(body)
+            (
+                "HONORARIA_SMTP_URL",
+                format!(
+                    "smtp://mailer:{smtp_password}@127.0.0.1:{}",
+                    crate::smtp::free_port()
+                ),
+            ),
+        ],
+    );
+    let (mut server, lines) = (served.child, served.log);
+    let base = format!("http://127.0.0.1:{}", served.port);
+    let campaign = crate::helpers::create_campaign_at(&base, &token);
+    let applied: serde_json::Value =
+        ureq::post(&format!("{base}/api/v1/campaigns/{campaign}/applications"))
+            .set("X-Request-Id", "apply-1")
+            .send_json(single(1))
             .unwrap()
             .into_json()
-            .unwrap()
-    };
-    let applied: serde_json::Value = ureq::post(&format!(
-        "{base}/api/v1/campaigns/{}/applications",
-        campaign["id"].as_str().unwrap()
-    ))
-    .set("X-Request-Id", "apply-1")
-    .send_json(single(1))
-    .unwrap()
-    .into_json()
-    .unwrap();
+            .unwrap();
     let link = applied["status_url"].as_str().unwrap();
     let secret = link.rsplit('/').next().unwrap().to_owned();
     ureq::get(&format!("{base}{link}")).call().unwrap();
