@@ -96,6 +96,20 @@ fn spawn_background(
     (worker, (stop, housekeeping))
 }
 
+/// Headers every answer carries: no sniffing, no framing, no referrer, nothing cached (answers
+/// may hold personal data).
+fn security_headers() -> actix_web::middleware::DefaultHeaders {
+    actix_web::middleware::DefaultHeaders::new()
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("X-Frame-Options", "DENY"))
+        .add(("Referrer-Policy", "no-referrer"))
+        .add(("Cache-Control", "no-store"))
+        .add((
+            "Content-Security-Policy",
+            "default-src 'none'; frame-ancestors 'none'",
+        ))
+}
+
 impl Application {
     pub fn build(settings: Settings) -> Result<Self, StartupError> {
         let pool = prepare_database(&settings)?;
@@ -122,12 +136,18 @@ impl Application {
                     routes::input_guard::refuse_nul,
                 ))
                 .wrap(ErrorHandlers::new().default_handler(crate::error::problem_for_plain_errors))
+                .wrap(security_headers())
                 .wrap(actix_web::middleware::from_fn(routes::request_id::assign))
                 .configure(routes::configure)
                 .default_service(web::to(|| async {
                     Err::<actix_web::HttpResponse, _>(ApiError::NotFound("no such endpoint".into()))
                 }))
         })
+        // A client gets 10 s to send its request head and 5 s to close; a stuck one cannot
+        // hold a connection for long.
+        .client_request_timeout(Duration::from_secs(10))
+        .client_disconnect_timeout(Duration::from_secs(5))
+        .shutdown_timeout(30)
         .listen(listener)
         .map_err(|source| StartupError::Bind {
             addr: "listener".into(),

@@ -20,6 +20,13 @@ on_both_backends!(every_response_carries_a_request_id, |app| {
         refused.header("X-Request-Id").is_some(),
         "errors carry it too"
     );
+    for (name, value) in [
+        ("X-Content-Type-Options", "nosniff"),
+        ("X-Frame-Options", "DENY"),
+        ("Cache-Control", "no-store"),
+    ] {
+        assert_eq!(fresh.header(name), Some(value), "{name}");
+    }
     let junk = ureq::get(&format!("{}/health", app.base))
         .set("X-Request-Id", &"x".repeat(500))
         .call()
