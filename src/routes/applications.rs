@@ -17,7 +17,7 @@ use serde::Deserialize;
 /// Applies to a campaign (no auth). 201 whether accepted or waitlisted; `status` says which.
 #[utoipa::path(
     request_body = ApplicationInput,
-    params(("Idempotency-Key" = Option<String>, Header, description = "a double-clicked submit creates one application")),
+    params(("id" = String, Path, description = "the campaign"), ("Idempotency-Key" = Option<String>, Header, description = "a double-clicked submit creates one application")),
     responses(
         (status = 201, body = ApplicationView),
         (status = 404, body = crate::error::Problem),
@@ -61,7 +61,7 @@ pub struct ApplicationQuery {
 }
 
 /// A campaign's applications in arrival order (staff).
-#[utoipa::path(params(ApplicationQuery, PageQuery), responses((status = 200, description = "a page of applications")), security(("bearer" = [])))]
+#[utoipa::path(params(("id" = String, Path, description = "the campaign"), ApplicationQuery, PageQuery), responses((status = 200, description = "a page of applications")), security(("bearer" = [])))]
 #[get("/campaigns/{id}/applications")]
 pub async fn list(
     state: Data,
@@ -87,7 +87,7 @@ pub async fn list(
 }
 
 /// The offices of accepted applications (staff).
-#[utoipa::path(params(PageQuery), responses((status = 200, description = "a page of participants")), security(("bearer" = [])))]
+#[utoipa::path(params(("id" = String, Path, description = "the campaign"), PageQuery), responses((status = 200, description = "a page of participants")), security(("bearer" = [])))]
 #[get("/campaigns/{id}/participants")]
 pub async fn participants(
     state: Data,
@@ -106,7 +106,7 @@ pub async fn participants(
 }
 
 /// One application (staff).
-#[utoipa::path(responses((status = 200, body = ApplicationView), (status = 404, body = crate::error::Problem)), security(("bearer" = [])))]
+#[utoipa::path(params(("id" = String, Path, description = "the application")), responses((status = 200, body = ApplicationView), (status = 404, body = crate::error::Problem)), security(("bearer" = [])))]
 #[get("/applications/{id}")]
 pub async fn get(
     state: Data,
@@ -154,7 +154,7 @@ async fn leave(
 }
 
 /// Withdraws an application (admin, secretariat); its slots go to the waiting list.
-#[utoipa::path(request_body = ReasonBody, responses((status = 200, body = ApplicationView), (status = 409, body = crate::error::Problem)), security(("bearer" = [])))]
+#[utoipa::path(params(("id" = String, Path, description = "the application")), request_body = ReasonBody, responses((status = 200, body = ApplicationView), (status = 409, body = crate::error::Problem)), security(("bearer" = [])))]
 #[post("/applications/{id}/withdraw")]
 pub async fn withdraw(
     state: Data,
@@ -168,7 +168,7 @@ pub async fn withdraw(
 
 /// Disqualifies an application (admin, secretariat); needs a `reason`. Its offices may not
 /// apply again.
-#[utoipa::path(request_body = ReasonBody, responses((status = 200, body = ApplicationView), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)), security(("bearer" = [])))]
+#[utoipa::path(params(("id" = String, Path, description = "the application")), request_body = ReasonBody, responses((status = 200, body = ApplicationView), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)), security(("bearer" = [])))]
 #[post("/applications/{id}/disqualify")]
 pub async fn disqualify(
     state: Data,

@@ -53,7 +53,7 @@ pub async fn list(
 }
 
 /// One campaign with its deadline history.
-#[utoipa::path(responses((status = 200, body = CampaignView), (status = 404, body = crate::error::Problem)), security(("bearer" = [])))]
+#[utoipa::path(params(("id" = String, Path, description = "the campaign")), responses((status = 200, body = CampaignView), (status = 404, body = crate::error::Problem)), security(("bearer" = [])))]
 #[get("/campaigns/{id}")]
 pub async fn get(
     state: Data,
@@ -69,7 +69,7 @@ pub async fn get(
 /// Changes a campaign (admin, secretariat). A deadline change needs a `reason` and is kept in
 /// `deadline_history`; slots may rise (waiting applications that now fit are promoted) but not
 /// fall below those taken; honoraria are fixed once the campaign has opened.
-#[utoipa::path(
+#[utoipa::path(params(("id" = String, Path, description = "the campaign")), 
     request_body = CampaignPatch,
     responses((status = 200, body = CampaignView), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)),
     security(("bearer" = []))
@@ -94,7 +94,7 @@ pub async fn update(
 }
 
 /// The public slot counter (no auth). Caps count offices; `waitlisted` counts applications.
-#[utoipa::path(responses((status = 200, body = allocation::SlotsView), (status = 404, body = crate::error::Problem)))]
+#[utoipa::path(params(("id" = String, Path, description = "the campaign")), responses((status = 200, body = allocation::SlotsView), (status = 404, body = crate::error::Problem)))]
 #[get("/campaigns/{id}/slots")]
 pub async fn slots(
     state: Data,
@@ -111,7 +111,7 @@ pub async fn slots(
 }
 
 /// Adds seminar attendees from a CSV body with an `office_number` column (admin, secretariat).
-#[utoipa::path(
+#[utoipa::path(params(("id" = String, Path, description = "the campaign")), 
     request_body(content = String, content_type = "text/csv"),
     responses((status = 201, body = applications::AttendeeImport), (status = 422, body = crate::error::Problem)),
     security(("bearer" = []))

@@ -164,7 +164,7 @@ pub async fn get_account(
 }
 
 /// Sets the campaign's paying account and bank requester code (admin, secretariat).
-#[utoipa::path(request_body = PayerInput, responses((status = 200, body = bank_accounts::PayerView), (status = 422, body = crate::error::Problem)), security(("bearer" = [])))]
+#[utoipa::path(params(("id" = String, Path, description = "the campaign")), request_body = PayerInput, responses((status = 200, body = bank_accounts::PayerView), (status = 422, body = crate::error::Problem)), security(("bearer" = [])))]
 #[put("/campaigns/{id}/payer")]
 pub async fn put_payer(
     state: Data,
@@ -184,7 +184,7 @@ pub async fn put_payer(
 }
 
 /// The campaign's paying account; the number masked for auditors (staff).
-#[utoipa::path(responses((status = 200, body = bank_accounts::PayerView), (status = 404, body = crate::error::Problem)), security(("bearer" = [])))]
+#[utoipa::path(params(("id" = String, Path, description = "the campaign")), responses((status = 200, body = bank_accounts::PayerView), (status = 404, body = crate::error::Problem)), security(("bearer" = [])))]
 #[get("/campaigns/{id}/payer")]
 pub async fn get_payer(
     state: Data,
@@ -219,7 +219,7 @@ pub struct FormatQuery {
 
 /// Whether the money adds up: slots, the latest check, every batch, the money by role, and
 /// every office where approved batches do not pay what the check says (staff).
-#[utoipa::path(params(FormatQuery), responses((status = 200, body = crate::service::reconciliation::Reconciliation), (status = 404, body = crate::error::Problem)), security(("bearer" = [])))]
+#[utoipa::path(params(("id" = String, Path, description = "the campaign"), FormatQuery), responses((status = 200, body = crate::service::reconciliation::Reconciliation), (status = 404, body = crate::error::Problem)), security(("bearer" = [])))]
 #[get("/campaigns/{id}/reconciliation")]
 pub async fn reconciliation(
     state: Data,

@@ -39,7 +39,7 @@ pub async fn list(
 }
 
 /// One email with its body, every attempt and the last SMTP reply (staff).
-#[utoipa::path(responses((status = 200, body = outbox::MessageDetail), (status = 404, body = crate::error::Problem)), security(("bearer" = [])))]
+#[utoipa::path(params(("id" = String, Path, description = "the email")), responses((status = 200, body = outbox::MessageDetail), (status = 404, body = crate::error::Problem)), security(("bearer" = [])))]
 #[get("/outbox/{id}")]
 pub async fn get(
     state: Data,
@@ -53,7 +53,7 @@ pub async fn get(
 }
 
 /// Queues an email again, with the same Message-ID (admin, secretariat).
-#[utoipa::path(responses((status = 200, body = outbox::MessageDetail), (status = 409, body = crate::error::Problem)), security(("bearer" = [])))]
+#[utoipa::path(params(("id" = String, Path, description = "the email")), responses((status = 200, body = outbox::MessageDetail), (status = 409, body = crate::error::Problem)), security(("bearer" = [])))]
 #[post("/outbox/{id}/resend")]
 pub async fn resend(
     state: Data,

@@ -13,7 +13,7 @@ use actix_web::{get, post, web, HttpRequest, HttpResponse};
 /// carries only the difference per office.
 #[utoipa::path(
     request_body = BatchInput,
-    params(("Idempotency-Key" = Option<String>, Header, description = "replays the first response")),
+    params(("id" = String, Path, description = "the campaign"), ("Idempotency-Key" = Option<String>, Header, description = "replays the first response")),
     responses((status = 201, body = BatchView), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)),
     security(("bearer" = []))
 )]
@@ -37,7 +37,7 @@ pub async fn create(
 }
 
 /// A campaign's batches, oldest first, without their lines (staff).
-#[utoipa::path(responses((status = 200, body = Vec<BatchView>)), security(("bearer" = [])))]
+#[utoipa::path(params(("id" = String, Path, description = "the campaign")), responses((status = 200, body = Vec<BatchView>)), security(("bearer" = [])))]
 #[get("/campaigns/{id}/payout-batches")]
 pub async fn list(
     state: Data,

@@ -58,7 +58,7 @@ pub async fn list(
 }
 
 /// Revokes a token; requests with it get 401 from now on.
-#[utoipa::path(responses((status = 200, body = tokens::TokenView), (status = 404, body = crate::error::Problem)), security(("bearer" = [])))]
+#[utoipa::path(params(("id" = String, Path, description = "the API token")), responses((status = 200, body = tokens::TokenView), (status = 404, body = crate::error::Problem)), security(("bearer" = [])))]
 #[delete("/tokens/{id}")]
 pub async fn revoke(
     state: Data,

@@ -42,7 +42,7 @@ pub async fn patch_checkpoints(
 /// `usage_started_on`, `start_survey_answered`, `end_survey_answered`,
 /// `workflow_change_confirmed`, `linkage_confirmed`, `continued_use_attested_reason` (admin,
 /// secretariat). Empty cells change nothing; each bad row is reported with its line.
-#[utoipa::path(
+#[utoipa::path(params(("id" = String, Path, description = "the campaign")), 
     request_body(content = String, content_type = "text/csv"),
     responses((status = 200, body = checkpoints::SheetResult), (status = 422, body = crate::error::Problem)),
     security(("bearer" = []))
@@ -97,7 +97,7 @@ fn as_of(value: Option<String>) -> Result<NaiveDate, ApiError> {
 /// (with or without BOM) or Shift_JIS; a header row with `office_number` (or 事業所番号);
 /// other columns ignored. Read as it arrives; each bad row reported with its line.
 #[utoipa::path(
-    params(AsOfQuery),
+    params(("id" = String, Path, description = "the campaign"), AsOfQuery),
     request_body(content = String, content_type = "text/csv"),
     responses((status = 201, body = usage_lists::UsageListView), (status = 413, body = crate::error::Problem), (status = 422, body = crate::error::Problem)),
     security(("bearer" = []))
@@ -137,7 +137,7 @@ pub struct CheckInput {
 /// office with every reason that failed and the amount. A dry run before the end is fine.
 #[utoipa::path(
     request_body = CheckInput,
-    params(("Idempotency-Key" = Option<String>, Header, description = "replays the first response")),
+    params(("id" = String, Path, description = "the campaign"), ("Idempotency-Key" = Option<String>, Header, description = "replays the first response")),
     responses((status = 201, body = year_end::CheckView), (status = 409, description = "no usage list as of that day", body = crate::error::Problem)),
     security(("bearer" = []))
 )]
@@ -195,7 +195,7 @@ pub async fn notify(
 
 /// Reminds each accepted office with open checkpoints what is missing, at most once a day
 /// each (admin, secretariat).
-#[utoipa::path(responses((status = 200, body = year_end::Reminders)), security(("bearer" = [])))]
+#[utoipa::path(params(("id" = String, Path, description = "the campaign")), responses((status = 200, body = year_end::Reminders)), security(("bearer" = [])))]
 #[post("/campaigns/{id}/reminders")]
 pub async fn remind(
     state: Data,

@@ -38,3 +38,33 @@ on_both_backends!(an_unknown_endpoint_is_a_problem_json_404, |app| {
     assert_eq!(r.content_type, "application/problem+json");
     assert_eq!(r.body["status"], 404);
 });
+
+on_both_backends!(
+    every_path_parameter_is_declared_in_the_openapi_document,
+    |app| {
+        let spec = app.request("GET", "/api/v1/openapi.json", None, None).body;
+        for (path, item) in spec["paths"].as_object().unwrap() {
+            let wanted: Vec<&str> = path
+                .split('/')
+                .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+                .collect();
+            for (method, op) in item.as_object().unwrap() {
+                let declared: Vec<&str> = op["parameters"]
+                    .as_array()
+                    .map(|ps| {
+                        ps.iter()
+                            .filter(|p| p["in"] == "path")
+                            .filter_map(|p| p["name"].as_str())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                for name in &wanted {
+                    assert!(
+                        declared.contains(name),
+                        "{method} {path} does not declare its path parameter {name}"
+                    );
+                }
+            }
+        }
+    }
+);
