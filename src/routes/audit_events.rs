@@ -76,16 +76,21 @@ pub async fn export(
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::may_read)?;
     let q = query.into_inner();
-    let (format, content_type) = match q.format.as_deref() {
-        None | Some("csv") => (audit::ExportFormat::Csv, "text/csv; charset=utf-8"),
-        Some("jsonl") => (audit::ExportFormat::JsonLines, "application/jsonl"),
-        Some(_) => {
-            return Err(ApiError::Invalid(vec![crate::domain::FieldError {
-                field: "format".into(),
-                message: "must be csv or jsonl".into(),
-            }]))
-        }
-    };
+    let (format, content_type) = super::choice(
+        "format",
+        q.format.as_deref(),
+        (audit::ExportFormat::Csv, "text/csv; charset=utf-8"),
+        &[
+            (
+                &["csv"],
+                (audit::ExportFormat::Csv, "text/csv; charset=utf-8"),
+            ),
+            (
+                &["jsonl"],
+                (audit::ExportFormat::JsonLines, "application/jsonl"),
+            ),
+        ],
+    )?;
     let filter = crate::service::audit::ExportFilter {
         campaign_id: q.campaign_id,
         entity: q.entity,

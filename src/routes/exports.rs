@@ -36,16 +36,12 @@ pub async fn ledger_csv(
     query: web::Query<LedgerQuery>,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::may_read)?;
-    let shift_jis = match query.into_inner().encoding.as_deref() {
-        None | Some("utf-8") | Some("utf8") => false,
-        Some("shift_jis") | Some("sjis") => true,
-        Some(_) => {
-            return Err(ApiError::Invalid(vec![FieldError {
-                field: "encoding".into(),
-                message: "must be utf-8 or shift_jis".into(),
-            }]))
-        }
-    };
+    let shift_jis = super::choice(
+        "encoding",
+        query.encoding.as_deref(),
+        false,
+        &[(&["utf-8", "utf8"], false), (&["shift_jis", "sjis"], true)],
+    )?;
     let id = id.into_inner();
     let name = format!("ledger-{id}.csv");
     let checked = id.clone();
@@ -229,16 +225,12 @@ pub async fn reconciliation(
 ) -> Result<HttpResponse, ApiError> {
     use crate::service::reconciliation;
     staff.require(Role::may_read)?;
-    let as_csv = match query.into_inner().format.as_deref() {
-        None | Some("json") => false,
-        Some("csv") => true,
-        Some(_) => {
-            return Err(ApiError::Invalid(vec![FieldError {
-                field: "format".into(),
-                message: "must be json or csv".into(),
-            }]))
-        }
-    };
+    let as_csv = super::choice(
+        "format",
+        query.format.as_deref(),
+        false,
+        &[(&["json"], false), (&["csv"], true)],
+    )?;
     let campaign = id.into_inner();
     let report = read(&state, move |conn| reconciliation::report(conn, &campaign)).await?;
     if as_csv {

@@ -185,6 +185,30 @@ where
         .transpose()
 }
 
+/// A query parameter that takes one of a few names (the first of each entry is the one the
+/// error names): absent is `default`, anything else is 422 naming the parameter.
+pub fn choice<T: Copy>(
+    field: &str,
+    value: Option<&str>,
+    default: T,
+    names: &[(&[&str], T)],
+) -> Result<T, ApiError> {
+    let Some(v) = value else {
+        return Ok(default);
+    };
+    names
+        .iter()
+        .find(|(spellings, _)| spellings.contains(&v))
+        .map(|(_, t)| *t)
+        .ok_or_else(|| {
+            let allowed: Vec<&str> = names.iter().map(|(spellings, _)| spellings[0]).collect();
+            ApiError::Invalid(vec![crate::domain::FieldError {
+                field: field.to_owned(),
+                message: format!("must be {}", allowed.join(" or ")),
+            }])
+        })
+}
+
 /// A yes/no query parameter: `true` or `false`, else 400 naming it.
 pub fn flag(field: &str, value: Option<String>) -> Result<Option<bool>, ApiError> {
     value
