@@ -78,6 +78,20 @@ pub fn find_by_secret(conn: &mut DbConn, secret: &Secret) -> QueryResult<Option<
         .optional()
 }
 
+/// How many waiting applications of the campaign arrived before `sequence`.
+pub fn waiting_ahead(
+    conn: &mut DbConn,
+    campaign_id: &CampaignId,
+    sequence: i64,
+) -> QueryResult<i64> {
+    applications::table
+        .filter(applications::campaign_id.eq(campaign_id))
+        .filter(applications::status.eq(Status::Waitlisted))
+        .filter(applications::sequence.lt(sequence))
+        .count()
+        .get_result(conn)
+}
+
 #[derive(Debug, Default, Clone)]
 pub struct ListFilter {
     pub status: Option<Status>,

@@ -143,6 +143,14 @@ pub fn find(conn: &mut DbConn, id: &CampaignId) -> QueryResult<Option<CampaignRo
         .optional()
 }
 
+pub fn find_by_code(conn: &mut DbConn, code: &str) -> QueryResult<Option<CampaignRow>> {
+    campaigns::table
+        .filter(campaigns::code.eq(code))
+        .select(CampaignRow::as_select())
+        .first(conn)
+        .optional()
+}
+
 /// Reads the campaign after taking its row lock (PostgreSQL; SQLite's write transaction
 /// already excludes other writers), so changes to it and to what it caps happen one at a time.
 pub fn lock(conn: &mut DbConn, id: &CampaignId) -> QueryResult<Option<CampaignRow>> {

@@ -20,6 +20,25 @@ named! {
     }
 }
 
+impl Tier {
+    /// The tier as the campaign's flyer names it.
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            Tier::GeneralSingle => "一般枠A（単独応募）",
+            Tier::GeneralPair => "一般枠B（居宅介護支援事業所とサービス事業所の連携応募）",
+            Tier::Model => "モデル事業所枠",
+        }
+    }
+
+    /// How many offices apply in this tier, referrals aside.
+    pub fn office_count(self) -> usize {
+        match self {
+            Tier::GeneralSingle | Tier::Model => 1,
+            Tier::GeneralPair => 2,
+        }
+    }
+}
+
 named! {
     pub enum OfficeKind {
         /// 居宅介護支援事業所
@@ -35,6 +54,26 @@ named! {
         PairMember => "pair_member",
         Model => "model",
         Referred => "referred",
+    }
+}
+
+impl OfficeKind {
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            OfficeKind::CareManagement => "居宅介護支援事業所",
+            OfficeKind::Service => "サービス事業所",
+        }
+    }
+}
+
+impl ParticipantRole {
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            ParticipantRole::Single => "一般枠（単独）",
+            ParticipantRole::PairMember => "一般枠（連携ペア）",
+            ParticipantRole::Model => "モデル事業所",
+            ParticipantRole::Referred => "紹介事業所",
+        }
     }
 }
 
@@ -276,10 +315,11 @@ fn check_shape(
     input: &ApplicationInput,
     campaign: &Settings,
 ) -> ParticipantRole {
-    let (office_count, role) = match input.tier {
-        Tier::GeneralSingle => (1, ParticipantRole::Single),
-        Tier::GeneralPair => (2, ParticipantRole::PairMember),
-        Tier::Model => (1, ParticipantRole::Model),
+    let office_count = input.tier.office_count();
+    let role = match input.tier {
+        Tier::GeneralSingle => ParticipantRole::Single,
+        Tier::GeneralPair => ParticipantRole::PairMember,
+        Tier::Model => ParticipantRole::Model,
     };
     if input.offices.len() != office_count {
         errors.push(

@@ -56,6 +56,24 @@ impl std::iter::Sum for Yen {
     }
 }
 
+/// Whole yen with a separator every three digits, as Japanese documents write amounts:
+/// `26,000`, `-1,234,567`.
+pub fn with_separators(amount: i64) -> String {
+    let digits = amount.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if amount < 0 {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,6 +13,18 @@ named! {
 }
 
 impl Status {
+    /// The status as the applicant reads it.
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            Status::Accepted => "参加決定",
+            Status::Waitlisted => "キャンセル待ち",
+            Status::Withdrawn => "辞退済み",
+            Status::Disqualified => "参加取消",
+        }
+    }
+}
+
+impl Status {
     /// Whether an application in this state keeps its offices from applying again.
     pub fn holds_offices(self) -> bool {
         self != Status::Withdrawn

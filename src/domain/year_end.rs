@@ -49,6 +49,59 @@ impl Reason {
     }
 }
 
+impl Reason {
+    /// The condition this reason fails, as the applicant's checklist words it.
+    pub fn requirement(self) -> &'static str {
+        match self {
+            Reason::NotUsingAtEnd => {
+                "年度末時点でシステムを継続利用していること（年度末に事務局が確認します）"
+            }
+            Reason::StartSurveyMissing => "利用開始時アンケートへの回答",
+            Reason::EndSurveyMissing => "年度末アンケートへの回答",
+            Reason::WorkflowChangeUnconfirmed => "業務フロー変更へのご協力（事務局が確認します）",
+            Reason::UsageNotStarted => {
+                "システムの利用開始（利用を始めた日を事務局へお知らせください）"
+            }
+            Reason::StartedBeforeReferral => "ご紹介を受けた日以降に利用を開始していること",
+            Reason::LinkageUnconfirmed => "紹介元事業所とのデータ連携（事務局が確認します）",
+            Reason::PartnerIneligible => "同じ応募の他の事業所も要件を満たしていること",
+        }
+    }
+}
+
+/// One condition of payment and whether what is recorded so far meets it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Condition {
+    pub reason: Reason,
+    pub met: bool,
+}
+
+/// Every condition `office` must meet to be paid, in the check's order, each marked met or not
+/// by the same rule the year-end check applies. `office.on_usage_list` should say whether a
+/// usage list names it; before the year end nobody is on one, so continued use stays unmet.
+pub fn conditions(office: &Judged) -> Vec<Condition> {
+    use Reason::*;
+    let fails = failures(office);
+    let mut applicable = vec![
+        NotUsingAtEnd,
+        StartSurveyMissing,
+        EndSurveyMissing,
+        UsageNotStarted,
+    ];
+    match office.role {
+        ParticipantRole::Model => applicable.push(WorkflowChangeUnconfirmed),
+        ParticipantRole::Referred => applicable.extend([StartedBeforeReferral, LinkageUnconfirmed]),
+        ParticipantRole::Single | ParticipantRole::PairMember => {}
+    }
+    applicable
+        .into_iter()
+        .map(|reason| Condition {
+            reason,
+            met: !fails.contains(&reason),
+        })
+        .collect()
+}
+
 /// What the secretariat has recorded for one office.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Checkpoints {
@@ -186,6 +239,31 @@ mod tests {
                 continued_use_attested: None,
             },
             on_usage_list: true,
+        }
+    }
+
+    #[test]
+    fn the_checklist_names_each_condition_of_the_role_and_agrees_with_the_check() {
+        for role in [Single, PairMember, Model, Referred] {
+            let done = complete(1, role, "a");
+            let listed = conditions(&done);
+            assert!(listed.iter().all(|c| c.met), "{role:?}");
+            let expected = match role {
+                Model => 5,
+                Referred => 6,
+                _ => 4,
+            };
+            assert_eq!(listed.len(), expected, "{role:?}");
+
+            let mut open = done.clone();
+            open.checkpoints = Checkpoints::default();
+            open.on_usage_list = false;
+            let unmet: Vec<Reason> = conditions(&open)
+                .into_iter()
+                .filter(|c| !c.met)
+                .map(|c| c.reason)
+                .collect();
+            assert_eq!(unmet, failures(&open), "{role:?}");
         }
     }
 

@@ -150,19 +150,7 @@ pub fn render(kind: Kind, m: &ApplicationMail) -> Rendered {
 
 /// Yen with thousands separators: 31,000.
 pub fn yen(amount: i64) -> String {
-    let digits = amount.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if amount < 0 {
-        format!("-{out}")
-    } else {
-        out
-    }
+    crate::domain::money::with_separators(amount)
 }
 
 #[cfg(test)]
@@ -193,7 +181,7 @@ mod tests {
                     honorarium: yen(26_000),
                 },
             ],
-            status_link: "https://honoraria.example/api/v1/status/abc".into(),
+            status_link: "https://honoraria.example/status/abc".into(),
             reason: reason.map(str::to_owned),
         }
     }
@@ -222,7 +210,7 @@ mod tests {
                 "むさしの居宅介護支援センター（事業所番号 1370100016）",
                 "謝礼額: 31,000円",
                 "謝礼額: 26,000円",
-                "https://honoraria.example/api/v1/status/abc",
+                "https://honoraria.example/status/abc",
                 "令和5年11月1日",
             ] {
                 assert!(

@@ -10,6 +10,7 @@ pub mod health;
 pub mod input_guard;
 pub mod openapi;
 pub mod outbox;
+pub mod pages;
 pub mod payouts;
 pub mod rate_limit;
 pub mod request_id;
@@ -276,6 +277,7 @@ impl PageQuery {
 
 /// Registers every route under its path.
 pub fn configure(cfg: &mut web::ServiceConfig) {
+    pages::configure(cfg);
     cfg.service(health::health)
         .service(health::ready)
         .service(health::metrics)

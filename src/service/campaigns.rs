@@ -151,6 +151,31 @@ pub fn find(conn: &mut DbConn, id: &CampaignId) -> ServiceResult<CampaignRow> {
     rows::find(conn, id)?.ok_or(ServiceError::NotFound("campaign"))
 }
 
+/// A campaign as its public application form shows it.
+pub struct PublicCampaign {
+    pub id: CampaignId,
+    pub settings: Settings,
+    pub phase: Phase,
+    pub slots: allocation::SlotsView,
+}
+
+/// The campaign with `code`, with its live slot counter.
+pub fn public_by_code(
+    conn: &mut DbConn,
+    code: &str,
+    now: NaiveDateTime,
+) -> ServiceResult<PublicCampaign> {
+    let row = rows::find_by_code(conn, code)?.ok_or(ServiceError::NotFound("campaign"))?;
+    let slots = allocation::slots(conn, &row, now)?;
+    let settings = row.settings();
+    Ok(PublicCampaign {
+        id: row.id,
+        phase: settings.phase(now),
+        settings,
+        slots,
+    })
+}
+
 pub fn get(conn: &mut DbConn, id: &CampaignId, now: NaiveDateTime) -> ServiceResult<CampaignView> {
     let row = find(conn, id)?;
     let history = rows::deadline_history(conn, id)?;

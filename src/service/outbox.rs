@@ -7,7 +7,6 @@ use crate::db::campaigns::CampaignRow;
 pub use crate::db::outbox::ListFilter;
 use crate::db::outbox::{self as rows, MessageRow};
 use crate::db::{audit, DbConn};
-use crate::domain::application::{ParticipantRole, Tier};
 use crate::domain::delivery::{AttemptOutcome, DeliveryStatus};
 use crate::domain::ids::{ApplicationId, CampaignId, MessageId};
 use crate::domain::jst;
@@ -38,23 +37,6 @@ impl Notifier {
             public_base_url: base,
             message_id_domain: domain,
         }
-    }
-}
-
-pub(crate) fn role_label(role: ParticipantRole) -> &'static str {
-    match role {
-        ParticipantRole::Single => "一般枠（単独）",
-        ParticipantRole::PairMember => "一般枠（連携ペア）",
-        ParticipantRole::Model => "モデル事業所",
-        ParticipantRole::Referred => "紹介事業所",
-    }
-}
-
-fn tier_label(tier: Tier) -> &'static str {
-    match tier {
-        Tier::GeneralSingle => "一般枠A（単独応募）",
-        Tier::GeneralPair => "一般枠B（居宅介護支援事業所とサービス事業所の連携応募）",
-        Tier::Model => "モデル事業所枠",
     }
 }
 
@@ -96,7 +78,7 @@ pub fn message(
         campaign_name: campaign.name.clone(),
         contact_name: app.contact_name.clone(),
         sequence: app.sequence,
-        tier_label: tier_label(app.tier),
+        tier_label: app.tier.label_ja(),
         submitted_at: jst::display(app.submitted_at),
         submitted_on_wareki: jst::wareki(jst::date_of(app.submitted_at)),
         deadline_wareki: jst::wareki(campaign.deadline),
@@ -106,14 +88,14 @@ pub fn message(
             .map(|o| OfficeLine {
                 office_number: o.office_number.clone(),
                 name: o.name.clone(),
-                role_label: role_label(o.role),
+                role_label: o.role.label_ja(),
                 honorarium: templates::yen(o.honorarium_yen),
             })
             .collect(),
         status_link: format!(
             "{}{}",
             notifier.public_base_url,
-            super::status_link::status_path(&app.status_secret)
+            super::status_link::page_path(&app.status_secret)
         ),
         reason: app.status_reason.clone(),
     };
@@ -196,7 +178,7 @@ pub fn office_mail(campaign: &CampaignRow, office: &ParticipantRow) -> templates
         campaign_name: campaign.name.clone(),
         office_name: office.name.clone(),
         office_number: office.office_number.clone(),
-        role_label: role_label(office.role),
+        role_label: office.role.label_ja(),
         ends_on_wareki: jst::wareki(campaign.ends_on),
         eligible: false,
         amount: String::new(),

@@ -118,10 +118,13 @@ on_both_backends_with_mail!(
         assert!(mails.iter().all(|m| m
             .subject
             .starts_with("【データ連携促進モデルキャンペーン】")));
-        let link = format!(
-            "https://campaign.example.jp{}",
-            first["status_url"].as_str().unwrap()
-        );
+        // The email links the applicant's status page; the JSON status_url stays an API path
+        // with the same secret.
+        let secret = first["status_url"]
+            .as_str()
+            .unwrap()
+            .trim_start_matches("/api/v1/status/");
+        let link = format!("https://campaign.example.jp/status/{secret}");
         assert!(mails[0].body.contains(&link), "{}", mails[0].body);
         assert!(mails[0].body.contains("謝礼額: 26,000円"));
         assert!(mails[2].body.contains("理由: 都合により辞退"));

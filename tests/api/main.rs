@@ -5,6 +5,7 @@ mod helpers;
 
 mod applications;
 mod audit;
+mod browser;
 mod campaigns;
 mod cli;
 mod email;
@@ -13,6 +14,7 @@ mod faults;
 mod hardening;
 mod health;
 mod operations;
+mod pages;
 mod permissions;
 mod race;
 mod smtp;

@@ -3,12 +3,14 @@
 
 mod attendees;
 mod leaving;
+mod status_page;
 mod submission;
 mod views;
 
 pub use crate::db::applications::ListFilter;
 pub use attendees::{import_attendees, parse_attendees, AttendeeImport};
 pub use leaving::{leave, Exit, Leaving, MAX_REASON_CHARS};
+pub use status_page::{status_page, StatusOffice, StatusPage};
 pub use submission::{allocate, created, prepare, submit, Prepared};
 pub use views::{
     find_by_secret, get, list, participants, public_status, ApplicationView, ContactView,

@@ -1,0 +1,595 @@
+//! The application form: what the applicant typed, read back into the JSON API's input, and
+//! laid out again, tier by tier, with every error beside its field.
+
+use super::messages::{dotted, field_label, japanese, section_label};
+use crate::domain::application::{ApplicationInput, ContactInput, OfficeInput, OfficeKind, Tier};
+use crate::domain::campaign::Settings;
+use crate::domain::FieldError;
+use std::collections::BTreeMap;
+
+/// The submitted fields by name; a repeated name keeps its first value.
+#[derive(Debug, Default, Clone)]
+pub struct Values(BTreeMap<String, String>);
+
+impl Values {
+    pub fn parse(body: &[u8]) -> Result<Self, serde_urlencoded::de::Error> {
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body)?;
+        let mut map = BTreeMap::new();
+        for (name, value) in pairs {
+            map.entry(name).or_insert(value);
+        }
+        Ok(Values(map))
+    }
+
+    pub fn get(&self, name: &str) -> &str {
+        self.0.get(name).map(String::as_str).unwrap_or("")
+    }
+
+    /// Whether every field under `prefix.` is blank.
+    fn blank_under(&self, prefix: &str) -> bool {
+        let prefix = format!("{prefix}.");
+        self.0
+            .iter()
+            .filter(|(name, _)| name.starts_with(&prefix))
+            .all(|(_, value)| value.trim().is_empty())
+    }
+}
+
+/// The fields of one office, in the order the form asks for them.
+const OFFICE_FIELDS: [&str; 9] = [
+    "office_number",
+    "name",
+    "kind",
+    "corporate_number",
+    "corporation_name",
+    "municipality_code",
+    "address",
+    "email",
+    "using_system_since",
+];
+
+/// What `municipality_code` holds when the applicant says the office is elsewhere.
+const ELSEWHERE: &str = "other";
+
+/// The tier a form names, if it names one the campaign has.
+pub fn tier_of(value: &str) -> Option<Tier> {
+    value.parse().ok()
+}
+
+/// How many referral blocks the form offers for the model tier.
+fn referral_blocks(settings: &Settings) -> usize {
+    settings.max_referrals.max(1) as usize
+}
+
+/// The kind a tier fixes for its office at `index`, where it fixes one: a pair is one
+/// care-management office and one service office, asked for in that order.
+fn fixed_kind(tier: Tier, group: &str, index: usize) -> Option<OfficeKind> {
+    match (tier, group, index) {
+        (Tier::GeneralPair, "offices", 0) => Some(OfficeKind::CareManagement),
+        (Tier::GeneralPair, "offices", 1) => Some(OfficeKind::Service),
+        _ => None,
+    }
+}
+
+/// The form read into the API's input, with what the form itself could not read (a kind not
+/// chosen, a date not a date, a character no database keeps). A field the form could not read
+/// gets a stand-in value so that the rules still check everything else.
+pub fn read(
+    tier: Tier,
+    values: &Values,
+    settings: &Settings,
+) -> (ApplicationInput, Vec<FieldError>) {
+    let mut errors = Vec::new();
+    for (name, value) in &values.0 {
+        if value.contains('\0') {
+            errors.push(FieldError {
+                field: name.clone(),
+                message: "使用できない文字が含まれています".into(),
+            });
+        }
+    }
+    let mut office_at = |group: &str, i: usize| -> OfficeInput {
+        let p = format!("{group}.{i}");
+        let text = |f: &str| values.get(&format!("{p}.{f}")).to_owned();
+        let kind = match fixed_kind(tier, group, i) {
+            Some(kind) => kind,
+            None => match values.get(&format!("{p}.kind")).parse::<OfficeKind>() {
+                Ok(kind) => kind,
+                Err(_) => {
+                    errors.push(FieldError {
+                        field: format!("{p}.kind"),
+                        message: "選んでください".into(),
+                    });
+                    OfficeKind::CareManagement
+                }
+            },
+        };
+        let since = values.get(&format!("{p}.using_system_since")).trim();
+        let using_system_since = if since.is_empty() {
+            None
+        } else {
+            match since.parse() {
+                Ok(day) => Some(day),
+                Err(_) => {
+                    errors.push(FieldError {
+                        field: format!("{p}.using_system_since"),
+                        message: "日付を入力してください（例: 2024-01-10）".into(),
+                    });
+                    None
+                }
+            }
+        };
+        let municipality = values.get(&format!("{p}.municipality_code"));
+        if municipality.trim().is_empty() {
+            errors.push(FieldError {
+                field: format!("{p}.municipality_code"),
+                message: "選んでください".into(),
+            });
+        }
+        OfficeInput {
+            office_number: text("office_number"),
+            name: text("name"),
+            kind,
+            corporate_number: text("corporate_number"),
+            corporation_name: text("corporation_name"),
+            // Anything but the campaign's own region is refused by the rules, which say why.
+            municipality_code: if municipality == ELSEWHERE {
+                String::new()
+            } else {
+                municipality.to_owned()
+            },
+            address: text("address"),
+            email: text("email"),
+            using_system_since,
+        }
+    };
+    let offices = (0..tier.office_count())
+        .map(|i| office_at("offices", i))
+        .collect();
+    let referrals = if tier == Tier::Model {
+        // The first referral is asked for; later ones count only when something is typed.
+        (0..referral_blocks(settings))
+            .filter(|&i| i == 0 || !values.blank_under(&format!("referrals.{i}")))
+            .map(|i| office_at("referrals", i))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let input = ApplicationInput {
+        tier,
+        contact: ContactInput {
+            name: values.get("contact.name").to_owned(),
+            email: values.get("contact.email").to_owned(),
+        },
+        offices,
+        referrals,
+    };
+    (input, errors)
+}
+
+/// The form's own errors first, then the rules' for every field the form did not already
+/// fault; in Japanese, with dotted field names.
+pub fn merge(form: Vec<FieldError>, rules: Vec<FieldError>) -> Vec<FieldError> {
+    let mut all = form;
+    for e in rules {
+        let field = dotted(&e.field);
+        if !all.iter().any(|f| f.field == field) {
+            all.push(FieldError {
+                field,
+                message: japanese(&e.message),
+            });
+        }
+    }
+    all
+}
+
+/// One control of the form.
+pub struct Control {
+    pub name: String,
+    pub id: String,
+    pub label: &'static str,
+    pub hint: &'static str,
+    /// `text`, `email`, `date`, `select` or `hidden`.
+    pub kind: &'static str,
+    pub value: String,
+    pub options: Vec<Choice>,
+    pub required: bool,
+    pub autocomplete: &'static str,
+    pub inputmode: &'static str,
+    pub maxlength: usize,
+    pub error: Option<String>,
+}
+
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+fn choice(value: &str, label: &str, current: &str) -> Choice {
+    Choice {
+        value: value.to_owned(),
+        label: label.to_owned(),
+        selected: value == current,
+    }
+}
+
+impl Control {
+    /// The ids of the hint and the error that describe the control, for assistive technology.
+    pub fn described_by(&self) -> String {
+        let mut ids = Vec::new();
+        if !self.hint.is_empty() {
+            ids.push(format!("{}-hint", self.id));
+        }
+        if self.error.is_some() {
+            ids.push(format!("{}-error", self.id));
+        }
+        ids.join(" ")
+    }
+}
+
+/// A fieldset: the contact, one office, one referral.
+pub struct Section {
+    pub id: String,
+    pub legend: String,
+    pub note: String,
+    pub controls: Vec<Control>,
+    /// An error about the section as a whole (too few offices, the pair's kinds).
+    pub error: Option<String>,
+}
+
+/// An entry of the summary at the top, linking to its field.
+pub struct Summary {
+    pub href: String,
+    pub text: String,
+}
+
+pub struct Layout {
+    pub sections: Vec<Section>,
+    pub summary: Vec<Summary>,
+    /// Errors about the application as a whole, shown above the form.
+    pub general: Vec<String>,
+}
+
+pub fn id_of(name: &str) -> String {
+    format!("f-{}", name.replace('.', "-"))
+}
+
+fn control(name: String, values: &Values) -> Control {
+    let field = name.rsplit('.').next().unwrap_or("").to_owned();
+    let (kind, hint, autocomplete, inputmode, maxlength) = match field.as_str() {
+        "office_number" => ("text", "半角10桁（例: 1370000013）", "off", "numeric", 10),
+        "corporate_number" => ("text", "半角13桁（国税庁の法人番号）", "off", "numeric", 13),
+        "email" => ("email", "例: kaigo@example.jp", "email", "email", 254),
+        "using_system_since" => (
+            "date",
+            "すでに利用している場合のみ入力してください",
+            "off",
+            "",
+            10,
+        ),
+        "name" if name.starts_with("contact.") => ("text", "", "name", "", 100),
+        "address" => ("text", "", "street-address", "", 300),
+        _ => ("text", "", "organization", "", 200),
+    };
+    let required = field != "using_system_since";
+    Control {
+        id: id_of(&name),
+        label: field_label(&name),
+        value: values.get(&name).to_owned(),
+        name,
+        hint,
+        kind,
+        options: Vec::new(),
+        required,
+        autocomplete,
+        inputmode,
+        maxlength,
+        error: None,
+    }
+}
+
+fn kind_options(current: &str) -> Vec<Choice> {
+    std::iter::once(choice("", "選んでください", current))
+        .chain(
+            [OfficeKind::CareManagement, OfficeKind::Service]
+                .into_iter()
+                .map(|k| choice(k.as_str(), k.label_ja(), current)),
+        )
+        .collect()
+}
+
+fn office_section(
+    tier: Tier,
+    group: &str,
+    index: usize,
+    settings: &Settings,
+    values: &Values,
+) -> Section {
+    let prefix = format!("{group}.{index}");
+    let fixed = fixed_kind(tier, group, index);
+    let controls = OFFICE_FIELDS
+        .iter()
+        .map(|field| {
+            let mut c = control(format!("{prefix}.{field}"), values);
+            match *field {
+                "kind" => match fixed {
+                    Some(kind) => {
+                        c.kind = "hidden";
+                        c.value = kind.as_str().to_owned();
+                    }
+                    None => {
+                        c.kind = "select";
+                        c.options = kind_options(&c.value);
+                    }
+                },
+                "municipality_code" => {
+                    c.kind = "select";
+                    c.options = vec![
+                        choice("", "選んでください", &c.value),
+                        choice(&settings.region_code, &settings.region_name, &c.value),
+                        choice(ELSEWHERE, "上記以外の市区町村", &c.value),
+                    ];
+                }
+                "using_system_since" if group == "referrals" => {
+                    c.hint = "ご紹介先は利用開始前の事業所に限ります。利用を始めていれば入力してください";
+                }
+                _ => {}
+            }
+            c
+        })
+        .collect();
+    let legend = match (group, fixed) {
+        ("referrals", _) if index == 0 => "ご紹介先の事業所".to_owned(),
+        ("referrals", _) => format!("{}件目のご紹介先（任意）", index + 1),
+        (_, Some(kind)) => kind.label_ja().to_owned(),
+        _ if tier == Tier::Model => "モデル事業所として応募する事業所".to_owned(),
+        _ => "応募する事業所".to_owned(),
+    };
+    let note = match (group, tier) {
+        ("referrals", _) => "まだケアプランデータ連携システムの利用を始めておらず、これから連携先となる事業所です。モデル事業所と別の法人に限ります。",
+        (_, Tier::Model) => "システムを利用開始済みの事業所もご参加いただけます。",
+        (_, Tier::GeneralPair) if index == 1 => "居宅介護支援事業所と別の法人の事業所に限ります。",
+        _ => "",
+    };
+    Section {
+        id: format!("s-{group}-{index}"),
+        legend,
+        note: note.to_owned(),
+        controls,
+        error: None,
+    }
+}
+
+/// The form for `tier`, filled with `values`, each error placed beside its field (or on its
+/// section, or above the form) and listed in the summary.
+pub fn layout(tier: Tier, settings: &Settings, values: &Values, errors: &[FieldError]) -> Layout {
+    let mut contact = Section {
+        id: "s-contact".into(),
+        legend: "ご担当者".into(),
+        note: "応募の受付や結果のお知らせは、このメールアドレスへお送りします。".into(),
+        controls: vec![
+            control("contact.name".into(), values),
+            control("contact.email".into(), values),
+        ],
+        error: None,
+    };
+    contact.controls[1].hint = "受付のお知らせと状況確認のリンクをお送りします";
+    let mut sections = vec![contact];
+    for i in 0..tier.office_count() {
+        sections.push(office_section(tier, "offices", i, settings, values));
+    }
+    if tier == Tier::Model {
+        for i in 0..referral_blocks(settings) {
+            let mut s = office_section(tier, "referrals", i, settings, values);
+            if i > 0 {
+                s.controls.iter_mut().for_each(|c| c.required = false);
+            }
+            sections.push(s);
+        }
+    }
+    // The summary reads top to bottom like the form: errors about the whole first, then by
+    // where their field or section sits.
+    let position = |field: &str| -> usize {
+        let mut n = 0;
+        for s in &sections {
+            let prefix = s.id.trim_start_matches("s-").replace('-', ".");
+            for c in &s.controls {
+                n += 1;
+                if c.name == field {
+                    return n;
+                }
+            }
+            if field == prefix || field.starts_with(&format!("{prefix}.")) {
+                return n;
+            }
+        }
+        0
+    };
+    let mut errors: Vec<&FieldError> = errors.iter().collect();
+    errors.sort_by_key(|e| position(&e.field));
+    let mut summary = Vec::new();
+    let mut general = Vec::new();
+    for e in errors {
+        let text = format!(
+            "{}・{}: {}",
+            section_label(&e.field),
+            field_label(&e.field),
+            e.message
+        );
+        let visible = sections
+            .iter_mut()
+            .flat_map(|s| s.controls.iter_mut())
+            .find(|c| c.name == e.field && c.kind != "hidden");
+        if let Some(c) = visible {
+            c.error.get_or_insert_with(|| e.message.clone());
+            summary.push(Summary {
+                href: format!("#{}", c.id),
+                text,
+            });
+            continue;
+        }
+        let section = sections.iter_mut().find(|s| {
+            let prefix = s.id.trim_start_matches("s-").replace('-', ".");
+            e.field == prefix || e.field.starts_with(&format!("{prefix}."))
+        });
+        let whole = format!("{}: {}", section_label(&e.field), e.message);
+        match section {
+            Some(s) => {
+                s.error.get_or_insert_with(|| e.message.clone());
+                summary.push(Summary {
+                    href: format!("#{}", s.id),
+                    text: whole,
+                });
+            }
+            None => {
+                // `offices` and `referrals` as a whole: the first of their sections.
+                let first = format!("s-{}-0", e.field);
+                let href = if sections.iter().any(|s| s.id == first) {
+                    format!("#{first}")
+                } else {
+                    "#form".to_owned()
+                };
+                general.push(whole.clone());
+                summary.push(Summary { href, text: whole });
+            }
+        }
+    }
+    Layout {
+        sections,
+        summary,
+        general,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings() -> Settings {
+        Settings {
+            code: "c".into(),
+            name: "n".into(),
+            region_code: "132039".into(),
+            region_name: "武蔵野市".into(),
+            opens_at: chrono::NaiveDateTime::default(),
+            deadline: chrono::NaiveDate::default(),
+            ends_on: chrono::NaiveDate::default(),
+            total_slots: 50,
+            model_slots: 10,
+            reserved_seminar_slots: 0,
+            max_referrals: 2,
+            honoraria: crate::domain::campaign::Honoraria {
+                general: 26_000,
+                model: 31_000,
+                referred: 26_000,
+            },
+            rules: Default::default(),
+        }
+    }
+
+    fn values(pairs: &[(&str, &str)]) -> Values {
+        let body = serde_urlencoded::to_string(pairs).unwrap();
+        Values::parse(body.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn a_pair_form_fixes_the_kinds_and_reads_dates_and_regions() {
+        let v = values(&[
+            ("contact.name", "山田"),
+            ("offices.0.municipality_code", "132039"),
+            ("offices.1.municipality_code", "other"),
+            ("offices.1.using_system_since", "2024-01-10"),
+            ("offices.0.using_system_since", "10 January"),
+        ]);
+        let (input, errors) = read(Tier::GeneralPair, &v, &settings());
+        assert_eq!(input.offices.len(), 2);
+        assert_eq!(input.offices[0].kind, OfficeKind::CareManagement);
+        assert_eq!(input.offices[1].kind, OfficeKind::Service);
+        assert_eq!(input.offices[0].municipality_code, "132039");
+        assert_eq!(input.offices[1].municipality_code, "");
+        assert_eq!(
+            input.offices[1].using_system_since,
+            "2024-01-10".parse().ok()
+        );
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["offices.0.using_system_since"]);
+        assert!(input.referrals.is_empty());
+    }
+
+    #[test]
+    fn a_model_form_counts_a_later_referral_only_when_typed() {
+        let blank = values(&[("offices.0.kind", "service")]);
+        let (input, errors) = read(Tier::Model, &blank, &settings());
+        assert_eq!(input.referrals.len(), 1);
+        let kinds: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert!(kinds.contains(&"referrals.0.kind"), "{kinds:?}");
+        assert!(!kinds.contains(&"offices.0.kind"), "{kinds:?}");
+
+        let typed = values(&[("referrals.1.name", "二つ目")]);
+        assert_eq!(read(Tier::Model, &typed, &settings()).0.referrals.len(), 2);
+    }
+
+    #[test]
+    fn a_nul_character_is_refused_naming_its_field() {
+        let v = values(&[("contact.name", "a\0b")]);
+        let (_, errors) = read(Tier::GeneralSingle, &v, &settings());
+        assert!(errors.iter().any(|e| e.field == "contact.name"));
+    }
+
+    #[test]
+    fn errors_go_beside_their_field_on_their_section_or_above_the_form() {
+        let errors = vec![
+            FieldError {
+                field: "offices.0.office_number".into(),
+                message: "10桁".into(),
+            },
+            FieldError {
+                field: "offices.1.kind".into(),
+                message: "組み合わせ".into(),
+            },
+            FieldError {
+                field: "offices".into(),
+                message: "全部".into(),
+            },
+        ];
+        let l = layout(Tier::GeneralPair, &settings(), &Values::default(), &errors);
+        let office = &l.sections[1];
+        let number = office
+            .controls
+            .iter()
+            .find(|c| c.name == "offices.0.office_number")
+            .unwrap();
+        assert_eq!(number.error.as_deref(), Some("10桁"));
+        assert_eq!(l.sections[2].error.as_deref(), Some("組み合わせ"));
+        assert_eq!(l.general.len(), 1);
+        let hrefs: Vec<&str> = l.summary.iter().map(|s| s.href.as_str()).collect();
+        assert_eq!(
+            hrefs,
+            ["#s-offices-0", "#f-offices-0-office_number", "#s-offices-1"]
+        );
+    }
+
+    #[test]
+    fn the_form_errors_win_and_the_rules_fill_in_the_rest_in_japanese() {
+        let form = vec![FieldError {
+            field: "offices.0.kind".into(),
+            message: "選んでください".into(),
+        }];
+        let rules = vec![
+            FieldError {
+                field: "offices[0].kind".into(),
+                message: "a pair is one care_management office and one service office".into(),
+            },
+            FieldError {
+                field: "contact.email".into(),
+                message: "must be an email address such as name@example.jp".into(),
+            },
+        ];
+        let merged = merge(form, rules);
+        assert_eq!(merged.len(), 2);
+        assert_eq!(merged[0].message, "選んでください");
+        assert_eq!(merged[1].field, "contact.email");
+        assert!(merged[1].message.starts_with("メールアドレス"));
+    }
+}

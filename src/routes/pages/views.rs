@@ -1,0 +1,102 @@
+//! The pages as askama templates (`templates/pages/`), and what each shows, already worded.
+
+use super::form::Layout;
+use askama::Template;
+
+pub struct Counter {
+    pub remaining: i64,
+    pub cap: i64,
+}
+
+pub struct TierOption {
+    pub value: &'static str,
+    pub label: &'static str,
+    pub amount: String,
+    pub description: String,
+    /// Why the tier cannot be accepted at once now (its slots are gone).
+    pub note: Option<String>,
+}
+
+/// The form the applicant is filling in, once a tier is chosen.
+pub struct Chosen {
+    pub tier_value: &'static str,
+    pub tier_label: &'static str,
+    pub layout: Layout,
+    pub idempotency_key: String,
+    pub csrf_token: String,
+}
+
+#[derive(Template)]
+#[template(path = "pages/apply.html")]
+pub struct ApplyPage {
+    pub campaign_name: String,
+    pub code: String,
+    pub region_name: String,
+    /// `not_yet_open`, `open` or `closed`.
+    pub phase: &'static str,
+    pub opens_at: String,
+    pub deadline: String,
+    pub as_of: String,
+    pub total: Counter,
+    pub model: Counter,
+    pub waitlisted: i64,
+    pub full: bool,
+    pub tiers: Vec<TierOption>,
+    pub chooser_error: Option<String>,
+    pub chosen: Option<Chosen>,
+}
+
+pub struct OfficeLine {
+    pub name: String,
+    pub office_number: String,
+    pub role: &'static str,
+    pub honorarium: String,
+    pub conditions: Vec<ConditionLine>,
+}
+
+pub struct ConditionLine {
+    pub text: &'static str,
+    pub met: bool,
+}
+
+#[derive(Template)]
+#[template(path = "pages/status.html")]
+pub struct StatusPage {
+    pub campaign_name: String,
+    pub apply_path: String,
+    pub status_value: &'static str,
+    pub status_label: &'static str,
+    pub status_reason: Option<String>,
+    pub sequence: i64,
+    pub tier_label: &'static str,
+    pub submitted_at: String,
+    pub place_in_line: Option<i64>,
+    pub contact_email: String,
+    pub offices: Vec<OfficeLine>,
+    pub ends_on: String,
+    pub withdraw_path: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "pages/withdraw.html")]
+pub struct WithdrawPage {
+    pub campaign_name: String,
+    pub sequence: i64,
+    pub status_label: &'static str,
+    pub offices: Vec<OfficeLine>,
+    pub status_path: String,
+    pub withdraw_path: String,
+    pub csrf_token: String,
+    pub reason: String,
+    pub reason_error: Option<String>,
+    pub max_reason: usize,
+}
+
+/// A page that only says something: not found, closed, try again.
+#[derive(Template)]
+#[template(path = "pages/notice.html")]
+pub struct NoticePage {
+    pub title: String,
+    pub message: String,
+    pub link: Option<(String, String)>,
+}

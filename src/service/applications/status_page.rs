@@ -1,0 +1,106 @@
+//! What the applicant's status page shows: the application, its place in line, and for each
+//! accepted office what is still needed before it is paid.
+
+use crate::db::applications as rows;
+use crate::db::DbConn;
+use crate::domain::application::{ParticipantRole, Tier};
+use crate::domain::email::EmailAddress;
+use crate::domain::jst;
+use crate::domain::participation::Status;
+use crate::domain::secret::Secret;
+use crate::domain::year_end::{conditions, Condition, Judged};
+use crate::service::{campaigns, checkpoints, ServiceError, ServiceResult};
+use chrono::NaiveDate;
+
+pub struct StatusPage {
+    pub campaign_name: String,
+    pub campaign_code: String,
+    pub tier: Tier,
+    pub status: Status,
+    pub status_reason: Option<String>,
+    pub sequence: i64,
+    /// Japan time, for reading.
+    pub submitted_at: String,
+    /// While waiting: 1 for the next application to be promoted.
+    pub place_in_line: Option<i64>,
+    pub contact_email: String,
+    pub offices: Vec<StatusOffice>,
+    pub ends_on: NaiveDate,
+}
+
+pub struct StatusOffice {
+    pub office_number: String,
+    pub name: String,
+    pub role: ParticipantRole,
+    pub honorarium_yen: i64,
+    /// Conditions of payment, for offices of an accepted application.
+    pub conditions: Vec<Condition>,
+}
+
+impl StatusPage {
+    /// Whether the applicant may still withdraw.
+    pub fn may_withdraw(&self) -> bool {
+        matches!(self.status, Status::Accepted | Status::Waitlisted)
+    }
+}
+
+pub fn status_page(conn: &mut DbConn, secret: &Secret) -> ServiceResult<StatusPage> {
+    let app = rows::find_by_secret(conn, secret)?.ok_or(ServiceError::NotFound("application"))?;
+    let campaign = campaigns::find(conn, &app.campaign_id)?;
+    let offices = rows::participants_of(conn, std::slice::from_ref(&app.id))?;
+    let place_in_line = match app.status {
+        Status::Waitlisted => Some(rows::waiting_ahead(conn, &app.campaign_id, app.sequence)? + 1),
+        _ => None,
+    };
+    let recorded = if app.status == Status::Accepted {
+        let ids: Vec<String> = offices.iter().map(|o| o.id.clone()).collect();
+        Some(crate::db::year_end::checkpoints_of(conn, &ids)?)
+    } else {
+        None
+    };
+    let applied_on = jst::date_of(app.submitted_at);
+    let offices = offices
+        .into_iter()
+        .map(|p| {
+            let conditions = recorded
+                .as_ref()
+                .map(|recorded| {
+                    conditions(&Judged {
+                        office_number: p.office_number.clone(),
+                        application_id: app.id.as_str().to_owned(),
+                        role: p.role,
+                        honorarium: p.honorarium_yen,
+                        applied_on,
+                        using_system_since: p.using_system_since,
+                        checkpoints: checkpoints::of_row(recorded.get(&p.id)),
+                        // Continued use is judged against the year-end usage list, which the
+                        // page does not anticipate.
+                        on_usage_list: false,
+                    })
+                })
+                .unwrap_or_default();
+            StatusOffice {
+                office_number: p.office_number,
+                name: p.name,
+                role: p.role,
+                honorarium_yen: p.honorarium_yen,
+                conditions,
+            }
+        })
+        .collect();
+    Ok(StatusPage {
+        campaign_name: campaign.name,
+        campaign_code: campaign.code,
+        tier: app.tier,
+        status: app.status,
+        status_reason: app.status_reason,
+        sequence: app.sequence,
+        submitted_at: jst::display(app.submitted_at),
+        place_in_line,
+        contact_email: EmailAddress::parse(&app.contact_email)
+            .map(|e| e.masked())
+            .unwrap_or_default(),
+        offices,
+        ends_on: campaign.ends_on,
+    })
+}

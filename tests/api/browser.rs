@@ -1,0 +1,264 @@
+//! The applicant's journeys end to end in headless Chromium through WebDriver (Debian's
+//! `chromium` and `chromium-driver`): each tier filled in and submitted, refusals seen where
+//! the applicant looks, the keyboard alone submitting, the status page, the withdrawal.
+//!
+//! CI installs the browser. Elsewhere, without `chromedriver` on the PATH (or in
+//! `CHROMEDRIVER`), these tests say loudly that they did not run; with `CI` set they fail.
+
+use crate::helpers::{office, Backend, TestApp};
+use crate::pages::{code_of, every_tier};
+use fantoccini::{elements::Element, error::CmdError, Client, ClientBuilder, Locator};
+use serde_json::{json, Value};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct Driver {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn chromedriver() -> Option<Driver> {
+    let program = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let child = match Command::new(&program)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+    {
+        Ok(child) => child,
+        Err(e) if std::env::var_os("CI").is_some() => {
+            panic!("CI must install chromium and chromium-driver: {program}: {e}")
+        }
+        Err(e) => {
+            eprintln!(
+                "\n*** SKIPPED: the browser tests did not run: {program}: {e} (apt install chromium chromium-driver) ***\n"
+            );
+            return None;
+        }
+    };
+    let started = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "chromedriver did not listen"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Some(Driver {
+        child,
+        url: format!("http://127.0.0.1:{port}"),
+    })
+}
+
+async fn browser(driver: &Driver) -> Client {
+    let mut options = json!({"args": [
+        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+        "--window-size=420,900", "--lang=ja"
+    ]});
+    if std::path::Path::new("/usr/bin/chromium").exists() {
+        options["binary"] = json!("/usr/bin/chromium");
+    }
+    let mut caps = serde_json::Map::new();
+    caps.insert("goog:chromeOptions".into(), options);
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&driver.url)
+        .await
+        .expect("a Chromium session")
+}
+
+fn field_id(name: &str) -> String {
+    format!("f-{}", name.replace('.', "-"))
+}
+
+async fn fill(c: &Client, name: &str, value: &str) -> Result<(), CmdError> {
+    let found: Result<Element, CmdError> = c.find(Locator::Id(&field_id(name))).await;
+    let element = match found {
+        Ok(e) => e,
+        // A pair's kinds are fixed by the form and have no control to fill.
+        Err(_) if name.ends_with(".kind") => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    if element.tag_name().await? == "select" {
+        element.select_by_value(value).await
+    } else {
+        element.clear().await?;
+        element.send_keys(value).await
+    }
+}
+
+async fn fill_office(c: &Client, prefix: &str, o: &Value) -> Result<(), CmdError> {
+    for field in [
+        "office_number",
+        "name",
+        "kind",
+        "corporate_number",
+        "corporation_name",
+        "municipality_code",
+        "address",
+        "email",
+    ] {
+        fill(c, &format!("{prefix}.{field}"), o[field].as_str().unwrap()).await?;
+    }
+    Ok(())
+}
+
+/// Opens the form, chooses `tier` and fills in the contact and the offices.
+async fn open_tier(
+    c: &Client,
+    base: &str,
+    code: &str,
+    tier: &str,
+    offices: &[Value],
+    referrals: &[Value],
+) -> Result<(), CmdError> {
+    c.goto(&format!("{base}/apply/{code}")).await?;
+    c.find(Locator::Id(&format!("tier-{tier}")))
+        .await?
+        .click()
+        .await?;
+    c.find(Locator::Id("next")).await?.click().await?;
+    c.wait().for_element(Locator::Id("form")).await?;
+    fill(c, "contact.name", "山田 花子").await?;
+    fill(c, "contact.email", "kaigo@example.jp").await?;
+    for (i, o) in offices.iter().enumerate() {
+        fill_office(c, &format!("offices.{i}"), o).await?;
+    }
+    for (i, o) in referrals.iter().enumerate() {
+        fill_office(c, &format!("referrals.{i}"), o).await?;
+    }
+    Ok(())
+}
+
+async fn status_text(c: &Client) -> Result<String, CmdError> {
+    c.wait()
+        .for_element(Locator::Id("status"))
+        .await?
+        .text()
+        .await
+}
+
+async fn journeys(c: &Client, base: &str, code: &str) -> Result<(), CmdError> {
+    // Each tier, submitted with the button.
+    let tiers = every_tier();
+    for (tier, offices, referrals) in &tiers {
+        open_tier(c, base, code, tier, offices, referrals).await?;
+        c.find(Locator::Id("submit")).await?.click().await?;
+        assert_eq!(status_text(c).await?, "参加決定", "{tier}");
+        assert!(c.current_url().await?.path().starts_with("/status/"));
+    }
+
+    // A refusal: the summary takes the focus, names every error, and what was typed stays.
+    let mut second = office(7, "service");
+    second["corporate_number"] = office(6, "care_management")["corporate_number"].clone();
+    open_tier(
+        c,
+        base,
+        code,
+        "general_pair",
+        &[office(6, "care_management"), second],
+        &[],
+    )
+    .await?;
+    fill(c, "contact.email", "not-an-email").await?;
+    c.find(Locator::Id("submit")).await?.click().await?;
+    let summary = c.wait().for_element(Locator::Id("error-summary")).await?;
+    let said = summary.text().await?;
+    assert!(
+        said.contains("同じ法人の事業所同士では応募できません"),
+        "{said}"
+    );
+    assert!(
+        said.contains("メールアドレスの形で入力してください"),
+        "{said}"
+    );
+    let focused = c.active_element().await?;
+    assert_eq!(focused.attr("id").await?.as_deref(), Some("error-summary"));
+    let kept = c.find(Locator::Id(&field_id("contact.name"))).await?;
+    assert_eq!(kept.prop("value").await?.as_deref(), Some("山田 花子"));
+    let beside = c
+        .find(Locator::Id(&format!("{}-error", field_id("contact.email"))))
+        .await?;
+    assert!(beside.text().await?.contains("メールアドレス"));
+    // The summary's link leads to the field.
+    summary
+        .find(Locator::Css("a[href='#f-contact-email']"))
+        .await?
+        .click()
+        .await?;
+    assert_eq!(c.current_url().await?.fragment(), Some("f-contact-email"));
+
+    // The keyboard alone: correct the fields and press Enter in one of them.
+    fill(
+        c,
+        "offices.1.corporate_number",
+        office(7, "service")["corporate_number"].as_str().unwrap(),
+    )
+    .await?;
+    let email = c.find(Locator::Id(&field_id("contact.email"))).await?;
+    email.clear().await?;
+    email.send_keys("kaigo@example.jp\u{E007}").await?;
+    assert_eq!(status_text(c).await?, "参加決定");
+
+    // Withdrawing from the status page, after the confirmation step.
+    c.find(Locator::Id("withdraw")).await?.click().await?;
+    c.wait()
+        .for_element(Locator::Id("confirm-withdraw"))
+        .await?
+        .click()
+        .await?;
+    assert_eq!(status_text(c).await?, "辞退済み");
+    assert!(c.find(Locator::Id("withdraw")).await.is_err());
+    Ok(())
+}
+
+fn in_browser(backend: Backend) {
+    let Some(driver) = chromedriver() else {
+        return;
+    };
+    let Some(app) = TestApp::spawn_with(backend, |s| {
+        s.public_base_url = "http://127.0.0.1".into();
+    }) else {
+        return;
+    };
+    let id = app.open_campaign(50, 10);
+    let code = code_of(&app, &id);
+    actix_web::rt::System::new().block_on(async {
+        let c = browser(&driver).await;
+        let outcome = journeys(&c, &app.base, &code).await;
+        if let Err(e) = &outcome {
+            let url = c
+                .current_url()
+                .await
+                .map(|u| u.to_string())
+                .unwrap_or_default();
+            let source = c.source().await.unwrap_or_default();
+            eprintln!("the browser stopped at {url}: {e}\n{source}");
+        }
+        let _ = c.close().await;
+        outcome.expect("every step of the journeys");
+    });
+    let listed = app.get(&format!("/api/v1/campaigns/{id}/applications"));
+    assert_eq!(listed.body["total"], 4, "four applications, one withdrawn");
+}
+
+#[test]
+fn applicant_journeys_in_a_real_browser_on_sqlite() {
+    in_browser(Backend::Sqlite);
+}
+
+#[test]
+fn applicant_journeys_in_a_real_browser_on_postgres() {
+    in_browser(Backend::Postgres);
+}

@@ -1,0 +1,526 @@
+//! The applicant pages over HTTP, as a browser without JavaScript sends them: the form for
+//! each tier, refusals in Japanese, the double click, the forgery guard, full and closed
+//! campaigns, the status page, the withdrawal with its confirmation, and the QR codes.
+
+use crate::helpers::{office, TestApp};
+use crate::on_both_backends;
+use serde_json::{json, Value};
+use std::io::Read;
+
+/// What a browser keeps between requests: the one cookie the pages set.
+pub struct Browser {
+    base: String,
+    agent: ureq::Agent,
+    cookie: Option<String>,
+}
+
+pub struct Page {
+    pub status: u16,
+    pub text: String,
+    pub location: Option<String>,
+    pub content_type: String,
+    pub retry_after: Option<String>,
+    pub bytes: Vec<u8>,
+}
+
+impl Page {
+    /// The value of the hidden or visible input named `name`.
+    pub fn input(&self, name: &str) -> String {
+        let at = self
+            .text
+            .find(&format!("name=\"{name}\" value=\""))
+            .unwrap_or_else(|| panic!("no input {name} in:\n{}", self.text));
+        let rest = &self.text[at + name.len() + 15..];
+        rest[..rest.find('"').unwrap()].to_owned()
+    }
+}
+
+impl Browser {
+    pub fn new(app: &TestApp) -> Self {
+        Browser {
+            base: app.base.clone(),
+            agent: ureq::AgentBuilder::new().redirects(0).build(),
+            cookie: None,
+        }
+    }
+
+    fn send(&mut self, req: ureq::Request, form: Option<&[(String, String)]>) -> Page {
+        let req = match &self.cookie {
+            Some(c) => req.set("Cookie", c),
+            None => req,
+        };
+        let result = match form {
+            Some(pairs) => {
+                let pairs: Vec<(&str, &str)> = pairs
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .collect();
+                req.send_form(&pairs)
+            }
+            None => req.call(),
+        };
+        let resp = match result {
+            Ok(r) | Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("{e}"),
+        };
+        if let Some(set) = resp.header("Set-Cookie") {
+            self.cookie = Some(set.split(';').next().unwrap().to_owned());
+        }
+        let status = resp.status();
+        let location = resp.header("Location").map(str::to_owned);
+        let content_type = resp.header("Content-Type").unwrap_or("").to_owned();
+        let retry_after = resp.header("Retry-After").map(str::to_owned);
+        let mut bytes = Vec::new();
+        resp.into_reader().read_to_end(&mut bytes).unwrap();
+        Page {
+            status,
+            text: String::from_utf8_lossy(&bytes).into_owned(),
+            location,
+            content_type,
+            retry_after,
+            bytes,
+        }
+    }
+
+    pub fn get(&mut self, path: &str) -> Page {
+        let req = self.agent.get(&format!("{}{path}", self.base));
+        self.send(req, None)
+    }
+
+    pub fn post(&mut self, path: &str, form: &[(String, String)]) -> Page {
+        let req = self.agent.post(&format!("{}{path}", self.base));
+        self.send(req, Some(form))
+    }
+
+    pub fn post_with(
+        &mut self,
+        path: &str,
+        headers: &[(&str, &str)],
+        form: &[(String, String)],
+    ) -> Page {
+        let mut req = self.agent.post(&format!("{}{path}", self.base));
+        for (k, v) in headers {
+            req = req.set(k, v);
+        }
+        self.send(req, Some(form))
+    }
+}
+
+/// The form fields of one office as the JSON API's `office` helper describes it.
+pub fn office_fields(prefix: &str, o: &Value) -> Vec<(String, String)> {
+    [
+        "office_number",
+        "name",
+        "kind",
+        "corporate_number",
+        "corporation_name",
+        "municipality_code",
+        "address",
+        "email",
+    ]
+    .iter()
+    .map(|f| (format!("{prefix}.{f}"), o[f].as_str().unwrap().to_owned()))
+    .collect()
+}
+
+/// A filled form for `tier`, with the page's hidden fields.
+pub fn filled(
+    page: &Page,
+    tier: &str,
+    offices: &[Value],
+    referrals: &[Value],
+) -> Vec<(String, String)> {
+    let mut form = vec![
+        ("tier".to_owned(), tier.to_owned()),
+        ("idempotency_key".to_owned(), page.input("idempotency_key")),
+        ("csrf_token".to_owned(), page.input("csrf_token")),
+        ("contact.name".to_owned(), "山田 花子".to_owned()),
+        ("contact.email".to_owned(), "kaigo@example.jp".to_owned()),
+    ];
+    for (i, o) in offices.iter().enumerate() {
+        form.extend(office_fields(&format!("offices.{i}"), o));
+    }
+    for (i, o) in referrals.iter().enumerate() {
+        form.extend(office_fields(&format!("referrals.{i}"), o));
+    }
+    form
+}
+
+/// One application of each tier: its offices and referrals, none sharing an office.
+pub fn every_tier() -> [(&'static str, Vec<Value>, Vec<Value>); 3] {
+    [
+        ("general_single", vec![office(1, "care_management")], vec![]),
+        (
+            "general_pair",
+            vec![office(2, "care_management"), office(3, "service")],
+            vec![],
+        ),
+        (
+            "model",
+            vec![office(4, "care_management")],
+            vec![office(5, "service")],
+        ),
+    ]
+}
+
+/// The code of the campaign with `id`.
+pub fn code_of(app: &TestApp, id: &str) -> String {
+    app.get(&format!("/api/v1/campaigns/{id}")).body["code"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+fn applications(app: &TestApp, id: &str) -> Value {
+    app.get(&format!("/api/v1/campaigns/{id}/applications"))
+        .body
+}
+
+on_both_backends!(
+    each_tier_is_taken_through_the_form_and_lands_on_its_status_page,
+    |app| {
+        let id = app.open_campaign(50, 10);
+        let code = code_of(app, &id);
+        let mut browser = Browser::new(app);
+        let chooser = browser.get(&format!("/apply/{code}"));
+        assert_eq!(chooser.status, 200);
+        assert!(chooser.content_type.starts_with("text/html"));
+        assert!(chooser.text.contains("<html lang=\"ja\">"));
+        assert!(chooser.text.contains("残り枠"));
+        assert!(chooser.text.contains("id=\"remaining-total\">50</strong>"));
+        for tier in ["general_single", "general_pair", "model"] {
+            assert!(
+                chooser.text.contains(&format!("value=\"{tier}\"")),
+                "{tier}"
+            );
+        }
+        let tiers = every_tier();
+        for (n, (tier, offices, referrals)) in tiers.iter().enumerate() {
+            let page = browser.get(&format!("/apply/{code}?tier={tier}"));
+            assert_eq!(page.status, 200, "{}", page.text);
+            let done = browser.post(
+                &format!("/apply/{code}"),
+                &filled(&page, tier, offices, referrals),
+            );
+            assert_eq!(done.status, 303, "{tier}: {}", done.text);
+            let status_path = done.location.unwrap();
+            assert!(status_path.starts_with("/status/"), "{status_path}");
+            let status = browser.get(&status_path);
+            assert_eq!(status.status, 200);
+            assert!(status.text.contains("参加決定"), "{}", status.text);
+            assert!(
+                status
+                    .text
+                    .contains(&format!("id=\"sequence\">{}</dd>", n + 1)),
+                "{}",
+                status.text
+            );
+            assert!(status.text.contains("利用開始時アンケートへの回答"));
+        }
+        let listed = applications(app, &id);
+        assert_eq!(listed["total"], 3);
+        let tiers: Vec<&str> = listed["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["tier"].as_str().unwrap())
+            .collect();
+        assert_eq!(tiers, ["general_single", "general_pair", "model"]);
+        let model_page = browser.get(&format!("/apply/{code}"));
+        assert!(model_page
+            .text
+            .contains("id=\"remaining-total\">45</strong>"));
+        assert!(model_page
+            .text
+            .contains("id=\"remaining-model\">9</strong>"));
+    }
+);
+
+on_both_backends!(
+    a_refused_form_comes_back_with_every_error_in_japanese_and_what_was_typed,
+    |app| {
+        let id = app.open_campaign(50, 10);
+        let code = code_of(app, &id);
+        let mut browser = Browser::new(app);
+        let page = browser.get(&format!("/apply/{code}?tier=general_pair"));
+        let mut second = office(7, "service");
+        second["corporate_number"] = office(6, "care_management")["corporate_number"].clone();
+        let mut form = filled(
+            &page,
+            "general_pair",
+            &[office(6, "care_management"), second],
+            &[],
+        );
+        for (name, value) in form.iter_mut() {
+            match name.as_str() {
+                "contact.email" => *value = "not-an-email".into(),
+                "offices.0.office_number" => *value = "123".into(),
+                "offices.1.municipality_code" => *value = "other".into(),
+                _ => {}
+            }
+        }
+        let refused = browser.post(&format!("/apply/{code}"), &form);
+        assert_eq!(refused.status, 422, "{}", refused.text);
+        assert!(refused.content_type.starts_with("text/html"));
+        for expected in [
+            "入力内容を確認してください（4件）",
+            "メールアドレスの形で入力してください",
+            "10桁で入力してください",
+            "同じ法人の事業所同士では応募できません",
+            "武蔵野市内の事業所が対象です",
+            "href=\"#f-contact-email\"",
+            "aria-invalid=\"true\"",
+        ] {
+            assert!(
+                refused.text.contains(expected),
+                "{expected} missing:\n{}",
+                refused.text
+            );
+        }
+        assert_eq!(
+            refused.input("contact.name"),
+            "山田 花子",
+            "what was typed stays"
+        );
+        assert_eq!(refused.input("offices.0.office_number"), "123");
+        assert_eq!(
+            refused.input("idempotency_key"),
+            page.input("idempotency_key")
+        );
+        assert_eq!(applications(app, &id)["total"], 0);
+
+        let nul = browser.post(
+            &format!("/apply/{code}"),
+            &[
+                ("tier".into(), "general_single".into()),
+                ("csrf_token".into(), page.input("csrf_token")),
+                ("contact.name".into(), "a\0b".into()),
+            ],
+        );
+        assert_eq!(nul.status, 422);
+        assert!(nul.text.contains("使用できない文字が含まれています"));
+        let no_tier = browser.post(
+            &format!("/apply/{code}"),
+            &[("csrf_token".into(), page.input("csrf_token"))],
+        );
+        assert_eq!(no_tier.status, 422);
+        assert!(no_tier.text.contains("応募枠を選んでください"));
+        assert_eq!(applications(app, &id)["total"], 0);
+    }
+);
+
+on_both_backends!(a_double_click_makes_one_application, |app| {
+    let id = app.open_campaign(50, 10);
+    let code = code_of(app, &id);
+    let mut browser = Browser::new(app);
+    let page = browser.get(&format!("/apply/{code}?tier=general_single"));
+    let form = filled(
+        &page,
+        "general_single",
+        &[office(1, "care_management")],
+        &[],
+    );
+    let first = browser.post(&format!("/apply/{code}"), &form);
+    let second = browser.post(&format!("/apply/{code}"), &form);
+    assert_eq!((first.status, second.status), (303, 303));
+    assert_eq!(first.location, second.location);
+    assert_eq!(applications(app, &id)["total"], 1);
+});
+
+on_both_backends!(
+    a_post_without_its_pages_token_or_from_another_site_changes_nothing,
+    |app| {
+        let id = app.open_campaign(50, 10);
+        let code = code_of(app, &id);
+        let mut browser = Browser::new(app);
+        let page = browser.get(&format!("/apply/{code}?tier=general_single"));
+        let form = filled(
+            &page,
+            "general_single",
+            &[office(1, "care_management")],
+            &[],
+        );
+
+        let mut stranger = Browser::new(app);
+        let no_cookie = stranger.post(&format!("/apply/{code}"), &form);
+        assert_eq!(no_cookie.status, 403, "{}", no_cookie.text);
+        assert!(no_cookie.text.contains("ページの有効期限が切れました"));
+
+        let mut wrong = form.clone();
+        wrong.retain(|(k, _)| k != "csrf_token");
+        wrong.push(("csrf_token".into(), "x".repeat(32)));
+        assert_eq!(browser.post(&format!("/apply/{code}"), &wrong).status, 403);
+
+        let forged = browser.post_with(
+            &format!("/apply/{code}"),
+            &[("Origin", "https://evil.example")],
+            &form,
+        );
+        assert_eq!(forged.status, 403);
+        assert_eq!(applications(app, &id)["total"], 0);
+    }
+);
+
+on_both_backends!(
+    full_and_closed_campaigns_say_so_and_the_status_page_withdraws_after_confirmation,
+    |app| {
+        let id = app.open_campaign(1, 1);
+        let code = code_of(app, &id);
+        let mut browser = Browser::new(app);
+        let mut apply = |n: u32| {
+            let page = browser.get(&format!("/apply/{code}?tier=general_single"));
+            let done = browser.post(
+                &format!("/apply/{code}"),
+                &filled(
+                    &page,
+                    "general_single",
+                    &[office(n, "care_management")],
+                    &[],
+                ),
+            );
+            assert_eq!(done.status, 303, "{}", done.text);
+            done.location.unwrap()
+        };
+        let first = apply(1);
+        let waiting = apply(2);
+        let mut browser = Browser::new(app);
+        let full = browser.get(&format!("/apply/{code}"));
+        assert!(full.text.contains("先着順の枠はすべて埋まりました"));
+        assert!(full.text.contains("キャンセル待ち"));
+        let waiting_page = browser.get(&waiting);
+        assert!(
+            waiting_page
+                .text
+                .contains("キャンセル待ちの <strong>1番目</strong>"),
+            "{}",
+            waiting_page.text
+        );
+
+        let status = browser.get(&first);
+        assert!(status.text.contains("辞退の手続きへ進む"));
+        let confirm_path = format!("{first}/withdraw");
+        let confirm = browser.get(&confirm_path);
+        assert_eq!(confirm.status, 200);
+        assert!(confirm.text.contains("辞退すると取り消せません"));
+        let token = confirm.input("csrf_token");
+        let unconfirmed = browser.post(&confirm_path, &[("csrf_token".into(), token.clone())]);
+        assert_eq!(
+            (unconfirmed.status, unconfirmed.location.as_deref()),
+            (303, Some(confirm_path.as_str())),
+            "without the confirmation step nothing happens"
+        );
+        assert!(browser.get(&first).text.contains("参加決定"));
+        let too_long = browser.post(
+            &confirm_path,
+            &[
+                ("csrf_token".into(), token.clone()),
+                ("confirm".into(), "yes".into()),
+                ("reason".into(), "長".repeat(2001)),
+            ],
+        );
+        assert_eq!(too_long.status, 422);
+        assert!(too_long.text.contains("2000文字以内で入力してください"));
+        let done = browser.post(
+            &confirm_path,
+            &[
+                ("csrf_token".into(), token.clone()),
+                ("confirm".into(), "yes".into()),
+                ("reason".into(), "都合により".into()),
+            ],
+        );
+        assert_eq!(
+            (done.status, done.location.as_deref()),
+            (303, Some(first.as_str()))
+        );
+        let after = browser.get(&first);
+        assert!(after.text.contains("辞退済み"), "{}", after.text);
+        assert!(!after.text.contains("辞退の手続きへ進む"));
+        assert!(
+            browser.get(&waiting).text.contains("参加決定"),
+            "the freed slot promotes the next in line"
+        );
+        let again = browser.post(
+            &confirm_path,
+            &[
+                ("csrf_token".into(), token),
+                ("confirm".into(), "yes".into()),
+            ],
+        );
+        assert_eq!(again.status, 409);
+
+        let yesterday_in_japan = (chrono::Utc::now() + chrono::Duration::hours(9)).date_naive()
+            - chrono::Duration::days(1);
+        let closed = app.request(
+            "PATCH",
+            &format!("/api/v1/campaigns/{id}"),
+            Some(&app.admin_token),
+            Some(&json!({"deadline": yesterday_in_japan.to_string(), "reason": "早期締切"})),
+        );
+        assert_eq!(closed.status, 200);
+        let page = browser.get(&format!("/apply/{code}"));
+        assert!(page.text.contains("募集は締め切りました"));
+        assert!(!page.text.contains("<form"));
+        let mut late_form = vec![
+            ("tier".to_owned(), "general_single".to_owned()),
+            ("csrf_token".to_owned(), confirm.input("csrf_token")),
+        ];
+        late_form.extend(office_fields("offices.0", &office(3, "care_management")));
+        let late = browser.post(&format!("/apply/{code}"), &late_form);
+        assert_eq!(late.status, 409);
+        assert_eq!(applications(app, &id)["total"], 2);
+    }
+);
+
+on_both_backends!(
+    unknown_pages_are_html_not_found_and_the_stylesheet_is_served,
+    |app| {
+        let mut browser = Browser::new(app);
+        for path in [
+            "/apply/no-such-campaign",
+            "/status/NoSuchSecret",
+            "/status/a%2Fb",
+            "/apply/x/qr.png",
+        ] {
+            let page = browser.get(path);
+            assert_eq!(page.status, 404, "{path}");
+            assert!(page.content_type.starts_with("text/html"), "{path}");
+            assert!(page.text.contains("ページが見つかりません"), "{path}");
+        }
+        let css = browser.get("/assets/site.css");
+        assert_eq!(css.status, 200);
+        assert!(css.content_type.starts_with("text/css"));
+        assert!(css.text.contains(":focus"));
+    }
+);
+
+on_both_backends!(the_qr_codes_carry_the_forms_absolute_address, |app| {
+    let id = app.open_campaign(50, 10);
+    let code = code_of(app, &id);
+    let url = format!("{}/apply/{code}", app.settings.public_base_url);
+    let mut browser = Browser::new(app);
+    let svg = browser.get(&format!("/apply/{code}/qr.svg"));
+    assert_eq!(svg.status, 200);
+    assert_eq!(svg.content_type, "image/svg+xml");
+    assert_eq!(svg.text, honoraria::routes::pages::qr::svg(&url).unwrap());
+    let png = browser.get(&format!("/apply/{code}/qr.png"));
+    assert_eq!(png.status, 200);
+    assert_eq!(png.content_type, "image/png");
+    assert_eq!(&png.bytes[..8], b"\x89PNG\r\n\x1a\n");
+    assert_eq!(png.bytes, honoraria::routes::pages::qr::png(&url).unwrap());
+});
+
+#[test]
+fn the_pages_answer_an_address_over_its_limit_with_a_page_that_says_when_to_come_back() {
+    let app =
+        TestApp::spawn_with(crate::helpers::Backend::Sqlite, |s| s.public_rate_limit = 2).unwrap();
+    let id = app.open_campaign(50, 10);
+    let code = code_of(&app, &id);
+    let mut browser = Browser::new(&app);
+    assert_eq!(browser.get(&format!("/apply/{code}")).status, 200);
+    assert_eq!(browser.get(&format!("/apply/{code}")).status, 200);
+    let limited = browser.get(&format!("/apply/{code}"));
+    assert_eq!(limited.status, 429);
+    assert_eq!(limited.retry_after.as_deref(), Some("60"));
+    assert!(limited.content_type.starts_with("text/html"));
+    assert!(limited.text.contains("アクセスが集中しています"));
+}
