@@ -125,3 +125,107 @@ fn a_crash_mid_rush_loses_nothing_that_was_answered_sqlite() {
 fn a_crash_mid_rush_loses_nothing_that_was_answered_postgres() {
     a_crash_mid_rush_loses_nothing_that_was_answered(Backend::Postgres);
 }
+
+/// SIGTERM while a request is still arriving and an email is half sent: the request is
+/// answered, the delivery finishes and is recorded once, and the process exits cleanly.
+fn a_stop_finishes_what_is_in_flight(backend: Backend) {
+    use std::io::{Read, Write};
+    let Some(db) = TestDatabase::create(backend) else {
+        return;
+    };
+    let smtp = crate::smtp::FakeSmtp::slow(std::time::Duration::from_secs(2));
+    let admin = crate::helpers::cli_admin_token(&db.url);
+    let served = crate::helpers::serve_binary(
+        &db.url,
+        &[
+            ("HONORARIA_SMTP_URL", smtp.url()),
+            ("HONORARIA_OUTBOX_POLL_MS", "50".into()),
+        ],
+    );
+    let (mut server, log) = (served.child, served.log);
+    std::thread::spawn(move || for _ in log {});
+    let base = format!("http://127.0.0.1:{}", served.port);
+    let campaign = crate::helpers::create_campaign_at(&base, &admin);
+    let path = format!("/api/v1/campaigns/{campaign}/applications");
+    let first = ureq::post(&format!("{base}{path}")).send_json(single(1));
+    assert_eq!(first.map(|r| r.status()).ok(), Some(201));
+    // The worker has taken the email and waits on the slow relay's answer to its data.
+    std::thread::sleep(std::time::Duration::from_millis(600));
+    assert!(smtp.messages().is_empty(), "the relay is still busy");
+
+    let body = single(2).to_string();
+    let (head, tail) = body.as_bytes().split_at(body.len() / 2);
+    let mut client = std::net::TcpStream::connect(("127.0.0.1", served.port)).unwrap();
+    write!(
+        client,
+        "POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )
+    .unwrap();
+    client.write_all(head).unwrap();
+    client.flush().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let stopped = std::process::Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(stopped.success());
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    client.write_all(tail).unwrap();
+    let mut answer = String::new();
+    client.read_to_string(&mut answer).unwrap();
+    assert!(
+        answer.starts_with("HTTP/1.1 201"),
+        "the request in flight is answered: {answer}"
+    );
+
+    let exited = server.wait().unwrap();
+    assert!(exited.success(), "a clean exit: {exited:?}");
+    // Until the server has stopped (idle keep-alive connections close within their 5 s) the
+    // worker may also send the second email; whatever it sent, it sent once and recorded.
+    let delivered = smtp.messages();
+    let mut recipients: Vec<String> = delivered
+        .iter()
+        .flat_map(|m| m.recipients.clone())
+        .collect();
+    assert!(
+        recipients.iter().any(|r| r.contains("contact1@")),
+        "the delivery under way finished: {recipients:?}"
+    );
+    let count = recipients.len();
+    recipients.sort();
+    recipients.dedup();
+    assert_eq!(recipients.len(), count, "nothing sent twice");
+
+    let (mut again, port) = serve(&db.url);
+    let outbox: serde_json::Value = ureq::get(&format!("http://127.0.0.1:{port}/api/v1/outbox"))
+        .set("Authorization", &format!("Bearer {admin}"))
+        .call()
+        .unwrap()
+        .into_json()
+        .unwrap();
+    let statuses: Vec<&str> = outbox["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses.len(), 2, "both applications' emails are kept");
+    assert_eq!(
+        statuses.iter().filter(|s| **s == "sent").count(),
+        delivered.len(),
+        "what was delivered is recorded as sent, the rest waits: {statuses:?}"
+    );
+    again.kill().unwrap();
+    let _ = again.wait();
+}
+
+#[test]
+fn a_stop_finishes_what_is_in_flight_sqlite() {
+    a_stop_finishes_what_is_in_flight(Backend::Sqlite);
+}
+
+#[test]
+fn a_stop_finishes_what_is_in_flight_postgres() {
+    a_stop_finishes_what_is_in_flight(Backend::Postgres);
+}
