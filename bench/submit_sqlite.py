@@ -24,10 +24,11 @@ def rand_hex():
 
 
 done = 0
+first = random.randint(0, 50_000_000)
 end = time.monotonic() + seconds
 while time.monotonic() < end:
-    n = random.randint(1, 99_999_999)
-    office = f"13{n:08d}"
+    # Prefecture 14: no office the load tools make, and each number once.
+    office = f"14{first + done:08d}"
     now = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime())
     db.execute("BEGIN IMMEDIATE")
     db.execute("SELECT * FROM campaigns WHERE id = ? LIMIT 1", (campaign,)).fetchall()

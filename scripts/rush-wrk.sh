@@ -47,16 +47,27 @@ print(json.load(urllib.request.urlopen(req))["id"])
 PY
 )"
 target="http://127.0.0.1:$port/api/v1/campaigns/$campaign/applications"
+# wrk runs COUNT applications, split over its two threads, then is stopped (SIGINT) so that
+# its figures cover only the time they took.
+rush() {
+  local count="$1" prefix="$2" first="$3"
+  wrk -t2 -c"$conns" -d3600s -s bench/wrk-rush.lua "$target" -- $((count / 2)) "$prefix" "$first" >"$prefix.out" &
+  local pid=$!
+  until [ -e "$prefix-1.done" ] && [ -e "$prefix-2.done" ]; do sleep 0.05; done
+  kill -INT "$pid"
+  wait "$pid" || true
+  tail -1 "$prefix.out"
+}
 if [ "$waiting" -gt 0 ]; then
-  wrk -t2 -c"$conns" -d600s -s bench/wrk-rush.lua "$target" -- $((waiting / 2)) "$work/before" 9000000 >/dev/null
+  rush "$waiting" "$work/before" 9000000 >/dev/null
 fi
 before="$(curl -fs "http://127.0.0.1:$port/api/v1/campaigns/$campaign/slots")"
 echo "backend=$backend connections=$conns before: $before"
 echo "wrk, $total applications:"
-wrk -t2 -c"$conns" -d600s -s bench/wrk-rush.lua "$target" -- $((total / 2)) "$work/rush" 0 | tail -1
+rush "$total" "$work/rush" 0
 stored="$(curl -fs -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/campaigns/$campaign/applications?per_page=1" | python3 -c 'import sys, json; print(json.load(sys.stdin)["total"])')"
 echo "stored in the campaign: $stored (the waiting ones before, the answered ones, and those in flight when wrk stopped)"
-python3 - "$conns" "$work"/rush-*.txt <<'PY'
+python3 - "$conns" "$work"/rush-[12].txt <<'PY'
 import bisect, sys
 conns, files = int(sys.argv[1]), sys.argv[2:]
 statuses, worst, inverted, pairs, moved = {}, 0, 0, 0, []

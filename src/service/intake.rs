@@ -169,8 +169,7 @@ fn prepare_all(
     results: &mut [Option<ServiceResult<Created>>],
 ) -> ServiceResult<Vec<(usize, Prepared)>> {
     let mut keys_seen = HashSet::new();
-    let mut offices_claimed: HashSet<String> = HashSet::new();
-    let mut ready = Vec::new();
+    let mut checked = Vec::new();
     for (i, job) in jobs.iter().enumerate() {
         if let Some(k) = &job.key {
             // A twin with the same key waits for the single path, which replays this batch's answer.
@@ -189,7 +188,21 @@ fn prepare_all(
                 }
             }
         }
-        match applications::prepare(conn, now, campaign, &job.input) {
+        match applications::checked(now, campaign, &job.input) {
+            Ok(c) => checked.push((i, c)),
+            Err(e) => results[i] = Some(Err(e)),
+        }
+    }
+    // One read of what the database knows of every office in the batch, not one per job.
+    let all: Vec<String> = checked
+        .iter()
+        .flat_map(|(_, (_, offices))| offices.iter().cloned())
+        .collect();
+    let known = applications::known(conn, campaign, &all)?;
+    let mut offices_claimed: HashSet<String> = HashSet::new();
+    let mut ready = Vec::new();
+    for (i, (app, offices)) in checked {
+        match applications::ready(app, offices, &known) {
             Ok(p) if p.office_numbers.iter().any(|o| offices_claimed.contains(o)) => {
                 results[i] = Some(Err(ServiceError::Conflict(
                     "an office in this application already takes part in this campaign".into(),

@@ -11,7 +11,7 @@ pub use crate::db::applications::ListFilter;
 pub use attendees::{import_attendees, parse_attendees, AttendeeImport};
 pub use leaving::{leave, Exit, Leaving, MAX_REASON_CHARS};
 pub use status_page::{status_page, StatusOffice, StatusPage};
-pub use submission::{allocate, created, prepare, submit, Prepared};
+pub use submission::{allocate, checked, created, known, prepare, ready, submit, Prepared};
 pub use views::{
     find_by_secret, get, list, participants, public_status, ApplicationView, ContactView,
     ParticipantRowView, ParticipantView, PublicParticipant, PublicStatusView,

@@ -40,24 +40,53 @@ pub struct Prepared {
     pub need: crate::domain::allocation::Slots,
 }
 
-/// Everything about one application that needs no lock: the campaign is open, every rule of
-/// its tier holds, and none of its offices takes part already (a racing duplicate still meets
-/// the unique index under the lock).
-pub fn prepare(
+/// What the database knows of some offices before the lock: their participations in the
+/// campaign so far and, when the campaign reserves slots, which of them attended a seminar.
+/// Read once for a whole batch.
+pub struct Known {
+    earlier: Vec<(String, Status)>,
+    attendees: Vec<String>,
+}
+
+pub fn known(
     conn: &mut DbConn,
+    campaign: &CampaignRow,
+    office_numbers: &[String],
+) -> ServiceResult<Known> {
+    let earlier = rows::participations_of(conn, &campaign.id, office_numbers)?;
+    // Without reserved slots, who attended a seminar changes nothing: spare the query.
+    let attendees = if campaign.reserved_seminar_slots > 0 {
+        rows::attendees_among(conn, &campaign.id, office_numbers)?
+    } else {
+        Vec::new()
+    };
+    Ok(Known { earlier, attendees })
+}
+
+/// The rules of the campaign's phase and of the application's tier, which need no database.
+pub fn checked(
     now: NaiveDateTime,
     campaign: &CampaignRow,
     input: &ApplicationInput,
-) -> ServiceResult<Prepared> {
+) -> ServiceResult<(application::Application, Vec<String>)> {
     check_open(&campaign.settings(), now)?;
     let app = application::check(input, &campaign.settings(), jst::date_of(now))?;
-    let office_numbers: Vec<String> = app
+    let office_numbers = app
         .offices
         .iter()
         .map(|o| o.office_number.as_str().to_owned())
         .collect();
-    let earlier = rows::participations_of(conn, &campaign.id, &office_numbers)?;
-    let taken = participation::blocking(&earlier, &office_numbers);
+    Ok((app, office_numbers))
+}
+
+/// A checked application against what is `known` of its offices: none may take part already
+/// (a racing duplicate still meets the unique index under the lock).
+pub fn ready(
+    app: application::Application,
+    office_numbers: Vec<String>,
+    known: &Known,
+) -> ServiceResult<Prepared> {
+    let taken = participation::blocking(&known.earlier, &office_numbers);
     if !taken.is_empty() {
         let list: Vec<String> = taken
             .iter()
@@ -68,18 +97,25 @@ pub fn prepare(
             list.join(", ")
         )));
     }
-    // Without reserved slots, who attended a seminar changes nothing: spare the query.
-    let attendees = if campaign.reserved_seminar_slots > 0 {
-        rows::attendees_among(conn, &campaign.id, &office_numbers)?
-    } else {
-        Vec::new()
-    };
-    let need = app.need(|n| attendees.iter().any(|a| a == n.as_str()));
+    let need = app.need(|n| known.attendees.iter().any(|a| a == n.as_str()));
     Ok(Prepared {
         app,
         office_numbers,
         need,
     })
+}
+
+/// Everything about one application that needs no lock: the campaign is open, every rule of
+/// its tier holds, and none of its offices takes part already.
+pub fn prepare(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    campaign: &CampaignRow,
+    input: &ApplicationInput,
+) -> ServiceResult<Prepared> {
+    let (app, office_numbers) = checked(now, campaign, input)?;
+    let known = known(conn, campaign, &office_numbers)?;
+    ready(app, office_numbers, &known)
 }
 
 /// The rows of an allocated application.
