@@ -39,10 +39,12 @@ for who in nobody auditor secretariat admin; do
   echo "== schemathesis as $who"
   auth=()
   if [ "$who" != nobody ]; then auth=(-H "Authorization: Bearer ${tokens[$who]}"); fi
+  # One worker: with two, schemathesis 4.32.5 on CPython 3.11 has crashed inside its own
+  # generator (a thread-unsafe source-line cache), which is no finding about the API.
   schemathesis run "http://127.0.0.1:$port/api/v1/openapi.json" \
     --url "http://127.0.0.1:$port" \
     --checks not_a_server_error,response_schema_conformance \
-    --max-examples "$examples" --seed 20261127 --workers 2 \
+    --max-examples "$examples" --seed 20261127 --workers 1 \
     --no-color "${auth[@]}" || status=1
 done
 

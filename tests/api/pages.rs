@@ -524,3 +524,46 @@ fn the_pages_answer_an_address_over_its_limit_with_a_page_that_says_when_to_come
     assert!(limited.content_type.starts_with("text/html"));
     assert!(limited.text.contains("アクセスが集中しています"));
 }
+
+on_both_backends!(
+    a_campaign_not_yet_open_says_when_it_opens_and_takes_nothing,
+    |app| {
+        let mut body = crate::helpers::open_campaign_body();
+        body["opens_at"] = json!((chrono::Utc::now() + chrono::Duration::days(1)).to_rfc3339());
+        let created = app.post("/api/v1/campaigns", &body);
+        assert_eq!(created.status, 201, "{}", created.body);
+        let id = created.body["id"].as_str().unwrap().to_owned();
+        let code = code_of(app, &id);
+        let mut browser = Browser::new(app);
+        let page = browser.get(&format!("/apply/{code}"));
+        assert_eq!(page.status, 200);
+        assert!(
+            page.text.contains("まだ受付を始めていません"),
+            "{}",
+            page.text
+        );
+        assert!(!page.text.contains("<form"));
+        let tier_page = browser.get(&format!("/apply/{code}?tier=general_single"));
+        assert!(
+            !tier_page.text.contains("<form"),
+            "no form before the opening"
+        );
+        let mut early = vec![
+            ("tier".to_owned(), "general_single".to_owned()),
+            ("csrf_token".to_owned(), tier_page_token(&mut browser, app)),
+        ];
+        early.extend(office_fields("offices.0", &office(1, "care_management")));
+        let refused = browser.post(&format!("/apply/{code}"), &early);
+        assert_eq!(refused.status, 409);
+        assert!(refused.text.contains("まだ受付を始めていません"));
+        assert_eq!(applications(app, &id)["total"], 0);
+    }
+);
+
+/// The form token the browser holds, taken from a page of an open campaign.
+fn tier_page_token(browser: &mut Browser, app: &TestApp) -> String {
+    let other = code_of(app, &app.open_campaign(50, 10));
+    browser
+        .get(&format!("/apply/{other}?tier=general_single"))
+        .input("csrf_token")
+}
