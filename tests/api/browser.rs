@@ -6,7 +6,7 @@
 //! `CHROMEDRIVER`), these tests say loudly that they did not run; with `CI` set they fail.
 
 use crate::helpers::{office, Backend, TestApp};
-use crate::pages::{code_of, every_tier};
+use crate::pages::{code_of, every_tier, office_fields};
 use fantoccini::{elements::Element, error::CmdError, Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
 use std::process::{Child, Command, Stdio};
@@ -99,17 +99,8 @@ async fn fill(c: &Client, name: &str, value: &str) -> Result<(), CmdError> {
 }
 
 async fn fill_office(c: &Client, prefix: &str, o: &Value) -> Result<(), CmdError> {
-    for field in [
-        "office_number",
-        "name",
-        "kind",
-        "corporate_number",
-        "corporation_name",
-        "municipality_code",
-        "address",
-        "email",
-    ] {
-        fill(c, &format!("{prefix}.{field}"), o[field].as_str().unwrap()).await?;
+    for (name, value) in office_fields(prefix, o) {
+        fill(c, &name, &value).await?;
     }
     Ok(())
 }

@@ -108,19 +108,11 @@ impl Browser {
 
 /// The form fields of one office as the JSON API's `office` helper describes it.
 pub fn office_fields(prefix: &str, o: &Value) -> Vec<(String, String)> {
-    [
-        "office_number",
-        "name",
-        "kind",
-        "corporate_number",
-        "corporation_name",
-        "municipality_code",
-        "address",
-        "email",
-    ]
-    .iter()
-    .map(|f| (format!("{prefix}.{f}"), o[f].as_str().unwrap().to_owned()))
-    .collect()
+    honoraria::routes::pages::form::OFFICE_FIELDS
+        .iter()
+        .filter(|f| **f != "using_system_since")
+        .map(|f| (format!("{prefix}.{f}"), o[f].as_str().unwrap().to_owned()))
+        .collect()
 }
 
 /// A filled form for `tier`, with the page's hidden fields.

@@ -36,7 +36,7 @@ impl Values {
 }
 
 /// The fields of one office, in the order the form asks for them.
-const OFFICE_FIELDS: [&str; 9] = [
+pub const OFFICE_FIELDS: [&str; 9] = [
     "office_number",
     "name",
     "kind",
