@@ -71,6 +71,17 @@ pub struct Problem {
 }
 
 impl ApiError {
+    /// Logs what the client is not told: the cause of an outage or of an internal error.
+    pub fn log_cause(&self) {
+        match self {
+            ApiError::Unavailable(cause) => tracing::warn!(%cause, "database unavailable"),
+            ApiError::Internal(cause) => {
+                tracing::error!(cause = %crate::telemetry::error_chain(cause.as_ref()), "request failed")
+            }
+            _ => {}
+        }
+    }
+
     fn slug(&self) -> &'static str {
         match self {
             ApiError::Unauthorized => "unauthorized",
@@ -115,6 +126,7 @@ impl ResponseError for ApiError {
     }
 
     fn error_response(&self) -> HttpResponse {
+        self.log_cause();
         let status = self.status_code();
         let field = |field: &str, message: String| {
             vec![FieldError {
@@ -136,20 +148,14 @@ impl ResponseError for ApiError {
             }
             ApiError::TooLarge { .. } => (self.to_string(), field("body", self.to_string())),
             ApiError::ConflictWith(detail, errors) => (detail.clone(), errors.clone()),
-            ApiError::Unavailable(cause) => {
-                tracing::warn!(%cause, "database unavailable");
-                (
-                    "the service cannot reach its database; try again shortly".to_owned(),
-                    Vec::new(),
-                )
-            }
-            ApiError::Internal(cause) => {
-                tracing::error!(cause = %crate::telemetry::error_chain(cause.as_ref()), "request failed");
-                (
-                    "the server could not complete the request".to_owned(),
-                    Vec::new(),
-                )
-            }
+            ApiError::Unavailable(_) => (
+                "the service cannot reach its database; try again shortly".to_owned(),
+                Vec::new(),
+            ),
+            ApiError::Internal(_) => (
+                "the server could not complete the request".to_owned(),
+                Vec::new(),
+            ),
             other => (other.to_string(), Vec::new()),
         };
         let mut response = HttpResponse::build(status);

@@ -36,16 +36,7 @@ pub async fn submit(
     let campaign_id = id.into_inner();
     let input: ApplicationInput = parse_json(&body)?;
     let key = idempotency_key(&req, &format!("public:{campaign_id}"), &body)?;
-    let state = state.clone();
-    let created = super::blocking(move || {
-        state.intake.submit(
-            &state.store,
-            &state.notifier,
-            &campaign_id,
-            Job { input, key },
-        )
-    })
-    .await?;
+    let created = super::intake(&state, campaign_id, Job { input, key }).await??;
     Ok(super::respond(created))
 }
 
@@ -216,13 +207,7 @@ pub async fn public_withdraw(
     let reason = reason_of(&body)?;
     let notifier = state.notifier.clone();
     let found = write(&state, move |conn, now| {
-        let app = applications::find_by_secret(conn, &secret)?;
-        let leaving = Leaving {
-            application_id: &app.id,
-            exit: Exit::Withdraw,
-            reason: reason.as_deref(),
-        };
-        applications::leave(conn, &notifier, &Actor::applicant(), now, leaving)?;
+        applications::withdraw_by_secret(conn, &notifier, now, &secret, reason.as_deref())?;
         applications::public_status(conn, &secret)
     })
     .await?;

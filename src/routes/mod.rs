@@ -46,6 +46,22 @@ where
     Ok(web::block(move || span.in_scope(f)).await??)
 }
 
+/// Submits one application through the campaign's intake queue. The service's own answer is
+/// kept whole, so the JSON API and the form can each word a refusal their way.
+pub async fn intake(
+    state: &Data,
+    campaign_id: crate::domain::ids::CampaignId,
+    job: crate::service::intake::Job,
+) -> Result<crate::service::ServiceResult<Created>, ApiError> {
+    let state = state.clone();
+    blocking(move || {
+        Ok(state
+            .intake
+            .submit(&state.store, &state.notifier, &campaign_id, job))
+    })
+    .await
+}
+
 /// Runs a read with a pooled connection.
 pub async fn read<T, F>(state: &Data, f: F) -> Result<T, ApiError>
 where
@@ -157,7 +173,7 @@ pub fn idempotency_key(
         .to_str()
         .ok()
         .map(str::trim)
-        .filter(|k| !k.is_empty() && k.len() <= 255)
+        .filter(|k| usable_key(k))
         .ok_or_else(|| {
             ApiError::bad_request(
                 "Idempotency-Key",
@@ -166,6 +182,11 @@ pub fn idempotency_key(
         })?;
     let scope = format!("{caller} {} {}", req.method(), req.path());
     Ok(Some(IdempotencyKey::new(scope, key, body)))
+}
+
+/// An idempotency key as a header or the form carries it: 1 to 255 visible ASCII characters.
+pub fn usable_key(key: &str) -> bool {
+    !key.is_empty() && key.len() <= 255 && key.bytes().all(|b| b.is_ascii_graphic() || b == b' ')
 }
 
 /// A query filter parsed into its enum at the edge: absent is `None`, an unknown name is 422

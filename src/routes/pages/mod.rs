@@ -9,19 +9,19 @@ pub mod messages;
 pub mod qr;
 pub mod views;
 
-use super::{blocking, read, write, Data};
+use super::{read, write, Data};
 use crate::domain::application::{self, Tier};
 use crate::domain::campaign::Phase;
 use crate::domain::money::with_separators;
 use crate::domain::secret::Secret;
 use crate::domain::{jst, FieldError};
 use crate::error::ApiError;
-use crate::service::applications::{self, Exit, Leaving, StatusPage, MAX_REASON_CHARS};
+use crate::service::applications::{self, StatusPage, MAX_REASON_CHARS};
 use crate::service::campaigns::PublicCampaign;
 use crate::service::idempotency::IdempotencyKey;
 use crate::service::intake::Job;
 use crate::service::status_link;
-use crate::service::{Actor, ServiceError};
+use crate::service::ServiceError;
 use actix_web::http::{header, StatusCode};
 use actix_web::{get, post, web, HttpRequest, HttpResponse, ResponseError};
 use askama::Template;
@@ -79,6 +79,7 @@ impl PageError {
 
 impl From<ApiError> for PageError {
     fn from(e: ApiError) -> Self {
+        e.log_cause();
         match e {
             ApiError::NotFound(_) => PageError::not_found(),
             ApiError::TooManyRequests => PageError::new(
@@ -86,22 +87,16 @@ impl From<ApiError> for PageError {
                 "アクセスが集中しています",
                 "1分ほど待ってから、もう一度お試しください。入力した内容は、ブラウザの「戻る」で戻ると残っています。",
             ),
-            ApiError::Unavailable(cause) => {
-                tracing::warn!(%cause, "database unavailable");
-                PageError::new(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "ただいま混み合っています",
-                    "しばらく待ってから、もう一度お試しください。",
-                )
-            }
-            ApiError::Internal(cause) => {
-                tracing::error!(cause = %crate::telemetry::error_chain(cause.as_ref()), "page failed");
-                PageError::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "エラーが発生しました",
-                    "お手数ですが、時間をおいてもう一度お試しください。",
-                )
-            }
+            ApiError::Unavailable(_) => PageError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "ただいま混み合っています",
+                "しばらく待ってから、もう一度お試しください。",
+            ),
+            ApiError::Internal(_) => PageError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "エラーが発生しました",
+                "お手数ですが、時間をおいてもう一度お試しください。",
+            ),
             ApiError::TooLarge { .. } => PageError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "送信内容が大きすぎます",
@@ -249,7 +244,7 @@ fn chosen(
     csrf_token: String,
 ) -> Chosen {
     let typed = values.get("idempotency_key");
-    let idempotency_key = if usable_key(typed) {
+    let idempotency_key = if super::usable_key(typed) {
         typed.to_owned()
     } else {
         uuid::Uuid::new_v4().to_string()
@@ -261,10 +256,6 @@ fn chosen(
         idempotency_key,
         csrf_token,
     }
-}
-
-fn usable_key(key: &str) -> bool {
-    !key.is_empty() && key.len() <= 255 && key.bytes().all(|b| b.is_ascii_graphic())
 }
 
 async fn public_campaign(state: &Data, code: &str) -> Result<PublicCampaign, PageError> {
@@ -368,7 +359,7 @@ pub async fn apply_submit(
         return Ok(refused(StatusCode::UNPROCESSABLE_ENTITY, errors));
     }
     let key_value = values.get("idempotency_key");
-    let key = usable_key(key_value).then(|| {
+    let key = super::usable_key(key_value).then(|| {
         // Keyed on what was asked for, not on the form's token, so a double click with either
         // token is one application.
         let asked = serde_json::to_vec(&input).unwrap_or_default();
@@ -378,17 +369,7 @@ pub async fn apply_submit(
             &asked,
         )
     });
-    let campaign_id = campaign.id.clone();
-    let state2 = state.clone();
-    let outcome = blocking(move || {
-        Ok(state2.intake.submit(
-            &state2.store,
-            &state2.notifier,
-            &campaign_id,
-            Job { input, key },
-        ))
-    })
-    .await?;
+    let outcome = super::intake(&state, campaign.id.clone(), Job { input, key }).await?;
     match outcome {
         Ok(created) => {
             let page = created.body["status_url"]
@@ -595,18 +576,11 @@ pub async fn withdraw(
     if values.get("confirm") != "yes" {
         return Ok(see_other(&confirm));
     }
-    let reason = values.get("reason").trim().to_owned();
+    let reason = values.get("reason").to_owned();
     let notifier = state.notifier.clone();
-    let asked = (!reason.is_empty()).then(|| reason.clone());
-    let target = secret.clone();
+    let (target, asked) = (secret.clone(), reason.clone());
     let done = write(&state, move |conn, now| {
-        let app = applications::find_by_secret(conn, &target)?;
-        let leaving = Leaving {
-            application_id: &app.id,
-            exit: Exit::Withdraw,
-            reason: asked.as_deref(),
-        };
-        applications::leave(conn, &notifier, &Actor::applicant(), now, leaving).map(drop)
+        applications::withdraw_by_secret(conn, &notifier, now, &target, Some(&asked)).map(drop)
     })
     .await;
     match done {

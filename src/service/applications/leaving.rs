@@ -6,6 +6,7 @@ use crate::db::applications as rows;
 use crate::db::{audit, campaigns, is_unique_violation, DbConn};
 use crate::domain::ids::ApplicationId;
 use crate::domain::participation::Status;
+use crate::domain::secret::Secret;
 use crate::domain::FieldErrors;
 use crate::email::templates::Kind;
 use crate::service::outbox::{self, Notifier};
@@ -32,7 +33,7 @@ pub struct Leaving<'a> {
 /// Whether an application in `status` may leave by `exit`. Accepted and waiting ones may do
 /// either. A withdrawn one may still be disqualified: otherwise an applicant could withdraw to
 /// dodge a pending disqualification and apply again, free. Nothing leaves twice.
-fn may_leave(status: Status, exit: Exit) -> bool {
+pub fn may_leave(status: Status, exit: Exit) -> bool {
     match status {
         Status::Accepted | Status::Waitlisted => true,
         Status::Withdrawn => exit == Exit::Disqualify,
@@ -124,6 +125,24 @@ pub fn leave(
         allocation::promote_waiting(conn, notifier, actor, now, &campaign)?;
     }
     Ok(view(after, offices))
+}
+
+/// The applicant withdraws through the secret link of their status page or `status_url`.
+/// Runs inside the caller's write transaction.
+pub fn withdraw_by_secret(
+    conn: &mut DbConn,
+    notifier: &Notifier,
+    now: NaiveDateTime,
+    secret: &Secret,
+    reason: Option<&str>,
+) -> ServiceResult<ApplicationView> {
+    let app = super::views::find_by_secret(conn, secret)?;
+    let leaving = Leaving {
+        application_id: &app.id,
+        exit: Exit::Withdraw,
+        reason,
+    };
+    leave(conn, notifier, &Actor::applicant(), now, leaving)
 }
 
 #[cfg(test)]

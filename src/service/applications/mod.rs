@@ -9,7 +9,7 @@ mod views;
 
 pub use crate::db::applications::ListFilter;
 pub use attendees::{import_attendees, parse_attendees, AttendeeImport};
-pub use leaving::{leave, Exit, Leaving, MAX_REASON_CHARS};
+pub use leaving::{leave, may_leave, withdraw_by_secret, Exit, Leaving, MAX_REASON_CHARS};
 pub use status_page::{status_page, StatusOffice, StatusPage};
 pub use submission::{allocate, checked, created, known, prepare, ready, submit, Prepared};
 pub use views::{

@@ -40,7 +40,7 @@ pub struct StatusOffice {
 impl StatusPage {
     /// Whether the applicant may still withdraw.
     pub fn may_withdraw(&self) -> bool {
-        matches!(self.status, Status::Accepted | Status::Waitlisted)
+        super::may_leave(self.status, super::Exit::Withdraw)
     }
 }
 
