@@ -4,12 +4,11 @@
 use crate::db::applications as rows;
 use crate::db::DbConn;
 use crate::domain::application::{ParticipantRole, Tier};
-use crate::domain::email::EmailAddress;
 use crate::domain::jst;
 use crate::domain::participation::Status;
 use crate::domain::secret::Secret;
 use crate::domain::year_end::{conditions, Condition, Judged};
-use crate::service::{campaigns, checkpoints, ServiceError, ServiceResult};
+use crate::service::{campaigns, checkpoints, ServiceResult};
 use chrono::NaiveDate;
 
 pub struct StatusPage {
@@ -45,7 +44,7 @@ impl StatusPage {
 }
 
 pub fn status_page(conn: &mut DbConn, secret: &Secret) -> ServiceResult<StatusPage> {
-    let app = rows::find_by_secret(conn, secret)?.ok_or(ServiceError::NotFound("application"))?;
+    let app = super::views::find_by_secret(conn, secret)?;
     let campaign = campaigns::find(conn, &app.campaign_id)?;
     let offices = rows::participants_of(conn, std::slice::from_ref(&app.id))?;
     let place_in_line = match app.status {
@@ -97,9 +96,7 @@ pub fn status_page(conn: &mut DbConn, secret: &Secret) -> ServiceResult<StatusPa
         sequence: app.sequence,
         submitted_at: jst::display(app.submitted_at),
         place_in_line,
-        contact_email: EmailAddress::parse(&app.contact_email)
-            .map(|e| e.masked())
-            .unwrap_or_default(),
+        contact_email: super::views::masked_contact(&app.contact_email),
         offices,
         ends_on: campaign.ends_on,
     })

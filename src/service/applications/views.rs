@@ -151,9 +151,7 @@ pub fn public_status(conn: &mut DbConn, secret: &Secret) -> ServiceResult<Public
     Ok(PublicStatusView {
         tier: app.tier,
         submitted_at: jst::to_jst(app.submitted_at),
-        contact_email: EmailAddress::parse(&app.contact_email)
-            .map(|e| e.masked())
-            .unwrap_or_default(),
+        contact_email: masked_contact(&app.contact_email),
         participants: offices
             .into_iter()
             .map(|p| PublicParticipant {
@@ -169,6 +167,13 @@ pub fn public_status(conn: &mut DbConn, secret: &Secret) -> ServiceResult<Public
         status: app.status,
         sequence: app.sequence,
     })
+}
+
+/// The contact address as the applicant's own views show it: `k***@example.jp`.
+pub(super) fn masked_contact(email: &str) -> String {
+    EmailAddress::parse(email)
+        .map(|e| e.masked())
+        .unwrap_or_default()
 }
 
 pub fn find_by_secret(conn: &mut DbConn, secret: &Secret) -> ServiceResult<ApplicationRow> {
