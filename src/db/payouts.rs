@@ -103,6 +103,48 @@ pub fn approved_per_office(
     Ok(paid)
 }
 
+/// The offices of a batch's positive lines whose participation is no longer accepted
+/// (withdrawn, disqualified or voided since the check), in office-number order.
+pub fn departed_payees(conn: &mut DbConn, batch_id: &str) -> QueryResult<Vec<String>> {
+    use super::schema::participants;
+    use crate::domain::participation::Status;
+    payout_lines::table
+        .inner_join(participants::table)
+        .filter(payout_lines::batch_id.eq(batch_id))
+        .filter(payout_lines::amount.gt(0))
+        .filter(participants::status.ne(Status::Accepted))
+        .order(payout_lines::office_number.asc())
+        .select(payout_lines::office_number)
+        .load(conn)
+}
+
+/// Every line of the campaign's approved batches.
+pub fn approved_lines(
+    conn: &mut DbConn,
+    campaign_id: &CampaignId,
+) -> QueryResult<Vec<crate::domain::payout::Paid>> {
+    let rows: Vec<(String, ParticipantRole, i64)> = payout_lines::table
+        .inner_join(payout_batches::table)
+        .filter(payout_batches::campaign_id.eq(campaign_id))
+        .filter(payout_batches::status.eq(BatchStatus::Approved))
+        .select((
+            payout_lines::office_number,
+            payout_lines::role,
+            payout_lines::amount,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(office_number, role, amount)| crate::domain::payout::Paid {
+                office_number,
+                role,
+                amount,
+            },
+        )
+        .collect())
+}
+
 /// Moves a draft to `status`, recording who decided; false when it was no longer a draft.
 pub fn decide(
     conn: &mut DbConn,

@@ -186,6 +186,7 @@ diesel::table! {
         continued_use_attested_reason -> Nullable<Text>,
         updated_at -> Timestamp,
         updated_by -> Text,
+        continued_use_attested_at -> Nullable<Timestamp>,
     }
 }
 
@@ -222,6 +223,7 @@ diesel::table! {
         created_at -> Timestamp,
         created_by -> Text,
         notified_at -> Nullable<Timestamp>,
+        dry_run -> Bool,
     }
 }
 

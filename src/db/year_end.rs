@@ -27,6 +27,8 @@ pub struct CheckpointRow {
     pub continued_use_attested_reason: Option<String>,
     pub updated_at: NaiveDateTime,
     pub updated_by: String,
+    /// When the attestation was last given: it stands in only for lists imported before then.
+    pub continued_use_attested_at: Option<NaiveDateTime>,
 }
 
 /// An accepted office with when its application came in and what is recorded for it.
@@ -235,6 +237,9 @@ pub struct CheckRow {
     pub created_at: NaiveDateTime,
     pub created_by: String,
     pub notified_at: Option<NaiveDateTime>,
+    /// Before the campaign's end, or on a usage list dated before it: shows verdicts, pays
+    /// nothing.
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize)]

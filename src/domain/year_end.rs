@@ -9,7 +9,7 @@
 
 use super::application::ParticipantRole;
 use super::name::named;
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
 named! {
@@ -25,6 +25,9 @@ named! {
         UsageNotStarted => "usage_not_started",
         /// Referred offices: started using the system before the day it was referred.
         StartedBeforeReferral => "started_before_referral",
+        /// General tiers (single, pair): the recorded start predates the application day, so the
+        /// office was already using the system when it applied for a tier meant for new users.
+        StartedBeforeApplication => "started_before_application",
         /// Referred offices: the linkage with the referrer is not confirmed.
         LinkageUnconfirmed => "linkage_unconfirmed",
         /// Only with the campaign rule `partner_failure_blocks`: another office of the same
@@ -43,6 +46,9 @@ impl Reason {
             Reason::WorkflowChangeUnconfirmed => "業務フロー変更へのご協力が確認できませんでした",
             Reason::UsageNotStarted => "システムの利用開始日が確認できませんでした",
             Reason::StartedBeforeReferral => "ご紹介を受けた日より前から利用を開始されていました",
+            Reason::StartedBeforeApplication => {
+                "応募日より前から利用を開始されていました（一般枠はこれから利用を始める事業所が対象です）"
+            }
             Reason::LinkageUnconfirmed => "紹介元事業所とのデータ連携が確認できませんでした",
             Reason::PartnerIneligible => "同じ応募の他の事業所が要件を満たしませんでした",
         }
@@ -63,9 +69,41 @@ impl Reason {
                 "システムの利用開始（利用を始めた日を事務局へお知らせください）"
             }
             Reason::StartedBeforeReferral => "ご紹介を受けた日以降に利用を開始していること",
+            Reason::StartedBeforeApplication => "応募日以降に利用を開始していること",
             Reason::LinkageUnconfirmed => "紹介元事業所とのデータ連携（事務局が確認します）",
             Reason::PartnerIneligible => "同じ応募の他の事業所も要件を満たしていること",
         }
+    }
+}
+
+/// Why a check pays nothing: it shows verdicts, but no batch is drafted or approved from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum DryRun {
+    #[error("the check is a dry run: it is as of {as_of}, before the campaign ends on {ends_on}")]
+    CheckBeforeEnd {
+        as_of: NaiveDate,
+        ends_on: NaiveDate,
+    },
+    #[error("the check is a dry run: its usage list is as of {list_as_of}, before the campaign ends on {ends_on}")]
+    ListBeforeEnd {
+        list_as_of: NaiveDate,
+        ends_on: NaiveDate,
+    },
+}
+
+/// Whether a check as of `as_of` on a usage list as of `list_as_of` is a dry run for a campaign
+/// ending on `ends_on`: continued use at the end can only be judged at or after the end, on a
+/// list from then.
+pub fn dry_run(as_of: NaiveDate, list_as_of: NaiveDate, ends_on: NaiveDate) -> Option<DryRun> {
+    if as_of < ends_on {
+        Some(DryRun::CheckBeforeEnd { as_of, ends_on })
+    } else if list_as_of < ends_on {
+        Some(DryRun::ListBeforeEnd {
+            list_as_of,
+            ends_on,
+        })
+    } else {
+        None
     }
 }
 
@@ -91,7 +129,9 @@ pub fn conditions(office: &Judged) -> Vec<Condition> {
     match office.role {
         ParticipantRole::Model => applicable.push(WorkflowChangeUnconfirmed),
         ParticipantRole::Referred => applicable.extend([StartedBeforeReferral, LinkageUnconfirmed]),
-        ParticipantRole::Single | ParticipantRole::PairMember => {}
+        ParticipantRole::Single | ParticipantRole::PairMember => {
+            applicable.push(StartedBeforeApplication)
+        }
     }
     applicable
         .into_iter()
@@ -131,11 +171,40 @@ pub struct Judged {
     pub honorarium: i64,
     /// The day it was referred (Japan time), which is its application's submission date.
     pub applied_on: NaiveDate,
-    /// What the application said: the day it started using the system, if it had.
+    /// What the application said: the day it started using the system, or plans to.
     pub using_system_since: Option<NaiveDate>,
     pub checkpoints: Checkpoints,
+    /// When the attestation of continued use, if any, was recorded.
+    pub attested_at: Option<NaiveDateTime>,
     /// Whether the usage list the check uses names it.
     pub on_usage_list: bool,
+    /// When that list was imported; `None` before any list (the applicant's checklist).
+    pub usage_list_imported_at: Option<NaiveDateTime>,
+    /// The day the office is judged as of: a start after it is no start.
+    pub as_of: NaiveDate,
+}
+
+impl Judged {
+    /// The day the office started using the system, as far as the record proves it: the
+    /// recorded date, else the date given when applying if it was already past then (a later
+    /// date typed into the form is a plan). A start after `as_of` has not happened yet.
+    pub fn started_on(&self) -> Option<NaiveDate> {
+        self.checkpoints
+            .usage_started_on
+            .or(self.using_system_since.filter(|d| *d <= self.applied_on))
+            .filter(|d| *d <= self.as_of)
+    }
+
+    /// An attestation stands in for a missing row only in usage lists imported before it was
+    /// recorded: a later list that lacks the office needs a new attestation.
+    pub fn attested(&self) -> bool {
+        self.checkpoints.continued_use_attested.is_some()
+            && match (self.usage_list_imported_at, self.attested_at) {
+                (None, _) => true,
+                (Some(list), Some(attested)) => attested >= list,
+                (Some(_), None) => false,
+            }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -152,7 +221,7 @@ pub struct Verdict {
 pub fn failures(office: &Judged) -> Vec<Reason> {
     let c = &office.checkpoints;
     let mut reasons = Vec::new();
-    if !office.on_usage_list && c.continued_use_attested.is_none() {
+    if !office.on_usage_list && !office.attested() {
         reasons.push(Reason::NotUsingAtEnd);
     }
     if !c.start_survey_answered {
@@ -161,11 +230,16 @@ pub fn failures(office: &Judged) -> Vec<Reason> {
     if !c.end_survey_answered {
         reasons.push(Reason::EndSurveyMissing);
     }
-    let started = c.usage_started_on.or(office.using_system_since);
+    let started = office.started_on();
     if started.is_none() {
         reasons.push(Reason::UsageNotStarted);
     }
     match office.role {
+        ParticipantRole::Single | ParticipantRole::PairMember
+            if started.is_some_and(|day| day < office.applied_on) =>
+        {
+            reasons.push(Reason::StartedBeforeApplication)
+        }
         ParticipantRole::Model if !c.workflow_change_confirmed => {
             reasons.push(Reason::WorkflowChangeUnconfirmed)
         }
@@ -221,6 +295,10 @@ mod tests {
         s.parse().unwrap()
     }
 
+    fn at(s: &str) -> NaiveDateTime {
+        s.parse().unwrap()
+    }
+
     /// An office that meets every condition of its role.
     fn complete(n: u32, role: ParticipantRole, application: &str) -> Judged {
         Judged {
@@ -238,7 +316,10 @@ mod tests {
                 linkage_confirmed: true,
                 continued_use_attested: None,
             },
+            attested_at: None,
             on_usage_list: true,
+            usage_list_imported_at: Some(at("2024-04-01T01:00:00")),
+            as_of: day("2024-03-31"),
         }
     }
 
@@ -251,7 +332,7 @@ mod tests {
             let expected = match role {
                 Model => 5,
                 Referred => 6,
-                _ => 4,
+                _ => 5,
             };
             assert_eq!(listed.len(), expected, "{role:?}");
 
@@ -283,29 +364,45 @@ mod tests {
 
     #[test]
     fn every_reason_code_for_every_role() {
+        const ALL: [ParticipantRole; 4] = [Single, PairMember, Model, Referred];
         let table: Vec<(&str, Breach, &[ParticipantRole], Reason)> = vec![
             (
                 "off the list, no attestation",
                 |o| o.on_usage_list = false,
-                &[Single, PairMember, Model, Referred],
+                &ALL,
                 NotUsingAtEnd,
             ),
             (
                 "no start survey",
                 |o| o.checkpoints.start_survey_answered = false,
-                &[Single, PairMember, Model, Referred],
+                &ALL,
                 StartSurveyMissing,
             ),
             (
                 "no end survey",
                 |o| o.checkpoints.end_survey_answered = false,
-                &[Single, PairMember, Model, Referred],
+                &ALL,
                 EndSurveyMissing,
             ),
             (
                 "no usage start",
                 |o| o.checkpoints.usage_started_on = None,
-                &[Single, PairMember, Model, Referred],
+                &ALL,
+                UsageNotStarted,
+            ),
+            (
+                "started after the day judged",
+                |o| o.checkpoints.usage_started_on = Some(day("2024-04-01")),
+                &ALL,
+                UsageNotStarted,
+            ),
+            (
+                "only a plan typed into the form",
+                |o| {
+                    o.checkpoints.usage_started_on = None;
+                    o.using_system_since = Some(day("2023-12-01"));
+                },
+                &ALL,
                 UsageNotStarted,
             ),
             (
@@ -321,6 +418,12 @@ mod tests {
                 StartedBeforeReferral,
             ),
             (
+                "started before applying",
+                |o| o.checkpoints.usage_started_on = Some(day("2023-10-31")),
+                &[Single, PairMember],
+                StartedBeforeApplication,
+            ),
+            (
                 "linkage unconfirmed",
                 |o| o.checkpoints.linkage_confirmed = false,
                 &[Referred],
@@ -328,7 +431,7 @@ mod tests {
             ),
         ];
         for (what, breach, applies_to, reason) in table {
-            for role in [Single, PairMember, Model, Referred] {
+            for role in ALL {
                 let mut office = complete(1, role, "a");
                 breach(&mut office);
                 let v = &check(&[office], false)[0];
@@ -338,7 +441,7 @@ mod tests {
                     assert_eq!(v.amount, 0);
                 } else {
                     assert!(
-                        v.eligible,
+                        !v.reasons.contains(&reason),
                         "{what} does not concern {role:?}: {:?}",
                         v.reasons
                     );
@@ -366,13 +469,20 @@ mod tests {
     }
 
     #[test]
-    fn an_attestation_stands_in_for_a_missing_list_row() {
+    fn an_attestation_stands_in_for_a_missing_row_of_lists_imported_before_it_only() {
         let mut office = complete(1, Single, "a");
         office.on_usage_list = false;
         office.checkpoints.continued_use_attested = Some(Attestation {
             reason: "一覧の更新漏れ、事務局で利用画面を確認".into(),
         });
-        assert!(check(&[office], false)[0].eligible);
+        office.attested_at = Some(at("2024-04-02T00:00:00"));
+        assert!(check(&[office.clone()], false)[0].eligible);
+        office.usage_list_imported_at = Some(at("2024-04-03T00:00:00"));
+        assert_eq!(check(&[office.clone()], false)[0].reasons, [NotUsingAtEnd]);
+        office.attested_at = None;
+        assert_eq!(check(&[office.clone()], false)[0].reasons, [NotUsingAtEnd]);
+        office.usage_list_imported_at = None;
+        assert!(conditions(&office).iter().all(|c| c.met), "no list yet");
     }
 
     #[test]
@@ -417,6 +527,27 @@ mod tests {
         assert_eq!(v.len(), 50);
         assert!(v.iter().all(|v| v.eligible));
         assert_eq!(v.iter().map(|v| v.amount).sum::<i64>(), 1_350_000);
+    }
+
+    #[test]
+    fn a_check_before_the_end_or_on_an_earlier_list_is_a_dry_run() {
+        let end = day("2024-03-31");
+        assert_eq!(
+            dry_run(day("2023-12-01"), day("2023-12-01"), end),
+            Some(DryRun::CheckBeforeEnd {
+                as_of: day("2023-12-01"),
+                ends_on: end
+            })
+        );
+        assert_eq!(
+            dry_run(day("2024-04-05"), day("2024-03-30"), end),
+            Some(DryRun::ListBeforeEnd {
+                list_as_of: day("2024-03-30"),
+                ends_on: end
+            })
+        );
+        assert_eq!(dry_run(end, end, end), None, "the end day itself counts");
+        assert_eq!(dry_run(day("2024-04-05"), day("2024-04-01"), end), None);
     }
 
     #[test]

@@ -52,6 +52,7 @@ fn check_role(patch: &CheckpointPatch, role: ParticipantRole, prefix: &str) -> F
 fn stored(
     office: &AcceptedOffice,
     c: &Checkpoints,
+    attested_at: Option<NaiveDateTime>,
     actor: &Actor,
     now: NaiveDateTime,
 ) -> CheckpointRow {
@@ -68,6 +69,7 @@ fn stored(
         continued_use_attested_reason: c.continued_use_attested.as_ref().map(|a| a.reason.clone()),
         updated_at: now,
         updated_by: actor.label.clone(),
+        continued_use_attested_at: attested_at,
     }
 }
 
@@ -81,7 +83,16 @@ fn apply(
 ) -> ServiceResult<CheckpointRow> {
     let before = of_row(office.checkpoints.as_ref());
     let after = patch.apply(&before);
-    let row = stored(office, &after, actor, now);
+    // Giving the attestation again, even in the same words, renews it for later lists.
+    let attested_at = match &patch.continued_use_attested {
+        Some(Some(_)) => Some(now),
+        Some(None) => None,
+        None => office
+            .checkpoints
+            .as_ref()
+            .and_then(|c| c.continued_use_attested_at),
+    };
+    let row = stored(office, &after, attested_at, actor, now);
     rows::save_checkpoints(conn, &row)?;
     let p = &office.participant;
     audit::record(
@@ -96,9 +107,11 @@ fn apply(
             before: Some(
                 serde_json::json!({"office_number": p.office_number, "checkpoints": before}),
             ),
-            after: Some(
-                serde_json::json!({"office_number": p.office_number, "checkpoints": after}),
-            ),
+            after: Some(serde_json::json!({
+                "office_number": p.office_number,
+                "checkpoints": after,
+                "continued_use_attested_at": attested_at,
+            })),
         },
     )?;
     Ok(row)

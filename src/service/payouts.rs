@@ -6,13 +6,14 @@ use super::outbox::{self as mail, Notifier};
 use super::{Actor, ServiceError, ServiceResult};
 use crate::db::campaigns;
 use crate::db::payouts::{self as rows, BatchRow, LineRow};
-use crate::db::year_end::{self as checks, ResultRow};
+use crate::db::year_end::{self as checks, CheckRow, ResultRow};
 use crate::db::{audit, is_unique_violation, DbConn};
 use crate::domain::application::ParticipantRole;
 use crate::domain::ids::{ApplicationId, CampaignId};
 use crate::domain::jst;
 use crate::domain::payout::{owed, BatchStatus};
-use crate::domain::FieldErrors;
+use crate::domain::year_end;
+use crate::domain::{FieldError, FieldErrors};
 use crate::email::templates::{yen, OfficeKind};
 use chrono::{DateTime, FixedOffset, NaiveDateTime};
 use serde::{Deserialize, Serialize};
@@ -114,6 +115,44 @@ fn require_latest(
     Ok(())
 }
 
+/// Money is paid only from a check at or after the campaign's end, on a list from then: the
+/// flag kept with the check, or the campaign's end as it stands now, whichever refuses.
+fn require_payable(conn: &mut DbConn, check: &CheckRow) -> ServiceResult<()> {
+    let campaign =
+        campaigns::find(conn, &check.campaign_id)?.ok_or(ServiceError::NotFound("campaign"))?;
+    let list = checks::find_usage_list(conn, &check.usage_list_id)?
+        .ok_or(ServiceError::NotFound("usage list"))?;
+    let why = match year_end::dry_run(check.as_of, list.as_of, campaign.ends_on) {
+        Some(why) => why.to_string(),
+        None if check.dry_run => {
+            "the check is a dry run: it was run before the campaign's end as it then stood".into()
+        }
+        None => return Ok(()),
+    };
+    Err(ServiceError::StateConflict(format!(
+        "{why}; nothing is paid from a dry run: run the check again at or after the end, on a usage list from then"
+    )))
+}
+
+/// Only offices still accepted are paid: one that left after the check holds the batch up
+/// until it is rebuilt from a new check (reclaim lines do not).
+fn require_payees_accepted(conn: &mut DbConn, batch_id: &str) -> ServiceResult<()> {
+    let departed = rows::departed_payees(conn, batch_id)?;
+    if departed.is_empty() {
+        return Ok(());
+    }
+    Err(ServiceError::Refused(
+        "offices of this batch are no longer accepted: cancel it, run the year-end check again and draft a new batch".into(),
+        departed
+            .into_iter()
+            .map(|office| FieldError {
+                field: format!("offices.{office}"),
+                message: "is no longer accepted in this campaign".into(),
+            })
+            .collect(),
+    ))
+}
+
 /// Which approved batch a new one corrects, per the rules: none for the first, one of the
 /// campaign's approved batches after that.
 fn check_corrects(approved: &[BatchRow], corrects: Option<&str>) -> ServiceResult<()> {
@@ -153,6 +192,7 @@ pub fn create(
             ServiceError::Invalid(errors)
         })?;
     require_latest(conn, campaign_id, &check.id)?;
+    require_payable(conn, &check)?;
     let batches = rows::of_campaign(conn, campaign_id)?;
     if batches.iter().any(|b| b.status == BatchStatus::Draft) {
         return Err(ServiceError::StateConflict(
@@ -200,6 +240,7 @@ pub fn create(
             e.into()
         }
     })?;
+    require_payees_accepted(conn, &batch.id)?;
     audit::record(
         conn,
         now,
@@ -216,8 +257,9 @@ pub fn create(
     Ok(view(batch, lines))
 }
 
-/// A line per office owed something; the office's details come from the check, or for an
-/// office the check no longer lists (money to reclaim), from the batch that paid it.
+/// A line per office owed something. A payment names the application the check judged; a
+/// reclaim names the application whose payment it takes back (the office may have applied
+/// again since, under another application).
 fn lines_for(
     conn: &mut DbConn,
     batch_id: &str,
@@ -225,34 +267,43 @@ fn lines_for(
     results: &[ResultRow],
     approved: &[BatchRow],
 ) -> ServiceResult<Vec<LineRow>> {
-    let mut known: BTreeMap<String, (String, ApplicationId, ParticipantRole)> = BTreeMap::new();
+    type Payee = (String, ApplicationId, ParticipantRole);
+    let mut paid_to: BTreeMap<String, Payee> = BTreeMap::new();
     for b in approved {
         for l in rows::lines(conn, &b.id)? {
-            known.insert(
-                l.office_number,
-                (l.participant_id, l.application_id, l.role),
-            );
+            if l.amount > 0 {
+                paid_to.insert(
+                    l.office_number,
+                    (l.participant_id, l.application_id, l.role),
+                );
+            }
         }
     }
-    for r in results {
-        known.insert(
-            r.office_number.clone(),
-            (r.participant_id.clone(), r.application_id.clone(), r.role),
-        );
-    }
+    let judged: BTreeMap<&str, Payee> = results
+        .iter()
+        .map(|r| {
+            (
+                r.office_number.as_str(),
+                (r.participant_id.clone(), r.application_id.clone(), r.role),
+            )
+        })
+        .collect();
     Ok(amounts
         .iter()
         .filter_map(|(office, amount)| {
-            known
-                .get(office)
-                .map(|(participant, application, role)| LineRow {
-                    batch_id: batch_id.to_owned(),
-                    office_number: office.clone(),
-                    participant_id: participant.clone(),
-                    application_id: application.clone(),
-                    role: *role,
-                    amount: *amount,
-                })
+            let payee = if *amount < 0 {
+                paid_to.get(office).or_else(|| judged.get(office.as_str()))
+            } else {
+                judged.get(office.as_str()).or_else(|| paid_to.get(office))
+            };
+            payee.map(|(participant, application, role)| LineRow {
+                batch_id: batch_id.to_owned(),
+                office_number: office.clone(),
+                participant_id: participant.clone(),
+                application_id: application.clone(),
+                role: *role,
+                amount: *amount,
+            })
         })
         .collect())
 }
@@ -333,6 +384,10 @@ fn decide(
             ));
         }
         require_latest(conn, &before.campaign_id, &before.year_end_check_id)?;
+        let check = checks::find_check(conn, &before.year_end_check_id)?
+            .ok_or(ServiceError::NotFound("year-end check"))?;
+        require_payable(conn, &check)?;
+        require_payees_accepted(conn, id)?;
     }
     if !rows::decide(conn, id, to, &actor.label, token.as_deref(), now)? {
         return Err(ServiceError::StateConflict(

@@ -3,12 +3,11 @@
 
 use super::{ServiceError, ServiceResult};
 use crate::db::{campaigns, payouts, year_end, DbConn};
-use crate::domain::application::ParticipantRole;
 use crate::domain::ids::CampaignId;
-use crate::domain::payout::BatchStatus;
+use crate::domain::payout::{reckon, BatchStatus, Difference, Due, RoleSummary};
 use chrono::NaiveDate;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::HashSet;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SlotsSummary {
@@ -35,34 +34,20 @@ pub struct BatchSummary {
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct RoleSummary {
-    pub role: ParticipantRole,
-    pub eligible_offices: usize,
-    pub owed_amount: i64,
-    pub approved_amount: i64,
-}
-
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct Difference {
-    pub office_number: String,
-    pub owed_amount: i64,
-    pub approved_amount: i64,
-    /// Owed minus approved: positive is still to pay, negative to reclaim.
-    pub difference: i64,
-}
-
-#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Reconciliation {
     pub campaign_id: CampaignId,
     pub slots: SlotsSummary,
     pub latest_check: Option<CheckSummary>,
     pub batches: Vec<BatchSummary>,
     pub approved_total: i64,
-    /// The latest check's total minus what approved batches pay.
+    /// What batches must still pay (negative: reclaim): the sum of `differences`, which is the
+    /// latest check's total minus what approved batches pay, less what offices that left
+    /// after that check would have been owed.
     pub to_be_paid: i64,
     pub by_role: Vec<RoleSummary>,
     pub differences: Vec<Difference>,
-    /// True when approved batches pay every office exactly what the latest check says.
+    /// True when approved batches pay every office still accepted exactly what the latest check
+    /// says, and nothing to an office that is no longer accepted.
     pub reconciled: bool,
 }
 
@@ -75,41 +60,21 @@ pub fn report(conn: &mut DbConn, campaign_id: &CampaignId) -> ServiceResult<Reco
         None => Vec::new(),
     };
     let batches = payouts::of_campaign(conn, campaign_id)?;
-    let paid = payouts::approved_per_office(conn, campaign_id)?;
-    let owed: BTreeMap<String, (ParticipantRole, i64, bool)> = results
-        .iter()
-        .map(|r| (r.office_number.clone(), (r.role, r.amount, r.eligible)))
-        .collect();
-    let mut by_role: BTreeMap<&'static str, RoleSummary> = BTreeMap::new();
-    for (office, (role, amount, eligible)) in &owed {
-        let entry = by_role.entry(role.as_str()).or_insert(RoleSummary {
-            role: *role,
-            eligible_offices: 0,
-            owed_amount: 0,
-            approved_amount: 0,
-        });
-        entry.eligible_offices += usize::from(*eligible);
-        entry.owed_amount += amount;
-        entry.approved_amount += paid.get(office).copied().unwrap_or(0);
-    }
-    let mut offices: Vec<&String> = owed.keys().chain(paid.keys()).collect();
-    offices.sort();
-    offices.dedup();
-    let differences: Vec<Difference> = offices
+    let due: Vec<Due> = results
         .into_iter()
-        .filter_map(|o| {
-            let owed_amount = owed.get(o).map_or(0, |(_, a, _)| *a);
-            let approved_amount = paid.get(o).copied().unwrap_or(0);
-            (owed_amount != approved_amount).then(|| Difference {
-                office_number: o.clone(),
-                owed_amount,
-                approved_amount,
-                difference: owed_amount - approved_amount,
-            })
+        .map(|r| Due {
+            office_number: r.office_number,
+            role: r.role,
+            eligible: r.eligible,
+            amount: r.amount,
         })
         .collect();
-    let approved_total = paid.values().sum();
-    let check_total = check.as_ref().map_or(0, |c| c.total_amount);
+    let paid = payouts::approved_lines(conn, campaign_id)?;
+    let still: HashSet<String> = accepted
+        .iter()
+        .map(|o| o.participant.office_number.clone())
+        .collect();
+    let reckoning = reckon(&due, &paid, &still);
     Ok(Reconciliation {
         campaign_id: campaign_id.clone(),
         slots: SlotsSummary {
@@ -133,11 +98,11 @@ pub fn report(conn: &mut DbConn, campaign_id: &CampaignId) -> ServiceResult<Reco
                 total_amount: b.total_amount,
             })
             .collect(),
-        approved_total,
-        to_be_paid: check_total - approved_total,
-        by_role: by_role.into_values().collect(),
-        reconciled: differences.is_empty(),
-        differences,
+        approved_total: reckoning.approved_total,
+        to_be_paid: reckoning.to_be_paid,
+        by_role: reckoning.by_role,
+        reconciled: reckoning.differences.is_empty(),
+        differences: reckoning.differences,
     })
 }
 
@@ -165,12 +130,11 @@ pub fn csv(r: &Reconciliation) -> Vec<u8> {
             ],
         );
     }
-    let owed = r.latest_check.as_ref().map_or(0, |c| c.total_amount);
     line(
         &mut out,
         &[
             Cell::Text("total"),
-            Cell::Number(owed),
+            Cell::Number(r.approved_total + r.to_be_paid),
             Cell::Number(r.approved_total),
             Cell::Number(r.to_be_paid),
         ],

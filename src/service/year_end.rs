@@ -7,12 +7,13 @@ use super::checkpoints::of_row;
 use super::outbox::{self as mail, Notifier};
 use super::{Actor, ServiceError, ServiceResult};
 use crate::db::campaigns::{self, CampaignRow};
-use crate::db::year_end::{self as rows, AcceptedOffice, CheckRow, ResultRow};
+use crate::db::year_end::{self as rows, AcceptedOffice, CheckRow, ResultRow, UsageListRow};
 use crate::db::{audit, DbConn};
 use crate::domain::application::ParticipantRole;
 use crate::domain::ids::CampaignId;
 use crate::domain::jst;
 use crate::domain::year_end::{self, Judged, Reason};
+use crate::domain::FieldErrors;
 use crate::email::templates::{yen, OfficeKind};
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
 use serde::Serialize;
@@ -40,6 +41,9 @@ pub struct CheckView {
     /// SHA-256 over everything the verdicts were derived from (the list, each office's
     /// checkpoints, the campaign's rule): two checks on the same data carry the same digest.
     pub inputs_sha256: String,
+    /// A check before the campaign's end, or on a usage list dated before it: it shows
+    /// verdicts, but no batch is drafted or approved from it.
+    pub dry_run: bool,
     pub created_at: DateTime<FixedOffset>,
     pub created_by: String,
     pub notified_at: Option<DateTime<FixedOffset>>,
@@ -72,15 +76,27 @@ fn view(check: CheckRow, results: Vec<ResultRow>) -> CheckView {
         total_amount: check.total_amount,
         eligible_count: check.eligible_count,
         inputs_sha256: check.inputs_sha256,
+        dry_run: check.dry_run,
         created_at: jst::to_jst(check.created_at),
         created_by: check.created_by,
         notified_at: check.notified_at.map(jst::to_jst),
     }
 }
 
-fn judged(office: &AcceptedOffice, on_usage_list: bool) -> Judged {
+fn judged(
+    office: &AcceptedOffice,
+    on_usage_list: bool,
+    list: &UsageListRow,
+    as_of: NaiveDate,
+) -> Judged {
     let p = &office.participant;
     Judged {
+        attested_at: office
+            .checkpoints
+            .as_ref()
+            .and_then(|c| c.continued_use_attested_at),
+        usage_list_imported_at: Some(list.imported_at),
+        as_of,
         office_number: p.office_number.clone(),
         application_id: p.application_id.to_string(),
         role: p.role,
@@ -101,6 +117,14 @@ pub fn run(
     as_of: NaiveDate,
 ) -> ServiceResult<CheckView> {
     let campaign = campaigns::find(conn, campaign_id)?.ok_or(ServiceError::NotFound("campaign"))?;
+    if as_of > jst::date_of(now) {
+        let mut errors = FieldErrors::new();
+        errors.push(
+            "as_of",
+            "must not be in the future: continued use is judged on what has happened",
+        );
+        return Err(ServiceError::Invalid(errors));
+    }
     let list = rows::usage_list_for(conn, campaign_id, as_of)?.ok_or_else(|| {
         ServiceError::StateConflict(format!(
             "no usage list as of {as_of} or earlier has been imported"
@@ -114,7 +138,14 @@ pub fn run(
     let listed = rows::listed_among(conn, &list.id, &numbers)?;
     let inputs: Vec<Judged> = offices
         .iter()
-        .map(|o| judged(o, listed.contains(&o.participant.office_number)))
+        .map(|o| {
+            judged(
+                o,
+                listed.contains(&o.participant.office_number),
+                &list,
+                as_of,
+            )
+        })
         .collect();
     let verdicts = year_end::check(&inputs, campaign.partner_failure_blocks);
     let mut digest = Sha256::new();
@@ -153,13 +184,14 @@ pub fn run(
         id: check_id,
         campaign_id: campaign_id.clone(),
         as_of,
-        usage_list_id: list.id,
+        usage_list_id: list.id.clone(),
         total_amount: verdicts.iter().map(|v| v.amount).sum(),
         eligible_count: verdicts.iter().filter(|v| v.eligible).count() as i32,
         inputs_sha256: hex::encode(digest.finalize()),
         created_at: now,
         created_by: actor.label.clone(),
         notified_at: None,
+        dry_run: year_end::dry_run(as_of, list.as_of, campaign.ends_on).is_some(),
     };
     rows::insert_check(conn, &check, &results)?;
     audit::record(

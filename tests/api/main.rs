@@ -13,6 +13,7 @@ mod exports;
 mod faults;
 mod hardening;
 mod health;
+mod money;
 mod operations;
 mod pages;
 mod permissions;

@@ -283,7 +283,26 @@ pub(crate) fn fill_checkpoints(app: &TestApp, c: &str) {
     assert_eq!(r.body["rows"], 5, "{}", r.body);
 }
 
+/// Brings the campaign's end to today, so that a check as of today is the real year-end
+/// check rather than a dry run. Applications are still taken today (the deadline is today).
+pub(crate) fn end_campaign(app: &TestApp, c: &str) {
+    let r = app.request(
+        "PATCH",
+        &format!("/api/v1/campaigns/{c}"),
+        Some(&app.admin_token),
+        Some(&json!({"deadline": today(), "ends_on": today(), "reason": "年度末の確認のため"})),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+}
+
+/// The usage list as of today, after the campaign has ended (see [`end_campaign`]).
 pub(crate) fn import_list(app: &TestApp, c: &str, offices: &[String]) {
+    end_campaign(app, c);
+    import_list_as_of(app, c, offices, &today());
+}
+
+/// A usage list as of `as_of`, the campaign's end left where it is.
+pub(crate) fn import_list_as_of(app: &TestApp, c: &str, offices: &[String], as_of: &str) {
     let mut text = String::from("office_number\n");
     for o in offices {
         text.push_str(o);
@@ -292,7 +311,7 @@ pub(crate) fn import_list(app: &TestApp, c: &str, offices: &[String]) {
     let r = csv(
         app,
         &app.admin_token,
-        &format!("/api/v1/campaigns/{c}/usage-lists?as_of={}", today()),
+        &format!("/api/v1/campaigns/{c}/usage-lists?as_of={as_of}"),
         text.into_bytes(),
     );
     assert_eq!(r.status, 201, "{}", r.body);

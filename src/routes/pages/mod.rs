@@ -478,7 +478,10 @@ fn office_lines(page: &StatusPage) -> Vec<OfficeLine> {
 }
 
 async fn load_status(state: &Data, secret: Secret) -> Result<StatusPage, PageError> {
-    Ok(read(state, move |conn| applications::status_page(conn, &secret)).await?)
+    Ok(read(state, move |conn| {
+        applications::status_page(conn, &secret, crate::clock::now())
+    })
+    .await?)
 }
 
 /// The applicant's status page behind the secret link in their emails.

@@ -43,7 +43,12 @@ impl StatusPage {
     }
 }
 
-pub fn status_page(conn: &mut DbConn, secret: &Secret) -> ServiceResult<StatusPage> {
+/// The page as it stands at `now`: a usage start recorded for a later day is not a start yet.
+pub fn status_page(
+    conn: &mut DbConn,
+    secret: &Secret,
+    now: chrono::NaiveDateTime,
+) -> ServiceResult<StatusPage> {
     let app = super::views::find_by_secret(conn, secret)?;
     let campaign = campaigns::find(conn, &app.campaign_id)?;
     let offices = rows::participants_of(conn, std::slice::from_ref(&app.id))?;
@@ -72,9 +77,14 @@ pub fn status_page(conn: &mut DbConn, secret: &Secret) -> ServiceResult<StatusPa
                         applied_on,
                         using_system_since: p.using_system_since,
                         checkpoints: checkpoints::of_row(recorded.get(&p.id)),
+                        attested_at: recorded
+                            .get(&p.id)
+                            .and_then(|c| c.continued_use_attested_at),
                         // Continued use is judged against the year-end usage list, which the
                         // page does not anticipate.
                         on_usage_list: false,
+                        usage_list_imported_at: None,
+                        as_of: jst::date_of(now),
                     })
                 })
                 .unwrap_or_default();
