@@ -155,10 +155,9 @@ pub fn unavailable_cause(err: &diesel::result::Error) -> Option<String> {
     match err {
         Error::DatabaseError(kind, info) => {
             let message = info.message();
-            let lost = matches!(
-                kind,
-                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand
-            );
+            // libpq also fails to send a statement that is merely malformed (too many binds):
+            // only a closed connection, or one of the messages below, is an outage.
+            let lost = matches!(kind, DatabaseErrorKind::ClosedConnection);
             let transient = [
                 "database is locked",
                 "database or disk is full",
@@ -328,20 +327,54 @@ where
     result
 }
 
-/// Inserts many rows in one statement. Through the multi-backend connection diesel cannot
-/// batch them, so this runs the statement on the backend's own connection.
+/// Bind parameters one statement may carry: SQLite's default `SQLITE_MAX_VARIABLE_NUMBER`
+/// (builds may allow more, none less) and PostgreSQL's protocol limit.
+const SQLITE_MAX_BINDS: usize = 32_766;
+const POSTGRES_MAX_BINDS: usize = 65_535;
+
+/// No table has more columns than diesel is built for (`32-column-tables`).
+const MAX_COLUMNS: usize = 32;
+
+/// Rows of any table that fit one multi-row statement on this backend.
+pub fn rows_per_statement(conn: &DbConn) -> usize {
+    values_per_statement(conn) / MAX_COLUMNS
+}
+
+/// Values one statement may bind on this backend, for `IN (…)` lists.
+pub fn values_per_statement(conn: &DbConn) -> usize {
+    match conn {
+        DbConn::Sqlite(_) => SQLITE_MAX_BINDS,
+        DbConn::Pg(_) => POSTGRES_MAX_BINDS,
+    }
+}
+
+/// Inserts many rows, as few multi-row statements as the backend's bind limit allows, however
+/// many rows there are. Through the multi-backend connection diesel cannot batch them, so this
+/// runs each statement on the backend's own connection.
 macro_rules! insert_all {
     ($conn:expr, $table:expr, $rows:expr) => {{
-        let rows = $rows;
-        if rows.is_empty() {
-            Ok(0)
-        } else {
-            match $conn {
+        let conn: &mut $crate::db::DbConn = $conn;
+        let per_statement = $crate::db::rows_per_statement(conn);
+        let mut inserted = 0usize;
+        let mut failed = None;
+        for chunk in $rows.chunks(per_statement) {
+            let done = match &mut *conn {
                 $crate::db::DbConn::Sqlite(c) => {
-                    diesel::insert_into($table).values(rows).execute(c)
+                    diesel::insert_into($table).values(chunk).execute(c)
                 }
-                $crate::db::DbConn::Pg(c) => diesel::insert_into($table).values(rows).execute(c),
+                $crate::db::DbConn::Pg(c) => diesel::insert_into($table).values(chunk).execute(c),
+            };
+            match done {
+                Ok(n) => inserted += n,
+                Err(e) => {
+                    failed = Some(e);
+                    break;
+                }
             }
+        }
+        match failed {
+            Some(e) => Err(e),
+            None => diesel::QueryResult::Ok(inserted),
         }
     }};
 }

@@ -43,9 +43,7 @@ pub fn insert(conn: &mut DbConn, batch: &BatchRow, lines: &[LineRow]) -> QueryRe
     diesel::insert_into(payout_batches::table)
         .values(batch)
         .execute(conn)?;
-    for chunk in lines.chunks(1_000) {
-        super::insert_all!(conn, payout_lines::table, chunk)?;
-    }
+    super::insert_all!(conn, payout_lines::table, lines)?;
     refresh_statistics(conn)
 }
 

@@ -262,9 +262,7 @@ pub fn insert_check(conn: &mut DbConn, check: &CheckRow, results: &[ResultRow]) 
     diesel::insert_into(year_end_checks::table)
         .values(check)
         .execute(conn)?;
-    for chunk in results.chunks(1_000) {
-        super::insert_all!(conn, year_end_results::table, chunk)?;
-    }
+    super::insert_all!(conn, year_end_results::table, results)?;
     Ok(())
 }
 
