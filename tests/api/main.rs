@@ -19,4 +19,5 @@ mod permissions;
 mod race;
 mod smtp;
 mod tokens;
+mod transfers;
 mod year_end;
