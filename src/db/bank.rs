@@ -1,6 +1,7 @@
-//! Where offices are paid, and the campaign's paying account.
+//! Where offices are paid, and the campaign's paying account: live, and as frozen for each
+//! approved payout batch.
 
-use super::schema::{bank_accounts, payer_accounts};
+use super::schema::{bank_accounts, payer_accounts, payout_batch_payees, payout_batch_payers};
 use super::DbConn;
 use crate::domain::bank::AccountType;
 use crate::domain::ids::CampaignId;
@@ -92,6 +93,70 @@ pub fn save_payer(conn: &mut DbConn, row: &PayerRow) -> QueryResult<()> {
         diesel::insert_into(payer_accounts::table)
             .values(row)
             .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// The paying account as a payout batch pays from it, copied once and never changed.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = payout_batch_payers)]
+pub struct FrozenPayerRow {
+    pub batch_id: String,
+    pub requester_code: String,
+    pub requester_name_kana: String,
+    pub bank_code: String,
+    pub branch_code: String,
+    pub account_type: AccountType,
+    pub account_number: String,
+    pub frozen_at: NaiveDateTime,
+}
+
+/// An office's account as a payout batch pays it, copied once and never changed.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = payout_batch_payees)]
+pub struct FrozenPayeeRow {
+    pub batch_id: String,
+    pub office_number: String,
+    pub bank_code: String,
+    pub branch_code: String,
+    pub account_type: AccountType,
+    pub account_number: String,
+    pub holder_kana: String,
+    pub frozen_at: NaiveDateTime,
+}
+
+pub fn frozen_payer(conn: &mut DbConn, batch_id: &str) -> QueryResult<Option<FrozenPayerRow>> {
+    payout_batch_payers::table
+        .find(batch_id)
+        .select(FrozenPayerRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Every frozen office account of the batch, by office number.
+pub fn frozen_payees(
+    conn: &mut DbConn,
+    batch_id: &str,
+) -> QueryResult<std::collections::HashMap<String, FrozenPayeeRow>> {
+    Ok(payout_batch_payees::table
+        .filter(payout_batch_payees::batch_id.eq(batch_id))
+        .select(FrozenPayeeRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(|a| (a.office_number.clone(), a))
+        .collect())
+}
+
+pub fn freeze_payer(conn: &mut DbConn, row: &FrozenPayerRow) -> QueryResult<()> {
+    diesel::insert_into(payout_batch_payers::table)
+        .values(row)
+        .execute(conn)
+        .map(drop)
+}
+
+pub fn freeze_payees(conn: &mut DbConn, rows: &[FrozenPayeeRow]) -> QueryResult<()> {
+    for chunk in rows.chunks(1_000) {
+        super::insert_all!(conn, payout_batch_payees::table, chunk)?;
     }
     Ok(())
 }

@@ -313,6 +313,32 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    payout_batch_payers (batch_id) {
+        batch_id -> Text,
+        requester_code -> Text,
+        requester_name_kana -> Text,
+        bank_code -> Text,
+        branch_code -> Text,
+        account_type -> Text,
+        account_number -> Text,
+        frozen_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    payout_batch_payees (batch_id, office_number) {
+        batch_id -> Text,
+        office_number -> Text,
+        bank_code -> Text,
+        branch_code -> Text,
+        account_type -> Text,
+        account_number -> Text,
+        holder_kana -> Text,
+        frozen_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     api_tokens,
     campaigns,
@@ -335,4 +361,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     checkpoint_reminders,
     bank_accounts,
     payer_accounts,
+    payout_batch_payers,
+    payout_batch_payees,
 );

@@ -17,13 +17,24 @@ named! {
     }
 }
 
+/// The 全銀 records that carry a 預金種目; each takes its own set of codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ZenginRecord {
+    /// The header's payer account: 1 (普通), 2 (当座) or 9 (その他) only.
+    Header,
+    /// A data record's payee account: 1, 2, 4 (貯蓄) or 9.
+    Data,
+}
+
 impl AccountType {
-    /// The 預金種目 digit of the 全銀 format.
-    pub fn zengin_code(self) -> char {
-        match self {
-            AccountType::Ordinary => '1',
-            AccountType::Current => '2',
-            AccountType::Savings => '4',
+    /// The 預金種目 digit of the 全銀 format in `record`. The header has no code for 貯蓄, so a
+    /// savings account is その他 there; a bank refuses a header holding 4.
+    pub fn zengin_code(self, record: ZenginRecord) -> u8 {
+        match (self, record) {
+            (AccountType::Ordinary, _) => b'1',
+            (AccountType::Current, _) => b'2',
+            (AccountType::Savings, ZenginRecord::Data) => b'4',
+            (AccountType::Savings, ZenginRecord::Header) => b'9',
         }
     }
 }
@@ -357,6 +368,33 @@ mod tests {
             fields,
             ["bank_code", "branch_code", "account_number", "holder_kana"]
         );
+    }
+
+    #[test]
+    fn each_record_type_has_its_own_account_type_codes() {
+        let cases = [
+            (AccountType::Ordinary, ZenginRecord::Header, b'1'),
+            (AccountType::Current, ZenginRecord::Header, b'2'),
+            (AccountType::Savings, ZenginRecord::Header, b'9'),
+            (AccountType::Ordinary, ZenginRecord::Data, b'1'),
+            (AccountType::Current, ZenginRecord::Data, b'2'),
+            (AccountType::Savings, ZenginRecord::Data, b'4'),
+        ];
+        for (account, record, code) in cases {
+            assert_eq!(
+                account.zengin_code(record),
+                code,
+                "{account:?} in {record:?}"
+            );
+        }
+        for account in [
+            AccountType::Ordinary,
+            AccountType::Current,
+            AccountType::Savings,
+        ] {
+            assert!(b"129".contains(&account.zengin_code(ZenginRecord::Header)));
+            assert!(b"1249".contains(&account.zengin_code(ZenginRecord::Data)));
+        }
     }
 
     #[test]

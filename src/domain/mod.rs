@@ -3,6 +3,7 @@
 pub mod allocation;
 pub mod application;
 pub mod bank;
+pub mod business_day;
 pub mod campaign;
 pub mod checkpoint;
 pub mod corporate_number;

@@ -2,7 +2,7 @@
 //! JIS X 0201 (as Shift_JIS bytes), each ended by CRLF: a header (1), one data record per
 //! transfer (2), a trailer with the count and the total (8), and an end record (9).
 
-use super::bank::AccountType;
+use super::bank::{AccountType, ZenginRecord};
 use chrono::{Datelike, NaiveDate};
 
 const RECORD: usize = 120;
@@ -30,8 +30,8 @@ pub struct Transfer {
     /// 受取人名, already in 全銀 characters.
     pub holder_kana: String,
     pub amount: i64,
-    /// 顧客コード1: the office number, so the bank's statement matches the ledger.
-    pub customer_code: String,
+    /// Written as 顧客コード1 so the bank's statement matches the ledger, when it can be.
+    pub office_number: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -48,6 +48,9 @@ pub enum ZenginError {
     Amount(i64),
     #[error("the batch's total does not fit the trailer's 12 digits")]
     Total,
+    /// A file whose trailer counts no transfer is refused by the bank.
+    #[error("nothing to transfer")]
+    NoTransfers,
 }
 
 /// A field of `width` bytes: the text in JIS X 0201, left-aligned and space-padded.
@@ -85,6 +88,17 @@ fn blank(out: &mut Vec<u8>, width: usize) {
     out.extend(std::iter::repeat_n(b' ', width));
 }
 
+/// 顧客コード1 is numeric: an office number with a letter in its category (13A0005010) would
+/// make the bank refuse the whole file, so such a record leaves the field blank and is matched
+/// by account and amount.
+fn customer_code(out: &mut Vec<u8>, office_number: &str) {
+    if office_number.len() == 10 && office_number.bytes().all(|b| b.is_ascii_digit()) {
+        out.extend_from_slice(office_number.as_bytes());
+    } else {
+        blank(out, 10);
+    }
+}
+
 fn end_record(out: &mut Vec<u8>, start: usize) {
     debug_assert_eq!(out.len() - start, RECORD, "every record is 120 bytes");
     out.extend_from_slice(b"\r\n");
@@ -96,6 +110,9 @@ pub fn file(
     date: NaiveDate,
     transfers: &[Transfer],
 ) -> Result<Vec<u8>, ZenginError> {
+    if transfers.is_empty() {
+        return Err(ZenginError::NoTransfers);
+    }
     let mut out = Vec::with_capacity((transfers.len() + 3) * (RECORD + 2));
     let start = out.len();
     out.extend_from_slice(b"1210");
@@ -111,7 +128,7 @@ pub fn file(
     blank(&mut out, 15);
     text(&mut out, "branch_code", &payer.branch_code, 3)?;
     blank(&mut out, 15);
-    out.push(payer.account_type.zengin_code() as u8);
+    out.push(payer.account_type.zengin_code(ZenginRecord::Header));
     text(&mut out, "account_number", &payer.account_number, 7)?;
     blank(&mut out, 17);
     end_record(&mut out, start);
@@ -130,12 +147,12 @@ pub fn file(
         text(&mut out, "branch_code", &t.branch_code, 3)?;
         blank(&mut out, 15);
         blank(&mut out, 4);
-        out.push(t.account_type.zengin_code() as u8);
+        out.push(t.account_type.zengin_code(ZenginRecord::Data));
         text(&mut out, "account_number", &t.account_number, 7)?;
         text(&mut out, "holder_kana", &t.holder_kana, 30)?;
         number(&mut out, amount, 10);
         out.push(b'0');
-        text(&mut out, "customer_code", &t.customer_code, 10)?;
+        customer_code(&mut out, &t.office_number);
         blank(&mut out, 10);
         blank(&mut out, 1);
         blank(&mut out, 1);
@@ -182,7 +199,7 @@ mod tests {
                 account_number: "0012345".into(),
                 holder_kana: "ｼﾔｶｲﾌｸｼﾎｳｼﾞﾝ ﾑｻｼﾉ".into(),
                 amount: 31_000,
-                customer_code: "1370100016".into(),
+                office_number: "1370100016".into(),
             },
             Transfer {
                 bank_code: "0009".into(),
@@ -191,7 +208,7 @@ mod tests {
                 account_number: "1111111".into(),
                 holder_kana: "ｶ)ﾐﾄﾞﾘﾁﾖｳｶｲｺﾞ".into(),
                 amount: 26_000,
-                customer_code: "1371100049".into(),
+                office_number: "1371100049".into(),
             },
         ]
     }
@@ -241,6 +258,38 @@ mod tests {
         assert_eq!(
             file(&payer(), "2024-04-25".parse().unwrap(), &t),
             Err(ZenginError::Amount(0))
+        );
+    }
+
+    #[test]
+    fn a_letter_in_the_office_number_leaves_the_customer_code_blank() {
+        let mut t = transfers();
+        t[1].office_number = "13A0005010".into();
+        let made = file(&payer(), "2024-04-25".parse().unwrap(), &t).unwrap();
+        let records: Vec<&[u8]> = made.chunks(122).collect();
+        assert_eq!(&records[1][91..101], b"1370100016", "bytes 92-101");
+        assert_eq!(&records[2][91..101], b"          ");
+        assert!(records.iter().all(|r| r.len() == 122));
+    }
+
+    #[test]
+    fn a_savings_account_is_other_in_the_header_and_savings_in_a_data_record() {
+        let mut p = payer();
+        p.account_type = AccountType::Savings;
+        let mut t = transfers();
+        t[0].account_type = AccountType::Savings;
+        let made = file(&p, "2024-04-25".parse().unwrap(), &t).unwrap();
+        let records: Vec<&[u8]> = made.chunks(122).collect();
+        assert_eq!(records[0][95], b'9', "header 預金種目 at byte 96");
+        assert_eq!(records[1][42], b'4', "data 預金種目 at byte 43");
+        assert_eq!(records[2][42], b'2');
+    }
+
+    #[test]
+    fn a_file_without_a_transfer_is_not_written() {
+        assert_eq!(
+            file(&payer(), "2024-04-25".parse().unwrap(), &[]),
+            Err(ZenginError::NoTransfers)
         );
     }
 }

@@ -7,7 +7,7 @@ use crate::domain::ids::CampaignId;
 use crate::domain::role::Role;
 use crate::domain::FieldError;
 use crate::error::ApiError;
-use crate::service::{audit, bank_accounts, ledger};
+use crate::service::{audit, bank_accounts, ledger, transfers};
 use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
 use actix_web::{get, put, web, HttpResponse};
 use chrono::NaiveDate;
@@ -84,15 +84,19 @@ pub async fn ledger_json(
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct TransferQuery {
-    /// The day the bank transfers, `YYYY-MM-DD`.
+    /// The day the bank transfers, `YYYY-MM-DD`: today (Japan time) or later, a bank business
+    /// day (not a Saturday, Sunday, national holiday, nor December 31 to January 3).
     #[param(value_type = NaiveDate)]
     pub transfer_date: Option<String>,
 }
 
 /// The 全銀協 総合振込 file of an approved batch (admin, secretariat): 120-byte records in
-/// Shift_JIS, CRLF. 409 for a batch not approved, a campaign without a paying account, or
-/// offices without a bank account (each named in `errors`).
-#[utoipa::path(params(TransferQuery), responses((status = 200, content_type = "text/plain", description = "the transfer file"), (status = 409, body = crate::error::Problem)), security(("bearer" = [])))]
+/// Shift_JIS, CRLF, paying from and to the accounts frozen for the batch, so the same date
+/// always gives the same bytes. Each file is an audit event (`payout_batch.zengin_issue`, with
+/// its SHA-256). 409 for a batch not approved, one with nothing to transfer (only reclaims), a
+/// campaign without a paying account, or offices without a bank account (each named in
+/// `errors`); 422 for a `transfer_date` before today (Japan time) or not a bank business day.
+#[utoipa::path(params(TransferQuery), responses((status = 200, content_type = "text/plain", description = "the transfer file"), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)), security(("bearer" = [])))]
 #[get("/payout-batches/{id}/zengin")]
 pub async fn zengin(
     state: Data,
@@ -113,7 +117,11 @@ pub async fn zengin(
         })?;
     let id = id.into_inner();
     let name = format!("zengin-{id}.txt");
-    let bytes = read(&state, move |conn| ledger::transfer_file(conn, &id, date)).await?;
+    let actor = staff.actor();
+    let bytes = write(&state, move |conn, now| {
+        transfers::issue(conn, &actor, now, &id, date)
+    })
+    .await?;
     Ok(HttpResponse::Ok()
         .content_type("text/plain; charset=Shift_JIS")
         .insert_header(attachment(name))

@@ -1,17 +1,13 @@
-//! What auditors and the bank get of an approved payout: the ledger (CSV, JSON) and the
-//! 全銀協 transfer file.
+//! What auditors get of a payout batch: the ledger (CSV, JSON, Excel). The bank's transfer
+//! file is in [`super::transfers`].
 
 use super::{ServiceError, ServiceResult};
-use crate::db::bank as accounts;
 use crate::db::payouts as rows;
 use crate::db::DbConn;
 use crate::domain::application::{ParticipantRole, Tier};
 use crate::domain::ids::ApplicationId;
-use crate::domain::payout::BatchStatus;
-use crate::domain::zengin::{self, Payer, Transfer, ZenginError};
-use crate::domain::{FieldError, FieldErrors};
+use crate::domain::FieldErrors;
 use crate::export::csv::{self, Cell};
-use chrono::NaiveDate;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -210,64 +206,6 @@ pub fn stream_json(
         send(close.into_bytes());
     }
     Ok(())
-}
-
-/// The 全銀協 総合振込 file for an approved batch, paid on `date`: one transfer per line with a
-/// positive amount (negative ones are reclaims, not transfers). Every office without an
-/// account, and every name a bank cannot take, is refused together.
-pub fn transfer_file(conn: &mut DbConn, batch_id: &str, date: NaiveDate) -> ServiceResult<Vec<u8>> {
-    let batch = rows::find(conn, batch_id)?.ok_or(ServiceError::NotFound("payout batch"))?;
-    if batch.status != BatchStatus::Approved {
-        return Err(ServiceError::StateConflict(
-            "only an approved batch is sent to the bank".into(),
-        ));
-    }
-    let payer = accounts::payer(conn, &batch.campaign_id)?.ok_or_else(|| {
-        ServiceError::StateConflict("the campaign has no paying account (PUT …/payer)".into())
-    })?;
-    let known = accounts::accounts(conn, &batch.campaign_id)?;
-    let mut missing = Vec::new();
-    let mut transfers = Vec::new();
-    for line in rows::lines(conn, batch_id)?
-        .into_iter()
-        .filter(|l| l.amount > 0)
-    {
-        match known.get(&line.office_number) {
-            None => missing.push(FieldError {
-                field: format!("offices.{}", line.office_number),
-                message: "has no bank account".into(),
-            }),
-            Some(a) => transfers.push(Transfer {
-                bank_code: a.bank_code.clone(),
-                branch_code: a.branch_code.clone(),
-                account_type: a.account_type,
-                account_number: a.account_number.clone(),
-                holder_kana: a.holder_kana.clone(),
-                amount: line.amount,
-                customer_code: line.office_number.clone(),
-            }),
-        }
-    }
-    if !missing.is_empty() {
-        return Err(ServiceError::Refused(
-            "offices cannot be paid by transfer".into(),
-            missing,
-        ));
-    }
-    let payer = Payer {
-        requester_code: payer.requester_code,
-        requester_name_kana: payer.requester_name_kana,
-        bank_code: payer.bank_code,
-        branch_code: payer.branch_code,
-        account_type: payer.account_type,
-        account_number: payer.account_number,
-    };
-    zengin::file(&payer, date, &transfers).map_err(|e| match e {
-        ZenginError::Characters { .. } | ZenginError::TooLong { .. } => {
-            ServiceError::StateConflict(format!("the transfer file cannot be written: {e}"))
-        }
-        other => ServiceError::StateConflict(other.to_string()),
-    })
 }
 
 /// The ledger as an Excel workbook: the lines with a totals row, the campaign's facts, and the

@@ -16,6 +16,7 @@ pub mod payouts;
 pub mod reconciliation;
 pub mod status_link;
 pub mod tokens;
+pub mod transfers;
 pub mod usage_lists;
 pub mod year_end;
 

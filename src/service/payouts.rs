@@ -329,6 +329,7 @@ pub fn approve(
     id: &str,
 ) -> ServiceResult<BatchView> {
     let batch = decide(conn, actor, now, id, BatchStatus::Approved)?;
+    super::transfers::freeze(conn, &batch, now)?;
     let campaign =
         campaigns::find(conn, &batch.campaign_id)?.ok_or(ServiceError::NotFound("campaign"))?;
     let lines = rows::lines(conn, id)?;

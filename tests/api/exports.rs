@@ -9,7 +9,7 @@ use crate::year_end::{
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-fn bytes(app: &TestApp, token: &str, path: &str) -> (u16, String, Vec<u8>) {
+pub(crate) fn bytes(app: &TestApp, token: &str, path: &str) -> (u16, String, Vec<u8>) {
     let url = format!("{}{path}", app.base);
     match ureq::get(&url)
         .set("Authorization", &format!("Bearer {token}"))
@@ -27,7 +27,14 @@ fn bytes(app: &TestApp, token: &str, path: &str) -> (u16, String, Vec<u8>) {
 }
 
 /// An approved batch paying offices 1 to 4; office 3's name starts like a formula.
-fn approved_batch(app: &TestApp) -> (String, String, String) {
+pub(crate) fn approved_batch(app: &TestApp) -> (String, String, String) {
+    let (c, id) = drafted_batch(app);
+    let secretariat = approve(app, &id);
+    (c, id, secretariat)
+}
+
+/// A draft batch paying offices 1 to 4; office 3's name starts like a formula.
+pub(crate) fn drafted_batch(app: &TestApp) -> (String, String) {
     let c = app.open_campaign(10, 2);
     apply(app, &c, &crate::helpers::model(1, 2));
     let mut third = single(3);
@@ -50,7 +57,11 @@ fn approved_batch(app: &TestApp) -> (String, String, String) {
         &format!("/api/v1/campaigns/{c}/payout-batches"),
         &json!({"year_end_check_id": check["id"]}),
     );
-    let id = draft.body["id"].as_str().unwrap().to_owned();
+    (c, draft.body["id"].as_str().unwrap().to_owned())
+}
+
+/// Approves batch `id` as a new secretariat token holder, whose token is returned.
+pub(crate) fn approve(app: &TestApp, id: &str) -> String {
     let secretariat = app.token("secretariat");
     let ok = app.request(
         "POST",
@@ -59,7 +70,7 @@ fn approved_batch(app: &TestApp) -> (String, String, String) {
         None,
     );
     assert_eq!(ok.status, 200, "{}", ok.body);
-    (c, id, secretariat)
+    secretariat
 }
 
 on_both_backends!(
@@ -156,7 +167,7 @@ on_both_backends!(
     }
 );
 
-fn account(n: u32) -> Value {
+pub(crate) fn account(n: u32) -> Value {
     json!({"bank_code": "0005", "branch_code": format!("{:03}", n), "account_type": "ordinary",
            "account_number": format!("{}", 1000 + n), "holder_kana": format!("シャカイフクシホウジン　テスト{}", n)})
 }
@@ -165,7 +176,8 @@ on_both_backends!(
     the_bank_file_pays_every_positive_line_or_names_who_cannot_be_paid,
     |app| {
         let (c, id, _) = approved_batch(app);
-        let zengin = format!("/api/v1/payout-batches/{id}/zengin?transfer_date=2027-04-25");
+        let day = crate::transfers::transfer_day();
+        let zengin = format!("/api/v1/payout-batches/{id}/zengin?transfer_date={day}");
         let no_payer = app.get(&zengin);
         assert_eq!(no_payer.status, 409, "{}", no_payer.body);
         let auditor = app.token("auditor");
@@ -268,7 +280,10 @@ on_both_backends!(
         let records: Vec<&[u8]> = file.chunks(122).collect();
         assert!(records.iter().all(|r| r.ends_with(b"\r\n")));
         assert_eq!(&records[0][..4], b"1210");
-        assert_eq!(&records[0][54..58], b"0425");
+        assert_eq!(
+            &records[0][54..58],
+            day.format("%m%d").to_string().as_bytes()
+        );
         assert_eq!(&records[5][..19], b"8000004000000109000");
         assert_eq!(records[6][0], b'9');
         let amounts: i64 = records[1..5]
@@ -314,7 +329,8 @@ on_both_backends!(only_an_approved_batch_goes_to_the_bank, |app| {
     );
     let id = draft.body["id"].as_str().unwrap();
     let r = app.get(&format!(
-        "/api/v1/payout-batches/{id}/zengin?transfer_date=2027-04-25"
+        "/api/v1/payout-batches/{id}/zengin?transfer_date={}",
+        crate::transfers::transfer_day()
     ));
     assert_eq!(r.status, 409, "{}", r.body);
     let no_date = app.get(&format!("/api/v1/payout-batches/{id}/zengin"));

@@ -20,4 +20,5 @@ mod permissions;
 mod race;
 mod smtp;
 mod tokens;
+mod transfers;
 mod year_end;

@@ -1,0 +1,2 @@
+DROP TABLE payout_batch_payees;
+DROP TABLE payout_batch_payers;
