@@ -2,7 +2,7 @@
 //! `office_number` and one column per checkpoint. Absent means unchanged; JSON `null` (or an
 //! empty cell) clears a date or an attestation.
 
-use super::csv_lines::Records;
+use super::csv_lines::{Table, TableError};
 use super::office_list::InvalidRow;
 use super::office_number::OfficeNumber;
 use super::usage_list::plain_office_number;
@@ -102,18 +102,18 @@ pub struct PatchRow {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PatchSheet {
+    /// The line taken as the header.
+    pub header_line: u64,
     pub rows: Vec<PatchRow>,
     pub invalid_rows: Vec<InvalidRow>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, thiserror::Error)]
 pub enum SheetError {
-    #[error("the header row has no office_number column")]
-    NoOfficeColumn,
+    #[error(transparent)]
+    Table(#[from] TableError),
     #[error("the header row names no checkpoint column (usage_started_on, start_survey_answered, end_survey_answered, workflow_change_confirmed, linkage_confirmed, continued_use_attested_reason)")]
     NoCheckpointColumn,
-    #[error("the file is not readable CSV: {0}")]
-    Unreadable(String),
 }
 
 /// Yes and no as spreadsheets write them.
@@ -133,35 +133,34 @@ fn date(cell: &str) -> Result<NaiveDate, String> {
 
 /// Parses a checkpoint upload. An empty cell leaves that checkpoint as it is, except that an
 /// empty `continued_use_attested_reason` is no attestation either way; a bad cell makes its
-/// whole row invalid, reported with its line.
+/// whole row invalid, reported with its line. Every record after the header is a row or an
+/// invalid row.
 pub fn parse_sheet(bytes: &[u8]) -> Result<PatchSheet, SheetError> {
-    let decoded = super::usage_list::Decoded::new(bytes)
-        .map_err(|e| SheetError::Unreadable(e.to_string()))?;
-    let mut records = Records::new(std::io::BufReader::new(decoded));
-    let unreadable = |e: std::io::Error| SheetError::Unreadable(e.to_string());
-    let (_, headers) = records
-        .next_record()
-        .map_err(unreadable)?
-        .unwrap_or_default();
-    let col = |name: &str| headers.iter().position(|h| h == name);
-    let office = col("office_number").ok_or(SheetError::NoOfficeColumn)?;
+    let mut table = Table::open(bytes)?;
+    let header = &table.header;
+    let office = header.office_column;
     let columns = [
-        col("usage_started_on"),
-        col("start_survey_answered"),
-        col("end_survey_answered"),
-        col("workflow_change_confirmed"),
-        col("linkage_confirmed"),
-        col("continued_use_attested_reason"),
+        header.column("usage_started_on"),
+        header.column("start_survey_answered"),
+        header.column("end_survey_answered"),
+        header.column("workflow_change_confirmed"),
+        header.column("linkage_confirmed"),
+        header.column("continued_use_attested_reason"),
     ];
     if columns.iter().all(Option::is_none) {
         return Err(SheetError::NoCheckpointColumn);
     }
     let mut sheet = PatchSheet {
+        header_line: header.line,
         rows: Vec::new(),
         invalid_rows: Vec::new(),
     };
-    while let Some((line, record)) = records.next_record().map_err(unreadable)? {
-        match parse_row(&record, office, &columns) {
+    while let Some(record) = table.next_record().map_err(TableError::from)? {
+        let line = record.line;
+        match record
+            .fields
+            .and_then(|cells| parse_row(&cells, office, &columns))
+        {
             Ok((office_number, patch)) => sheet.rows.push(PatchRow {
                 line,
                 office_number,
@@ -273,5 +272,30 @@ mod tests {
         assert_eq!(sheet.rows[1].line, 6);
         let bad: Vec<u64> = sheet.invalid_rows.iter().map(|r| r.line).collect();
         assert_eq!(bad, [3, 4, 5]);
+    }
+
+    #[test]
+    fn a_stray_quote_or_an_unclosed_field_loses_no_other_row() {
+        let csv = "受付一覧\n\
+                   事業所番号（10桁）,start_survey_answered,continued_use_attested_reason\n\
+                   1370100016,済,利用画面で\"確認\"\n\
+                   1371100049,\"未\n\
+                   1310000011,済,\n";
+        let sheet = parse_sheet(csv.as_bytes()).unwrap();
+        assert_eq!(sheet.header_line, 2);
+        let taken: Vec<(u64, &str)> = sheet
+            .rows
+            .iter()
+            .map(|r| (r.line, r.office_number.as_str()))
+            .collect();
+        assert_eq!(taken, [(3, "1370100016"), (5, "1310000011")]);
+        assert_eq!(
+            sheet.rows[0].patch.continued_use_attested,
+            Some(Some(Attestation {
+                reason: "利用画面で\"確認\"".into()
+            }))
+        );
+        let bad: Vec<u64> = sheet.invalid_rows.iter().map(|r| r.line).collect();
+        assert_eq!(bad, [4]);
     }
 }

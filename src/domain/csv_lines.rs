@@ -1,16 +1,196 @@
-//! CSV records with the line each starts on, as a person counts lines in the file (blank lines
-//! included), so a bad row is reported where it stands. RFC 4180 quoting: a quoted field may
-//! hold commas, doubled quotes and line breaks; CRLF or LF; fields trimmed. The csv crate
-//! numbers lines from where the previous record ended, which puts every row after a blank
-//! line one or more lines off.
+//! The one CSV reader behind every import (usage lists, checkpoint sheets, seminar attendees).
+//!
+//! It never loses a row: every non-blank line of the file is either part of a record that is
+//! read, or the first line of a record that is refused, so rows taken + rows refused = records.
+//! Lines are numbered as a person counts them in the file (blank lines included), which the csv
+//! crate does not do after blank lines, and the csv crate has no way to give up on a quoted
+//! field that never closes and go on at the next line.
+//!
+//! - Encoding is decided over the whole stream ([`Decoded`]).
+//! - A `"` opens a quoted field only as the first thing in the field; anywhere else it is an
+//!   ordinary character, so `むさしの"本店` is read as written.
+//! - A quoted field may hold commas, doubled quotes and line breaks, but one still open after
+//!   [`MAX_RECORD_LINES`] lines or at the end of the file is refused at its first line, and
+//!   reading goes on at the line after it.
+//! - CRLF or LF; fields are trimmed.
+//! - The header is the first of the first [`HEADER_SEARCH_RECORDS`] records that has a column
+//!   naming the office number; title lines above it are skipped.
 
-use std::io::{self, BufRead};
+use std::collections::VecDeque;
+use std::io::{self, BufRead, BufReader, Read};
 
+/// The most lines one record may span.
+pub const MAX_RECORD_LINES: usize = 20;
+
+/// How many non-blank records from the top may be titles before the header.
+pub const HEADER_SEARCH_RECORDS: usize = 10;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Encoding {
+    Utf8,
+    ShiftJis,
+}
+
+impl Encoding {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Encoding::Utf8 => "utf_8",
+            Encoding::ShiftJis => "shift_jis",
+        }
+    }
+}
+
+/// How much is read ahead of the first non-ASCII byte to tell UTF-8 from Shift_JIS.
+const LOOKAHEAD: usize = 64 * 1024;
+
+/// Decodes a byte stream to UTF-8 as it arrives: UTF-8 when it starts with a BOM; otherwise
+/// ASCII passes through undecided (it reads the same in both), and at the first non-ASCII byte
+/// the next [`LOOKAHEAD`] bytes decide: UTF-8 if they are, else Shift_JIS (Windows-31J, as
+/// Excel writes it) for the whole file. A file that turns invalid only after non-ASCII UTF-8
+/// has been read stays UTF-8, its bad bytes read as U+FFFD, which no office number contains.
+pub struct Decoded<R> {
+    inner: R,
+    encoding: Option<Encoding>,
+    decoder: Option<encoding_rs::Decoder>,
+    /// Bytes read from `inner` and not yet decoded.
+    raw: Vec<u8>,
+    at_start: bool,
+    eof: bool,
+    out: Vec<u8>,
+    out_at: usize,
+}
+
+impl<R: Read> Decoded<R> {
+    pub fn new(inner: R) -> Self {
+        Decoded {
+            inner,
+            encoding: None,
+            decoder: None,
+            raw: Vec::new(),
+            at_start: true,
+            eof: false,
+            out: Vec::new(),
+            out_at: 0,
+        }
+    }
+
+    /// The encoding the stream was read in; final once it has been read to the end.
+    pub fn encoding(&self) -> Encoding {
+        self.encoding.unwrap_or(Encoding::Utf8)
+    }
+
+    /// Reads until `raw` holds at least `len` bytes or the stream ends.
+    fn fill_to(&mut self, len: usize) -> io::Result<()> {
+        let mut chunk = [0u8; 16 * 1024];
+        while self.raw.len() < len && !self.eof {
+            match self.inner.read(&mut chunk) {
+                Ok(0) => self.eof = true,
+                Ok(n) => self.raw.extend_from_slice(&chunk[..n]),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+
+    fn decide(&mut self, encoding: Encoding) {
+        self.encoding = Some(encoding);
+        self.decoder = Some(match encoding {
+            Encoding::Utf8 => encoding_rs::UTF_8.new_decoder_without_bom_handling(),
+            Encoding::ShiftJis => encoding_rs::SHIFT_JIS.new_decoder_without_bom_handling(),
+        });
+    }
+
+    /// Puts the next piece of text in `out`; leaves it empty only at the end of the stream.
+    fn refill(&mut self) -> io::Result<()> {
+        self.out.clear();
+        self.out_at = 0;
+        if self.at_start {
+            self.at_start = false;
+            self.fill_to(3)?;
+            if self.raw.starts_with(b"\xEF\xBB\xBF") {
+                self.raw.drain(..3);
+                self.decide(Encoding::Utf8);
+            }
+        }
+        if self.raw.is_empty() {
+            self.fill_to(1)?;
+        }
+        if self.encoding.is_none() {
+            match self.raw.iter().position(|b| !b.is_ascii()) {
+                None => {
+                    self.out = std::mem::take(&mut self.raw);
+                    return Ok(());
+                }
+                Some(0) => {
+                    self.fill_to(LOOKAHEAD)?;
+                    let utf8 = match std::str::from_utf8(&self.raw) {
+                        Ok(_) => true,
+                        // A character cut by the look-ahead's end, not by the file's.
+                        Err(e) => e.error_len().is_none() && !self.eof,
+                    };
+                    self.decide(if utf8 {
+                        Encoding::Utf8
+                    } else {
+                        Encoding::ShiftJis
+                    });
+                }
+                Some(ascii) => {
+                    self.out = self.raw.drain(..ascii).collect();
+                    return Ok(());
+                }
+            }
+        }
+        if let Some(decoder) = &mut self.decoder {
+            let last = self.eof;
+            let mut text = String::new();
+            text.reserve(
+                decoder
+                    .max_utf8_buffer_length(self.raw.len())
+                    .unwrap_or(self.raw.len() * 3 + 16),
+            );
+            let (_, read, _) = decoder.decode_to_string(&self.raw, &mut text, last);
+            self.raw.drain(..read);
+            self.out = text.into_bytes();
+        }
+        Ok(())
+    }
+}
+
+impl<R: Read> Read for Decoded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        while self.out_at >= self.out.len() {
+            if self.eof && self.raw.is_empty() && !self.at_start {
+                return Ok(0);
+            }
+            self.refill()?;
+        }
+        let n = buf.len().min(self.out.len() - self.out_at);
+        buf[..n].copy_from_slice(&self.out[self.out_at..self.out_at + n]);
+        self.out_at += n;
+        Ok(n)
+    }
+}
+
+/// One non-blank record of the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    /// The line it starts on.
+    pub line: u64,
+    /// The line it ends on: later than `line` when a quoted field spans lines.
+    pub last_line: u64,
+    /// Its fields, or why it was refused.
+    pub fields: Result<Vec<String>, String>,
+}
+
+/// Records of already-decoded text, each with the lines it stands on.
 pub struct Records<R> {
     input: R,
-    /// Lines consumed so far.
+    /// Lines read from `input` so far.
     line: u64,
-    text: String,
+    /// Lines read but handed back by a refused record, to be read again.
+    pending: VecDeque<(u64, String)>,
 }
 
 impl<R: BufRead> Records<R> {
@@ -18,64 +198,238 @@ impl<R: BufRead> Records<R> {
         Records {
             input,
             line: 0,
-            text: String::new(),
+            pending: VecDeque::new(),
         }
     }
 
-    /// The next non-blank record and the line it starts on, or `None` at the end.
-    pub fn next_record(&mut self) -> io::Result<Option<(u64, Vec<String>)>> {
-        loop {
-            self.text.clear();
-            if self.input.read_line(&mut self.text)? == 0 {
-                return Ok(None);
+    fn next_line(&mut self) -> io::Result<Option<(u64, String)>> {
+        if let Some(line) = self.pending.pop_front() {
+            return Ok(Some(line));
+        }
+        let mut text = String::new();
+        if self.input.read_line(&mut text)? == 0 {
+            return Ok(None);
+        }
+        self.line += 1;
+        if text.ends_with('\n') {
+            text.pop();
+            if text.ends_with('\r') {
+                text.pop();
             }
-            self.line += 1;
-            let start = self.line;
-            // A quoted field running over the line break: keep reading until quotes balance.
-            while self.text.matches('"').count() % 2 == 1 {
-                if self.input.read_line(&mut self.text)? == 0 {
-                    break;
+        }
+        Ok(Some((self.line, text)))
+    }
+
+    /// The next non-blank record, or `None` at the end.
+    pub fn next_record(&mut self) -> io::Result<Option<Record>> {
+        let (line, text) = loop {
+            match self.next_line()? {
+                None => return Ok(None),
+                Some((_, text)) if text.trim().is_empty() => {}
+                Some(first) => break first,
+            }
+        };
+        let mut fields = Fields::default();
+        fields.feed(&text);
+        let mut spanned: Vec<(u64, String)> = Vec::new();
+        while fields.quoted() {
+            let next = if spanned.len() + 1 < MAX_RECORD_LINES {
+                self.next_line()?
+            } else {
+                None
+            };
+            let Some((next_line, next_text)) = next else {
+                let why = if spanned.len() + 1 < MAX_RECORD_LINES {
+                    "a quoted field starting on this line is not closed by the end of the file"
+                        .to_owned()
+                } else {
+                    format!(
+                        "a quoted field starting on this line is still open after {MAX_RECORD_LINES} lines"
+                    )
+                };
+                // The lines after the first are read again as records of their own.
+                for spanned_line in spanned.into_iter().rev() {
+                    self.pending.push_front(spanned_line);
                 }
-                self.line += 1;
+                return Ok(Some(Record {
+                    line,
+                    last_line: line,
+                    fields: Err(why),
+                }));
+            };
+            fields.line_break();
+            fields.feed(&next_text);
+            spanned.push((next_line, next_text));
+        }
+        Ok(Some(Record {
+            line,
+            last_line: spanned.last().map_or(line, |(l, _)| *l),
+            fields: Ok(fields.finish()),
+        }))
+    }
+}
+
+#[derive(Default)]
+enum FieldState {
+    /// Nothing but spaces yet: a `"` here opens a quoted field.
+    #[default]
+    Start,
+    Unquoted,
+    Quoted,
+    /// After the closing quote; anything up to the comma is kept as written.
+    Closed,
+}
+
+/// Splits a record's text into fields as it is fed line by line.
+#[derive(Default)]
+struct Fields {
+    done: Vec<String>,
+    field: String,
+    state: FieldState,
+}
+
+impl Fields {
+    fn quoted(&self) -> bool {
+        matches!(self.state, FieldState::Quoted)
+    }
+
+    fn line_break(&mut self) {
+        self.field.push('\n');
+    }
+
+    fn feed(&mut self, text: &str) {
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            match (&self.state, c) {
+                (FieldState::Quoted, '"') if chars.peek() == Some(&'"') => {
+                    self.field.push('"');
+                    chars.next();
+                }
+                (FieldState::Quoted, '"') => self.state = FieldState::Closed,
+                (FieldState::Quoted, c) => self.field.push(c),
+                (FieldState::Start, '"') => {
+                    self.field.clear();
+                    self.state = FieldState::Quoted;
+                }
+                (_, ',') => {
+                    self.done
+                        .push(std::mem::take(&mut self.field).trim().to_owned());
+                    self.state = FieldState::Start;
+                }
+                (FieldState::Start, c) => {
+                    self.field.push(c);
+                    if !c.is_whitespace() {
+                        self.state = FieldState::Unquoted;
+                    }
+                }
+                (_, c) => self.field.push(c),
             }
-            let record = self.text.trim_end_matches(['\n', '\r']);
-            if record.trim().is_empty() {
-                continue;
-            }
-            return Ok(Some((start, fields(record))));
+        }
+    }
+
+    fn finish(mut self) -> Vec<String> {
+        self.done.push(self.field.trim().to_owned());
+        self.done
+    }
+}
+
+/// A header cell as a column name: trimmed, without a note in brackets after the name
+/// (`介護保険事業所番号(10桁)`, `usage_started_on（任意）`).
+pub fn column_name(cell: &str) -> &str {
+    let mut name = cell.trim();
+    loop {
+        let Some(last) = name.chars().last() else {
+            return name;
+        };
+        let opens: &[char] = match last {
+            ')' | '）' => &['(', '（'],
+            ']' | '］' => &['[', '［'],
+            '】' => &['【'],
+            _ => return name,
+        };
+        match name.rfind(opens) {
+            Some(0) | None => return name,
+            Some(at) => name = name[..at].trim_end(),
         }
     }
 }
 
-fn fields(record: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut chars = record.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' if quoted && chars.peek() == Some(&'"') => {
-                field.push('"');
-                chars.next();
-            }
-            '"' if quoted => quoted = false,
-            '"' if field.trim().is_empty() => {
-                field.clear();
-                quoted = true;
-            }
-            ',' if !quoted => out.push(std::mem::take(&mut field).trim().to_owned()),
-            c => field.push(c),
-        }
+/// Whether a column name names the office number.
+pub fn names_office_number(name: &str) -> bool {
+    name == "office_number" || name.contains("事業所番号")
+}
+
+/// The header row an import was read against.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Header {
+    /// The line it stands on.
+    pub line: u64,
+    /// Column names as [`column_name`] reads them.
+    pub names: Vec<String>,
+    pub office_column: usize,
+}
+
+impl Header {
+    pub fn column(&self, name: &str) -> Option<usize> {
+        self.names.iter().position(|n| n == name)
     }
-    out.push(field.trim().to_owned());
-    out
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TableError {
+    #[error("none of the first {HEADER_SEARCH_RECORDS} non-blank lines is a header with an office number column (office_number, or a name containing 事業所番号)")]
+    NoHeader,
+    #[error("the file is not readable CSV: {0}")]
+    Unreadable(#[from] io::Error),
+}
+
+/// A CSV import: its header found, then its records in file order.
+pub struct Table<R: Read> {
+    records: Records<BufReader<Decoded<R>>>,
+    pub header: Header,
+}
+
+impl<R: Read> Table<R> {
+    /// Decodes `input` and finds its header.
+    pub fn open(input: R) -> Result<Self, TableError> {
+        let mut records = Records::new(BufReader::new(Decoded::new(input)));
+        for _ in 0..HEADER_SEARCH_RECORDS {
+            let Some(record) = records.next_record()? else {
+                break;
+            };
+            let Ok(cells) = record.fields else { continue };
+            let names: Vec<String> = cells.iter().map(|c| column_name(c).to_owned()).collect();
+            if let Some(office_column) = names.iter().position(|n| names_office_number(n)) {
+                return Ok(Table {
+                    records,
+                    header: Header {
+                        line: record.line,
+                        names,
+                        office_column,
+                    },
+                });
+            }
+        }
+        Err(TableError::NoHeader)
+    }
+
+    /// The next record after the header, or `None` at the end.
+    pub fn next_record(&mut self) -> io::Result<Option<Record>> {
+        self.records.next_record()
+    }
+
+    /// The encoding the file was read in; final once every record has been read.
+    pub fn encoding(&self) -> Encoding {
+        self.records.input.get_ref().encoding()
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
-    fn all(input: &str) -> Vec<(u64, Vec<String>)> {
+    fn all(input: &str) -> Vec<Record> {
         let mut records = Records::new(input.as_bytes());
         let mut out = Vec::new();
         while let Some(r) = records.next_record().unwrap() {
@@ -84,19 +438,210 @@ mod tests {
         out
     }
 
+    fn taken(r: &Record) -> Vec<&str> {
+        r.fields
+            .as_ref()
+            .unwrap()
+            .iter()
+            .map(String::as_str)
+            .collect()
+    }
+
+    fn decode(bytes: &[u8]) -> (String, Encoding) {
+        let mut decoded = Decoded::new(bytes);
+        let mut text = String::new();
+        decoded.read_to_string(&mut text).unwrap();
+        (text, decoded.encoding())
+    }
+
     #[test]
     fn lines_count_blank_ones_and_crlf_alike() {
         for input in ["h\r\na\r\n\r\nb\r\n", "h\na\n\nb\n", "h\na\n  \nb"] {
-            let lines: Vec<u64> = all(input).into_iter().map(|(l, _)| l).collect();
+            let lines: Vec<u64> = all(input).into_iter().map(|r| r.line).collect();
             assert_eq!(lines, [1, 2, 4], "{input:?}");
         }
     }
 
     #[test]
     fn quoting_as_rfc_4180_says() {
-        let r = all("a, \"b, c\" ,\"say \"\"hi\"\"\"\n\"two\nlines\",x\nlast,1\n");
-        assert_eq!(r[0].1, ["a", "b, c", "say \"hi\""]);
-        assert_eq!(r[1], (2, vec!["two\nlines".to_owned(), "x".to_owned()]));
-        assert_eq!(r[2].0, 4);
+        let r = all("a, \"b, c\" ,\"say \"\"hi\"\"\"\n\"two\r\nlines\",x\nlast,1\n");
+        assert_eq!(taken(&r[0]), ["a", "b, c", "say \"hi\""]);
+        assert_eq!(taken(&r[1]), ["two\nlines", "x"]);
+        assert_eq!((r[1].line, r[1].last_line), (2, 3));
+        assert_eq!(r[2].line, 4);
+    }
+
+    #[test]
+    fn a_quote_inside_an_unquoted_field_is_an_ordinary_character() {
+        let r = all("office_number,name\n1310000011,むさしの\"本店\n1370100016,緑町\n");
+        assert_eq!(r.len(), 3);
+        assert_eq!(taken(&r[1]), ["1310000011", "むさしの\"本店"]);
+        assert_eq!((r[2].line, taken(&r[2])), (3, vec!["1370100016", "緑町"]));
+        let closed = all("\"a\"b\"\" \"c\",d\n");
+        assert_eq!(taken(&closed[0]), ["ab\"\" \"c\"", "d"]);
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_refused_at_its_first_line_and_reading_goes_on_after_it() {
+        let r = all("h\n\"open,1\nnext,2\n\nlast,3\n");
+        let lines: Vec<u64> = r.iter().map(|r| r.line).collect();
+        assert_eq!(lines, [1, 2, 3, 5]);
+        assert!(r[1]
+            .fields
+            .as_ref()
+            .unwrap_err()
+            .contains("end of the file"));
+        assert_eq!(taken(&r[2]), ["next", "2"]);
+        assert_eq!(taken(&r[3]), ["last", "3"]);
+    }
+
+    #[test]
+    fn a_quoted_field_may_span_twenty_lines_but_not_twenty_one() {
+        let body = |lines: usize| format!("\"{}\",x\nafter\n", vec!["l"; lines].join("\n"));
+        let twenty = all(&body(MAX_RECORD_LINES));
+        assert_eq!((twenty[0].line, twenty[0].last_line), (1, 20));
+        assert_eq!((twenty[1].line, taken(&twenty[1])), (21, vec!["after"]));
+        let longer = all(&body(MAX_RECORD_LINES + 1));
+        assert!(longer[0].fields.as_ref().unwrap_err().contains("20 lines"));
+        let lines: Vec<u64> = longer.iter().map(|r| r.line).collect();
+        assert_eq!(lines, (1..=22).collect::<Vec<_>>());
+        assert_eq!(taken(&longer[20]), ["l\"", "x"]);
+    }
+
+    #[test]
+    fn encoding_is_decided_over_the_whole_stream() {
+        assert_eq!(
+            decode(b"\xEF\xBB\xBFa,b\n"),
+            ("a,b\n".into(), Encoding::Utf8)
+        );
+        assert_eq!(decode(b""), (String::new(), Encoding::Utf8));
+        let mut late = "office_number,name\n".to_owned();
+        while late.len() < 100 * 1024 {
+            late.push_str("1370100016,musashino\n");
+        }
+        late.push_str("1371100049,武蔵野市\n");
+        let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode(&late);
+        assert_eq!(decode(&sjis), (late.clone(), Encoding::ShiftJis));
+        assert_eq!(decode(late.as_bytes()), (late, Encoding::Utf8));
+    }
+
+    #[test]
+    fn a_utf8_character_cut_at_a_read_boundary_stays_utf8() {
+        let mut csv = String::from("office_number,note\n");
+        while csv.len() < 3 * LOOKAHEAD {
+            csv.push_str("1370100016,武蔵野市緑町\n");
+        }
+        assert_eq!(decode(csv.as_bytes()), (csv, Encoding::Utf8));
+    }
+
+    #[test]
+    fn the_header_may_sit_under_title_lines_and_carry_notes_in_brackets() {
+        let csv = "令和6年3月末 利用事業所一覧\n\n作成: 武蔵野市\n事業所名,介護保険事業所番号(10桁),usage_started_on（任意）\na,1370100016,\n";
+        let table = Table::open(csv.as_bytes()).unwrap();
+        assert_eq!(table.header.line, 4);
+        assert_eq!(table.header.office_column, 1);
+        assert_eq!(table.header.column("usage_started_on"), Some(2));
+        assert_eq!(column_name(" 事業所番号（10桁） "), "事業所番号");
+        assert_eq!(column_name("(note)"), "(note)");
+        let deep = format!("{}office_number\n", "title\n".repeat(HEADER_SEARCH_RECORDS));
+        assert!(matches!(
+            Table::open(deep.as_bytes()),
+            Err(TableError::NoHeader)
+        ));
+    }
+
+    /// Text made of the pieces that trouble a CSV reader.
+    fn troublesome() -> impl Strategy<Value = String> {
+        prop::collection::vec(
+            prop::sample::select(vec![
+                "a",
+                "1370100016",
+                "\"",
+                "\"\"",
+                ",",
+                "\n",
+                "\r\n",
+                " ",
+                "む",
+                "\r",
+            ]),
+            0..120,
+        )
+        .prop_map(|pieces| pieces.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn every_non_blank_line_belongs_to_exactly_one_record(text in troublesome()) {
+            let records = all(&text);
+            let lines: Vec<&str> = text.split('\n').collect();
+            let mut covered = vec![0u32; lines.len() + 1];
+            for r in &records {
+                prop_assert!(r.line <= r.last_line);
+                prop_assert!(r.last_line - r.line < MAX_RECORD_LINES as u64);
+                if r.fields.is_err() {
+                    prop_assert_eq!(r.line, r.last_line);
+                }
+                for l in r.line..=r.last_line {
+                    covered[l as usize] += 1;
+                }
+            }
+            for (i, line) in lines.iter().enumerate() {
+                let number = i + 1;
+                let blank = line.trim().is_empty();
+                prop_assert!(covered[number] <= 1, "line {} in two records", number);
+                prop_assert!(blank || covered[number] == 1, "line {} lost", number);
+            }
+            let starts: Vec<u64> = records.iter().map(|r| r.line).collect();
+            prop_assert!(starts.windows(2).all(|w| w[0] < w[1]));
+        }
+
+        #[test]
+        fn rows_written_with_rfc_4180_quoting_read_back_as_written(
+            rows in prop::collection::vec(
+                prop::collection::vec("[a\",\n む]{0,6}", 1..4)
+                    .prop_map(|cells| cells.into_iter().map(|c| c.trim().to_owned()).collect::<Vec<_>>()),
+                0..12,
+            )
+        ) {
+            let mut text = String::new();
+            let mut expected = Vec::new();
+            let mut line = 1u64;
+            for cells in &rows {
+                let written: Vec<String> = cells
+                    .iter()
+                    .map(|c| {
+                        if c.is_empty() || c.contains(['"', ',', '\n']) {
+                            format!("\"{}\"", c.replace('"', "\"\""))
+                        } else {
+                            c.clone()
+                        }
+                    })
+                    .collect();
+                let record = written.join(",");
+                let spans = record.matches('\n').count() as u64;
+                expected.push((line, line + spans, cells.clone()));
+                text.push_str(&record);
+                text.push_str("\r\n");
+                line += spans + 1;
+            }
+            let read: Vec<(u64, u64, Vec<String>)> = all(&text)
+                .into_iter()
+                .map(|r| (r.line, r.last_line, r.fields.unwrap()))
+                .collect();
+            prop_assert_eq!(read, expected);
+        }
+
+        #[test]
+        fn any_bytes_decode_and_read_without_losing_a_line(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+            let mut text = String::new();
+            Decoded::new(&bytes[..]).read_to_string(&mut text).unwrap();
+            let non_blank = text.split('\n').filter(|l| !l.trim().is_empty()).count();
+            let records = all(&text);
+            prop_assert!(records.len() <= non_blank);
+            if !bytes.contains(&b'"') {
+                prop_assert_eq!(records.len(), non_blank);
+            }
+        }
     }
 }

@@ -1,8 +1,10 @@
-//! A CSV list of office numbers (seminar attendees, system usage lists): a header row with an
-//! `office_number` column; other columns are ignored. A UTF-8 BOM, as Excel writes, is allowed.
+//! A CSV list of office numbers (seminar attendees): read by the shared CSV reader, so a header
+//! row with an office number column (`office_number`, or a name containing 事業所番号) under at
+//! most a few title lines; other columns are ignored.
 
-use super::csv_lines::Records;
+use super::csv_lines::{Table, TableError};
 use super::office_number::OfficeNumber;
+use super::usage_list::plain_office_number;
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -12,53 +14,47 @@ pub struct InvalidRow {
     pub error: String,
 }
 
+/// Every record after the header is counted once: in `offices`, `duplicate_rows` or
+/// `invalid_rows`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OfficeList {
+    /// The line taken as the header.
+    pub header_line: u64,
     /// Well-formed numbers in file order, each once.
     pub offices: Vec<OfficeNumber>,
+    /// Well-formed rows naming an office already listed above them.
+    pub duplicate_rows: usize,
     pub invalid_rows: Vec<InvalidRow>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum OfficeListError {
-    #[error("the header row has no office_number column")]
-    NoColumn,
-    #[error("the file is not readable CSV: {0}")]
-    Unreadable(String),
-}
-
-pub fn parse(bytes: &[u8]) -> Result<OfficeList, OfficeListError> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let mut records = Records::new(bytes);
-    let unreadable = |e: std::io::Error| OfficeListError::Unreadable(e.to_string());
-    let (_, headers) = records
-        .next_record()
-        .map_err(unreadable)?
-        .unwrap_or_default();
-    let column = headers
-        .iter()
-        .position(|h| h == "office_number")
-        .ok_or(OfficeListError::NoColumn)?;
-    let mut offices: Vec<OfficeNumber> = Vec::new();
+pub fn parse(bytes: &[u8]) -> Result<OfficeList, TableError> {
+    let mut table = Table::open(bytes)?;
+    let column = table.header.office_column;
+    let mut list = OfficeList {
+        header_line: table.header.line,
+        offices: Vec::new(),
+        duplicate_rows: 0,
+        invalid_rows: Vec::new(),
+    };
     let mut seen = std::collections::HashSet::new();
-    let mut invalid_rows = Vec::new();
-    while let Some((line, record)) = records.next_record().map_err(unreadable)? {
-        let parsed = record
-            .get(column)
-            .ok_or_else(|| "no office_number cell".to_owned())
-            .and_then(|cell| {
-                OfficeNumber::parse(cell).map_err(|e| format!("office_number {cell:?}: {e}"))
-            });
+    while let Some(record) = table.next_record()? {
+        let parsed = record.fields.and_then(|cells| {
+            let cell = cells
+                .get(column)
+                .ok_or_else(|| "no office number in this row".to_owned())?;
+            OfficeNumber::parse(&plain_office_number(cell))
+                .map_err(|e| format!("office number {cell:?}: {e}"))
+        });
         match parsed {
-            Ok(p) if seen.insert(p.number.as_str().to_owned()) => offices.push(p.number),
-            Ok(_) => {}
-            Err(error) => invalid_rows.push(InvalidRow { line, error }),
+            Ok(p) if seen.insert(p.number.as_str().to_owned()) => list.offices.push(p.number),
+            Ok(_) => list.duplicate_rows += 1,
+            Err(error) => list.invalid_rows.push(InvalidRow {
+                line: record.line,
+                error,
+            }),
         }
     }
-    Ok(OfficeList {
-        offices,
-        invalid_rows,
-    })
+    Ok(list)
 }
 
 #[cfg(test)]
@@ -74,13 +70,26 @@ mod tests {
         assert_eq!(numbers, ["1370100016", "1371100049"]);
         assert_eq!(list.invalid_rows.len(), 1);
         assert_eq!(list.invalid_rows[0].line, 3);
+        assert_eq!(list.duplicate_rows, 1);
+    }
+
+    #[test]
+    fn a_stray_quote_loses_no_row_and_shift_jis_is_read() {
+        let text =
+            "セミナー出席者\r\n名称,事業所番号\r\nむさしの\"本店,1370100016\r\n緑町,1371100049\r\n";
+        let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode(text);
+        let list = parse(&sjis).unwrap();
+        let numbers: Vec<_> = list.offices.iter().map(|o| o.as_str()).collect();
+        assert_eq!(numbers, ["1370100016", "1371100049"]);
+        assert_eq!(list.header_line, 2);
+        assert!(list.invalid_rows.is_empty());
     }
 
     #[test]
     fn a_file_without_the_column_is_refused() {
-        assert_eq!(
+        assert!(matches!(
             parse(b"number\n1370100016\n"),
-            Err(OfficeListError::NoColumn)
-        );
+            Err(TableError::NoHeader)
+        ));
     }
 }

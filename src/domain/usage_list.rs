@@ -4,47 +4,26 @@
 //! national list is never held whole; each bad row is reported with its line and reason and the
 //! good rows are kept.
 
-use super::csv_lines::Records;
+use super::csv_lines::{Encoding, Table, TableError};
 use super::office_list::InvalidRow;
 use super::office_number::OfficeNumber;
-use std::io::{self, Read};
-
-/// Header names taken as the office number column (English, and as MHLW lists write it).
-pub const OFFICE_NUMBER_HEADERS: &[&str] = &["office_number", "事業所番号", "介護保険事業所番号"];
+use std::io::Read;
 
 /// Invalid rows reported in full; beyond this only their count is kept.
 pub const MAX_REPORTED_INVALID: usize = 1_000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Encoding {
-    Utf8,
-    ShiftJis,
-}
-
-impl Encoding {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Encoding::Utf8 => "utf_8",
-            Encoding::ShiftJis => "shift_jis",
-        }
-    }
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum UsageListError {
-    #[error("the header row has no office number column (office_number or 事業所番号)")]
-    NoColumn,
-    #[error("the file is not readable CSV: {0}")]
-    Unreadable(String),
-}
-
-/// What a whole list came to.
+/// What a whole list came to. Every record after the header is counted once, in exactly one of
+/// `rows`, `duplicate_rows` and `invalid_row_count`: an office listed twice is one office using
+/// the system, so `rows` counts distinct offices and the repeats are counted apart.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Summary {
     pub encoding: Encoding,
+    /// The line taken as the header.
+    pub header_line: u64,
     /// Distinct well-formed office numbers.
     pub rows: usize,
+    /// Well-formed rows naming an office already listed above them.
+    pub duplicate_rows: usize,
     pub invalid_row_count: usize,
     /// The first [`MAX_REPORTED_INVALID`] invalid rows.
     pub invalid_rows: Vec<InvalidRow>,
@@ -67,124 +46,30 @@ pub fn plain_office_number(written: &str) -> String {
         .collect()
 }
 
-/// Decodes a byte stream to UTF-8: UTF-8 when it starts with a BOM or its first block is valid
-/// UTF-8, else Shift_JIS (Windows-31J, as Excel writes it).
-pub struct Decoded<R> {
-    inner: R,
-    encoding: Encoding,
-    decoder: Option<encoding_rs::Decoder>,
-    pending: Vec<u8>,
-    out: Vec<u8>,
-    out_at: usize,
-    done: bool,
-}
-
-const SNIFF: usize = 64 * 1024;
-
-impl<R: Read> Decoded<R> {
-    pub fn new(mut inner: R) -> io::Result<Self> {
-        let mut head = Vec::with_capacity(SNIFF);
-        (&mut inner).take(SNIFF as u64).read_to_end(&mut head)?;
-        let (encoding, skip) = if head.starts_with(b"\xEF\xBB\xBF") {
-            (Encoding::Utf8, 3)
-        } else if utf8_prefix(&head) {
-            (Encoding::Utf8, 0)
-        } else {
-            (Encoding::ShiftJis, 0)
-        };
-        let decoder = (encoding == Encoding::ShiftJis)
-            .then(|| encoding_rs::SHIFT_JIS.new_decoder_without_bom_handling());
-        Ok(Decoded {
-            inner,
-            encoding,
-            decoder,
-            pending: head.split_off(skip.min(head.len())),
-            out: Vec::new(),
-            out_at: 0,
-            done: false,
-        })
-    }
-
-    pub fn encoding(&self) -> Encoding {
-        self.encoding
-    }
-
-    fn refill(&mut self) -> io::Result<()> {
-        let mut raw = std::mem::take(&mut self.pending);
-        if raw.is_empty() && !self.done {
-            raw.resize(SNIFF, 0);
-            let n = self.inner.read(&mut raw)?;
-            raw.truncate(n);
-            self.done = n == 0;
-        }
-        self.out.clear();
-        self.out_at = 0;
-        match &mut self.decoder {
-            None => self.out = raw,
-            Some(decoder) => {
-                let mut text = String::with_capacity(raw.len() * 3 / 2 + 16);
-                let needed = decoder
-                    .max_utf8_buffer_length(raw.len())
-                    .unwrap_or(raw.len() * 3 + 16);
-                text.reserve(needed);
-                let (_, _, _) = decoder.decode_to_string(&raw, &mut text, self.done);
-                self.out = text.into_bytes();
-            }
-        }
-        Ok(())
-    }
-}
-
-/// Whether `bytes` is UTF-8, but for a sequence cut off at its end.
-fn utf8_prefix(bytes: &[u8]) -> bool {
-    match std::str::from_utf8(bytes) {
-        Ok(_) => true,
-        Err(e) => e.error_len().is_none(),
-    }
-}
-
-impl<R: Read> Read for Decoded<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        while self.out_at >= self.out.len() {
-            if self.done && self.pending.is_empty() {
-                return Ok(0);
-            }
-            self.refill()?;
-        }
-        let n = buf.len().min(self.out.len() - self.out_at);
-        buf[..n].copy_from_slice(&self.out[self.out_at..self.out_at + n]);
-        self.out_at += n;
-        Ok(n)
-    }
-}
-
 /// Reads the list from `input`, calling `keep` once for each distinct well-formed office
 /// number in file order.
-pub fn read<R: Read>(
-    input: R,
-    mut keep: impl FnMut(OfficeNumber),
-) -> Result<Summary, UsageListError> {
-    let decoded = Decoded::new(input).map_err(|e| UsageListError::Unreadable(e.to_string()))?;
-    let encoding = decoded.encoding();
-    let mut records = Records::new(io::BufReader::new(decoded));
-    let unreadable = |e: io::Error| UsageListError::Unreadable(e.to_string());
-    let (_, headers) = records
-        .next_record()
-        .map_err(unreadable)?
-        .unwrap_or_default();
-    let column = headers
-        .iter()
-        .position(|h| OFFICE_NUMBER_HEADERS.contains(&h.trim_start_matches('\u{FEFF}')))
-        .ok_or(UsageListError::NoColumn)?;
+pub fn read<R: Read>(input: R, mut keep: impl FnMut(OfficeNumber)) -> Result<Summary, TableError> {
+    let mut table = Table::open(input)?;
+    let column = table.header.office_column;
     let mut seen = std::collections::HashSet::new();
     let mut summary = Summary {
-        encoding,
+        encoding: Encoding::Utf8,
+        header_line: table.header.line,
         rows: 0,
+        duplicate_rows: 0,
         invalid_row_count: 0,
         invalid_rows: Vec::new(),
     };
-    while let Some((line, record)) = records.next_record().map_err(unreadable)? {
-        let Some(cell) = record.get(column) else {
+    while let Some(record) = table.next_record()? {
+        let line = record.line;
+        let cells = match record.fields {
+            Ok(cells) => cells,
+            Err(why) => {
+                note_invalid(&mut summary, line, why);
+                continue;
+            }
+        };
+        let Some(cell) = cells.get(column) else {
             note_invalid(&mut summary, line, "no office number in this row".into());
             continue;
         };
@@ -194,11 +79,14 @@ pub fn read<R: Read>(
                 if seen.insert(parsed.number.clone()) {
                     summary.rows += 1;
                     keep(parsed.number);
+                } else {
+                    summary.duplicate_rows += 1;
                 }
             }
             Err(e) => note_invalid(&mut summary, line, format!("office number {cell:?}: {e}")),
         }
     }
+    summary.encoding = table.encoding();
     Ok(summary)
 }
 
@@ -251,27 +139,91 @@ mod tests {
         let (kept, s) = numbers(csv.as_bytes());
         assert_eq!(kept, ["1370100016", "1371100049"]);
         assert_eq!(s.rows, 2);
+        assert_eq!(s.duplicate_rows, 1);
         let lines: Vec<u64> = s.invalid_rows.iter().map(|r| r.line).collect();
         assert_eq!(lines, [3, 6]);
+    }
+
+    #[test]
+    fn a_stray_quote_loses_no_row() {
+        let csv =
+            "office_number,name\n1310000011,むさしの\"本店\n1370100016,緑町\n1371100049,吉祥寺\n";
+        let (kept, s) = numbers(csv.as_bytes());
+        assert_eq!(kept, ["1310000011", "1370100016", "1371100049"]);
+        assert_eq!(s.invalid_row_count, 0);
+    }
+
+    #[test]
+    fn an_unclosed_quoted_field_is_refused_at_its_first_line_and_later_rows_kept() {
+        let csv =
+            "office_number,name\n1310000011,\"むさしの本店\n1370100016,緑町\n\n1371100049,吉祥寺\n";
+        let (kept, s) = numbers(csv.as_bytes());
+        assert_eq!(kept, ["1370100016", "1371100049"]);
+        assert_eq!(s.invalid_row_count, 1);
+        assert_eq!(s.invalid_rows[0].line, 2);
+    }
+
+    #[test]
+    fn a_late_shift_jis_byte_makes_the_whole_file_shift_jis() {
+        let mut text = "office_number,name\r\n".to_owned();
+        while text.len() < 100 * 1024 {
+            text.push_str("1370100016,musashino\r\n");
+        }
+        text.push_str("1371100049,武蔵野\r\n");
+        let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode(&text);
+        let (kept, s) = numbers(&sjis);
+        assert_eq!(kept, ["1370100016", "1371100049"]);
+        assert_eq!(s.encoding, Encoding::ShiftJis);
+        assert_eq!(s.invalid_row_count, 0);
+    }
+
+    #[test]
+    fn a_title_line_above_a_header_with_a_note() {
+        let csv = "令和6年3月末 利用事業所一覧\r\n事業所名,介護保険事業所番号(10桁)\r\nむさしの,1370100016\r\n";
+        let (kept, s) = numbers(csv.as_bytes());
+        assert_eq!(kept, ["1370100016"]);
+        assert_eq!(s.header_line, 2);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn every_record_after_the_header_is_counted_once(
+            header in proptest::sample::select(vec!["office_number", "名称,事業所番号（10桁）", "令和6年 \"一覧\n\noffice_number,x"]),
+            body in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "1370100016", "1371100049", "13-7010-0016", "x", "\"", ",", "\n", "\r\n", " ", "む",
+                ]),
+                0..150,
+            ),
+        ) {
+            let text = format!("{header}\n{}", body.concat());
+            let s = read(text.as_bytes(), |_| {}).unwrap();
+            let mut table = Table::open(text.as_bytes()).unwrap();
+            let mut records = 0;
+            while table.next_record().unwrap().is_some() {
+                records += 1;
+            }
+            proptest::prop_assert_eq!(s.header_line, table.header.line);
+            proptest::prop_assert_eq!(s.rows + s.duplicate_rows + s.invalid_row_count, records);
+        }
+
+        #[test]
+        fn any_bytes_after_a_header_are_read_and_counted(
+            bytes in proptest::collection::vec(proptest::arbitrary::any::<u8>(), 0..600),
+        ) {
+            let mut input = b"office_number\n".to_vec();
+            input.extend_from_slice(&bytes);
+            let s = read(&input[..], |_| {}).unwrap();
+            proptest::prop_assert_eq!(s.header_line, 1);
+            proptest::prop_assert_eq!(s.invalid_rows.len(), s.invalid_row_count);
+        }
     }
 
     #[test]
     fn a_list_without_the_column_is_refused() {
         assert!(matches!(
             read(&b"name,number\na,1370100016\n"[..], |_| {}),
-            Err(UsageListError::NoColumn)
+            Err(TableError::NoHeader)
         ));
-    }
-
-    #[test]
-    fn a_multibyte_character_cut_at_the_sniffing_boundary_is_still_utf8() {
-        let mut csv = String::from("office_number,note\n");
-        while csv.len() < SNIFF + 10 {
-            csv.push_str("1370100016,武蔵野市緑町\n");
-        }
-        let (kept, s) = numbers(csv.as_bytes());
-        assert_eq!(s.encoding, Encoding::Utf8);
-        assert_eq!(kept, ["1370100016"]);
-        assert_eq!(s.invalid_row_count, 0);
     }
 }

@@ -110,7 +110,7 @@ pub async fn slots(
     Ok(HttpResponse::Ok().json(counter))
 }
 
-/// Adds seminar attendees from a CSV body with an `office_number` column (admin, secretariat).
+/// Adds seminar attendees from a CSV body with an office number column (admin, secretariat).
 #[utoipa::path(params(("id" = String, Path, description = "the campaign")), 
     request_body(content = String, content_type = "text/csv"),
     responses((status = 201, body = applications::AttendeeImport), (status = 422, body = crate::error::Problem)),

@@ -38,7 +38,7 @@ pub async fn patch_checkpoints(
     Ok(HttpResponse::Ok().json(view))
 }
 
-/// Changes many offices' checkpoints from a CSV with `office_number` and any of
+/// Changes many offices' checkpoints from a CSV with an office number column and any of
 /// `usage_started_on`, `start_survey_answered`, `end_survey_answered`,
 /// `workflow_change_confirmed`, `linkage_confirmed`, `continued_use_attested_reason` (admin,
 /// secretariat). Empty cells change nothing; each bad row is reported with its line.
@@ -94,8 +94,9 @@ fn as_of(value: Option<String>) -> Result<NaiveDate, ApiError> {
 }
 
 /// Imports a usage list: offices using the system as of `as_of` (admin, secretariat). UTF-8
-/// (with or without BOM) or Shift_JIS; a header row with `office_number` (or 事業所番号);
-/// other columns ignored. Read as it arrives; each bad row reported with its line.
+/// (with or without BOM) or Shift_JIS; a header row with `office_number` (or a name containing
+/// 事業所番号) within the first 10 non-blank lines; other columns ignored. Read as it arrives;
+/// each bad row reported with its line.
 #[utoipa::path(
     params(("id" = String, Path, description = "the campaign"), AsOfQuery),
     request_body(content = String, content_type = "text/csv"),

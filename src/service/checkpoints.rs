@@ -151,6 +151,8 @@ pub fn patch(
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SheetResult {
+    /// The line taken as the header.
+    pub header_line: u64,
     /// Rows applied.
     pub rows: usize,
     /// Rows not applied, with their line in the file and why.
@@ -205,6 +207,7 @@ pub fn upload(
     }
     invalid_rows.sort_by_key(|r| r.line);
     Ok(SheetResult {
+        header_line: sheet.header_line,
         rows: applied,
         invalid_rows,
     })

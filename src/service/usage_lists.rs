@@ -4,9 +4,10 @@
 use super::{Actor, ServiceError, ServiceResult};
 use crate::db::year_end::{self as rows, UsageListRow};
 use crate::db::{audit, campaigns, DbConn};
+use crate::domain::csv_lines::Encoding;
 use crate::domain::ids::CampaignId;
 use crate::domain::office_list::InvalidRow;
-use crate::domain::usage_list::{self, Encoding, Summary};
+use crate::domain::usage_list::{self, Summary};
 use crate::domain::FieldErrors;
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
@@ -65,8 +66,14 @@ pub fn parse(input: impl Read) -> ServiceResult<ParsedList> {
 pub struct UsageListView {
     pub id: String,
     pub as_of: NaiveDate,
+    /// The line taken as the header: the first of the first 10 non-blank lines with an office
+    /// number column.
+    pub header_line: u64,
     /// Distinct well-formed office numbers in the file.
     pub rows: usize,
+    /// Well-formed rows naming an office already listed above them, so that `rows`,
+    /// `duplicate_rows` and `invalid_row_count` add up to the records after the header.
+    pub duplicate_rows: usize,
     /// The first 1,000 rows that could not be read, with their line and why.
     pub invalid_rows: Vec<InvalidRow>,
     pub invalid_row_count: usize,
@@ -112,7 +119,9 @@ pub fn import(
     Ok(UsageListView {
         id: row.id,
         as_of,
+        header_line: list.summary.header_line,
         rows: list.summary.rows,
+        duplicate_rows: list.summary.duplicate_rows,
         invalid_rows: list.summary.invalid_rows.clone(),
         invalid_row_count: list.summary.invalid_row_count,
         encoding: list.summary.encoding,

@@ -13,6 +13,7 @@ mod exports;
 mod faults;
 mod hardening;
 mod health;
+mod imports;
 mod money;
 mod operations;
 mod pages;

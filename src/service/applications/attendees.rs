@@ -12,8 +12,12 @@ use serde::Serialize;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct AttendeeImport {
-    /// Well-formed office numbers in the file.
+    /// The line taken as the header.
+    pub header_line: u64,
+    /// Distinct well-formed office numbers in the file.
     pub rows: usize,
+    /// Well-formed rows naming an office already listed above them.
+    pub duplicate_rows: usize,
     /// Of those, how many were not on the list before.
     pub added: usize,
     pub invalid_rows: Vec<InvalidRow>,
@@ -61,7 +65,9 @@ pub fn import_attendees(
     )?;
     let promoted = allocation::promote_waiting(conn, notifier, actor, now, &campaign)?;
     Ok(AttendeeImport {
+        header_line: list.header_line,
         rows: numbers.len(),
+        duplicate_rows: list.duplicate_rows,
         added,
         invalid_rows: list.invalid_rows.clone(),
         promoted,
