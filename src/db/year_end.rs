@@ -121,6 +121,18 @@ pub fn save_checkpoints(conn: &mut DbConn, row: &CheckpointRow) -> QueryResult<(
     Ok(())
 }
 
+/// Writes many offices' checkpoints at once, replacing what was stored for them: a few
+/// statements however many offices. Callers hold the campaign's lock.
+pub fn replace_checkpoints(conn: &mut DbConn, rows: &[CheckpointRow]) -> QueryResult<()> {
+    let ids: Vec<&str> = rows.iter().map(|r| r.participant_id.as_str()).collect();
+    for chunk in ids.chunks(super::values_per_statement(conn)) {
+        diesel::delete(checkpoints::table.filter(checkpoints::participant_id.eq_any(chunk)))
+            .execute(conn)?;
+    }
+    super::insert_all!(conn, checkpoints::table, rows)?;
+    Ok(())
+}
+
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize)]
 #[diesel(table_name = usage_lists)]
 pub struct UsageListRow {
@@ -304,28 +316,32 @@ pub fn mark_notified(conn: &mut DbConn, check_id: &str, now: NaiveDateTime) -> Q
     Ok(updated == 1)
 }
 
-/// Records that `participant_id` was reminded on `day`; false when it already was that day.
-pub fn note_reminder(
+/// The participants of the campaign already reminded on `day`.
+pub fn reminded_on(
     conn: &mut DbConn,
     campaign_id: &CampaignId,
-    participant_id: &str,
     day: NaiveDate,
-    now: NaiveDateTime,
-) -> QueryResult<bool> {
-    let row = (
-        checkpoint_reminders::participant_id.eq(participant_id),
-        checkpoint_reminders::campaign_id.eq(campaign_id),
-        checkpoint_reminders::day.eq(day),
-        checkpoint_reminders::sent_at.eq(now),
-    );
-    let inserted = match conn {
-        DbConn::Sqlite(c) => diesel::insert_or_ignore_into(checkpoint_reminders::table)
-            .values(row)
-            .execute(c)?,
-        DbConn::Pg(c) => diesel::insert_into(checkpoint_reminders::table)
-            .values(row)
-            .on_conflict_do_nothing()
-            .execute(c)?,
-    };
-    Ok(inserted == 1)
+) -> QueryResult<std::collections::HashSet<String>> {
+    Ok(checkpoint_reminders::table
+        .filter(checkpoint_reminders::campaign_id.eq(campaign_id))
+        .filter(checkpoint_reminders::day.eq(day))
+        .select(checkpoint_reminders::participant_id)
+        .load::<String>(conn)?
+        .into_iter()
+        .collect())
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = checkpoint_reminders)]
+pub struct ReminderRow<'a> {
+    pub campaign_id: &'a CampaignId,
+    pub participant_id: &'a str,
+    pub day: NaiveDate,
+    pub sent_at: NaiveDateTime,
+}
+
+/// Records reminders sent; callers hold the campaign's lock and have left out those already
+/// reminded that day.
+pub fn note_reminders(conn: &mut DbConn, rows: &[ReminderRow<'_>]) -> QueryResult<()> {
+    super::insert_all!(conn, checkpoint_reminders::table, rows).map(drop)
 }

@@ -73,14 +73,13 @@ fn stored(
     }
 }
 
-/// Applies `patch` to `office` and records it; returns what is stored for the office now.
-fn apply(
-    conn: &mut DbConn,
-    actor: &Actor,
+/// What `patch` makes of `office`'s checkpoints: the row to store and its audit event.
+fn applied<'a>(
+    actor: &'a Actor,
     now: NaiveDateTime,
-    office: &AcceptedOffice,
+    office: &'a AcceptedOffice,
     patch: &CheckpointPatch,
-) -> ServiceResult<CheckpointRow> {
+) -> (CheckpointRow, audit::Change<'a>) {
     let before = of_row(office.checkpoints.as_ref());
     let after = patch.apply(&before);
     // Giving the attestation again, even in the same words, renews it for later lists.
@@ -93,28 +92,21 @@ fn apply(
             .and_then(|c| c.continued_use_attested_at),
     };
     let row = stored(office, &after, attested_at, actor, now);
-    rows::save_checkpoints(conn, &row)?;
     let p = &office.participant;
-    audit::record(
-        conn,
-        now,
-        audit::Change {
-            actor: &actor.label,
-            action: "participant.checkpoints",
-            entity: "participant",
-            entity_id: &p.id,
-            campaign_id: Some(&p.campaign_id),
-            before: Some(
-                serde_json::json!({"office_number": p.office_number, "checkpoints": before}),
-            ),
-            after: Some(serde_json::json!({
-                "office_number": p.office_number,
-                "checkpoints": after,
-                "continued_use_attested_at": attested_at,
-            })),
-        },
-    )?;
-    Ok(row)
+    let change = audit::Change {
+        actor: &actor.label,
+        action: "participant.checkpoints",
+        entity: "participant",
+        entity_id: &p.id,
+        campaign_id: Some(&p.campaign_id),
+        before: Some(serde_json::json!({"office_number": p.office_number, "checkpoints": before})),
+        after: Some(serde_json::json!({
+            "office_number": p.office_number,
+            "checkpoints": after,
+            "continued_use_attested_at": attested_at,
+        })),
+    };
+    (row, change)
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -141,7 +133,9 @@ pub fn patch(
     if !errors.is_empty() {
         return Err(errors.into());
     }
-    let row = apply(conn, actor, now, &office, patch)?;
+    let (row, change) = applied(actor, now, &office, patch);
+    rows::save_checkpoints(conn, &row)?;
+    audit::record(conn, now, change)?;
     Ok(CheckpointsView {
         checkpoints: of_row(Some(&row)),
         office_number: office.participant.office_number,
@@ -176,7 +170,11 @@ pub fn upload(
             .map(|o| (o.participant.office_number.clone(), o))
             .collect();
     let mut invalid_rows = sheet.invalid_rows.clone();
-    let mut applied = 0;
+    let mut applied_rows = 0;
+    // Each row is applied in memory, a later row for an office building on an earlier one;
+    // then every office's final checkpoints are written at once, and an event per row.
+    let mut events: Vec<(serde_json::Value, serde_json::Value, String)> = Vec::new();
+    let mut touched: Vec<String> = Vec::new();
     for row in &sheet.rows {
         let Some(office) = offices.get_mut(row.office_number.as_str()) else {
             invalid_rows.push(InvalidRow {
@@ -201,14 +199,53 @@ pub fn upload(
             });
             continue;
         }
-        // A later row for the same office builds on this one.
-        office.checkpoints = Some(apply(conn, actor, now, office, &row.patch)?);
-        applied += 1;
+        let (stored, change) = applied(actor, now, office, &row.patch);
+        events.push((
+            change.before.unwrap_or_default(),
+            change.after.unwrap_or_default(),
+            office.participant.id.clone(),
+        ));
+        touched.push(office.participant.id.clone());
+        office.checkpoints = Some(stored);
+        applied_rows += 1;
     }
+    let written: Vec<CheckpointRow> = {
+        let by_participant: std::collections::HashMap<&str, &CheckpointRow> = offices
+            .values()
+            .filter_map(|o| {
+                o.checkpoints
+                    .as_ref()
+                    .map(|c| (o.participant.id.as_str(), c))
+            })
+            .collect();
+        let mut seen = std::collections::HashSet::new();
+        touched
+            .iter()
+            .filter(|id| seen.insert(id.as_str()))
+            .filter_map(|id| by_participant.get(id.as_str()).map(|c| (*c).clone()))
+            .collect()
+    };
+    rows::replace_checkpoints(conn, &written)?;
+    audit::record_all(
+        conn,
+        now,
+        events
+            .iter()
+            .map(|(before, after, participant)| audit::Change {
+                actor: &actor.label,
+                action: "participant.checkpoints",
+                entity: "participant",
+                entity_id: participant,
+                campaign_id: Some(campaign_id),
+                before: Some(before.clone()),
+                after: Some(after.clone()),
+            })
+            .collect(),
+    )?;
     invalid_rows.sort_by_key(|r| r.line);
     Ok(SheetResult {
         header_line: sheet.header_line,
-        rows: applied,
+        rows: applied_rows,
         invalid_rows,
     })
 }

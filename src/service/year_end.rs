@@ -321,20 +321,25 @@ pub fn remind(
     now: NaiveDateTime,
     campaign_id: &CampaignId,
 ) -> ServiceResult<Reminders> {
-    let campaign = campaigns::find(conn, campaign_id)?.ok_or(ServiceError::NotFound("campaign"))?;
+    let campaign = campaigns::lock(conn, campaign_id)?.ok_or(ServiceError::NotFound("campaign"))?;
     let today = jst::date_of(now);
     let mut outcome = Reminders {
         sent: Vec::new(),
         already_reminded_today: Vec::new(),
         complete: 0,
     };
+    let already = rows::reminded_on(conn, campaign_id, today)?;
+    let offices = rows::accepted_offices(conn, campaign_id)?;
     let mut messages = Vec::new();
-    for office in rows::accepted_offices(conn, campaign_id)? {
-        let open = missing(&office, campaign.ends_on, today);
+    let mut reminded = Vec::new();
+    for office in &offices {
+        let open = missing(office, campaign.ends_on, today);
         let number = office.participant.office_number.clone();
         if open.is_empty() {
             outcome.complete += 1;
-        } else if rows::note_reminder(conn, campaign_id, &office.participant.id, today, now)? {
+        } else if already.contains(&office.participant.id) {
+            outcome.already_reminded_today.push(number);
+        } else {
             let mut m = mail::office_mail(&campaign, &office.participant);
             m.missing = open;
             messages.push(mail::office_message(
@@ -345,11 +350,16 @@ pub fn remind(
                 &office.participant,
                 &m,
             ));
+            reminded.push(rows::ReminderRow {
+                campaign_id,
+                participant_id: &office.participant.id,
+                day: today,
+                sent_at: now,
+            });
             outcome.sent.push(number);
-        } else {
-            outcome.already_reminded_today.push(number);
         }
     }
+    rows::note_reminders(conn, &reminded)?;
     crate::db::outbox::insert(conn, &messages)?;
     audit::record(
         conn,

@@ -19,6 +19,7 @@ mod operations;
 mod pages;
 mod permissions;
 mod race;
+mod scale;
 mod smtp;
 mod tokens;
 mod transfers;
