@@ -238,6 +238,7 @@ impl From<ServiceError> for ApiError {
             ServiceError::IdempotencyKeyReused => ApiError::Unprocessable(e.to_string()),
             ServiceError::Unavailable(m) => ApiError::Unavailable(m),
             ServiceError::Db(e) => ApiError::internal(e),
+            format @ ServiceError::Format(_) => ApiError::internal(format),
         }
     }
 }

@@ -386,3 +386,46 @@ pub fn is_unique_violation(err: &diesel::result::Error) -> bool {
         diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use diesel::result::{DatabaseErrorKind, Error};
+
+    fn error(kind: DatabaseErrorKind, message: &str) -> Error {
+        Error::DatabaseError(kind, Box::new(message.to_owned()))
+    }
+
+    #[test]
+    fn only_a_lost_connection_is_an_outage() {
+        for (kind, message) in [
+            (
+                DatabaseErrorKind::ClosedConnection,
+                "server closed the connection unexpectedly",
+            ),
+            (
+                DatabaseErrorKind::UnableToSendCommand,
+                "no connection to the server",
+            ),
+            (DatabaseErrorKind::Unknown, "database is locked"),
+        ] {
+            assert!(
+                unavailable_cause(&error(kind, message)).is_some(),
+                "{message}"
+            );
+        }
+        for (kind, message) in [
+            (
+                DatabaseErrorKind::UnableToSendCommand,
+                "number of parameters must be between 0 and 65535",
+            ),
+            (DatabaseErrorKind::Unknown, "too many SQL variables"),
+            (DatabaseErrorKind::UniqueViolation, "duplicate key value"),
+        ] {
+            assert!(
+                unavailable_cause(&error(kind, message)).is_none(),
+                "{message}"
+            );
+        }
+    }
+}

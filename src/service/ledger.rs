@@ -216,9 +216,7 @@ pub fn xlsx(conn: &mut DbConn, batch_id: &str) -> ServiceResult<Vec<u8>> {
     let batch = rows::find(conn, batch_id)?.ok_or(ServiceError::NotFound("payout batch"))?;
     let campaign = crate::db::campaigns::find(conn, &batch.campaign_id)?
         .ok_or(ServiceError::NotFound("campaign"))?;
-    let failed = |e: rust_xlsxwriter::XlsxError| {
-        ServiceError::Unavailable(format!("the workbook could not be written: {e}"))
-    };
+    let failed = |e: rust_xlsxwriter::XlsxError| ServiceError::Format(format!("workbook: {e}"));
     let bold = Format::new().set_bold();
     let mut book = Workbook::new();
     let mut sheet = book.new_worksheet_with_constant_memory().map_err(failed)?;

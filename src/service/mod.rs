@@ -80,6 +80,10 @@ pub enum ServiceError {
     Unavailable(String),
     #[error("database query failed")]
     Db(#[source] diesel::result::Error),
+    /// A file could not be produced (a workbook, a bank file): a defect to fix, never an
+    /// outage to wait out.
+    #[error("the file could not be written: {0}")]
+    Format(String),
 }
 
 impl From<diesel::result::Error> for ServiceError {
