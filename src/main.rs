@@ -3,8 +3,9 @@
 
 use clap::{Parser, Subcommand};
 use honoraria::config::{Overrides, Settings};
+use honoraria::domain::person::{Password, StaffEmail};
 use honoraria::domain::role::Role;
-use honoraria::service::{campaigns, tokens, Actor};
+use honoraria::service::{campaigns, people, tokens, Actor};
 use honoraria::{clock, db, startup, telemetry};
 use std::process::ExitCode;
 
@@ -35,6 +36,11 @@ enum Command {
     },
     /// Apply pending migrations and exit.
     Migrate,
+    /// Staff people, who sign in to the console and own tokens.
+    Staff {
+        #[command(subcommand)]
+        command: StaffCommand,
+    },
     /// API tokens.
     Token {
         #[command(subcommand)]
@@ -76,6 +82,38 @@ enum TokenCommand {
         role: Role,
         #[arg(long)]
         name: String,
+        /// The person the token belongs to (its role no higher than theirs); without it the
+        /// token is a machine account of its own.
+        #[arg(long = "for")]
+        for_email: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum StaffCommand {
+    /// Add a person; prints the one-time link where they choose a password.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        role: Role,
+        /// Read the password from one line of standard input instead; prints nothing.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List people and their roles.
+    List,
+    /// Disable a person: their sessions end and their tokens stop working at once.
+    Disable {
+        #[arg(long)]
+        email: String,
+    },
+    /// End a person's password and sessions; prints a new one-time link.
+    Reset {
+        #[arg(long)]
+        email: String,
     },
 }
 
@@ -127,8 +165,14 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::Serve { .. } => serve(settings),
         Command::Migrate => migrate(&settings),
         Command::Token {
-            command: TokenCommand::Create { role, name },
-        } => create_token(&settings, role, &name),
+            command:
+                TokenCommand::Create {
+                    role,
+                    name,
+                    for_email,
+                },
+        } => create_token(&settings, role, &name, for_email.as_deref()),
+        Command::Staff { command } => staff(&settings, command),
         Command::Audit {
             command: AuditCommand::Verify,
         } => verify_audit(&settings),
@@ -156,14 +200,90 @@ fn migrate(settings: &Settings) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn create_token(settings: &Settings, role: Role, name: &str) -> Result<ExitCode, String> {
+fn create_token(
+    settings: &Settings,
+    role: Role,
+    name: &str,
+    for_email: Option<&str>,
+) -> Result<ExitCode, String> {
+    let email = for_email.map(StaffEmail::parse).transpose()?;
     let mut conn = connection(settings)?;
     let now = clock::now();
     let created = db::write_transaction(&mut conn, |c| {
-        tokens::create(c, &Actor::cli(), now, role, name)
+        let person = email.as_ref().map(|e| people::find(c, e)).transpose()?;
+        let owner = match &person {
+            Some(p) => tokens::Owner::Person(p),
+            None => tokens::Owner::NewMachineAccount,
+        };
+        tokens::create(c, &Actor::cli(), now, role, name, owner)
     })
     .map_err(|e| e.to_string())?;
     println!("{}", created.token.expose());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn staff(settings: &Settings, command: StaffCommand) -> Result<ExitCode, String> {
+    let mut conn = connection(settings)?;
+    let now = clock::now();
+    let actor = Actor::cli();
+    let link = |secret: &honoraria::domain::secret::Secret| {
+        format!(
+            "{}/staff/welcome/{}",
+            settings.public_base_url.trim_end_matches('/'),
+            secret.expose()
+        )
+    };
+    match command {
+        StaffCommand::Add {
+            email,
+            name,
+            role,
+            password_stdin,
+        } => {
+            let email = StaffEmail::parse(&email)?;
+            let password = if password_stdin {
+                let mut line = String::new();
+                std::io::stdin()
+                    .read_line(&mut line)
+                    .map_err(|e| format!("reading the password: {e}"))?;
+                let chosen = line.trim_end_matches(['\r', '\n']);
+                Some(Password::parse(chosen, &email).map_err(|e| format!("password {e}"))?)
+            } else {
+                None
+            };
+            let added = db::write_transaction(&mut conn, |c| {
+                people::add(c, &actor, now, &email, &name, role, password.as_ref())
+            })
+            .map_err(|e| e.to_string())?;
+            if let Some(secret) = added.welcome {
+                println!("{}", link(&secret));
+            }
+        }
+        StaffCommand::List => {
+            let found =
+                db::write_transaction(&mut conn, |c| people::list(c)).map_err(|e| e.to_string())?;
+            for p in found {
+                let state = if p.enabled { "enabled" } else { "disabled" };
+                println!("{}\t{}\t{}\t{state}", p.email, p.role.as_str(), p.name);
+            }
+        }
+        StaffCommand::Disable { email } => {
+            let email = StaffEmail::parse(&email)?;
+            db::write_transaction(&mut conn, |c| people::disable(c, &actor, now, &email))
+                .map_err(|e| e.to_string())?;
+            println!(
+                "{} disabled; their sessions and tokens have ended",
+                email.as_str()
+            );
+        }
+        StaffCommand::Reset { email } => {
+            let email = StaffEmail::parse(&email)?;
+            let (_, secret) =
+                db::write_transaction(&mut conn, |c| people::reset(c, &actor, now, &email))
+                    .map_err(|e| e.to_string())?;
+            println!("{}", link(&secret));
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -8,6 +8,7 @@ pub mod campaigns;
 pub mod idempotency;
 pub mod outbox;
 pub mod payouts;
+pub mod people;
 pub mod schema;
 mod stored;
 pub mod tokens;

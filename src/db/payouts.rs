@@ -26,6 +26,11 @@ pub struct BatchRow {
     pub decided_by: Option<String>,
     pub decided_by_token: Option<String>,
     pub decided_at: Option<NaiveDateTime>,
+    /// The account (person or machine account) that drafted it, and its name then.
+    pub created_by_account: Option<String>,
+    pub created_by_account_name: Option<String>,
+    pub decided_by_account: Option<String>,
+    pub decided_by_account_name: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize)]
@@ -143,13 +148,19 @@ pub fn approved_lines(
         .collect())
 }
 
+/// Who decides a batch: the actor's label, the token it came through, its account.
+pub struct Decider<'a> {
+    pub label: &'a str,
+    pub token: Option<&'a str>,
+    pub account: Option<(&'a str, &'a str)>,
+}
+
 /// Moves a draft to `status`, recording who decided; false when it was no longer a draft.
 pub fn decide(
     conn: &mut DbConn,
     id: &str,
     status: BatchStatus,
-    by: &str,
-    by_token: Option<&str>,
+    by: &Decider<'_>,
     at: NaiveDateTime,
 ) -> QueryResult<bool> {
     let updated = diesel::update(
@@ -159,9 +170,11 @@ pub fn decide(
     )
     .set((
         payout_batches::status.eq(status),
-        payout_batches::decided_by.eq(Some(by)),
-        payout_batches::decided_by_token.eq(by_token),
+        payout_batches::decided_by.eq(Some(by.label)),
+        payout_batches::decided_by_token.eq(by.token),
         payout_batches::decided_at.eq(Some(at)),
+        payout_batches::decided_by_account.eq(by.account.map(|(id, _)| id)),
+        payout_batches::decided_by_account_name.eq(by.account.map(|(_, name)| name)),
     ))
     .execute(conn)?;
     Ok(updated == 1)

@@ -8,6 +8,43 @@ diesel::table! {
         token_hash -> Text,
         created_at -> Timestamp,
         revoked_at -> Nullable<Timestamp>,
+        person_id -> Nullable<Text>,
+        account_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    people (id) {
+        id -> Text,
+        email -> Text,
+        name -> Text,
+        role -> Text,
+        password_hash -> Nullable<Text>,
+        totp_secret_sealed -> Nullable<Text>,
+        welcome_hash -> Nullable<Text>,
+        welcome_expires_at -> Nullable<Timestamp>,
+        disabled_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        created_by -> Text,
+    }
+}
+
+diesel::table! {
+    staff_sessions (id_hash) {
+        id_hash -> Text,
+        person_id -> Text,
+        csrf_token -> Text,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+        ended_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    sign_in_failures (email, address, at) {
+        email -> Text,
+        address -> Text,
+        at -> Timestamp,
     }
 }
 
@@ -256,6 +293,10 @@ diesel::table! {
         decided_by -> Nullable<Text>,
         decided_by_token -> Nullable<Text>,
         decided_at -> Nullable<Timestamp>,
+        created_by_account -> Nullable<Text>,
+        created_by_account_name -> Nullable<Text>,
+        decided_by_account -> Nullable<Text>,
+        decided_by_account_name -> Nullable<Text>,
     }
 }
 
@@ -339,8 +380,13 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(staff_sessions -> people (person_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     api_tokens,
+    people,
+    staff_sessions,
+    sign_in_failures,
     campaigns,
     campaign_deadline_changes,
     audit_chain,

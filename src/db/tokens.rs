@@ -17,6 +17,11 @@ pub struct TokenRow {
     pub token_hash: String,
     pub created_at: NaiveDateTime,
     pub revoked_at: Option<NaiveDateTime>,
+    /// The person the token acts for; `None` for a machine account.
+    pub person_id: Option<String>,
+    /// Who the token acts for, for four eyes: the person's id, or the machine account's (the
+    /// id of the token that founded it).
+    pub account_id: Option<String>,
 }
 
 pub fn insert(conn: &mut DbConn, row: &TokenRow) -> QueryResult<()> {
@@ -26,11 +31,20 @@ pub fn insert(conn: &mut DbConn, row: &TokenRow) -> QueryResult<()> {
         .map(drop)
 }
 
-pub fn find_active_by_hash(conn: &mut DbConn, hash: &str) -> QueryResult<Option<TokenRow>> {
+/// A live token with its person, if it has one.
+pub fn find_active_by_hash(
+    conn: &mut DbConn,
+    hash: &str,
+) -> QueryResult<Option<(TokenRow, Option<super::people::PersonRow>)>> {
+    use super::schema::people;
     api_tokens::table
+        .left_join(people::table.on(api_tokens::person_id.eq(people::id.nullable())))
         .filter(api_tokens::token_hash.eq(hash))
         .filter(api_tokens::revoked_at.is_null())
-        .select(TokenRow::as_select())
+        .select((
+            TokenRow::as_select(),
+            Option::<super::people::PersonRow>::as_select(),
+        ))
         .first(conn)
         .optional()
 }

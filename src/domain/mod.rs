@@ -19,6 +19,7 @@ pub mod office_list;
 pub mod office_number;
 pub mod participation;
 pub mod payout;
+pub mod person;
 pub mod role;
 pub mod secret;
 pub mod usage_list;

@@ -2,10 +2,11 @@
 
 use super::AppState;
 use crate::domain::ids::TokenId;
+use crate::domain::person;
 use crate::domain::role::Role;
 use crate::domain::secret::Secret;
 use crate::error::ApiError;
-use crate::service::{tokens, Actor};
+use crate::service::{tokens, Account, Actor};
 use actix_web::{dev::Payload, web, FromRequest, HttpRequest};
 use std::future::Future;
 use std::pin::Pin;
@@ -14,16 +15,32 @@ use std::pin::Pin;
 #[derive(Debug, Clone)]
 pub struct Staff {
     pub token_id: TokenId,
+    /// The token's own name.
     pub name: String,
+    /// What the request may do: the token's role, never above its person's.
     pub role: Role,
+    /// Whom the token acts for.
+    pub account: Account,
 }
 
 impl Staff {
+    /// The actor as the audit trail names it: a person, and the token they came through; a
+    /// machine account by its token's name, as before people existed.
     pub fn actor(&self) -> Actor {
+        let label = match &self.account.email {
+            Some(email) => format!(
+                "{}:{} <{email}> (token {})",
+                self.role.as_str(),
+                self.account.name,
+                self.name
+            ),
+            None => format!("{}:{}", self.role.as_str(), self.name),
+        };
         Actor {
-            label: format!("{}:{}", self.role.as_str(), self.name),
+            label,
             token_id: Some(self.token_id.clone()),
             role: Some(self.role),
+            account: Some(self.account.clone()),
         }
     }
 
@@ -57,13 +74,19 @@ impl FromRequest for Staff {
         Box::pin(async move {
             let secret = secret.ok_or(ApiError::Unauthorized)?;
             let state = state.ok_or_else(|| ApiError::internal("no app state"))?;
-            let row = super::read(&state, move |conn| tokens::authenticate(conn, &secret))
+            let found = super::read(&state, move |conn| tokens::authenticate(conn, &secret))
                 .await?
                 .ok_or(ApiError::Unauthorized)?;
+            let role = if person::may_hold(found.account.role, found.token.role) {
+                found.token.role
+            } else {
+                found.account.role
+            };
             Ok(Staff {
-                role: row.role,
-                token_id: row.id,
-                name: row.name,
+                role,
+                token_id: found.token.id,
+                name: found.token.name,
+                account: found.account,
             })
         })
     }

@@ -305,6 +305,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(
             web::scope("/api/v1")
                 .service(openapi::spec)
+                .service(tokens::me)
                 .service(tokens::create)
                 .service(tokens::list)
                 .service(tokens::revoke)

@@ -48,6 +48,7 @@ Refusals come in this order: 401/403, 404, 409 for the campaign's state, 422 wit
         super::health::health,
         super::health::ready,
         super::health::metrics,
+        super::tokens::me,
         super::tokens::create,
         super::tokens::list,
         super::tokens::revoke,

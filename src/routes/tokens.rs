@@ -6,8 +6,9 @@ use crate::domain::ids::TokenId;
 use crate::domain::role::Role;
 use crate::error::ApiError;
 use crate::service::tokens;
+use crate::service::Account;
 use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use validator::Validate;
 
 #[derive(Debug, Deserialize, Validate, utoipa::ToSchema)]
@@ -37,10 +38,37 @@ pub async fn create(
     input.validate().map_err(crate::routes::validation_errors)?;
     let key = idempotency_key(&req, staff.token_id.as_str(), &body)?;
     let actor = staff.actor();
+    let account = staff.account.clone();
     create_once(&state, key, move |conn, now| {
-        tokens::create(conn, &actor, now, input.role, &input.name)
+        tokens::create(
+            conn,
+            &actor,
+            now,
+            input.role,
+            &input.name,
+            tokens::Owner::SameAs(&account),
+        )
     })
     .await
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Me {
+    /// Whom the caller acts as: a person, or a machine account (no `email`).
+    pub person: Account,
+    /// How the caller came: `token` (a console session arrives with the console).
+    pub via: &'static str,
+}
+
+/// Who the caller is (any staff role).
+#[utoipa::path(responses((status = 200, body = Me), (status = 401, body = crate::error::Problem)), security(("bearer" = [])))]
+#[get("/me")]
+pub async fn me(staff: Staff) -> Result<HttpResponse, ApiError> {
+    staff.require(Role::may_read)?;
+    Ok(HttpResponse::Ok().json(Me {
+        person: staff.account,
+        via: "token",
+    }))
 }
 
 /// Lists tokens, without their secrets.

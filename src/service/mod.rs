@@ -13,6 +13,7 @@ pub mod ledger;
 pub mod operations;
 pub mod outbox;
 pub mod payouts;
+pub mod people;
 pub mod reconciliation;
 pub mod status_link;
 pub mod tokens;
@@ -30,10 +31,27 @@ use chrono::NaiveDateTime;
 /// Who is making a change, as the audit trail names them.
 #[derive(Debug, Clone)]
 pub struct Actor {
-    /// e.g. `admin:yamada`, `applicant`, `cli`.
+    /// e.g. `admin:yamada`, `secretariat:山田 花子 <yamada@example.jp> (token ci)`,
+    /// `applicant`, `cli`.
     pub label: String,
     pub token_id: Option<crate::domain::ids::TokenId>,
     pub role: Option<Role>,
+    /// Who acts, whichever token or session they came through; `None` for applicants and the
+    /// command line.
+    pub account: Option<Account>,
+}
+
+/// Whom staff act as: a person, or a machine account (a token made on the command line
+/// without `--for`, and the tokens it made).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct Account {
+    /// The person's id, or for a machine account the id of the token that founded it.
+    pub id: String,
+    pub name: String,
+    /// A person's sign-in address; machine accounts have none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    pub role: Role,
 }
 
 impl Actor {
@@ -42,6 +60,7 @@ impl Actor {
             label: "cli".into(),
             token_id: None,
             role: Some(Role::Admin),
+            account: None,
         }
     }
 
@@ -50,6 +69,7 @@ impl Actor {
             label: "applicant".into(),
             token_id: None,
             role: None,
+            account: None,
         }
     }
 }

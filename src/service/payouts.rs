@@ -12,6 +12,7 @@ use crate::domain::application::ParticipantRole;
 use crate::domain::ids::{ApplicationId, CampaignId};
 use crate::domain::jst;
 use crate::domain::payout::{owed, BatchStatus};
+use crate::domain::person::may_approve;
 use crate::domain::year_end;
 use crate::domain::{FieldError, FieldErrors};
 use crate::email::templates::{yen, OfficeKind};
@@ -46,8 +47,11 @@ pub struct BatchView {
     pub status: BatchStatus,
     pub created_by: String,
     pub created_at: DateTime<FixedOffset>,
+    /// The person (or machine account) who drafted it.
+    pub created_by_person: Option<PersonRef>,
     /// Who approved or cancelled it, and when.
     pub decided_by: Option<String>,
+    pub decided_by_person: Option<PersonRef>,
     pub decided_at: Option<DateTime<FixedOffset>>,
     pub lines: Vec<LineView>,
     pub total_amount: i64,
@@ -73,10 +77,26 @@ fn view(batch: BatchRow, lines: Vec<LineRow>) -> BatchView {
         created_by: batch.created_by,
         created_at: jst::to_jst(batch.created_at),
         decided_by: batch.decided_by,
+        created_by_person: person_ref(batch.created_by_account, batch.created_by_account_name),
+        decided_by_person: person_ref(batch.decided_by_account, batch.decided_by_account_name),
         decided_at: batch.decided_at.map(jst::to_jst),
         total_amount: batch.total_amount,
         line_count: batch.line_count,
     }
+}
+
+/// A person or machine account as a batch names it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct PersonRef {
+    pub id: String,
+    pub name: String,
+}
+
+fn person_ref(id: Option<String>, name: Option<String>) -> Option<PersonRef> {
+    Some(PersonRef {
+        id: id?,
+        name: name.unwrap_or_default(),
+    })
 }
 
 /// A batch without its lines, for views that page through them.
@@ -228,6 +248,10 @@ pub fn create(
         line_count: lines.len() as i32,
         created_by: actor.label.clone(),
         created_by_token: actor.token_id.as_ref().map(|t| t.to_string()),
+        created_by_account: actor.account.as_ref().map(|a| a.id.clone()),
+        created_by_account_name: actor.account.as_ref().map(|a| a.name.clone()),
+        decided_by_account: None,
+        decided_by_account_name: None,
         created_at: now,
         decided_by: None,
         decided_by_token: None,
@@ -379,9 +403,19 @@ fn decide(
     }
     let token = actor.token_id.as_ref().map(|t| t.to_string());
     if to == BatchStatus::Approved {
-        if token.is_none() || token == before.created_by_token {
+        // Batches drafted before people existed name only the token: a machine account's id.
+        let author = before
+            .created_by_account
+            .as_deref()
+            .or(before.created_by_token.as_deref());
+        let approver = actor.account.as_ref().map(|a| a.id.as_str());
+        let allowed = match (author, approver) {
+            (Some(author), Some(approver)) => may_approve(author, approver),
+            _ => false,
+        };
+        if !allowed {
             return Err(ServiceError::Forbidden(
-                "a batch is approved by a different token holder than its author".into(),
+                "a batch is approved by a different person than its author, whichever token or session each uses".into(),
             ));
         }
         require_latest(conn, &before.campaign_id, &before.year_end_check_id)?;
@@ -390,7 +424,15 @@ fn decide(
         require_payable(conn, &check)?;
         require_payees_accepted(conn, id)?;
     }
-    if !rows::decide(conn, id, to, &actor.label, token.as_deref(), now)? {
+    let decider = rows::Decider {
+        label: &actor.label,
+        token: token.as_deref(),
+        account: actor
+            .account
+            .as_ref()
+            .map(|a| (a.id.as_str(), a.name.as_str())),
+    };
+    if !rows::decide(conn, id, to, &decider, now)? {
         return Err(ServiceError::StateConflict(
             "the batch is no longer a draft".into(),
         ));

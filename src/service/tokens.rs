@@ -1,8 +1,10 @@
 //! API tokens: a fixed prefix and 32 random characters, shown once, stored as SHA-256.
 
-use super::{Actor, Page, Paged, ServiceError, ServiceResult};
+use super::{Account, Actor, Page, Paged, ServiceError, ServiceResult};
+use crate::db::people::PersonRow;
 use crate::db::{audit, tokens, DbConn};
 use crate::domain::ids::TokenId;
+use crate::domain::person;
 use crate::domain::secret::Secret;
 use crate::domain::{jst, role::Role, FieldErrors};
 use chrono::{DateTime, FixedOffset, NaiveDateTime};
@@ -55,14 +57,49 @@ fn check_name(name: &str) -> Result<String, FieldErrors> {
     errors.finish(|| name.to_owned())
 }
 
+/// Whom a new token acts for.
+pub enum Owner<'a> {
+    /// A machine account of its own: the command line without `--for`.
+    NewMachineAccount,
+    /// The caller's own account, so that nobody mints a second self for four eyes.
+    SameAs(&'a Account),
+    /// A person: the command line with `--for`.
+    Person(&'a PersonRow),
+}
+
 pub fn create(
     conn: &mut DbConn,
     actor: &Actor,
     now: NaiveDateTime,
     role: Role,
     name: &str,
+    owner: Owner<'_>,
 ) -> ServiceResult<CreatedToken> {
     let name = check_name(name)?;
+    let id = TokenId::new();
+    let (person_id, account_id, ceiling) = match owner {
+        Owner::NewMachineAccount => (None, id.as_str().to_owned(), Role::Admin),
+        Owner::SameAs(account) => (
+            account.email.as_ref().map(|_| account.id.clone()),
+            account.id.clone(),
+            account.role,
+        ),
+        Owner::Person(person) => {
+            if person.disabled_at.is_some() {
+                return Err(ServiceError::StateConflict(format!(
+                    "{} is disabled",
+                    person.email
+                )));
+            }
+            (Some(person.id.clone()), person.id.clone(), person.role)
+        }
+    };
+    if !person::may_hold(ceiling, role) {
+        return Err(ServiceError::Forbidden(format!(
+            "a token's role is no higher than its holder's ({})",
+            ceiling.as_str()
+        )));
+    }
     let secret: String = rand::thread_rng()
         .sample_iter(&Alphanumeric)
         .take(32)
@@ -70,12 +107,14 @@ pub fn create(
         .collect();
     let token = format!("{PREFIX}{secret}");
     let row = tokens::TokenRow {
-        id: TokenId::new(),
+        id,
         name,
         role,
         token_hash: hash_secret(&token),
         created_at: now,
         revoked_at: None,
+        person_id,
+        account_id: Some(account_id),
     };
     tokens::insert(conn, &row)?;
     audit::record(
@@ -100,16 +139,43 @@ pub fn create(
     })
 }
 
-/// The token's row if `secret` is a live token; secrets without the prefix are refused
-/// before any lookup.
-pub fn authenticate(conn: &mut DbConn, secret: &Secret) -> ServiceResult<Option<tokens::TokenRow>> {
+/// A live token and whom it acts for.
+pub struct Authenticated {
+    pub token: tokens::TokenRow,
+    pub account: Account,
+}
+
+/// The token and its account if `secret` is a live token of an enabled person or of a
+/// machine account; secrets without the prefix are refused before any lookup. A person's
+/// token acts with the lower of its own role and the person's (a person moved to a lesser
+/// role keeps no more through old tokens).
+pub fn authenticate(conn: &mut DbConn, secret: &Secret) -> ServiceResult<Option<Authenticated>> {
     if !secret.expose().starts_with(PREFIX) {
         return Ok(None);
     }
-    Ok(tokens::find_active_by_hash(
-        conn,
-        &hash_secret(secret.expose()),
-    )?)
+    let Some((token, person)) = tokens::find_active_by_hash(conn, &hash_secret(secret.expose()))?
+    else {
+        return Ok(None);
+    };
+    let account = match person {
+        Some(p) if p.disabled_at.is_some() => return Ok(None),
+        Some(p) => Account {
+            id: p.id,
+            name: p.name,
+            email: Some(p.email),
+            role: p.role,
+        },
+        None => Account {
+            id: token
+                .account_id
+                .clone()
+                .unwrap_or_else(|| token.id.as_str().to_owned()),
+            name: token.name.clone(),
+            email: None,
+            role: token.role,
+        },
+    };
+    Ok(Some(Authenticated { token, account }))
 }
 
 pub fn list(conn: &mut DbConn, page: Page) -> ServiceResult<Paged<TokenView>> {

@@ -168,7 +168,14 @@ impl TestApp {
         let (port, pool) = rx.recv().expect("server started");
         let mut conn = pool.get().expect("connection");
         let admin_token = db::write_transaction(&mut conn, |c| {
-            tokens::create(c, &Actor::cli(), clock::now(), Role::Admin, "test-admin")
+            tokens::create(
+                c,
+                &Actor::cli(),
+                clock::now(),
+                Role::Admin,
+                "test-admin",
+                tokens::Owner::NewMachineAccount,
+            )
         })
         .expect("admin token")
         .token
@@ -245,13 +252,25 @@ impl TestApp {
         self.request("POST", path, Some(&self.admin_token), Some(body))
     }
 
+    /// A token of a second staff account with this role: a machine account of its own, as the
+    /// command line makes (a token minted over the API would belong to the admin).
     pub fn token(&self, role: &str) -> String {
-        let r = self.post(
-            "/api/v1/tokens",
-            &json!({"role": role, "name": format!("{role}-user")}),
-        );
-        assert_eq!(r.status, 201, "{}", r.body);
-        r.body["token"].as_str().unwrap().to_owned()
+        let role: Role = role.parse().expect("a role");
+        let mut conn = self.pool.get().expect("connection");
+        db::write_transaction(&mut conn, |c| {
+            tokens::create(
+                c,
+                &Actor::cli(),
+                clock::now(),
+                role,
+                &format!("{}-user", role.as_str()),
+                tokens::Owner::NewMachineAccount,
+            )
+        })
+        .expect("token")
+        .token
+        .expose()
+        .to_owned()
     }
 
     /// Creates an open campaign (opened yesterday, deadline in a month) with these slots.

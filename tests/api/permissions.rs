@@ -28,6 +28,7 @@ const TABLE: &[(&str, &str, Who)] = &[
     ("post", "/api/v1/campaigns/{id}/applications", Who::Public),
     ("get", "/api/v1/status/{secret}", Who::Public),
     ("post", "/api/v1/status/{secret}/withdraw", Who::Public),
+    ("get", "/api/v1/me", Who::Staff),
     ("get", "/api/v1/campaigns", Who::Staff),
     ("get", "/api/v1/campaigns/{id}", Who::Staff),
     ("get", "/api/v1/campaigns/{id}/applications", Who::Staff),

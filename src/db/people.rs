@@ -1,0 +1,190 @@
+//! Staff people, their console sessions and failed sign-ins.
+
+use super::schema::{api_tokens, people, sign_in_failures, staff_sessions};
+use super::DbConn;
+use crate::domain::role::Role;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize)]
+#[diesel(table_name = people, treat_none_as_null = true)]
+pub struct PersonRow {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    #[serde(skip)]
+    pub password_hash: Option<String>,
+    #[serde(skip)]
+    pub totp_secret_sealed: Option<String>,
+    #[serde(skip)]
+    pub welcome_hash: Option<String>,
+    pub welcome_expires_at: Option<NaiveDateTime>,
+    pub disabled_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub created_by: String,
+}
+
+pub fn insert(conn: &mut DbConn, row: &PersonRow) -> QueryResult<()> {
+    diesel::insert_into(people::table)
+        .values(row)
+        .execute(conn)
+        .map(drop)
+}
+
+pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<PersonRow>> {
+    people::table
+        .find(id)
+        .select(PersonRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn find_by_email(conn: &mut DbConn, email: &str) -> QueryResult<Option<PersonRow>> {
+    people::table
+        .filter(people::email.eq(email))
+        .select(PersonRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn find_by_welcome(conn: &mut DbConn, hash: &str) -> QueryResult<Option<PersonRow>> {
+    people::table
+        .filter(people::welcome_hash.eq(hash))
+        .select(PersonRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn list(conn: &mut DbConn) -> QueryResult<Vec<PersonRow>> {
+    people::table
+        .order(people::email.asc())
+        .select(PersonRow::as_select())
+        .load(conn)
+}
+
+/// Writes every field of the person as given.
+pub fn save(conn: &mut DbConn, row: &PersonRow) -> QueryResult<()> {
+    diesel::update(people::table.find(&row.id))
+        .set((
+            people::name.eq(&row.name),
+            people::role.eq(row.role),
+            people::password_hash.eq(&row.password_hash),
+            people::totp_secret_sealed.eq(&row.totp_secret_sealed),
+            people::welcome_hash.eq(&row.welcome_hash),
+            people::welcome_expires_at.eq(row.welcome_expires_at),
+            people::disabled_at.eq(row.disabled_at),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Ends every session of the person and revokes every token they hold; how many of each.
+pub fn cut_off(
+    conn: &mut DbConn,
+    person_id: &str,
+    at: NaiveDateTime,
+) -> QueryResult<(usize, usize)> {
+    let sessions = diesel::update(
+        staff_sessions::table
+            .filter(staff_sessions::person_id.eq(person_id))
+            .filter(staff_sessions::ended_at.is_null()),
+    )
+    .set(staff_sessions::ended_at.eq(Some(at)))
+    .execute(conn)?;
+    let tokens = diesel::update(
+        api_tokens::table
+            .filter(api_tokens::person_id.eq(person_id))
+            .filter(api_tokens::revoked_at.is_null()),
+    )
+    .set(api_tokens::revoked_at.eq(Some(at)))
+    .execute(conn)?;
+    Ok((sessions, tokens))
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = staff_sessions)]
+pub struct SessionRow {
+    pub id_hash: String,
+    pub person_id: String,
+    pub csrf_token: String,
+    pub created_at: NaiveDateTime,
+    pub last_seen_at: NaiveDateTime,
+    pub ended_at: Option<NaiveDateTime>,
+}
+
+pub fn insert_session(conn: &mut DbConn, row: &SessionRow) -> QueryResult<()> {
+    diesel::insert_into(staff_sessions::table)
+        .values(row)
+        .execute(conn)
+        .map(drop)
+}
+
+/// A session that has not been ended, with its person.
+pub fn live_session(
+    conn: &mut DbConn,
+    id_hash: &str,
+) -> QueryResult<Option<(SessionRow, PersonRow)>> {
+    staff_sessions::table
+        .inner_join(people::table)
+        .filter(staff_sessions::id_hash.eq(id_hash))
+        .filter(staff_sessions::ended_at.is_null())
+        .select((SessionRow::as_select(), PersonRow::as_select()))
+        .first(conn)
+        .optional()
+}
+
+pub fn touch_session(conn: &mut DbConn, id_hash: &str, at: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(staff_sessions::table.find(id_hash))
+        .set(staff_sessions::last_seen_at.eq(at))
+        .execute(conn)
+        .map(drop)
+}
+
+pub fn end_session(conn: &mut DbConn, id_hash: &str, at: NaiveDateTime) -> QueryResult<bool> {
+    diesel::update(
+        staff_sessions::table
+            .find(id_hash)
+            .filter(staff_sessions::ended_at.is_null()),
+    )
+    .set(staff_sessions::ended_at.eq(Some(at)))
+    .execute(conn)
+    .map(|n| n == 1)
+}
+
+pub fn note_failure(
+    conn: &mut DbConn,
+    email: &str,
+    address: &str,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::insert_into(sign_in_failures::table)
+        .values((
+            sign_in_failures::email.eq(email),
+            sign_in_failures::address.eq(address),
+            sign_in_failures::at.eq(at),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Failed sign-ins since `since`: for this email, and from this address.
+pub fn failures_since(
+    conn: &mut DbConn,
+    email: &str,
+    address: &str,
+    since: NaiveDateTime,
+) -> QueryResult<(i64, i64)> {
+    let by_email = sign_in_failures::table
+        .filter(sign_in_failures::email.eq(email))
+        .filter(sign_in_failures::at.ge(since))
+        .count()
+        .get_result(conn)?;
+    let by_address = sign_in_failures::table
+        .filter(sign_in_failures::address.eq(address))
+        .filter(sign_in_failures::at.ge(since))
+        .count()
+        .get_result(conn)?;
+    Ok((by_email, by_address))
+}
