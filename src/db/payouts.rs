@@ -79,6 +79,23 @@ pub fn lines(conn: &mut DbConn, batch_id: &str) -> QueryResult<Vec<LineRow>> {
         .load(conn)
 }
 
+/// A page of a batch's lines in office-number order, the primary key's order, so the database
+/// reads the page off the index instead of sorting the whole batch.
+pub fn lines_page(
+    conn: &mut DbConn,
+    batch_id: &str,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<Vec<LineRow>> {
+    payout_lines::table
+        .filter(payout_lines::batch_id.eq(batch_id))
+        .order(payout_lines::office_number.asc())
+        .offset(offset)
+        .limit(limit)
+        .select(LineRow::as_select())
+        .load(conn)
+}
+
 /// The campaign's batches, oldest first.
 pub fn of_campaign(conn: &mut DbConn, campaign_id: &CampaignId) -> QueryResult<Vec<BatchRow>> {
     payout_batches::table

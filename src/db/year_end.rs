@@ -304,6 +304,31 @@ pub fn results_of(conn: &mut DbConn, check_id: &str) -> QueryResult<Vec<ResultRo
         .load(conn)
 }
 
+/// How many offices a check judged: an index-only count on the primary key.
+pub fn count_results(conn: &mut DbConn, check_id: &str) -> QueryResult<i64> {
+    year_end_results::table
+        .filter(year_end_results::check_id.eq(check_id))
+        .count()
+        .get_result(conn)
+}
+
+/// A page of a check's results in office-number order, the primary key's order, so the
+/// database reads the page off the index instead of sorting the whole check.
+pub fn results_page(
+    conn: &mut DbConn,
+    check_id: &str,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<Vec<ResultRow>> {
+    year_end_results::table
+        .filter(year_end_results::check_id.eq(check_id))
+        .order(year_end_results::office_number.asc())
+        .offset(offset)
+        .limit(limit)
+        .select(ResultRow::as_select())
+        .load(conn)
+}
+
 /// Marks a check's results as mailed; false when they were already.
 pub fn mark_notified(conn: &mut DbConn, check_id: &str, now: NaiveDateTime) -> QueryResult<bool> {
     let updated = diesel::update(

@@ -1,11 +1,12 @@
 //! Payout batches: drafted, cancelled or approved by a second person.
 
 use super::auth::Staff;
-use super::{create_once, idempotency_key, parse_json, read, write, Data};
+use super::{create_once, idempotency_key, parse_json, read, write, Data, PageQuery};
 use crate::domain::ids::CampaignId;
 use crate::domain::role::Role;
 use crate::error::ApiError;
-use crate::service::payouts::{self, BatchInput, BatchView};
+use crate::service::payouts::{self, BatchInput, BatchView, LineView};
+use crate::service::Paged;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 
 /// Drafts a batch from the campaign's latest year-end check (admin, secretariat): one line per
@@ -50,7 +51,7 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(batches))
 }
 
-/// One batch with its lines (staff).
+/// One batch with its lines, inline up to 1,000 lines (staff).
 #[utoipa::path(responses((status = 200, body = BatchView), (status = 404, body = crate::error::Problem)), security(("bearer" = [])))]
 #[get("/payout-batches/{id}")]
 pub async fn get(
@@ -62,6 +63,26 @@ pub async fn get(
     let id = id.into_inner();
     let batch = read(&state, move |conn| payouts::get(conn, &id)).await?;
     Ok(HttpResponse::Ok().json(batch))
+}
+
+/// A page of a batch's lines, in office-number order (staff).
+#[utoipa::path(
+    params(("id" = String, Path, description = "the payout batch"), PageQuery),
+    responses((status = 200, body = Paged<LineView>), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)),
+    security(("bearer" = []))
+)]
+#[get("/payout-batches/{id}/lines")]
+pub async fn lines(
+    state: Data,
+    staff: Staff,
+    id: web::Path<String>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    staff.require(Role::may_read)?;
+    let page = query.page()?;
+    let id = id.into_inner();
+    let found = read(&state, move |conn| payouts::lines(conn, &id, page)).await?;
+    Ok(HttpResponse::Ok().json(found))
 }
 
 /// Cancels a draft (admin, secretariat); an approved batch: 409.

@@ -2,7 +2,9 @@
 
 use super::auth::Staff;
 use super::body_stream::consume_body;
-use super::{create_once, idempotency_key, parse_json, read, write, Data, MAX_CSV_BYTES};
+use super::{
+    create_once, idempotency_key, parse_json, read, write, Data, PageQuery, MAX_CSV_BYTES,
+};
 use crate::domain::checkpoint::{parse_sheet, CheckpointPatch};
 use crate::domain::ids::CampaignId;
 use crate::domain::role::Role;
@@ -161,7 +163,7 @@ pub async fn run_check(
     .await
 }
 
-/// One year-end check with every office's verdict (staff).
+/// One year-end check with every office's verdict, inline up to 1,000 offices (staff).
 #[utoipa::path(responses((status = 200, body = year_end::CheckView), (status = 404, body = crate::error::Problem)), security(("bearer" = [])))]
 #[get("/year-end-checks/{id}")]
 pub async fn get_check(
@@ -173,6 +175,26 @@ pub async fn get_check(
     let id = id.into_inner();
     let check = read(&state, move |conn| year_end::get(conn, &id)).await?;
     Ok(HttpResponse::Ok().json(check))
+}
+
+/// A page of a check's results, in office-number order (staff).
+#[utoipa::path(
+    params(("id" = String, Path, description = "the year-end check"), PageQuery),
+    responses((status = 200, body = crate::service::Paged<year_end::ResultView>), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)),
+    security(("bearer" = []))
+)]
+#[get("/year-end-checks/{id}/results")]
+pub async fn check_results(
+    state: Data,
+    staff: Staff,
+    id: web::Path<String>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    staff.require(Role::may_read)?;
+    let page = query.page()?;
+    let id = id.into_inner();
+    let found = read(&state, move |conn| year_end::results(conn, &id, page)).await?;
+    Ok(HttpResponse::Ok().json(found))
 }
 
 /// Mails every office of a check its result, once (admin, secretariat).

@@ -171,8 +171,7 @@ pub fn stream_json(
     batch_id: &str,
     send: &mut dyn FnMut(Vec<u8>) -> bool,
 ) -> ServiceResult<()> {
-    let mut batch = super::payouts::get_without_lines(conn, batch_id)?;
-    batch.lines.clear();
+    let batch = super::payouts::get_without_lines(conn, batch_id)?;
     let mut hash = Sha256::new();
     hash.update(b"\xEF\xBB\xBF");
     hash.update(csv_header().as_bytes());

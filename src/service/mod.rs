@@ -202,7 +202,9 @@ impl Page {
     }
 }
 
-#[derive(Debug, serde::Serialize)]
+/// A page of a list: `{"items", "total", "page", "per_page"}`, `total` counting every item of
+/// the list, not of the page.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct Paged<T> {
     pub items: Vec<T>,
     pub total: i64,
@@ -218,5 +220,43 @@ impl<T> Paged<T> {
             page: page.page,
             per_page: page.per_page,
         }
+    }
+}
+
+/// How many results or lines a check or batch view carries inline. A campaign of ordinary size
+/// keeps its whole answer in one response; a national one (30,000 offices made 2–3 MB and
+/// hundreds of MB of server memory per answer) pages through the rest.
+pub const MAX_INLINE_ROWS: i64 = 1_000;
+
+/// A view's rows, loaded only when there are at most [`MAX_INLINE_ROWS`] of them: `count` comes
+/// from a stored or counted total, so a large check or batch is never read whole to decide.
+pub fn inline_rows<T>(
+    count: i64,
+    load: impl FnOnce() -> ServiceResult<Vec<T>>,
+) -> ServiceResult<Option<Vec<T>>> {
+    if count <= MAX_INLINE_ROWS {
+        load().map(Some)
+    } else {
+        Ok(None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_are_inline_up_to_the_limit_and_not_even_loaded_beyond_it() {
+        let loaded = inline_rows(MAX_INLINE_ROWS, || Ok(vec![1, 2])).unwrap();
+        assert_eq!(loaded, Some(vec![1, 2]));
+        assert_eq!(
+            inline_rows::<i32>(0, || Ok(Vec::new())).unwrap(),
+            Some(Vec::new())
+        );
+        let beyond = inline_rows::<i32>(MAX_INLINE_ROWS + 1, || {
+            panic!("rows above the limit must not be loaded")
+        })
+        .unwrap();
+        assert_eq!(beyond, None);
     }
 }

@@ -3,7 +3,7 @@
 //! corrects an approved one and carries only the difference per office.
 
 use super::outbox::{self as mail, Notifier};
-use super::{Actor, ServiceError, ServiceResult};
+use super::{inline_rows, Actor, Page, Paged, ServiceError, ServiceResult};
 use crate::db::campaigns;
 use crate::db::payouts::{self as rows, BatchRow, LineRow};
 use crate::db::year_end::{self as checks, CheckRow, ResultRow};
@@ -53,22 +53,29 @@ pub struct BatchView {
     pub decided_by: Option<String>,
     pub decided_by_person: Option<PersonRef>,
     pub decided_at: Option<DateTime<FixedOffset>>,
-    pub lines: Vec<LineView>,
+    /// Every line, in office-number order; omitted in lists and above 1,000: page through
+    /// `lines_url`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lines: Option<Vec<LineView>>,
+    /// Where the lines are paged: `/api/v1/payout-batches/{id}/lines`.
+    pub lines_url: String,
     pub total_amount: i64,
     pub line_count: i32,
 }
 
-fn view(batch: BatchRow, lines: Vec<LineRow>) -> BatchView {
+fn line_view(l: LineRow) -> LineView {
+    LineView {
+        office_number: l.office_number,
+        role: l.role,
+        application_id: l.application_id,
+        amount: l.amount,
+    }
+}
+
+fn view(batch: BatchRow, lines: Option<Vec<LineRow>>) -> BatchView {
     BatchView {
-        lines: lines
-            .into_iter()
-            .map(|l| LineView {
-                office_number: l.office_number,
-                role: l.role,
-                application_id: l.application_id,
-                amount: l.amount,
-            })
-            .collect(),
+        lines: lines.map(|l| l.into_iter().map(line_view).collect()),
+        lines_url: format!("/api/v1/payout-batches/{}/lines", batch.id),
         id: batch.id,
         campaign_id: batch.campaign_id,
         year_end_check_id: batch.year_end_check_id,
@@ -102,13 +109,24 @@ fn person_ref(id: Option<String>, name: Option<String>) -> Option<PersonRef> {
 /// A batch without its lines, for views that page through them.
 pub fn get_without_lines(conn: &mut DbConn, id: &str) -> ServiceResult<BatchView> {
     let batch = rows::find(conn, id)?.ok_or(ServiceError::NotFound("payout batch"))?;
-    Ok(view(batch, Vec::new()))
+    Ok(view(batch, None))
 }
 
 pub fn get(conn: &mut DbConn, id: &str) -> ServiceResult<BatchView> {
     let batch = rows::find(conn, id)?.ok_or(ServiceError::NotFound("payout batch"))?;
-    let lines = rows::lines(conn, id)?;
+    let lines = inline_rows(batch.line_count.into(), || Ok(rows::lines(conn, id)?))?;
     Ok(view(batch, lines))
+}
+
+/// A page of a batch's lines, in office-number order; the total is the count stored with the
+/// batch, which never changes once its lines are written.
+pub fn lines(conn: &mut DbConn, id: &str, page: Page) -> ServiceResult<Paged<LineView>> {
+    let batch = rows::find(conn, id)?.ok_or(ServiceError::NotFound("payout batch"))?;
+    let items = rows::lines_page(conn, id, page.offset(), page.per_page)?
+        .into_iter()
+        .map(line_view)
+        .collect();
+    Ok(Paged::new(items, batch.line_count.into(), page))
 }
 
 /// The campaign's batches, oldest first, without their lines.
@@ -116,7 +134,7 @@ pub fn list(conn: &mut DbConn, campaign_id: &CampaignId) -> ServiceResult<Vec<Ba
     campaigns::find(conn, campaign_id)?.ok_or(ServiceError::NotFound("campaign"))?;
     Ok(rows::of_campaign(conn, campaign_id)?
         .into_iter()
-        .map(|b| view(b, Vec::new()))
+        .map(|b| view(b, None))
         .collect())
 }
 
@@ -278,6 +296,7 @@ pub fn create(
             after: Some(serde_json::json!({"batch": batch, "lines": lines})),
         },
     )?;
+    let lines = inline_rows(batch.line_count.into(), || Ok(lines))?;
     Ok(view(batch, lines))
 }
 

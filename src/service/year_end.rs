@@ -5,7 +5,7 @@
 
 use super::checkpoints::of_row;
 use super::outbox::{self as mail, Notifier};
-use super::{Actor, ServiceError, ServiceResult};
+use super::{inline_rows, Actor, Page, Paged, ServiceError, ServiceResult};
 use crate::db::campaigns::{self, CampaignRow};
 use crate::db::year_end::{self as rows, AcceptedOffice, CheckRow, ResultRow, UsageListRow};
 use crate::db::{audit, DbConn};
@@ -35,7 +35,14 @@ pub struct CheckView {
     pub as_of: NaiveDate,
     /// The usage list the check used: the latest `as_of` on or before the check's.
     pub usage_list_id: String,
-    pub results: Vec<ResultView>,
+    /// Every judged office's verdict, in office-number order; omitted above 1,000: page
+    /// through `results_url`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<ResultView>>,
+    /// Where the results are paged: `/api/v1/year-end-checks/{id}/results`.
+    pub results_url: String,
+    /// How many offices the check judged.
+    pub result_count: i64,
     pub total_amount: i64,
     pub eligible_count: i32,
     /// SHA-256 over everything the verdicts were derived from (the list, each office's
@@ -57,18 +64,21 @@ fn reasons_of(stored: &str) -> Vec<Reason> {
         .collect()
 }
 
-fn view(check: CheckRow, results: Vec<ResultRow>) -> CheckView {
+fn result_view(r: ResultRow) -> ResultView {
+    ResultView {
+        reasons: reasons_of(&r.reasons),
+        office_number: r.office_number,
+        role: r.role,
+        eligible: r.eligible,
+        amount: r.amount,
+    }
+}
+
+fn view(check: CheckRow, result_count: i64, results: Option<Vec<ResultRow>>) -> CheckView {
     CheckView {
-        results: results
-            .into_iter()
-            .map(|r| ResultView {
-                reasons: reasons_of(&r.reasons),
-                office_number: r.office_number,
-                role: r.role,
-                eligible: r.eligible,
-                amount: r.amount,
-            })
-            .collect(),
+        results: results.map(|r| r.into_iter().map(result_view).collect()),
+        results_url: format!("/api/v1/year-end-checks/{}/results", check.id),
+        result_count,
         id: check.id,
         campaign_id: check.campaign_id,
         as_of: check.as_of,
@@ -207,13 +217,26 @@ pub fn run(
             after: Some(serde_json::to_value(&check).unwrap_or_default()),
         },
     )?;
-    Ok(view(check, results))
+    let count = results.len() as i64;
+    Ok(view(check, count, inline_rows(count, || Ok(results))?))
 }
 
 pub fn get(conn: &mut DbConn, id: &str) -> ServiceResult<CheckView> {
     let check = rows::find_check(conn, id)?.ok_or(ServiceError::NotFound("year-end check"))?;
-    let results = rows::results_of(conn, id)?;
-    Ok(view(check, results))
+    let count = rows::count_results(conn, id)?;
+    let results = inline_rows(count, || Ok(rows::results_of(conn, id)?))?;
+    Ok(view(check, count, results))
+}
+
+/// A page of a check's results, in office-number order.
+pub fn results(conn: &mut DbConn, id: &str, page: Page) -> ServiceResult<Paged<ResultView>> {
+    rows::find_check(conn, id)?.ok_or(ServiceError::NotFound("year-end check"))?;
+    let total = rows::count_results(conn, id)?;
+    let items = rows::results_page(conn, id, page.offset(), page.per_page)?
+        .into_iter()
+        .map(result_view)
+        .collect();
+    Ok(Paged::new(items, total, page))
 }
 
 /// Mails every judged office its result, once per check. Runs inside the caller's write

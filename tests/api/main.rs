@@ -17,6 +17,7 @@ mod imports;
 mod money;
 mod operations;
 mod pages;
+mod paging;
 mod permissions;
 mod race;
 mod scale;
