@@ -92,7 +92,7 @@ impl Password {
             return Err(PasswordRefusal::TooLong);
         }
         let lowered = chosen.to_lowercase();
-        let one_char = lowered.chars().all(|c| Some(c) == lowered.chars().next());
+        let one_char = lowered.chars().all(|c| lowered.starts_with(c));
         if one_char || COMMON.contains(&lowered.as_str()) {
             return Err(PasswordRefusal::Common);
         }

@@ -18,6 +18,7 @@ mod money;
 mod operations;
 mod pages;
 mod paging;
+mod people;
 mod permissions;
 mod race;
 mod scale;
