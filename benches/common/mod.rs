@@ -66,7 +66,14 @@ impl Bench {
         let token = {
             let mut conn = pool.get().unwrap();
             db::write_transaction(&mut conn, |c| {
-                tokens::create(c, &Actor::cli(), clock::now(), Role::Admin, "bench")
+                tokens::create(
+                    c,
+                    &Actor::cli(),
+                    clock::now(),
+                    Role::Admin,
+                    "bench",
+                    tokens::Owner::NewMachineAccount,
+                )
             })
             .unwrap()
             .token
