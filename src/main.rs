@@ -261,7 +261,7 @@ fn staff(settings: &Settings, command: StaffCommand) -> Result<ExitCode, String>
         }
         StaffCommand::List => {
             let found =
-                db::write_transaction(&mut conn, |c| people::list(c)).map_err(|e| e.to_string())?;
+                db::write_transaction(&mut conn, people::list).map_err(|e| e.to_string())?;
             for p in found {
                 let state = if p.enabled { "enabled" } else { "disabled" };
                 println!("{}\t{}\t{}\t{state}", p.email, p.role.as_str(), p.name);
