@@ -363,8 +363,18 @@ on_both_backends!(the_money_lifecycle_reconciles_at_every_step, |app| {
         number(3, "care_management"),
         number(4, "care_management"),
     ];
+    // Before the campaign's end a check is a dry run: verdicts, but no batch.
+    import_list_as_of(app, &c, &listed, &today());
+    let rehearsal = run_check(app, &c);
+    assert_eq!(rehearsal["dry_run"], true);
+    let refused = app.post(
+        &format!("/api/v1/campaigns/{c}/payout-batches"),
+        &json!({"year_end_check_id": rehearsal["id"]}),
+    );
+    assert_eq!(refused.status, 409, "{}", refused.body);
     import_list(app, &c, &listed);
     let check = run_check(app, &c);
+    assert_eq!(check["dry_run"], false);
     let fifth = number(5, "service");
     let results = amounts(&check);
     assert_eq!(results.len(), 5);
@@ -552,6 +562,47 @@ on_both_backends!(the_money_lifecycle_reconciles_at_every_step, |app| {
     assert_eq!(app.post(&notify, &json!({})).status, 200);
     assert_eq!(app.post(&notify, &json!({})).status, 409);
     assert_eq!(outbox_kinds(app, "year_end_result"), 5);
+
+    // Office 3 catches up and a correcting batch pays it; then office 3 is disqualified, and
+    // that batch is held up: nobody who left is paid.
+    let third = number(3, "care_management");
+    let r = app.request(
+        "PATCH",
+        &format!("/api/v1/campaigns/{c}/participants/{third}/checkpoints"),
+        Some(&app.admin_token),
+        Some(&json!({"start_survey_answered": true})),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let caught_up = run_check(app, &c);
+    let late = app.post(
+        &batches,
+        &json!({"year_end_check_id": caught_up["id"], "corrects": correcting_id}),
+    );
+    assert_eq!(late.status, 201, "{}", late.body);
+    let participants = app.get(&format!("/api/v1/campaigns/{c}/participants?per_page=500"));
+    let application = participants.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["office_number"] == third.as_str())
+        .unwrap()["application_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let out = app.post(
+        &format!("/api/v1/applications/{application}/disqualify"),
+        &json!({"reason": "重複応募"}),
+    );
+    assert_eq!(out.status, 200, "{}", out.body);
+    let late_id = late.body["id"].as_str().unwrap();
+    let held = app.request(
+        "POST",
+        &format!("/api/v1/payout-batches/{late_id}/approve"),
+        Some(&secretariat),
+        None,
+    );
+    assert_eq!(held.status, 409, "{}", held.body);
+    assert_eq!(fields(&held), vec![format!("offices.{third}")]);
     let audit = app.get(&format!(
         "/api/v1/audit-events?campaign_id={c}&per_page=500"
     ));
