@@ -235,6 +235,23 @@ impl From<ServiceError> for ApiError {
             ServiceError::StateConflict(m) | ServiceError::Conflict(m) => ApiError::Conflict(m),
             ServiceError::Invalid(errors) => ApiError::Invalid(errors.into_vec()),
             ServiceError::Refused(detail, errors) => ApiError::ConflictWith(detail, errors),
+            ServiceError::AlreadyTakingPart(offices) => ApiError::ConflictWith(
+                if offices.is_empty() {
+                    "an office of this application already takes part in this campaign".into()
+                } else {
+                    format!(
+                        "already taking part in this campaign: {}",
+                        offices.join(", ")
+                    )
+                },
+                offices
+                    .into_iter()
+                    .map(|office| crate::domain::FieldError {
+                        field: "offices".into(),
+                        message: format!("{office} already takes part in this campaign"),
+                    })
+                    .collect(),
+            ),
             ServiceError::IdempotencyKeyReused => ApiError::Unprocessable(e.to_string()),
             ServiceError::Unavailable(m) => ApiError::Unavailable(m),
             ServiceError::Db(e) => ApiError::internal(e),

@@ -7,6 +7,7 @@ use super::email::EmailAddress;
 use super::money::Yen;
 use super::name::named;
 use super::office_number::OfficeNumber;
+use super::written::plain_number;
 use super::{FieldError, FieldErrors};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -169,7 +170,7 @@ fn parse_office_number(
     input: &str,
     policy: OfficeCheckDigitPolicy,
 ) -> Option<OfficeNumber> {
-    match OfficeNumber::parse(input.trim()) {
+    match OfficeNumber::parse(&plain_number(input)) {
         Ok(parsed) => {
             if !parsed.check_digit_matches {
                 let message =
@@ -212,7 +213,7 @@ fn parse_office(
     let name = text(errors, &field("name"), &input.name, 200);
     let corporate_number = errors.take(
         field("corporate_number"),
-        CorporateNumber::parse(input.corporate_number.trim()),
+        CorporateNumber::parse(&plain_number(&input.corporate_number)),
     );
     let corporation_name = text(
         errors,
@@ -220,7 +221,7 @@ fn parse_office(
         &input.corporation_name,
         200,
     );
-    let municipality_code = input.municipality_code.trim().to_owned();
+    let municipality_code = plain_number(&input.municipality_code);
     if municipality_code != campaign.region_code {
         errors.push(
             field("municipality_code"),

@@ -5,7 +5,7 @@
 use super::csv_lines::{Table, TableError};
 use super::office_list::InvalidRow;
 use super::office_number::OfficeNumber;
-use super::usage_list::plain_office_number;
+use super::written::plain_number;
 use super::year_end::{Attestation, Checkpoints};
 use super::FieldErrors;
 use chrono::NaiveDate;
@@ -183,7 +183,7 @@ fn parse_row(
             .filter(|v| !v.is_empty())
     };
     let written = record.get(office).map(String::as_str).unwrap_or("");
-    let number = OfficeNumber::parse(&plain_office_number(written))
+    let number = OfficeNumber::parse(&plain_number(written))
         .map_err(|e| format!("office_number {written:?}: {e}"))?
         .number;
     let flag = |i: usize, name: &str| {

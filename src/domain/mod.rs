@@ -23,6 +23,7 @@ pub mod person;
 pub mod role;
 pub mod secret;
 pub mod usage_list;
+pub mod written;
 pub mod year_end;
 pub mod zengin;
 

@@ -4,7 +4,7 @@
 
 use super::csv_lines::{Table, TableError};
 use super::office_number::OfficeNumber;
-use super::usage_list::plain_office_number;
+use super::written::plain_number;
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -42,7 +42,7 @@ pub fn parse(bytes: &[u8]) -> Result<OfficeList, TableError> {
             let cell = cells
                 .get(column)
                 .ok_or_else(|| "no office number in this row".to_owned())?;
-            OfficeNumber::parse(&plain_office_number(cell))
+            OfficeNumber::parse(&plain_number(cell))
                 .map_err(|e| format!("office number {cell:?}: {e}"))
         });
         match parsed {

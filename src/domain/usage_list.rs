@@ -7,6 +7,7 @@
 use super::csv_lines::{Encoding, Table, TableError};
 use super::office_list::InvalidRow;
 use super::office_number::OfficeNumber;
+use super::written::plain_number;
 use std::io::Read;
 
 /// Invalid rows reported in full; beyond this only their count is kept.
@@ -27,23 +28,6 @@ pub struct Summary {
     pub invalid_row_count: usize,
     /// The first [`MAX_REPORTED_INVALID`] invalid rows.
     pub invalid_rows: Vec<InvalidRow>,
-}
-
-/// An office number as people write it, made plain: full-width letters and digits become
-/// ASCII, hyphens, dashes and spaces go, letters are upper-cased.
-pub fn plain_office_number(written: &str) -> String {
-    written
-        .chars()
-        .filter_map(|c| match c {
-            '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' => {
-                char::from_u32(c as u32 - 0xFEE0).map(|c| c.to_ascii_uppercase())
-            }
-            '-' | '‐' | '‑' | '‒' | '–' | '—' | '−' | 'ー' | '－' | 'ｰ' | ' ' | '　' | '\t' => {
-                None
-            }
-            c => Some(c.to_ascii_uppercase()),
-        })
-        .collect()
 }
 
 /// Reads the list from `input`, calling `keep` once for each distinct well-formed office
@@ -73,7 +57,7 @@ pub fn read<R: Read>(input: R, mut keep: impl FnMut(OfficeNumber)) -> Result<Sum
             note_invalid(&mut summary, line, "no office number in this row".into());
             continue;
         };
-        let plain = plain_office_number(cell);
+        let plain = plain_number(cell);
         match OfficeNumber::parse(&plain) {
             Ok(parsed) => {
                 if seen.insert(parsed.number.clone()) {
@@ -109,10 +93,10 @@ mod tests {
 
     #[test]
     fn written_office_numbers_are_made_plain() {
-        assert_eq!(plain_office_number("１３７０１０００１６"), "1370100016");
-        assert_eq!(plain_office_number("13-7010-0016"), "1370100016");
-        assert_eq!(plain_office_number(" 13 7010 0016 "), "1370100016");
-        assert_eq!(plain_office_number("１３Ａ１ー００１６"), "13A10016");
+        assert_eq!(plain_number("１３７０１０００１６"), "1370100016");
+        assert_eq!(plain_number("13-7010-0016"), "1370100016");
+        assert_eq!(plain_number(" 13 7010 0016 "), "1370100016");
+        assert_eq!(plain_number("１３Ａ１ー００１６"), "13A10016");
     }
 
     #[test]

@@ -204,8 +204,12 @@ fn prepare_all(
     for (i, (app, offices)) in checked {
         match applications::ready(app, offices, &known) {
             Ok(p) if p.office_numbers.iter().any(|o| offices_claimed.contains(o)) => {
-                results[i] = Some(Err(ServiceError::Conflict(
-                    "an office in this application already takes part in this campaign".into(),
+                results[i] = Some(Err(ServiceError::AlreadyTakingPart(
+                    p.office_numbers
+                        .iter()
+                        .filter(|o| offices_claimed.contains(*o))
+                        .cloned()
+                        .collect(),
                 )));
             }
             Ok(p) => {

@@ -86,9 +86,13 @@ pub enum ServiceError {
     StateConflict(String),
     #[error("invalid input")]
     Invalid(FieldErrors),
-    /// Another record is in the way (duplicate code, office already taking part, …).
+    /// Another record is in the way (duplicate code, …).
     #[error("{0}")]
     Conflict(String),
+    /// Offices of an application already take part in the campaign (which, when known). How
+    /// another application holds them is never said: that is not a stranger's to learn.
+    #[error("already taking part in this campaign: {}", .0.join(", "))]
+    AlreadyTakingPart(Vec<String>),
     /// The resource's state forbids this, for every record named (an office without a bank
     /// account, …): 409 with each in `errors`.
     #[error("{0}")]

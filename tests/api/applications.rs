@@ -151,6 +151,11 @@ on_both_backends!(
                 .as_str()
                 .unwrap()
         ));
+        assert!(
+            !r.body.to_string().contains("accepted"),
+            "how another application holds the office is nobody else's business: {}",
+            r.body
+        );
         assert_eq!(
             app.get(&format!("/api/v1/campaigns/{c}/applications")).body["total"],
             1,

@@ -559,3 +559,57 @@ fn tier_page_token(browser: &mut Browser, app: &TestApp) -> String {
         .get(&format!("/apply/{other}?tier=general_single"))
         .input("csrf_token")
 }
+
+/// What a Japanese input method types into the number fields, made full-width.
+fn full_width(digits: &str) -> String {
+    digits
+        .chars()
+        .map(|c| match c {
+            '0'..='9' => char::from_u32(c as u32 + 0xFEE0).unwrap(),
+            c => c,
+        })
+        .collect()
+}
+
+on_both_backends!(
+    full_width_digits_are_read_and_a_taken_office_is_refused_in_japanese,
+    |app| {
+        let id = app.open_campaign(50, 10);
+        let code = code_of(app, &id);
+        let mut browser = Browser::new(app);
+        let page = browser.get(&format!("/apply/{code}?tier=general_single"));
+        let mut typed = office(1, "care_management");
+        for field in ["office_number", "corporate_number", "municipality_code"] {
+            typed[field] = json!(full_width(typed[field].as_str().unwrap()));
+        }
+        let form = filled(&page, "general_single", &[typed], &[]);
+        let taken = browser.post(&format!("/apply/{code}"), &form);
+        assert_eq!(taken.status, 303, "{}", taken.text);
+        let stored = app.get(&format!("/api/v1/campaigns/{id}/participants"));
+        assert_eq!(
+            stored.body["items"][0]["office_number"],
+            office(1, "care_management")["office_number"],
+            "{}",
+            stored.body
+        );
+
+        let page = browser.get(&format!("/apply/{code}?tier=general_single"));
+        let again = filled(
+            &page,
+            "general_single",
+            &[office(1, "care_management")],
+            &[],
+        );
+        let refused = browser.post(&format!("/apply/{code}"), &again);
+        assert_eq!(refused.status, 409);
+        assert!(
+            refused
+                .text
+                .contains("すでにこのキャンペーンに応募されています"),
+            "{}",
+            refused.text
+        );
+        assert!(!refused.text.contains("already"), "{}", refused.text);
+        assert!(!refused.text.contains("accepted"), "{}", refused.text);
+    }
+);

@@ -299,3 +299,19 @@ fn a_mismatched_office_check_digit_is_flagged_or_refused_as_the_campaign_chooses
         ["offices[0].office_number"]
     );
 }
+
+#[test]
+fn numbers_typed_with_a_japanese_input_method_read_as_their_digits() {
+    let mut typed = care("１３７０１０００１６", "６０１０－００１－０００００１");
+    typed.municipality_code = "１３２０３９".into();
+    let app = check(
+        &input(Tier::GeneralSingle, vec![typed], vec![]),
+        &campaign(),
+        today(),
+    )
+    .unwrap();
+    assert_eq!(app.offices[0].office_number.as_str(), "1370100016");
+    assert_eq!(app.offices[0].corporate_number.as_str(), "6010001000001");
+    assert_eq!(app.offices[0].municipality_code, "132039");
+    assert!(!app.needs_review());
+}

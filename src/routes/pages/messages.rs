@@ -43,6 +43,19 @@ pub fn section_label(name: &str) -> String {
     }
 }
 
+/// Offices that already take part: which (when known) and whom to ask, never how another
+/// application holds them.
+pub fn already_taking_part(offices: &[String]) -> String {
+    let which = if offices.is_empty() {
+        "この応募の事業所".to_owned()
+    } else {
+        format!("事業所番号 {}", offices.join("、"))
+    };
+    format!(
+        "{which}は、すでにこのキャンペーンに応募されています。同じ事業所は一度だけ参加できます。お心当たりがない場合は事務局へお問い合わせください。"
+    )
+}
+
 /// A refusal in Japanese; a message no rule here knows is shown as it came, so nothing is
 /// ever hidden from the applicant.
 pub fn japanese(message: &str) -> String {

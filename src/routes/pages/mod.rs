@@ -382,6 +382,13 @@ pub async fn apply_submit(
             StatusCode::UNPROCESSABLE_ENTITY,
             form::merge(Vec::new(), errors.into_vec()),
         )),
+        Err(ServiceError::AlreadyTakingPart(offices)) => Ok(refused(
+            StatusCode::CONFLICT,
+            vec![FieldError {
+                field: "offices".into(),
+                message: messages::already_taking_part(&offices),
+            }],
+        )),
         Err(ServiceError::Conflict(message)) => Ok(refused(
             StatusCode::CONFLICT,
             vec![FieldError {

@@ -88,14 +88,9 @@ pub fn ready(
 ) -> ServiceResult<Prepared> {
     let taken = participation::blocking(&known.earlier, &office_numbers);
     if !taken.is_empty() {
-        let list: Vec<String> = taken
-            .iter()
-            .map(|(n, s)| format!("{n} ({})", s.as_str()))
-            .collect();
-        return Err(ServiceError::Conflict(format!(
-            "already taking part in this campaign: {}",
-            list.join(", ")
-        )));
+        return Err(ServiceError::AlreadyTakingPart(
+            taken.into_iter().map(|(n, _)| n.to_string()).collect(),
+        ));
     }
     let need = app.need(|n| known.attendees.iter().any(|a| a == n.as_str()));
     Ok(Prepared {
@@ -188,9 +183,7 @@ pub fn created(row: ApplicationRow, offices: Vec<ParticipantRow>) -> idempotency
 
 fn unique_violation_is_conflict(e: diesel::result::Error) -> ServiceError {
     if is_unique_violation(&e) {
-        ServiceError::Conflict(
-            "an office in this application already takes part in this campaign".into(),
-        )
+        ServiceError::AlreadyTakingPart(Vec::new())
     } else {
         e.into()
     }
