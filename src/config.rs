@@ -32,6 +32,15 @@ pub struct Settings {
     pub idempotency_ttl_hours: u64,
     /// `text` (default) or `json`: one JSON object per log line, for log collectors.
     pub log_format: crate::telemetry::LogFormat,
+    /// How long a request body may pause between two pieces before it is answered 408.
+    pub client_body_timeout_secs: u64,
+    /// Open connections the process holds in all.
+    pub max_connections: u64,
+    /// Open connections one client address may hold (trusted proxies are exempt).
+    pub max_connections_per_address: u64,
+    /// Comma-separated addresses or CIDR blocks whose `Forwarded` / `X-Forwarded-For` name
+    /// the client.
+    pub trusted_proxies: String,
 }
 
 impl Default for Settings {
@@ -54,6 +63,10 @@ impl Default for Settings {
             email_worker: true,
             idempotency_ttl_hours: 24,
             log_format: crate::telemetry::LogFormat::Text,
+            client_body_timeout_secs: 10,
+            max_connections: 4096,
+            max_connections_per_address: 1024,
+            trusted_proxies: String::new(),
         }
     }
 }
@@ -147,11 +160,29 @@ impl Settings {
             self.idempotency_ttl_hours,
             1..=24 * 366,
         )?;
+        in_range(
+            "client_body_timeout_secs",
+            self.client_body_timeout_secs,
+            1..=600,
+        )?;
+        in_range("max_connections", self.max_connections, 1..=1_000_000)?;
+        in_range(
+            "max_connections_per_address",
+            self.max_connections_per_address,
+            1..=self.max_connections,
+        )?;
+        self.proxies()?;
         Ok(())
     }
 }
 
 impl Settings {
+    pub fn proxies(&self) -> Result<crate::net::TrustedProxies, ConfigError> {
+        self.trusted_proxies
+            .parse()
+            .map_err(|e| ConfigError(format!("trusted_proxies: {e}")))
+    }
+
     pub fn retry_policy(&self) -> crate::worker::RetryPolicy {
         crate::worker::RetryPolicy {
             max_attempts: self.outbox_max_attempts,

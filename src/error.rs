@@ -38,6 +38,11 @@ pub enum ApiError {
     Unprocessable(String),
     #[error("the request body is larger than {limit} bytes")]
     TooLarge { limit: usize },
+    #[error("the request body stopped arriving for {seconds} s")]
+    RequestTimeout { seconds: u64 },
+    /// A JSON endpoint sent a body of another type; the value is what was sent.
+    #[error("the body must be application/json, not {0}")]
+    UnsupportedMediaType(String),
     #[error("too many requests; try again in a minute")]
     TooManyRequests,
     #[error("{0}")]
@@ -92,6 +97,8 @@ impl ApiError {
             ApiError::Invalid(_) => "invalid-input",
             ApiError::Unprocessable(_) => "unprocessable",
             ApiError::TooLarge { .. } => "too-large",
+            ApiError::RequestTimeout { .. } => "request-timeout",
+            ApiError::UnsupportedMediaType(_) => "unsupported-media-type",
             ApiError::TooManyRequests => "rate-limited",
             ApiError::Unavailable(_) => "unavailable",
             ApiError::Internal(_) => "internal",
@@ -119,6 +126,8 @@ impl ResponseError for ApiError {
             ApiError::Conflict(_) | ApiError::ConflictWith(..) => StatusCode::CONFLICT,
             ApiError::Invalid(_) | ApiError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::RequestTimeout { .. } => StatusCode::REQUEST_TIMEOUT,
+            ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -146,7 +155,12 @@ impl ResponseError for ApiError {
             ApiError::BadRequest { field: f, message } => {
                 (self.to_string(), field(f, message.clone()))
             }
-            ApiError::TooLarge { .. } => (self.to_string(), field("body", self.to_string())),
+            ApiError::TooLarge { .. } | ApiError::RequestTimeout { .. } => {
+                (self.to_string(), field("body", self.to_string()))
+            }
+            ApiError::UnsupportedMediaType(_) => {
+                (self.to_string(), field("Content-Type", self.to_string()))
+            }
             ApiError::ConflictWith(detail, errors) => (detail.clone(), errors.clone()),
             ApiError::Unavailable(_) => (
                 "the service cannot reach its database; try again shortly".to_owned(),

@@ -9,6 +9,7 @@ pub mod error;
 pub mod export;
 pub mod housekeeping;
 pub mod metrics;
+pub mod net;
 pub mod routes;
 pub mod service;
 pub mod startup;

@@ -13,6 +13,7 @@ pub struct Metrics {
     pub requests: IntCounterVec,
     pub latency: HistogramVec,
     pub deliveries: IntCounterVec,
+    pub refused_connections: IntCounterVec,
 }
 
 /// Latency buckets in seconds, dense where an application's answer should fall.
@@ -47,10 +48,19 @@ pub static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
         &["outcome"],
     )
     .expect("metric definition");
+    let refused_connections = IntCounterVec::new(
+        Opts::new(
+            "honoraria_connections_refused_total",
+            "Connections closed on arrival by the cap they met (total, per_address)",
+        ),
+        &["cap"],
+    )
+    .expect("metric definition");
     for metric in [
         Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
         Box::new(latency.clone()),
         Box::new(deliveries.clone()),
+        Box::new(refused_connections.clone()),
     ] {
         registry.register(metric).expect("registered once");
     }
@@ -59,6 +69,7 @@ pub static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
         requests,
         latency,
         deliveries,
+        refused_connections,
     }
 });
 
@@ -130,4 +141,12 @@ pub fn observe(method: &str, route: &str, status: u16, seconds: f64) {
         .inc();
     let h: Histogram = METRICS.latency.with_label_values(&[method, route]);
     h.observe(seconds);
+}
+
+/// Records a connection turned away by a cap.
+pub fn refused_connection(refusal: crate::net::Refusal) {
+    METRICS
+        .refused_connections
+        .with_label_values(&[refusal.label()])
+        .inc();
 }

@@ -18,6 +18,8 @@ pub enum StartupError {
     Db(#[from] db::DbError),
     #[error(transparent)]
     Mail(#[from] crate::email::MailerError),
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: String,
@@ -121,12 +123,22 @@ impl Application {
             source,
         })?;
         let port = listener.local_addr().map(|a| a.port()).unwrap_or(0);
+        let proxies = settings.proxies()?;
+        let caps = crate::net::ConnectionCaps::new(
+            usize::try_from(settings.max_connections).unwrap_or(usize::MAX),
+            usize::try_from(settings.max_connections_per_address).unwrap_or(usize::MAX),
+            proxies.clone(),
+        );
+        let body_timeout = routes::body_timeout::BodyTimeout(Duration::from_secs(
+            settings.client_body_timeout_secs,
+        ));
         let (worker, housekeeping) = spawn_background(&settings, &pool, mailer);
         let state = web::Data::new(AppState {
             notifier: crate::service::outbox::Notifier::new(&settings.public_base_url),
             store: crate::service::Store::new(pool.clone()),
             public_limiter: RateLimiter::new(settings.public_rate_limit),
             intake: Default::default(),
+            trusted_proxies: proxies,
         });
         let server = HttpServer::new(move || {
             App::new()
@@ -134,6 +146,8 @@ impl Application {
                 .app_data(web::QueryConfig::default().error_handler(query_error))
                 .app_data(web::PathConfig::default().error_handler(path_error))
                 .app_data(web::PayloadConfig::new(routes::MAX_JSON_BYTES))
+                .app_data(body_timeout)
+                .wrap(actix_web::middleware::from_fn(routes::body_timeout::limit))
                 .wrap(actix_web::middleware::from_fn(
                     routes::input_guard::refuse_nul,
                 ))
@@ -145,10 +159,15 @@ impl Application {
                     Err::<actix_web::HttpResponse, _>(ApiError::NotFound("no such endpoint".into()))
                 }))
         })
-        // A client gets 10 s to send its request head and 5 s to close; a stuck one cannot
-        // hold a connection for long.
+        .on_connect(move |conn, ext| {
+            crate::net::on_connect(&caps, conn, ext);
+            ext.insert(routes::body_timeout::StalledBody::default());
+        })
+        // A client gets 10 s to send its request head (its body is timed by the middleware)
+        // and 1 s to close after an early answer such as a 408 for a stalled body; a stuck one
+        // cannot hold a connection for long.
         .client_request_timeout(Duration::from_secs(10))
-        .client_disconnect_timeout(Duration::from_secs(5))
+        .client_disconnect_timeout(Duration::from_secs(1))
         .shutdown_timeout(30)
         .listen(listener)
         .map_err(|source| StartupError::Bind {

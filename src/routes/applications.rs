@@ -31,7 +31,7 @@ pub async fn submit(
     _: Public,
     req: HttpRequest,
     id: web::Path<CampaignId>,
-    body: web::Bytes,
+    body: super::JsonBody,
 ) -> Result<HttpResponse, ApiError> {
     let campaign_id = id.into_inner();
     let input: ApplicationInput = parse_json(&body)?;
@@ -151,7 +151,7 @@ pub async fn withdraw(
     state: Data,
     staff: Staff,
     id: web::Path<ApplicationId>,
-    body: web::Bytes,
+    body: super::JsonBody,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::may_operate)?;
     leave(state, staff.actor(), id.into_inner(), Exit::Withdraw, &body).await
@@ -165,7 +165,7 @@ pub async fn disqualify(
     state: Data,
     staff: Staff,
     id: web::Path<ApplicationId>,
-    body: web::Bytes,
+    body: super::JsonBody,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::may_operate)?;
     leave(
@@ -201,7 +201,7 @@ pub async fn public_withdraw(
     state: Data,
     _: Public,
     secret: web::Path<String>,
-    body: web::Bytes,
+    body: super::JsonBody,
 ) -> Result<HttpResponse, ApiError> {
     let secret = Secret::new(secret.into_inner());
     let reason = reason_of(&body)?;

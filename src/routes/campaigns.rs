@@ -23,7 +23,7 @@ pub async fn create(
     state: Data,
     staff: Staff,
     req: HttpRequest,
-    body: web::Bytes,
+    body: super::JsonBody,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(|r| r == Role::Admin)?;
     let input: CampaignInput = parse_json(&body)?;
@@ -79,7 +79,7 @@ pub async fn update(
     state: Data,
     staff: Staff,
     id: web::Path<CampaignId>,
-    body: web::Bytes,
+    body: super::JsonBody,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::may_operate)?;
     let patch: CampaignPatch = parse_json(&body)?;

@@ -136,7 +136,7 @@ pub async fn put_account(
     state: Data,
     staff: Staff,
     path: web::Path<(CampaignId, String)>,
-    body: web::Bytes,
+    body: super::JsonBody,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::may_operate)?;
     let input: AccountInput = parse_json(&body)?;
@@ -174,7 +174,7 @@ pub async fn put_payer(
     state: Data,
     staff: Staff,
     id: web::Path<CampaignId>,
-    body: web::Bytes,
+    body: super::JsonBody,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::may_operate)?;
     let input: PayerInput = parse_json(&body)?;

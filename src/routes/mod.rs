@@ -4,7 +4,9 @@ pub mod applications;
 pub mod audit_events;
 pub mod auth;
 pub mod body_stream;
+pub mod body_timeout;
 pub mod campaigns;
+pub mod client_addr;
 pub mod exports;
 pub mod health;
 pub mod input_guard;
@@ -29,6 +31,7 @@ pub struct AppState {
     pub notifier: crate::service::outbox::Notifier,
     pub public_limiter: rate_limit::RateLimiter,
     pub intake: crate::service::intake::Intake,
+    pub trusted_proxies: crate::net::TrustedProxies,
 }
 
 pub type Data = web::Data<AppState>;
@@ -148,6 +151,50 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
             ApiError::bad_request(path, format!("malformed JSON: {inner}"))
         }
     })
+}
+
+/// A JSON endpoint's body. It must be sent as `application/json` (parameters such as charset
+/// allowed), else 415: a page on another site can make its visitors' browsers post a plain
+/// form or `text/plain` anywhere without asking, but never JSON. An empty body needs no type.
+pub struct JsonBody(web::Bytes);
+
+impl std::ops::Deref for JsonBody {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl actix_web::FromRequest for JsonBody {
+    type Error = actix_web::Error;
+    type Future = futures_util::future::LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        use actix_web::HttpMessage;
+        let declared = req
+            .headers()
+            .get(actix_web::http::header::CONTENT_TYPE)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+        let is_json = req
+            .mime_type()
+            .ok()
+            .flatten()
+            .is_some_and(|m| m.essence_str() == "application/json");
+        let body = web::Bytes::from_request(req, payload);
+        Box::pin(async move {
+            match declared {
+                Some(other) if !is_json => Err(ApiError::UnsupportedMediaType(other).into()),
+                declared => {
+                    let body = body.await?;
+                    if declared.is_none() && !body.is_empty() {
+                        return Err(ApiError::UnsupportedMediaType("none".into()).into());
+                    }
+                    Ok(JsonBody(body))
+                }
+            }
+        })
+    }
 }
 
 /// Reads a whole request body of up to `limit` bytes (the CSV imports, larger than the JSON

@@ -24,7 +24,7 @@ pub async fn create(
     staff: Staff,
     req: HttpRequest,
     id: web::Path<CampaignId>,
-    body: web::Bytes,
+    body: super::JsonBody,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::may_operate)?;
     let input: BatchInput = parse_json(&body)?;

@@ -56,7 +56,7 @@ impl FromRequest for Public {
         let checked = match req.app_data::<web::Data<super::AppState>>() {
             Some(state) => state
                 .public_limiter
-                .check(req.peer_addr().map(|a| a.ip()))
+                .check(super::client_addr::of(req))
                 .map(|_| Public),
             None => Err(ApiError::internal("no app state")),
         };

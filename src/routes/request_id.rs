@@ -32,6 +32,9 @@ pub async fn assign(
     // A status link's path is the applicant's secret: the log gets it masked.
     let path = crate::service::status_link::masked_links(req.path());
     let span = tracing::info_span!("request", request_id = %id, method = %method, path = %path);
+    let client = super::client_addr::of(req.request())
+        .map(|a| a.to_string())
+        .unwrap_or_default();
     let started = Instant::now();
     let result = next.call(req).instrument(span.clone()).await;
     let mut res = result?;
@@ -43,7 +46,7 @@ pub async fn assign(
     let seconds = started.elapsed().as_secs_f64();
     crate::metrics::observe(&method, &route, status, seconds);
     span.in_scope(
-        || tracing::info!(target: "http", status, ms = seconds * 1e3, route = %route, "answered"),
+        || tracing::info!(target: "http", status, ms = seconds * 1e3, route = %route, client = %client, "answered"),
     );
     if let Ok(value) = HeaderValue::from_str(&id) {
         res.headers_mut()

@@ -31,7 +31,7 @@ pub async fn create(
     state: Data,
     staff: Staff,
     req: HttpRequest,
-    body: web::Bytes,
+    body: super::JsonBody,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::may_manage_tokens)?;
     let input: TokenRequest = parse_json(&body)?;

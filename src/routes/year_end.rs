@@ -27,7 +27,7 @@ pub async fn patch_checkpoints(
     state: Data,
     staff: Staff,
     path: web::Path<(CampaignId, String)>,
-    body: web::Bytes,
+    body: super::JsonBody,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::may_operate)?;
     let input: CheckpointPatch = parse_json(&body)?;
@@ -150,7 +150,7 @@ pub async fn run_check(
     staff: Staff,
     req: HttpRequest,
     id: web::Path<CampaignId>,
-    body: web::Bytes,
+    body: super::JsonBody,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::may_operate)?;
     let input: CheckInput = parse_json(&body)?;

@@ -218,8 +218,14 @@ fn in_browser(backend: Backend) {
     let Some(driver) = chromedriver() else {
         return;
     };
+    // The browser's Origin must be the public base URL, so the server is put where that says.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
     let Some(app) = TestApp::spawn_with(backend, |s| {
-        s.public_base_url = "http://127.0.0.1".into();
+        s.bind = format!("127.0.0.1:{port}");
+        s.public_base_url = format!("http://127.0.0.1:{port}");
     }) else {
         return;
     };

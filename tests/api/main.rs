@@ -15,6 +15,7 @@ mod hardening;
 mod health;
 mod imports;
 mod money;
+mod network;
 mod operations;
 mod pages;
 mod paging;

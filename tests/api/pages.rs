@@ -37,8 +37,13 @@ impl Page {
 
 impl Browser {
     pub fn new(app: &TestApp) -> Self {
+        Self::at(&app.base)
+    }
+
+    /// A browser that reaches the site at `base` (through a proxy, say).
+    pub fn at(base: &str) -> Self {
         Browser {
-            base: app.base.clone(),
+            base: base.to_owned(),
             agent: ureq::AgentBuilder::new().redirects(0).build(),
             cookie: None,
         }

@@ -56,19 +56,36 @@ fn same_bytes(a: &[u8], b: &[u8]) -> bool {
 }
 
 /// Whether the post carries its page's token and, if the browser says where it comes from,
-/// comes from this site.
-pub fn verify(req: &HttpRequest, field: &str) -> bool {
+/// comes from this site as the public sees it (`public_base`).
+pub fn verify(req: &HttpRequest, field: &str, public_base: &str) -> bool {
     let cookie = req.cookie(COOKIE);
     let token_ok = cookie.as_ref().is_some_and(|c| {
         well_formed(c.value()) && same_bytes(c.value().as_bytes(), field.as_bytes())
     });
-    token_ok && same_origin(req)
+    token_ok && same_origin(req, public_base)
 }
 
-/// A post whose `Origin` names another host, or that the browser marks cross-site, is not
-/// from this site. Either header missing (an older browser, a script) leaves the token alone
-/// to decide.
-fn same_origin(req: &HttpRequest) -> bool {
+/// Scheme, host and port of a URL or an `Origin`, lowercased, the port spelled out.
+fn origin_of(url: &str) -> Option<(String, String, u16)> {
+    let (scheme, rest) = url.split_once("://")?;
+    let scheme = scheme.to_ascii_lowercase();
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let default_port = match scheme.as_str() {
+        "http" => 80,
+        "https" => 443,
+        _ => return None,
+    };
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((host, port)) if !port.contains(']') => (host, port.parse().ok()?),
+        _ => (authority, default_port),
+    };
+    (!host.is_empty()).then(|| (scheme, host.to_ascii_lowercase(), port))
+}
+
+/// A post whose `Origin` is not the public base URL's, or that the browser marks cross-site,
+/// is not from this site. `Host` is not compared: a reverse proxy may rewrite it. Either
+/// header missing (an older browser, a script) leaves the token alone to decide.
+fn same_origin(req: &HttpRequest, public_base: &str) -> bool {
     let headers = req.headers();
     if headers
         .get("sec-fetch-site")
@@ -79,9 +96,7 @@ fn same_origin(req: &HttpRequest) -> bool {
     let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
         return true;
     };
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
-    let origin_host = origin.split_once("://").map(|(_, rest)| rest);
-    matches!((origin_host, host), (Some(o), Some(h)) if o.eq_ignore_ascii_case(h))
+    matches!((origin_of(origin), origin_of(public_base)), (Some(o), Some(p)) if o == p)
 }
 
 #[cfg(test)]
@@ -91,14 +106,16 @@ mod tests {
 
     const T: &str = "abcdefghijklmnopqrstuvwxyz012345";
 
+    const BASE: &str = "https://apply.example.jp";
+
     #[test]
     fn a_post_needs_the_cookie_and_the_same_token() {
         let with_cookie = || TestRequest::post().cookie(Cookie::new(COOKIE, T));
-        assert!(verify(&with_cookie().to_http_request(), T));
-        assert!(!verify(&with_cookie().to_http_request(), "x"));
-        assert!(!verify(&TestRequest::post().to_http_request(), T));
+        assert!(verify(&with_cookie().to_http_request(), T, BASE));
+        assert!(!verify(&with_cookie().to_http_request(), "x", BASE));
+        assert!(!verify(&TestRequest::post().to_http_request(), T, BASE));
         let short = TestRequest::post().cookie(Cookie::new(COOKIE, "abc"));
-        assert!(!verify(&short.to_http_request(), "abc"));
+        assert!(!verify(&short.to_http_request(), "abc", BASE));
     }
 
     #[test]
@@ -106,18 +123,43 @@ mod tests {
         let req = |origin: &str| {
             TestRequest::post()
                 .cookie(Cookie::new(COOKIE, T))
-                .insert_header((header::HOST, "apply.example.jp"))
+                // What a reverse proxy passes on: its upstream, not the public name.
+                .insert_header((header::HOST, "127.0.0.1:8080"))
                 .insert_header((header::ORIGIN, origin))
                 .to_http_request()
         };
-        assert!(verify(&req("https://apply.example.jp"), T));
-        assert!(!verify(&req("https://evil.example"), T));
-        assert!(!verify(&req("null"), T));
+        assert!(verify(&req("https://apply.example.jp"), T, BASE));
+        assert!(verify(&req("HTTPS://Apply.Example.JP:443"), T, BASE));
+        assert!(verify(
+            &req("https://apply.example.jp"),
+            T,
+            "https://apply.example.jp/"
+        ));
+        assert!(
+            !verify(&req("http://apply.example.jp"), T, BASE),
+            "another scheme"
+        );
+        assert!(
+            !verify(&req("https://apply.example.jp:8443"), T, BASE),
+            "another port"
+        );
+        assert!(
+            !verify(&req("http://127.0.0.1:8080"), T, BASE),
+            "the Host is not the site"
+        );
+        assert!(!verify(&req("https://evil.example"), T, BASE));
+        assert!(!verify(
+            &req("https://apply.example.jp.evil.example"),
+            T,
+            BASE
+        ));
+        assert!(!verify(&req("null"), T, BASE));
+        assert!(verify(&req("http://[::1]:8080"), T, "http://[::1]:8080"));
         let cross = TestRequest::post()
             .cookie(Cookie::new(COOKIE, T))
             .insert_header(("sec-fetch-site", "cross-site"))
             .to_http_request();
-        assert!(!verify(&cross, T));
+        assert!(!verify(&cross, T, BASE));
     }
 
     #[test]

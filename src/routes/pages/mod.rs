@@ -157,7 +157,7 @@ fn html(status: StatusCode, page: &impl Template) -> HttpResponse {
 fn limit(req: &HttpRequest, state: &Data) -> Result<(), PageError> {
     state
         .public_limiter
-        .check(req.peer_addr().map(|a| a.ip()))
+        .check(crate::routes::client_addr::of(req))
         .map_err(PageError::from)
 }
 
@@ -328,7 +328,11 @@ pub async fn apply_submit(
         )
         .with_link(form_path.clone(), "フォームを開き直す")
     })?;
-    if !csrf::verify(&req, values.get(csrf::FIELD)) {
+    if !csrf::verify(
+        &req,
+        values.get(csrf::FIELD),
+        &state.notifier.public_base_url,
+    ) {
         return Err(PageError::expired(form_path));
     }
     let token = values.get(csrf::FIELD).to_owned();
@@ -580,7 +584,11 @@ pub async fn withdraw(
     let base = status_link::page_path(&secret);
     let confirm = format!("{base}/withdraw");
     let values = Values::parse(&body).map_err(|_| PageError::expired(confirm.clone()))?;
-    if !csrf::verify(&req, values.get(csrf::FIELD)) {
+    if !csrf::verify(
+        &req,
+        values.get(csrf::FIELD),
+        &state.notifier.public_base_url,
+    ) {
         return Err(PageError::expired(confirm));
     }
     if values.get("confirm") != "yes" {
