@@ -102,9 +102,11 @@ pub async fn slots(
     id: web::Path<CampaignId>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
+    let store = state.store.clone();
     let counter = read(&state, move |conn| {
         let campaign = campaigns::find(conn, &id)?;
-        allocation::slots(conn, &campaign, clock::now())
+        let counts = store.slot_counts(conn, &campaign.id)?;
+        Ok(allocation::slots(&campaign, counts, clock::now()))
     })
     .await?;
     Ok(HttpResponse::Ok().json(counter))

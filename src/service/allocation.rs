@@ -14,6 +14,9 @@ use crate::domain::participation::Status;
 use crate::email::templates::Kind;
 use chrono::NaiveDateTime;
 use serde::Serialize;
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 fn count(n: i64) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
@@ -72,16 +75,74 @@ fn counter(cap: u32, taken: u32) -> Counter {
     }
 }
 
-pub fn slots(
-    conn: &mut DbConn,
-    campaign: &CampaignRow,
-    now: NaiveDateTime,
-) -> ServiceResult<SlotsView> {
+/// What a slot counter shows of a campaign's applications, read in one snapshot so the
+/// numbers agree with each other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    pub held: Slots,
+    pub waiting_applications: i64,
+    pub waiting_offices: i64,
+}
+
+pub fn counts(conn: &mut DbConn, campaign_id: &CampaignId) -> ServiceResult<Counts> {
+    crate::db::read_snapshot(conn, |conn| {
+        let held = held(conn, campaign_id)?;
+        let (waiting_applications, waiting_offices) = apps::waiting_counts(conn, campaign_id)?;
+        Ok(Counts {
+            held,
+            waiting_applications,
+            waiting_offices,
+        })
+    })
+}
+
+/// The counts each public page shows, at most [`RecentCounts::MAX_AGE`] old. Every applicant
+/// reloads the form and the counter at the opening minute, and counting a waiting list of tens
+/// of thousands for each view made those pages hundreds of times slower than on a fresh
+/// campaign; the counts are read again at most once per campaign per `MAX_AGE`, by one reader
+/// while the others wait for it.
+/// Counts as read, when, and how many writes this process had made by then.
+type Remembered = Option<(Instant, u64, Counts)>;
+
+#[derive(Default)]
+pub struct RecentCounts {
+    campaigns: std::sync::Mutex<HashMap<CampaignId, Arc<std::sync::Mutex<Remembered>>>>,
+}
+
+impl RecentCounts {
+    pub const MAX_AGE: Duration = Duration::from_secs(1);
+
+    /// The campaign's counts as read within the last `MAX_AGE` with no write by this process
+    /// since (`writes`, from [`super::Store::writes`]), or as `read` gives them now. Another
+    /// instance's writes show within `MAX_AGE`.
+    pub fn get(
+        &self,
+        campaign_id: &CampaignId,
+        writes: u64,
+        read: impl FnOnce() -> ServiceResult<Counts>,
+    ) -> ServiceResult<Counts> {
+        let slot = {
+            let mut campaigns = self.campaigns.lock().unwrap_or_else(|e| e.into_inner());
+            campaigns.entry(campaign_id.clone()).or_default().clone()
+        };
+        let mut recent = slot.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((at, seen, counts)) = *recent {
+            if seen == writes && at.elapsed() < Self::MAX_AGE {
+                return Ok(counts);
+            }
+        }
+        let counts = read()?;
+        *recent = Some((Instant::now(), writes, counts));
+        Ok(counts)
+    }
+}
+
+/// The public counter of `campaign` given its counts.
+pub fn slots(campaign: &CampaignRow, counts: Counts, now: NaiveDateTime) -> SlotsView {
     let settings = campaign.settings();
     let caps = caps(&settings);
-    let held = held(conn, &campaign.id)?;
-    let (waiting_applications, waiting_offices) = apps::waiting_counts(conn, &campaign.id)?;
-    Ok(SlotsView {
+    let held = counts.held;
+    SlotsView {
         total: counter(caps.total, held.offices),
         model: counter(caps.model, held.model),
         seminar: SeminarCounter {
@@ -93,10 +154,10 @@ pub fn slots(
                     .min(caps.total.saturating_sub(held.offices)),
             ),
         },
-        waitlisted: waiting_applications,
-        waitlisted_offices: waiting_offices,
+        waitlisted: counts.waiting_applications,
+        waitlisted_offices: counts.waiting_offices,
         accepting: settings.phase(now) == Phase::Open,
-    })
+    }
 }
 
 /// Admits waiting applications that now fit, in arrival order, unless the deadline has passed
@@ -164,4 +225,51 @@ pub fn promote_waiting(
         )?;
     }
     Ok(promoted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+
+    fn some(waiting: i64) -> Counts {
+        Counts {
+            held: Slots {
+                offices: 1,
+                model: 0,
+                non_attendees: 1,
+            },
+            waiting_applications: waiting,
+            waiting_offices: waiting,
+        }
+    }
+
+    #[test]
+    fn counts_are_read_once_a_second_and_again_after_a_write() {
+        let recent = RecentCounts::default();
+        let campaign = CampaignId::new();
+        let reads = Cell::new(0);
+        let read = |waiting| {
+            reads.set(reads.get() + 1);
+            Ok(some(waiting))
+        };
+        assert_eq!(recent.get(&campaign, 7, || read(10)).unwrap(), some(10));
+        assert_eq!(recent.get(&campaign, 7, || read(11)).unwrap(), some(10));
+        assert_eq!(
+            reads.get(),
+            1,
+            "the second view within a second reads nothing"
+        );
+        assert_eq!(recent.get(&campaign, 8, || read(12)).unwrap(), some(12));
+        assert_eq!(reads.get(), 2, "a write of this process is seen at once");
+        let other = CampaignId::new();
+        assert_eq!(recent.get(&other, 8, || read(1)).unwrap(), some(1));
+        std::thread::sleep(RecentCounts::MAX_AGE);
+        assert_eq!(recent.get(&campaign, 8, || read(13)).unwrap(), some(13));
+        assert_eq!(
+            reads.get(),
+            4,
+            "another instance's writes show within a second"
+        );
+    }
 }

@@ -159,14 +159,15 @@ pub struct PublicCampaign {
     pub slots: allocation::SlotsView,
 }
 
-/// The campaign with `code`, with its live slot counter.
+/// The campaign with `code`, with its slot counter from `counts`.
 pub fn public_by_code(
     conn: &mut DbConn,
     code: &str,
     now: NaiveDateTime,
+    counts: impl FnOnce(&mut DbConn, &CampaignId) -> ServiceResult<allocation::Counts>,
 ) -> ServiceResult<PublicCampaign> {
     let row = rows::find_by_code(conn, code)?.ok_or(ServiceError::NotFound("campaign"))?;
-    let slots = allocation::slots(conn, &row, now)?;
+    let slots = allocation::slots(&row, counts(conn, &row.id)?, now);
     let settings = row.settings();
     Ok(PublicCampaign {
         id: row.id,

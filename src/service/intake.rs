@@ -104,6 +104,7 @@ impl Intake {
                 .map(|_| Err(ServiceError::Unavailable(e.to_string())))
                 .collect(),
         };
+        store.note_write();
         for (reply, result) in replies.into_iter().zip(results) {
             let _ = reply.send(Signal::Done(result));
         }

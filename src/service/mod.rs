@@ -139,11 +139,42 @@ impl From<db::DbError> for ServiceError {
 #[derive(Clone)]
 pub struct Store {
     pool: Pool,
+    /// Write transactions this process has run, so that what it remembers of the database
+    /// (the public slot counts) is read again after any change it made.
+    writes: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    recent_counts: std::sync::Arc<allocation::RecentCounts>,
 }
 
 impl Store {
     pub fn new(pool: Pool) -> Self {
-        Store { pool }
+        Store {
+            pool,
+            writes: Default::default(),
+            recent_counts: Default::default(),
+        }
+    }
+
+    /// A campaign's public slot counts, at most a second old and read again after any write
+    /// of this process (see [`allocation::RecentCounts`]).
+    pub fn slot_counts(
+        &self,
+        conn: &mut DbConn,
+        campaign_id: &crate::domain::ids::CampaignId,
+    ) -> ServiceResult<allocation::Counts> {
+        self.recent_counts.get(campaign_id, self.writes(), || {
+            allocation::counts(conn, campaign_id)
+        })
+    }
+
+    /// How many write transactions this process has run so far.
+    pub fn writes(&self) -> u64 {
+        self.writes.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    /// Counts a write made outside [`Store::write`] (the intake's batches).
+    pub fn note_write(&self) {
+        self.writes
+            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
     }
 
     fn conn(&self) -> ServiceResult<PooledConn> {
@@ -159,7 +190,9 @@ impl Store {
         &self,
         f: impl FnOnce(&mut DbConn, NaiveDateTime) -> ServiceResult<T>,
     ) -> ServiceResult<T> {
-        db::write_transaction(&mut *self.conn()?, |conn| f(conn, crate::clock::now()))
+        let result = db::write_transaction(&mut *self.conn()?, |conn| f(conn, crate::clock::now()));
+        self.note_write();
+        result
     }
 
     /// Runs a create at most once per `Idempotency-Key` (see [`idempotency::run`]).
@@ -170,7 +203,9 @@ impl Store {
     ) -> ServiceResult<idempotency::Created> {
         let mut conn = self.conn()?;
         let now = crate::clock::now();
-        idempotency::run(&mut conn, key, now, |conn| create(conn, now))
+        let result = idempotency::run(&mut conn, key, now, |conn| create(conn, now));
+        self.note_write();
+        result
     }
 
     /// Whether the database answers now.

@@ -261,8 +261,11 @@ fn chosen(
 async fn public_campaign(state: &Data, code: &str) -> Result<PublicCampaign, PageError> {
     let code = code.to_owned();
     let now = crate::clock::now();
+    let store = state.store.clone();
     Ok(read(state, move |conn| {
-        crate::service::campaigns::public_by_code(conn, &code, now)
+        crate::service::campaigns::public_by_code(conn, &code, now, |conn, id| {
+            store.slot_counts(conn, id)
+        })
     })
     .await?)
 }
