@@ -32,6 +32,16 @@ pub struct Settings {
     pub idempotency_ttl_hours: u64,
     /// `text` (default) or `json`: one JSON object per log line, for log collectors.
     pub log_format: crate::telemetry::LogFormat,
+    /// A console session ends after this many minutes without a request.
+    pub staff_session_idle_minutes: u64,
+    /// A console session ends this many hours after sign-in.
+    pub staff_session_max_hours: u64,
+    /// Whether every person must have TOTP on before using the console.
+    pub staff_require_totp: bool,
+    /// 64 hex digits sealing secrets at rest (TOTP secrets). Unset: read from
+    /// `secret_key_file`, which is made on first start.
+    pub secret_key: Option<Secret>,
+    pub secret_key_file: String,
 }
 
 impl Default for Settings {
@@ -54,6 +64,11 @@ impl Default for Settings {
             email_worker: true,
             idempotency_ttl_hours: 24,
             log_format: crate::telemetry::LogFormat::Text,
+            staff_session_idle_minutes: 30,
+            staff_session_max_hours: 12,
+            staff_require_totp: false,
+            secret_key: None,
+            secret_key_file: "data/secret.key".into(),
         }
     }
 }
@@ -146,6 +161,16 @@ impl Settings {
             "idempotency_ttl_hours",
             self.idempotency_ttl_hours,
             1..=24 * 366,
+        )?;
+        in_range(
+            "staff_session_idle_minutes",
+            self.staff_session_idle_minutes,
+            1..=24 * 60,
+        )?;
+        in_range(
+            "staff_session_max_hours",
+            self.staff_session_max_hours,
+            1..=7 * 24,
         )?;
         Ok(())
     }

@@ -29,6 +29,7 @@ pub struct AppState {
     pub notifier: crate::service::outbox::Notifier,
     pub public_limiter: rate_limit::RateLimiter,
     pub intake: crate::service::intake::Intake,
+    pub console: crate::service::sign_in::Console,
 }
 
 pub type Data = web::Data<AppState>;

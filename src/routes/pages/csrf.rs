@@ -51,7 +51,8 @@ pub fn token(req: &HttpRequest, secure: bool) -> Token {
     }
 }
 
-fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+/// Compares in constant time, so a forged token learns nothing from how long a refusal takes.
+pub(super) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
@@ -68,7 +69,7 @@ pub fn verify(req: &HttpRequest, field: &str) -> bool {
 /// A post whose `Origin` names another host, or that the browser marks cross-site, is not
 /// from this site. Either header missing (an older browser, a script) leaves the token alone
 /// to decide.
-fn same_origin(req: &HttpRequest) -> bool {
+pub(super) fn same_origin(req: &HttpRequest) -> bool {
     let headers = req.headers();
     if headers
         .get("sec-fetch-site")
