@@ -465,3 +465,26 @@ fn required_totp_leads_to_the_account_page_first_on_sqlite() {
 fn required_totp_leads_to_the_account_page_first_on_postgres() {
     required_totp_leads_to_the_account_page_first(Backend::Postgres);
 }
+
+on_both_backends!(an_idle_session_ends_on_the_server, |app| {
+    use diesel::prelude::*;
+    use honoraria::db::schema::staff_sessions;
+    let email = "shiro@example.jp";
+    add_person(app, email, Role::Secretariat, Some(PASSWORD));
+    let mut browser = Client::new(app);
+    assert_eq!(browser.sign_in(email, PASSWORD, "", "").status, 303);
+    assert_eq!(browser.get("/staff").status, 200);
+    let mut conn = app.pool.get().unwrap();
+    let long_ago = clock::now() - chrono::Duration::minutes(31);
+    diesel::update(staff_sessions::table)
+        .set(staff_sessions::last_seen_at.eq(long_ago))
+        .execute(&mut *conn)
+        .unwrap();
+    let out = browser.get("/staff");
+    assert_eq!(out.status, 303, "30 minutes idle");
+    let ended: Option<chrono::NaiveDateTime> = staff_sessions::table
+        .select(staff_sessions::ended_at)
+        .first(&mut *conn)
+        .unwrap();
+    assert!(ended.is_some(), "ended on the server");
+});
