@@ -41,6 +41,16 @@ pub struct Settings {
     /// Comma-separated addresses or CIDR blocks whose `Forwarded` / `X-Forwarded-For` name
     /// the client.
     pub trusted_proxies: String,
+    /// A console session ends after this many minutes without a request.
+    pub staff_session_idle_minutes: u64,
+    /// A console session ends this many hours after sign-in.
+    pub staff_session_max_hours: u64,
+    /// Whether every person must have TOTP on before using the console.
+    pub staff_require_totp: bool,
+    /// 64 hex digits sealing secrets at rest (TOTP secrets). Unset: read from
+    /// `secret_key_file`, which is made on first start.
+    pub secret_key: Option<Secret>,
+    pub secret_key_file: String,
 }
 
 impl Default for Settings {
@@ -67,6 +77,11 @@ impl Default for Settings {
             max_connections: 4096,
             max_connections_per_address: 1024,
             trusted_proxies: String::new(),
+            staff_session_idle_minutes: 30,
+            staff_session_max_hours: 12,
+            staff_require_totp: false,
+            secret_key: None,
+            secret_key_file: "data/secret.key".into(),
         }
     }
 }
@@ -172,6 +187,16 @@ impl Settings {
             1..=self.max_connections,
         )?;
         self.proxies()?;
+        in_range(
+            "staff_session_idle_minutes",
+            self.staff_session_idle_minutes,
+            1..=24 * 60,
+        )?;
+        in_range(
+            "staff_session_max_hours",
+            self.staff_session_max_hours,
+            1..=7 * 24,
+        )?;
         Ok(())
     }
 }

@@ -20,6 +20,8 @@ pub enum StartupError {
     Mail(#[from] crate::email::MailerError),
     #[error(transparent)]
     Config(#[from] crate::config::ConfigError),
+    #[error(transparent)]
+    SealKey(#[from] crate::service::sealing::SealKeyError),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: String,
@@ -118,6 +120,11 @@ impl Application {
     pub fn build(settings: Settings) -> Result<Self, StartupError> {
         let pool = prepare_database(&settings)?;
         let mailer = settings.mailer()?;
+        let key = crate::service::sealing::SealKey::load(
+            settings.secret_key.as_ref().map(|k| k.expose()),
+            &settings.secret_key_file,
+        )?;
+        crate::service::sign_in::warm_up();
         let listener = TcpListener::bind(&settings.bind).map_err(|source| StartupError::Bind {
             addr: settings.bind.clone(),
             source,
@@ -139,6 +146,14 @@ impl Application {
             public_limiter: RateLimiter::new(settings.public_rate_limit),
             intake: Default::default(),
             trusted_proxies: proxies,
+            console: crate::service::sign_in::Console {
+                rules: crate::domain::sign_in::SessionRules::new(
+                    settings.staff_session_idle_minutes,
+                    settings.staff_session_max_hours,
+                ),
+                require_totp: settings.staff_require_totp,
+                key,
+            },
         });
         let server = HttpServer::new(move || {
             App::new()

@@ -22,6 +22,8 @@ pub mod payout;
 pub mod person;
 pub mod role;
 pub mod secret;
+pub mod sign_in;
+pub mod totp;
 pub mod usage_list;
 pub mod written;
 pub mod year_end;

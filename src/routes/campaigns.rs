@@ -27,7 +27,7 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     staff.require(|r| r == Role::Admin)?;
     let input: CampaignInput = parse_json(&body)?;
-    let key = idempotency_key(&req, staff.token_id.as_str(), &body)?;
+    let key = idempotency_key(&req, staff.caller(), &body)?;
     let actor = staff.actor();
     create_once(&state, key, move |conn, now| {
         campaigns::create(conn, &actor, now, &input)
@@ -128,7 +128,7 @@ pub async fn import_attendees(
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::may_operate)?;
     let body = super::read_body(payload, super::MAX_CSV_BYTES).await?;
-    let key = idempotency_key(&req, staff.token_id.as_str(), &body)?;
+    let key = idempotency_key(&req, staff.caller(), &body)?;
     let actor = staff.actor();
     let id = id.into_inner();
     let notifier = state.notifier.clone();

@@ -32,6 +32,7 @@ pub struct AppState {
     pub public_limiter: rate_limit::RateLimiter,
     pub intake: crate::service::intake::Intake,
     pub trusted_proxies: crate::net::TrustedProxies,
+    pub console: crate::service::sign_in::Console,
 }
 
 pub type Data = web::Data<AppState>;

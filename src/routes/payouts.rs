@@ -28,7 +28,7 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::may_operate)?;
     let input: BatchInput = parse_json(&body)?;
-    let key = idempotency_key(&req, staff.token_id.as_str(), &body)?;
+    let key = idempotency_key(&req, staff.caller(), &body)?;
     let actor = staff.actor();
     let campaign = id.into_inner();
     create_once(&state, key, move |conn, now| {

@@ -1,6 +1,6 @@
 //! API tokens (admin only).
 
-use super::auth::Staff;
+use super::auth::{Staff, Via};
 use super::{create_once, idempotency_key, parse_json, read, write, Data, PageQuery};
 use crate::domain::ids::TokenId;
 use crate::domain::role::Role;
@@ -36,7 +36,7 @@ pub async fn create(
     staff.require(Role::may_manage_tokens)?;
     let input: TokenRequest = parse_json(&body)?;
     input.validate().map_err(crate::routes::validation_errors)?;
-    let key = idempotency_key(&req, staff.token_id.as_str(), &body)?;
+    let key = idempotency_key(&req, staff.caller(), &body)?;
     let actor = staff.actor();
     let account = staff.account.clone();
     create_once(&state, key, move |conn, now| {
@@ -56,7 +56,7 @@ pub async fn create(
 pub struct Me {
     /// Whom the caller acts as: a person, or a machine account (no `email`).
     pub person: Account,
-    /// How the caller came: `token` (a console session arrives with the console).
+    /// How the caller came: `token` or `session` (the console's cookie).
     pub via: &'static str,
 }
 
@@ -66,8 +66,11 @@ pub struct Me {
 pub async fn me(staff: Staff) -> Result<HttpResponse, ApiError> {
     staff.require(Role::may_read)?;
     Ok(HttpResponse::Ok().json(Me {
+        via: match staff.via {
+            Via::Token { .. } => "token",
+            Via::Session => "session",
+        },
         person: staff.account,
-        via: "token",
     }))
 }
 

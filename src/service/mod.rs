@@ -15,6 +15,8 @@ pub mod outbox;
 pub mod payouts;
 pub mod people;
 pub mod reconciliation;
+pub mod sealing;
+pub mod sign_in;
 pub mod status_link;
 pub mod tokens;
 pub mod transfers;

@@ -214,19 +214,23 @@ async fn journeys(c: &Client, base: &str, code: &str) -> Result<(), CmdError> {
     Ok(())
 }
 
-fn in_browser(backend: Backend) {
-    let Some(driver) = chromedriver() else {
-        return;
-    };
-    // The browser's Origin must be the public base URL, so the server is put where that says.
+/// A server listening where its public base URL says: the browser's `Origin` must match it.
+fn app_at_its_public_address(backend: Backend) -> Option<TestApp> {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .expect("a free port")
         .port();
-    let Some(app) = TestApp::spawn_with(backend, |s| {
+    TestApp::spawn_with(backend, |s| {
         s.bind = format!("127.0.0.1:{port}");
         s.public_base_url = format!("http://127.0.0.1:{port}");
-    }) else {
+    })
+}
+
+fn in_browser(backend: Backend) {
+    let Some(driver) = chromedriver() else {
+        return;
+    };
+    let Some(app) = app_at_its_public_address(backend) else {
         return;
     };
     let id = app.open_campaign(50, 10);
@@ -258,4 +262,77 @@ fn applicant_journeys_in_a_real_browser_on_sqlite() {
 #[test]
 fn applicant_journeys_in_a_real_browser_on_postgres() {
     in_browser(Backend::Postgres);
+}
+
+/// A person signs in through the real form and reaches the console's first page.
+async fn sign_in_journey(c: &Client, base: &str) -> Result<(), CmdError> {
+    c.goto(&format!("{base}/staff")).await?;
+    c.wait().for_element(Locator::Id("sign-in")).await?;
+    assert_eq!(c.current_url().await?.path(), "/staff/sign-in");
+    c.find(Locator::Id("f-email"))
+        .await?
+        .send_keys("hanako@example.jp")
+        .await?;
+    c.find(Locator::Id("f-password"))
+        .await?
+        .send_keys("むさしの事務局の春の青空")
+        .await?;
+    c.find(Locator::Id("sign-in")).await?.click().await?;
+    let heading = c
+        .wait()
+        .for_element(Locator::Css("h1"))
+        .await?
+        .text()
+        .await?;
+    assert_eq!(heading, "ようこそ、山田 花子さん");
+    assert_eq!(c.current_url().await?.path(), "/staff");
+    c.find(Locator::Id("sign-out")).await?.click().await?;
+    c.wait().for_element(Locator::Id("sign-in")).await?;
+    Ok(())
+}
+
+fn sign_in_in_browser(backend: Backend) {
+    let Some(driver) = chromedriver() else {
+        return;
+    };
+    let Some(app) = app_at_its_public_address(backend) else {
+        return;
+    };
+    let email = honoraria::domain::person::StaffEmail::parse("hanako@example.jp").unwrap();
+    let password =
+        honoraria::domain::person::Password::parse("むさしの事務局の春の青空", &email).unwrap();
+    let mut conn = app.pool.get().unwrap();
+    honoraria::db::write_transaction(&mut conn, |c| {
+        honoraria::service::people::add(
+            c,
+            &honoraria::service::Actor::cli(),
+            honoraria::clock::now(),
+            &email,
+            "山田 花子",
+            honoraria::domain::role::Role::Secretariat,
+            Some(&password),
+        )
+    })
+    .expect("person added");
+    drop(conn);
+    actix_web::rt::System::new().block_on(async {
+        let c = browser(&driver).await;
+        let outcome = sign_in_journey(&c, &app.base).await;
+        if let Err(e) = &outcome {
+            let source = c.source().await.unwrap_or_default();
+            eprintln!("the browser stopped: {e}\n{source}");
+        }
+        let _ = c.close().await;
+        outcome.expect("every step of the sign-in");
+    });
+}
+
+#[test]
+fn a_person_signs_in_in_a_real_browser_on_sqlite() {
+    sign_in_in_browser(Backend::Sqlite);
+}
+
+#[test]
+fn a_person_signs_in_in_a_real_browser_on_postgres() {
+    sign_in_in_browser(Backend::Postgres);
 }

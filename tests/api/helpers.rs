@@ -103,6 +103,10 @@ impl Drop for TestDatabase {
     }
 }
 
+/// The sealing key test servers share.
+pub const TEST_SECRET_KEY: &str =
+    "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+
 pub struct TestApp {
     pub settings: Settings,
     pub base: String,
@@ -153,6 +157,8 @@ impl TestApp {
             email_worker: false,
             outbox_retry_base_secs: 0,
             smtp_timeout_secs: 5,
+            // One key for every instance of a test, as operators give every instance one.
+            secret_key: Some(TEST_SECRET_KEY.to_owned().into()),
             ..Settings::default()
         };
         configure(&mut settings);

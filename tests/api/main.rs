@@ -23,6 +23,7 @@ mod people;
 mod permissions;
 mod race;
 mod scale;
+mod sign_in;
 mod smtp;
 mod tokens;
 mod transfers;

@@ -51,7 +51,8 @@ pub fn token(req: &HttpRequest, secure: bool) -> Token {
     }
 }
 
-fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+/// Compares in constant time, so a forged token learns nothing from how long a refusal takes.
+pub(super) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
@@ -85,7 +86,7 @@ fn origin_of(url: &str) -> Option<(String, String, u16)> {
 /// A post whose `Origin` is not the public base URL's, or that the browser marks cross-site,
 /// is not from this site. `Host` is not compared: a reverse proxy may rewrite it. Either
 /// header missing (an older browser, a script) leaves the token alone to decide.
-fn same_origin(req: &HttpRequest, public_base: &str) -> bool {
+pub(super) fn same_origin(req: &HttpRequest, public_base: &str) -> bool {
     let headers = req.headers();
     if headers
         .get("sec-fetch-site")

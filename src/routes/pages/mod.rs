@@ -7,6 +7,7 @@ pub mod csrf;
 pub mod form;
 pub mod messages;
 pub mod qr;
+pub mod staff;
 pub mod views;
 
 use super::{read, write, Data};
@@ -647,4 +648,5 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(withdraw_form)
         .service(withdraw)
         .service(applicant_status);
+    staff::configure(cfg);
 }
