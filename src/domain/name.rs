@@ -30,7 +30,6 @@ macro_rules! named {
             serde::Deserialize,
             diesel::expression::AsExpression,
             diesel::deserialize::FromSqlRow,
-            utoipa::ToSchema,
         )]
         #[diesel(sql_type = diesel::sql_types::Text)]
         pub enum $ty {
@@ -58,6 +57,19 @@ macro_rules! named {
                 }
             }
         }
+
+        // Written by hand: the derive cannot see the names through this macro and documented
+        // the Rust variants (`Admin`), which no client may send or will receive.
+        impl utoipa::PartialSchema for $ty {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .enum_values(Some([$($name),+]))
+                    .into()
+            }
+        }
+
+        impl utoipa::ToSchema for $ty {}
 
         impl std::fmt::Display for $ty {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -30,6 +30,19 @@ on_both_backends!(openapi_describes_every_endpoint, |app| {
             "{path} missing from the OpenAPI document"
         );
     }
+    // Named states are documented by the names on the wire, which generated clients send.
+    let schemas = &r.body["components"]["schemas"];
+    for (schema, names) in [
+        ("Role", vec!["admin", "secretariat", "auditor"]),
+        ("Tier", vec!["general_single", "general_pair", "model"]),
+        ("BatchStatus", vec!["draft", "cancelled", "approved"]),
+    ] {
+        assert_eq!(
+            schemas[schema]["enum"],
+            serde_json::json!(names),
+            "{schema}"
+        );
+    }
 });
 
 on_both_backends!(an_unknown_endpoint_is_a_problem_json_404, |app| {
