@@ -2,7 +2,7 @@
 //! each tier, refusals in Japanese, the double click, the forgery guard, full and closed
 //! campaigns, the status page, the withdrawal with its confirmation, and the QR codes.
 
-use crate::helpers::{office, TestApp};
+use crate::helpers::{office, single, TestApp};
 use crate::on_both_backends;
 use serde_json::{json, Value};
 use std::io::Read;
@@ -616,5 +616,52 @@ on_both_backends!(
         );
         assert!(!refused.text.contains("already"), "{}", refused.text);
         assert!(!refused.text.contains("accepted"), "{}", refused.text);
+    }
+);
+
+on_both_backends!(
+    the_form_asks_a_start_date_only_where_it_can_count_and_a_doubtful_number_is_pointed_out,
+    |app| {
+        let id = app.open_campaign(50, 10);
+        let code = code_of(app, &id);
+        let mut browser = Browser::new(app);
+        for tier in ["general_single", "general_pair"] {
+            let page = browser.get(&format!("/apply/{code}?tier={tier}"));
+            assert!(
+                !page.text.contains("using_system_since"),
+                "{tier} offices are not yet using the system"
+            );
+        }
+        let model = browser.get(&format!("/apply/{code}?tier=model"));
+        assert!(model.text.contains("offices.0.using_system_since"));
+        assert!(!model.text.contains("referrals.0.using_system_since"));
+        assert!(
+            model.text.contains("1370000018"),
+            "the example passes its own check"
+        );
+
+        // A number whose check digit does not match is taken for review, and the applicant is
+        // told so on the status page.
+        let mut doubtful = single(7);
+        let number = doubtful["offices"][0]["office_number"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let last = number.chars().last().unwrap().to_digit(10).unwrap();
+        let wrong = format!("{}{}", &number[..9], (last + 1) % 10);
+        doubtful["offices"][0]["office_number"] = json!(wrong);
+        let r = app.request(
+            "POST",
+            &format!("/api/v1/campaigns/{id}/applications"),
+            None,
+            Some(&doubtful),
+        );
+        assert_eq!(r.status, 201, "{}", r.body);
+        let status = r.body["status_url"]
+            .as_str()
+            .unwrap()
+            .replace("/api/v1/status/", "/status/");
+        let page = browser.get(&status);
+        assert!(page.text.contains("検査数字が合いません"), "{}", page.text);
     }
 );

@@ -258,7 +258,7 @@ pub fn id_of(name: &str) -> String {
 fn control(name: String, values: &Values) -> Control {
     let field = name.rsplit('.').next().unwrap_or("").to_owned();
     let (kind, hint, autocomplete, inputmode, maxlength) = match field.as_str() {
-        "office_number" => ("text", "半角10桁（例: 1370000013）", "off", "numeric", 10),
+        "office_number" => ("text", "半角10桁（例: 1370000018）", "off", "numeric", 10),
         "corporate_number" => ("text", "半角13桁（国税庁の法人番号）", "off", "numeric", 13),
         "email" => ("email", "例: kaigo@example.jp", "email", "email", 254),
         "using_system_since" => (
@@ -308,8 +308,12 @@ fn office_section(
 ) -> Section {
     let prefix = format!("{group}.{index}");
     let fixed = fixed_kind(tier, group, index);
+    // Only a model office may already be using the system: anywhere else the date could only
+    // be refused, so it is not asked.
+    let asks_start = group == "offices" && tier == Tier::Model;
     let controls = OFFICE_FIELDS
         .iter()
+        .filter(|field| **field != "using_system_since" || asks_start)
         .map(|field| {
             let mut c = control(format!("{prefix}.{field}"), values);
             match *field {
@@ -330,9 +334,6 @@ fn office_section(
                         choice(&settings.region_code, &settings.region_name, &c.value),
                         choice(ELSEWHERE, "上記以外の市区町村", &c.value),
                     ];
-                }
-                "using_system_since" if group == "referrals" => {
-                    c.hint = "ご紹介先は利用開始前の事業所に限ります。利用を始めていれば入力してください";
                 }
                 _ => {}
             }

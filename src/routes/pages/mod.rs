@@ -179,14 +179,14 @@ fn tier_options(c: &PublicCampaign) -> Vec<TierOption> {
             value: Tier::GeneralSingle.as_str(),
             label: "一般枠A 事業所単独で応募",
             amount: yen(h.general),
-            description: "居宅介護支援事業所またはサービス事業所が、単独で応募します。".into(),
+            description: "まだケアプランデータ連携システムの利用を始めていない居宅介護支援事業所またはサービス事業所が、単独で応募します。".into(),
             note: waiting(full),
         },
         TierOption {
             value: Tier::GeneralPair.as_str(),
             label: "一般枠B 居宅介護支援事業所＋サービス事業所で応募",
             amount: format!("各{}", yen(h.general)),
-            description: "居宅介護支援事業所とサービス事業所の2事業所で応募します（同一法人同士を除く）。".into(),
+            description: "まだシステムの利用を始めていない居宅介護支援事業所とサービス事業所の2事業所で応募します（同一法人同士を除く）。".into(),
             note: waiting(c.slots.total.remaining < 2),
         },
         TierOption {
@@ -478,6 +478,10 @@ fn office_lines(page: &StatusPage) -> Vec<OfficeLine> {
         .map(|o| OfficeLine {
             name: o.name.clone(),
             office_number: o.office_number.clone(),
+            check_digit_mismatch: crate::domain::office_number::OfficeNumber::parse(
+                &o.office_number,
+            )
+            .is_ok_and(|parsed| !parsed.check_digit_matches),
             role: o.role.label_ja(),
             honorarium: with_separators(o.honorarium_yen),
             conditions: o

@@ -49,6 +49,8 @@ pub struct ApplyPage {
 pub struct OfficeLine {
     pub name: String,
     pub office_number: String,
+    /// The number's check digit does not match: it may be mistyped.
+    pub check_digit_mismatch: bool,
     pub role: &'static str,
     pub honorarium: String,
     pub conditions: Vec<ConditionLine>,
