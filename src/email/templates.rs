@@ -112,6 +112,8 @@ pub struct ApplicationMail {
     pub offices: Vec<OfficeLine>,
     pub status_link: String,
     pub reason: Option<String>,
+    /// For an application that waits: 1 for the next to be promoted.
+    pub place_in_line: Option<i64>,
 }
 
 macro_rules! template {
@@ -183,6 +185,7 @@ mod tests {
             ],
             status_link: "https://honoraria.example/status/abc".into(),
             reason: reason.map(str::to_owned),
+            place_in_line: Some(3),
         }
     }
 
@@ -228,6 +231,7 @@ mod tests {
         let r = render(Kind::Waitlisted, &mail(None));
         assert!(r.subject.contains("キャンセル待ち"));
         assert!(r.body.contains("令和5年12月15日"));
+        assert!(r.body.contains("3番目"), "{}", r.body);
     }
 
     #[test]

@@ -208,6 +208,7 @@ pub fn promote_waiting(
                 campaign,
                 app,
                 offices,
+                place_in_line: None,
             },
         )?;
         audit::record(

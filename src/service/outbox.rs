@@ -46,6 +46,8 @@ pub struct About<'a> {
     pub campaign: &'a CampaignRow,
     pub app: &'a ApplicationRow,
     pub offices: &'a [ParticipantRow],
+    /// For an application that waits: 1 for the next to be promoted.
+    pub place_in_line: Option<i64>,
 }
 
 /// Queues the email `kind` about an application to its contact; part of the caller's
@@ -73,6 +75,7 @@ pub fn message(
         campaign,
         app,
         offices,
+        place_in_line,
     } = about;
     let mail = ApplicationMail {
         campaign_name: campaign.name.clone(),
@@ -98,6 +101,7 @@ pub fn message(
             super::status_link::page_path(&app.status_secret)
         ),
         reason: app.status_reason.clone(),
+        place_in_line,
     };
     queued(
         notifier,

@@ -128,6 +128,11 @@ on_both_backends_with_mail!(
         assert!(mails[0].body.contains(&link), "{}", mails[0].body);
         assert!(mails[0].body.contains("謝礼額: 26,000円"));
         assert!(mails[2].body.contains("理由: 都合により辞退"));
+        assert!(
+            mails[1].body.contains("1番目"),
+            "the waiting applicant learns their place: {}",
+            mails[1].body
+        );
         let ids: std::collections::HashSet<_> =
             mails.iter().map(|m| m.message_id.clone()).collect();
         assert_eq!(ids.len(), 4, "every message has its own Message-ID");

@@ -106,6 +106,7 @@ pub fn leave(
             campaign: &campaign,
             app: &after,
             offices: &offices,
+            place_in_line: None,
         },
     )?;
     audit::record(

@@ -240,14 +240,22 @@ pub fn allocate(
         .collect();
     let apps: Vec<ApplicationRow> = made.iter().map(|(row, _)| row.clone()).collect();
     let offices: Vec<ParticipantRow> = made.iter().flat_map(|(_, o)| o.iter().cloned()).collect();
+    // Each waiting applicant is told their place: those waiting before this batch, then this
+    // batch's own in arrival order.
+    let waiting_before = if made.iter().any(|(row, _)| row.status == Status::Waitlisted) {
+        rows::waiting_ahead(conn, campaign_id, first)?
+    } else {
+        0
+    };
     rows::insert(conn, &apps, &offices).map_err(unique_violation_is_conflict)?;
+    let mut places = (waiting_before + 1)..;
     let messages: Vec<_> = made
         .iter()
         .map(|(row, its)| {
-            let kind = if row.status == Status::Accepted {
-                Kind::Accepted
+            let (kind, place_in_line) = if row.status == Status::Accepted {
+                (Kind::Accepted, None)
             } else {
-                Kind::Waitlisted
+                (Kind::Waitlisted, places.next())
             };
             outbox::message(
                 notifier,
@@ -257,6 +265,7 @@ pub fn allocate(
                     campaign: &locked,
                     app: row,
                     offices: its,
+                    place_in_line,
                 },
             )
         })
