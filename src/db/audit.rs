@@ -143,6 +143,25 @@ pub fn list(
     Ok((rows, total))
 }
 
+/// The events about one record of a campaign, oldest first, at most `limit`. Filtered by
+/// campaign first: that is what the trail is indexed by.
+pub fn of_entity(
+    conn: &mut DbConn,
+    campaign_id: &CampaignId,
+    entity: &str,
+    entity_id: &str,
+    limit: i64,
+) -> QueryResult<Vec<AuditEventRow>> {
+    audit_events::table
+        .filter(audit_events::campaign_id.eq(campaign_id.as_str().to_owned()))
+        .filter(audit_events::entity.eq(entity.to_owned()))
+        .filter(audit_events::entity_id.eq(entity_id.to_owned()))
+        .order(audit_events::seq.asc())
+        .limit(limit)
+        .select(AuditEventRow::as_select())
+        .load(conn)
+}
+
 /// Which events an export takes.
 #[derive(Debug, Clone, Default)]
 pub struct ExportFilter {

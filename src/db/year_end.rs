@@ -296,6 +296,15 @@ pub fn latest_check(conn: &mut DbConn, campaign_id: &CampaignId) -> QueryResult<
         .optional()
 }
 
+/// The campaign's checks, newest first.
+pub fn checks_of(conn: &mut DbConn, campaign_id: &CampaignId) -> QueryResult<Vec<CheckRow>> {
+    year_end_checks::table
+        .filter(year_end_checks::campaign_id.eq(campaign_id))
+        .order(year_end_checks::created_at.desc())
+        .select(CheckRow::as_select())
+        .load(conn)
+}
+
 pub fn results_of(conn: &mut DbConn, check_id: &str) -> QueryResult<Vec<ResultRow>> {
     year_end_results::table
         .filter(year_end_results::check_id.eq(check_id))

@@ -134,6 +134,20 @@ pub fn list(
     Ok(Paged::new(items, total, page))
 }
 
+/// The most events a record's history shows.
+pub const MAX_HISTORY: i64 = 500;
+
+/// One record's history, oldest first, up to [`MAX_HISTORY`] events.
+pub fn history(
+    conn: &mut DbConn,
+    campaign_id: &CampaignId,
+    entity: &str,
+    entity_id: &str,
+) -> ServiceResult<Vec<AuditEventView>> {
+    let rows = audit::of_entity(conn, campaign_id, entity, entity_id, MAX_HISTORY)?;
+    Ok(rows.into_iter().map(view).collect())
+}
+
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Verification {
     pub intact: bool,

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod bank_accounts;
 pub mod campaigns;
 pub mod checkpoints;
+pub mod dashboard;
 pub mod idempotency;
 pub mod intake;
 pub mod ledger;

@@ -228,6 +228,17 @@ pub fn get(conn: &mut DbConn, id: &str) -> ServiceResult<CheckView> {
     Ok(view(check, count, results))
 }
 
+/// The campaign's checks, newest first, without their results.
+pub fn list(conn: &mut DbConn, campaign_id: &CampaignId) -> ServiceResult<Vec<CheckView>> {
+    campaigns::find(conn, campaign_id)?.ok_or(ServiceError::NotFound("campaign"))?;
+    let mut checks = Vec::new();
+    for check in rows::checks_of(conn, campaign_id)? {
+        let count = rows::count_results(conn, &check.id)?;
+        checks.push(view(check, count, None));
+    }
+    Ok(checks)
+}
+
 /// A page of a check's results, in office-number order.
 pub fn results(conn: &mut DbConn, id: &str, page: Page) -> ServiceResult<Paged<ResultView>> {
     rows::find_check(conn, id)?.ok_or(ServiceError::NotFound("year-end check"))?;

@@ -8,6 +8,7 @@ mod audit;
 mod browser;
 mod campaigns;
 mod cli;
+mod console;
 mod email;
 mod exports;
 mod faults;

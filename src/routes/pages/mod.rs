@@ -3,6 +3,7 @@
 //! confirmation, the form's QR code, and the stylesheet. They sit on the same services as the
 //! JSON API; only the words and the shape of the answers differ.
 
+mod console;
 pub mod csrf;
 pub mod form;
 pub mod messages;
@@ -653,4 +654,5 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(withdraw)
         .service(applicant_status);
     staff::configure(cfg);
+    console::configure(cfg);
 }

@@ -1,7 +1,8 @@
 //! The staff console's doors, in Japanese: sign-in and sign-out, the one-time welcome link to
-//! choose a password, the person's own account (password, TOTP), and the first page. Every
-//! `/staff/…` page but these doors needs a live session; every form carries the session's
-//! CSRF token (the doors, before a session exists, the applicant pages' double-submit one).
+//! choose a password, and the person's own account (password, TOTP); the pages behind them are
+//! in `console`. Every `/staff/…` page but these doors needs a live session; every form
+//! carries the session's CSRF token (the doors, before a session exists, the applicant pages'
+//! double-submit one).
 
 use super::form::Values;
 use super::{csrf, html, limit, qr, secret_of, secure_cookies, see_other, Data, PageError};
@@ -26,7 +27,7 @@ const SIGN_IN: &str = "/staff/sign-in";
 const ACCOUNT: &str = "/staff/account";
 const WRONG: &str = "メールアドレス、パスワード、または確認コードが正しくありません。";
 
-fn role_ja(role: Role) -> &'static str {
+pub(super) fn role_ja(role: Role) -> &'static str {
     match role {
         Role::Admin => "管理者",
         Role::Secretariat => "事務局",
@@ -65,15 +66,6 @@ struct WelcomePage {
     error: Option<String>,
 }
 
-#[derive(Template)]
-#[template(path = "pages/staff/home.html")]
-struct HomePage {
-    csrf_token: String,
-    name: String,
-    email: String,
-    role: &'static str,
-}
-
 struct PasswordField {
     name: &'static str,
     label: &'static str,
@@ -88,10 +80,10 @@ struct TotpSetup {
     error: Option<String>,
 }
 
-struct SummaryLine {
-    field: &'static str,
-    label: &'static str,
-    message: String,
+pub(super) struct SummaryLine {
+    pub field: &'static str,
+    pub label: &'static str,
+    pub message: String,
 }
 
 #[derive(Template)]
@@ -189,7 +181,7 @@ impl FromRequest for Session {
 }
 
 /// A console form's post: readable, carrying the session's CSRF token, from this site.
-fn staff_form(
+pub(super) fn staff_form(
     state: &Data,
     req: &HttpRequest,
     session: &Resumed,
@@ -417,19 +409,6 @@ pub async fn welcome_submit(
     Ok(see_other(SIGN_IN))
 }
 
-/// The console's first page: for now, who is signed in.
-#[get("/staff")]
-pub async fn home(Session(session): Session) -> Result<HttpResponse, PageError> {
-    let person = &session.person;
-    let page = HomePage {
-        csrf_token: session.csrf_token.clone(),
-        name: person.name.clone(),
-        email: person.email.clone(),
-        role: role_ja(person.role),
-    };
-    Ok(html(StatusCode::OK, &page))
-}
-
 #[derive(serde::Deserialize)]
 pub struct DoneQuery {
     done: Option<String>,
@@ -620,7 +599,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(sign_out)
         .service(welcome_form)
         .service(welcome_submit)
-        .service(home)
         .service(account)
         .service(account_submit);
 }

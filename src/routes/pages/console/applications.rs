@@ -1,0 +1,521 @@
+//! A campaign's applications: the list with its filters, one application with its offices,
+//! emails and history, and staff withdrawing or disqualifying it.
+
+use super::super::form::Values;
+use super::super::staff::{Session, SummaryLine};
+use super::super::{html, see_other, Data, PageError};
+use super::{at, refused, summary, yen};
+use crate::domain::application::Tier;
+use crate::domain::delivery::DeliveryStatus;
+use crate::domain::ids::{ApplicationId, CampaignId};
+use crate::domain::participation::Status;
+use crate::error::ApiError;
+use crate::routes::{filter, flag, read, write, PageQuery};
+use crate::service::applications::{self, ApplicationView, Exit, Leaving, ListFilter};
+use crate::service::audit::{self, AuditEventView};
+use crate::service::outbox::{self, MessageView};
+use crate::service::{campaigns, Page};
+use actix_web::http::StatusCode;
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+const PER_PAGE: i64 = 50;
+
+struct Choice {
+    value: &'static str,
+    label: &'static str,
+    selected: bool,
+}
+
+struct Row {
+    id: String,
+    sequence: i64,
+    submitted_at: String,
+    tier: &'static str,
+    status: &'static str,
+    offices: String,
+    contact: String,
+    needs_review: bool,
+}
+
+#[derive(Template)]
+#[template(path = "pages/staff/applications.html")]
+struct ListPage {
+    csrf_token: String,
+    campaign_id: String,
+    campaign_name: String,
+    statuses: Vec<Choice>,
+    tiers: Vec<Choice>,
+    needs_review: bool,
+    rows: Vec<Row>,
+    total: i64,
+    page: i64,
+    previous: Option<String>,
+    next: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    status: Option<String>,
+    tier: Option<String>,
+    needs_review: Option<String>,
+    page: Option<String>,
+}
+
+/// A status as staff name it: the applicant's pages soften a disqualification.
+fn status_ja(status: Status) -> &'static str {
+    match status {
+        Status::Accepted => "参加決定",
+        Status::Waitlisted => "キャンセル待ち",
+        Status::Withdrawn => "辞退",
+        Status::Disqualified => "失格",
+    }
+}
+
+/// An empty choice (the filter's "all") is no filter.
+fn chosen(value: &Option<String>) -> Option<String> {
+    value.clone().filter(|v| !v.is_empty())
+}
+
+fn offices_of(app: &ApplicationView) -> String {
+    app.participants
+        .iter()
+        .map(|p| format!("{}（{}）", p.name, p.office_number))
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+/// The list's address with these filters on another page.
+fn list_path(campaign: &str, query: &ListQuery, page: i64) -> String {
+    let mut pairs = Vec::new();
+    for (name, value) in [
+        ("status", chosen(&query.status)),
+        ("tier", chosen(&query.tier)),
+        ("needs_review", chosen(&query.needs_review)),
+    ] {
+        if let Some(value) = value {
+            pairs.push((name, value));
+        }
+    }
+    pairs.push(("page", page.to_string()));
+    let query = serde_urlencoded::to_string(pairs).unwrap_or_default();
+    format!("/staff/campaigns/{campaign}/applications?{query}")
+}
+
+/// A campaign's applications in arrival order, filtered by status, tier and review.
+#[get("/staff/campaigns/{id}/applications")]
+pub async fn list(
+    state: Data,
+    session: Session,
+    id: web::Path<CampaignId>,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, PageError> {
+    let query = query.into_inner();
+    let list_filter = ListFilter {
+        status: filter::<Status>("status", chosen(&query.status))?,
+        tier: filter::<Tier>("tier", chosen(&query.tier))?,
+        needs_review: flag("needs_review", chosen(&query.needs_review))?,
+    };
+    let page = PageQuery {
+        page: query.page.clone(),
+        per_page: Some(PER_PAGE.to_string()),
+    }
+    .page()?;
+    let campaign = id.into_inner();
+    let (name, found) = {
+        let (campaign, list_filter) = (campaign.clone(), list_filter.clone());
+        read(&state, move |conn| {
+            let name = campaigns::get(conn, &campaign, crate::clock::now())?.name;
+            Ok((
+                name,
+                applications::list(conn, &campaign, &list_filter, page)?,
+            ))
+        })
+        .await?
+    };
+    let last = (found.total + PER_PAGE - 1) / PER_PAGE;
+    let view = ListPage {
+        csrf_token: session.0.csrf_token.clone(),
+        campaign_id: campaign.to_string(),
+        campaign_name: name,
+        statuses: Status::ALL
+            .iter()
+            .map(|s| Choice {
+                value: s.as_str(),
+                label: status_ja(*s),
+                selected: list_filter.status == Some(*s),
+            })
+            .collect(),
+        tiers: Tier::ALL
+            .iter()
+            .map(|t| Choice {
+                value: t.as_str(),
+                label: t.label_ja(),
+                selected: list_filter.tier == Some(*t),
+            })
+            .collect(),
+        needs_review: list_filter.needs_review == Some(true),
+        previous: (page.page > 1).then(|| list_path(campaign.as_str(), &query, page.page - 1)),
+        next: (page.page < last).then(|| list_path(campaign.as_str(), &query, page.page + 1)),
+        rows: found
+            .items
+            .iter()
+            .map(|a| Row {
+                id: a.id.to_string(),
+                sequence: a.sequence,
+                submitted_at: at(a.submitted_at),
+                tier: a.tier.label_ja(),
+                status: status_ja(a.status),
+                offices: offices_of(a),
+                contact: a.contact.name.clone(),
+                needs_review: a.needs_review,
+            })
+            .collect(),
+        total: found.total,
+        page: page.page,
+    };
+    Ok(html(StatusCode::OK, &view))
+}
+
+struct OfficeLine {
+    office_number: String,
+    name: String,
+    kind: &'static str,
+    corporation: String,
+    role: &'static str,
+    honorarium: String,
+    using_since: String,
+}
+
+struct EventLine {
+    at: String,
+    actor: String,
+    action: String,
+    reason: String,
+}
+
+struct EmailLine {
+    created_at: String,
+    subject: String,
+    recipient: String,
+    status: &'static str,
+}
+
+/// One way out of the campaign, as a form on the application's page.
+struct LeaveForm {
+    exit: &'static str,
+    action: String,
+    legend: &'static str,
+    hint: &'static str,
+    button: &'static str,
+    required: bool,
+    reason: String,
+    error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "pages/staff/application.html")]
+struct ApplicationPage {
+    csrf_token: String,
+    campaign_id: String,
+    campaign_name: String,
+    sequence: i64,
+    status: &'static str,
+    status_reason: String,
+    tier: &'static str,
+    submitted_at: String,
+    accepted_at: String,
+    contact_name: String,
+    contact_email: String,
+    needs_review: bool,
+    warnings: Vec<String>,
+    offices: Vec<OfficeLine>,
+    emails: Vec<EmailLine>,
+    history: Vec<EventLine>,
+    errors: Vec<SummaryLine>,
+    forms: Vec<LeaveForm>,
+}
+
+fn action_ja(action: &str) -> String {
+    match action {
+        "application.submit" => "応募を受付".into(),
+        "application.promote" => "キャンセル待ちから参加決定".into(),
+        "application.withdraw" => "辞退".into(),
+        "application.disqualify" => "失格".into(),
+        other => other.into(),
+    }
+}
+
+fn event_line(e: AuditEventView) -> EventLine {
+    EventLine {
+        at: at(e.at),
+        action: action_ja(&e.action),
+        reason: e.after["status_reason"]
+            .as_str()
+            .filter(|_| e.before["status_reason"] != e.after["status_reason"])
+            .unwrap_or_default()
+            .to_owned(),
+        actor: e.actor,
+    }
+}
+
+fn delivery_ja(status: DeliveryStatus) -> &'static str {
+    match status {
+        DeliveryStatus::Queued => "送信待ち",
+        DeliveryStatus::Sending => "送信中",
+        DeliveryStatus::Sent => "送信済み",
+        DeliveryStatus::Retrying => "再送待ち",
+        DeliveryStatus::Failed => "送信失敗",
+    }
+}
+
+fn email_line(m: MessageView) -> EmailLine {
+    EmailLine {
+        created_at: at(m.created_at),
+        subject: m.subject,
+        recipient: m.recipient,
+        status: delivery_ja(m.status),
+    }
+}
+
+struct Loaded {
+    app: ApplicationView,
+    campaign_name: String,
+    history: Vec<AuditEventView>,
+    emails: Vec<MessageView>,
+}
+
+async fn load(state: &Data, id: ApplicationId) -> Result<Loaded, PageError> {
+    Ok(read(state, move |conn| {
+        let app = applications::get(conn, &id)?;
+        let campaign_name = campaigns::get(conn, &app.campaign_id, crate::clock::now())?.name;
+        let history = audit::history(conn, &app.campaign_id, "application", id.as_str())?;
+        let sent = outbox::ListFilter {
+            application_id: Some(id),
+            ..outbox::ListFilter::default()
+        };
+        let first = Page {
+            page: 1,
+            per_page: 100,
+        };
+        let emails = outbox::list(conn, &sent, first)?.items;
+        Ok(Loaded {
+            app,
+            campaign_name,
+            history,
+            emails,
+        })
+    })
+    .await?)
+}
+
+/// What the person typed in the form that came back refused, and why.
+struct Typed {
+    exit: Exit,
+    reason: String,
+    error: String,
+}
+
+fn leave_forms(session: &Session, app: &ApplicationView, typed: Option<&Typed>) -> Vec<LeaveForm> {
+    if !session.may_change() {
+        return Vec::new();
+    }
+    let form = |exit: Exit| {
+        let mine = typed.filter(|t| t.exit == exit);
+        let (name, legend, hint, button) = match exit {
+            Exit::Withdraw => (
+                "withdraw",
+                "辞退の手続き（応募者から連絡があったとき）",
+                "理由は任意です。応募者へのメールと記録に残ります。",
+                "辞退にする",
+            ),
+            Exit::Disqualify => (
+                "disqualify",
+                "失格にする",
+                "理由は必須です。応募者へのメールと記録に残ります。失格になった事業所は再び応募できません。",
+                "失格にする",
+            ),
+        };
+        LeaveForm {
+            exit: name,
+            action: format!("/staff/applications/{}/{name}", app.id),
+            legend,
+            hint,
+            button,
+            required: exit == Exit::Disqualify,
+            reason: mine.map(|t| t.reason.clone()).unwrap_or_default(),
+            error: mine.map(|t| t.error.clone()),
+        }
+    };
+    [Exit::Withdraw, Exit::Disqualify]
+        .into_iter()
+        .filter(|exit| applications::may_leave(app.status, *exit))
+        .map(form)
+        .collect()
+}
+
+fn application_page(session: &Session, loaded: Loaded, typed: Option<&Typed>) -> ApplicationPage {
+    let Loaded {
+        app,
+        campaign_name,
+        history,
+        emails,
+    } = loaded;
+    let errors = typed
+        .map(|t| {
+            let field = match t.exit {
+                Exit::Withdraw => "withdraw-reason",
+                Exit::Disqualify => "disqualify-reason",
+            };
+            summary(&[(field, "理由", t.error.clone())])
+        })
+        .unwrap_or_default();
+    ApplicationPage {
+        csrf_token: session.0.csrf_token.clone(),
+        forms: leave_forms(session, &app, typed),
+        errors,
+        campaign_id: app.campaign_id.to_string(),
+        campaign_name,
+        sequence: app.sequence,
+        status: status_ja(app.status),
+        status_reason: app.status_reason.clone().unwrap_or_default(),
+        tier: app.tier.label_ja(),
+        submitted_at: at(app.submitted_at),
+        accepted_at: app.accepted_at.map(at).unwrap_or_default(),
+        contact_name: app.contact.name.clone(),
+        contact_email: app.contact.email.clone(),
+        needs_review: app.needs_review,
+        warnings: app
+            .warnings
+            .iter()
+            .map(|w| {
+                format!(
+                    "{}: {}",
+                    w.field,
+                    super::super::messages::japanese(&w.message)
+                )
+            })
+            .collect(),
+        offices: app
+            .participants
+            .iter()
+            .map(|p| OfficeLine {
+                office_number: p.office_number.clone(),
+                name: p.name.clone(),
+                kind: p.kind.label_ja(),
+                corporation: format!("{}（{}）", p.corporation_name, p.corporate_number),
+                role: p.role.label_ja(),
+                honorarium: yen(p.honorarium_yen),
+                using_since: p
+                    .using_system_since
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
+            })
+            .collect(),
+        emails: emails.into_iter().map(email_line).collect(),
+        history: history.into_iter().map(event_line).collect(),
+    }
+}
+
+/// One application: offices, contact, status, the emails sent about it and its history.
+#[get("/staff/applications/{id}")]
+pub async fn show(
+    state: Data,
+    session: Session,
+    id: web::Path<ApplicationId>,
+) -> Result<HttpResponse, PageError> {
+    let loaded = load(&state, id.into_inner()).await?;
+    Ok(html(
+        StatusCode::OK,
+        &application_page(&session, loaded, None),
+    ))
+}
+
+fn reason_ja(message: &str) -> String {
+    match message {
+        "a disqualification needs a reason" => "失格の理由を入力してください".into(),
+        other if other.starts_with("must be at most") => format!(
+            "{}文字以内で入力してください",
+            applications::MAX_REASON_CHARS
+        ),
+        other => super::super::messages::japanese(other),
+    }
+}
+
+/// Withdraws or disqualifies through the use case the JSON API calls, as the person: back to
+/// the application, or its page again (422) with the refusal beside the reason.
+async fn leave(
+    state: Data,
+    req: HttpRequest,
+    session: Session,
+    id: ApplicationId,
+    exit: Exit,
+    body: &[u8],
+) -> Result<HttpResponse, PageError> {
+    let back = format!("/staff/applications/{id}");
+    let values: Values = session.change_form(&state, &req, body, &back)?;
+    let reason = values.get("reason").to_owned();
+    let (actor, notifier) = (session.actor(), state.notifier.clone());
+    let (target, asked) = (id.clone(), reason.clone());
+    let done = write(&state, move |conn, now| {
+        let leaving = Leaving {
+            application_id: &target,
+            exit,
+            reason: Some(&asked),
+        };
+        applications::leave(conn, &notifier, &actor, now, leaving).map(drop)
+    })
+    .await;
+    match done {
+        Ok(()) => Ok(see_other(&back)),
+        Err(ApiError::Invalid(errors)) => {
+            let typed = Typed {
+                exit,
+                reason,
+                error: errors
+                    .first()
+                    .map(|e| reason_ja(&e.message))
+                    .unwrap_or_default(),
+            };
+            let loaded = load(&state, id).await?;
+            Ok(html(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &application_page(&session, loaded, Some(&typed)),
+            ))
+        }
+        Err(e) => Err(refused(e, back)),
+    }
+}
+
+/// Staff withdraw an application on the applicant's word; the reason is optional.
+#[post("/staff/applications/{id}/withdraw")]
+pub async fn withdraw(
+    state: Data,
+    req: HttpRequest,
+    session: Session,
+    id: web::Path<ApplicationId>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    leave(state, req, session, id.into_inner(), Exit::Withdraw, &body).await
+}
+
+/// Staff disqualify an application; the reason is required.
+#[post("/staff/applications/{id}/disqualify")]
+pub async fn disqualify(
+    state: Data,
+    req: HttpRequest,
+    session: Session,
+    id: web::Path<ApplicationId>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    leave(
+        state,
+        req,
+        session,
+        id.into_inner(),
+        Exit::Disqualify,
+        &body,
+    )
+    .await
+}

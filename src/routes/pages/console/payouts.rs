@@ -1,0 +1,543 @@
+//! The year end and the money: running the check, its verdicts, drafting a payout batch from
+//! the latest check, and a second person approving it after giving their password again.
+
+use super::super::form::Values;
+use super::super::staff::{Session, SummaryLine};
+use super::super::{html, see_other, Data, PageError};
+use super::{at, batch_status_ja, refusal_ja, refused, summary, yen};
+use crate::domain::ids::CampaignId;
+use crate::domain::jst;
+use crate::domain::payout::BatchStatus;
+use crate::domain::person::may_approve;
+use crate::error::ApiError;
+use crate::routes::{blocking, read, write};
+use crate::service::payouts::{self, BatchInput, BatchView, LineView};
+use crate::service::year_end::{self as checks, CheckView, ResultView};
+use crate::service::{campaigns, people, Page};
+use actix_web::http::StatusCode;
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use askama::Template;
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+/// Rows a check's or a batch's page shows at once when there are too many to show inline.
+const PER_PAGE: i64 = 500;
+
+#[derive(Deserialize)]
+pub struct PageNumber {
+    page: Option<i64>,
+}
+
+impl PageNumber {
+    fn page(&self) -> Page {
+        Page {
+            page: self.page.unwrap_or(1).clamp(1, crate::routes::MAX_PAGE),
+            per_page: PER_PAGE,
+        }
+    }
+}
+
+/// Links to the neighbouring pages of `path` when its rows are paged.
+fn pager(path: &str, page: Page, total: i64) -> (Option<String>, Option<String>) {
+    let last = (total + PER_PAGE - 1) / PER_PAGE;
+    (
+        (page.page > 1).then(|| format!("{path}?page={}", page.page - 1)),
+        (page.page < last).then(|| format!("{path}?page={}", page.page + 1)),
+    )
+}
+
+struct CheckLine {
+    id: String,
+    as_of: String,
+    created_at: String,
+    created_by: String,
+    eligible_count: i32,
+    result_count: i64,
+    total: String,
+    dry_run: bool,
+}
+
+fn check_line(c: &CheckView) -> CheckLine {
+    CheckLine {
+        id: c.id.clone(),
+        as_of: c.as_of.to_string(),
+        created_at: at(c.created_at),
+        created_by: c.created_by.clone(),
+        eligible_count: c.eligible_count,
+        result_count: c.result_count,
+        total: yen(c.total_amount),
+        dry_run: c.dry_run,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "pages/staff/year_end.html")]
+struct YearEndPage {
+    csrf_token: String,
+    may_change: bool,
+    campaign_id: String,
+    campaign_name: String,
+    ends_on: String,
+    as_of: String,
+    as_of_error: Option<String>,
+    errors: Vec<SummaryLine>,
+    checks: Vec<CheckLine>,
+}
+
+async fn year_end_page(
+    state: &Data,
+    session: &Session,
+    campaign: CampaignId,
+    as_of: String,
+    as_of_error: Option<String>,
+) -> Result<YearEndPage, PageError> {
+    let (view, found) = {
+        let campaign = campaign.clone();
+        read(state, move |conn| {
+            let view = campaigns::get(conn, &campaign, crate::clock::now())?;
+            Ok((view, checks::list(conn, &campaign)?))
+        })
+        .await?
+    };
+    Ok(YearEndPage {
+        csrf_token: session.0.csrf_token.clone(),
+        may_change: session.may_change(),
+        campaign_id: campaign.to_string(),
+        campaign_name: view.name,
+        ends_on: format!("{}（{}）", jst::wareki(view.ends_on), view.ends_on),
+        as_of,
+        errors: as_of_error
+            .as_ref()
+            .map(|e| summary(&[("as_of", "確認する日付", e.clone())]))
+            .unwrap_or_default(),
+        as_of_error,
+        checks: found.iter().map(check_line).collect(),
+    })
+}
+
+/// The year end of a campaign: its checks, and a form to run one.
+#[get("/staff/campaigns/{id}/year-end")]
+pub async fn show_year_end(
+    state: Data,
+    session: Session,
+    id: web::Path<CampaignId>,
+) -> Result<HttpResponse, PageError> {
+    let today = jst::date_of(crate::clock::now()).to_string();
+    let page = year_end_page(&state, &session, id.into_inner(), today, None).await?;
+    Ok(html(StatusCode::OK, &page))
+}
+
+fn as_of_ja(message: &str) -> String {
+    if message.starts_with("must not be in the future") {
+        "未来の日付は指定できません。継続利用は起きたことで判断します".into()
+    } else {
+        refusal_ja(message)
+    }
+}
+
+/// Runs the check through the use case the JSON API calls, as the person, and shows it; the
+/// form again with the reason beside the date when refused.
+#[post("/staff/campaigns/{id}/year-end-checks")]
+pub async fn run_check(
+    state: Data,
+    req: HttpRequest,
+    session: Session,
+    id: web::Path<CampaignId>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let campaign = id.into_inner();
+    let back = format!("/staff/campaigns/{campaign}/year-end");
+    let values: Values = session.change_form(&state, &req, &body, &back)?;
+    let typed = values.get("as_of").trim().to_owned();
+    let (status, error) = match typed.parse::<NaiveDate>() {
+        Err(_) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "日付を 2026-03-31 の形で入力してください".to_owned(),
+        ),
+        Ok(as_of) => {
+            let (actor, target) = (session.actor(), campaign.clone());
+            let done = write(&state, move |conn, now| {
+                checks::run(conn, &actor, now, &target, as_of)
+            })
+            .await;
+            match done {
+                Ok(made) => return Ok(see_other(&format!("/staff/year-end-checks/{}", made.id))),
+                Err(ApiError::Invalid(errors)) => (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    errors
+                        .first()
+                        .map(|e| as_of_ja(&e.message))
+                        .unwrap_or_default(),
+                ),
+                Err(ApiError::Conflict(m)) => (StatusCode::CONFLICT, refusal_ja(&m)),
+                Err(e) => return Err(e.into()),
+            }
+        }
+    };
+    let page = year_end_page(&state, &session, campaign, typed, Some(error)).await?;
+    Ok(html(status, &page))
+}
+
+struct ResultLine {
+    office_number: String,
+    role: &'static str,
+    eligible: bool,
+    amount: String,
+    reasons: Vec<&'static str>,
+}
+
+fn result_line(r: &ResultView) -> ResultLine {
+    ResultLine {
+        office_number: r.office_number.clone(),
+        role: r.role.label_ja(),
+        eligible: r.eligible,
+        amount: yen(r.amount),
+        reasons: r.reasons.iter().map(|why| why.explained()).collect(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "pages/staff/check.html")]
+struct CheckPage {
+    csrf_token: String,
+    campaign_id: String,
+    campaign_name: String,
+    check: CheckLine,
+    results: Vec<ResultLine>,
+    previous: Option<String>,
+    next: Option<String>,
+}
+
+/// One check: every office, its verdict, every reason in Japanese and the amount.
+#[get("/staff/year-end-checks/{id}")]
+pub async fn show_check(
+    state: Data,
+    session: Session,
+    id: web::Path<String>,
+    query: web::Query<PageNumber>,
+) -> Result<HttpResponse, PageError> {
+    let page = query.page();
+    let id = id.into_inner();
+    let path = format!("/staff/year-end-checks/{id}");
+    let (view, name, results) = read(&state, move |conn| {
+        let mut view = checks::get(conn, &id)?;
+        let name = campaigns::get(conn, &view.campaign_id, crate::clock::now())?.name;
+        let results = match view.results.take() {
+            Some(all) => all,
+            None => checks::results(conn, &id, page)?.items,
+        };
+        Ok((view, name, results))
+    })
+    .await?;
+    let (previous, next) = if view.result_count > crate::service::MAX_INLINE_ROWS {
+        pager(&path, page, view.result_count)
+    } else {
+        (None, None)
+    };
+    let page = CheckPage {
+        csrf_token: session.0.csrf_token.clone(),
+        campaign_id: view.campaign_id.to_string(),
+        campaign_name: name,
+        check: check_line(&view),
+        results: results.iter().map(result_line).collect(),
+        previous,
+        next,
+    };
+    Ok(html(StatusCode::OK, &page))
+}
+
+struct BatchLine {
+    id: String,
+    status: &'static str,
+    created_at: String,
+    author: String,
+    decider: String,
+    line_count: i32,
+    total: String,
+}
+
+fn author_of(b: &BatchView) -> String {
+    b.created_by_person
+        .as_ref()
+        .map(|p| p.name.clone())
+        .unwrap_or_else(|| b.created_by.clone())
+}
+
+fn decider_of(b: &BatchView) -> String {
+    b.decided_by_person
+        .as_ref()
+        .map(|p| p.name.clone())
+        .or_else(|| b.decided_by.clone())
+        .unwrap_or_default()
+}
+
+fn batch_line(b: &BatchView) -> BatchLine {
+    BatchLine {
+        id: b.id.clone(),
+        status: batch_status_ja(b.status),
+        created_at: at(b.created_at),
+        author: author_of(b),
+        decider: decider_of(b),
+        line_count: b.line_count,
+        total: yen(b.total_amount),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "pages/staff/payouts.html")]
+struct PayoutsPage {
+    csrf_token: String,
+    may_change: bool,
+    campaign_id: String,
+    campaign_name: String,
+    batches: Vec<BatchLine>,
+    latest: Option<CheckLine>,
+    /// Approved batches a new one may correct; one must be chosen once there is any.
+    approved: Vec<BatchLine>,
+}
+
+/// A campaign's payout batches, and the form to draft one from the latest check.
+#[get("/staff/campaigns/{id}/payouts")]
+pub async fn show_payouts(
+    state: Data,
+    session: Session,
+    id: web::Path<CampaignId>,
+) -> Result<HttpResponse, PageError> {
+    let campaign = id.into_inner();
+    let (view, found, latest) = {
+        let campaign = campaign.clone();
+        read(&state, move |conn| {
+            let view = campaigns::get(conn, &campaign, crate::clock::now())?;
+            let found = payouts::list(conn, &campaign)?;
+            let latest = checks::list(conn, &campaign)?.into_iter().next();
+            Ok((view, found, latest))
+        })
+        .await?
+    };
+    let page = PayoutsPage {
+        csrf_token: session.0.csrf_token.clone(),
+        may_change: session.may_change(),
+        campaign_id: campaign.to_string(),
+        campaign_name: view.name,
+        approved: found
+            .iter()
+            .filter(|b| b.status == BatchStatus::Approved)
+            .map(batch_line)
+            .collect(),
+        batches: found.iter().map(batch_line).collect(),
+        latest: latest.as_ref().map(check_line),
+    };
+    Ok(html(StatusCode::OK, &page))
+}
+
+/// Drafts a batch through the use case the JSON API calls, as the person, and shows it.
+#[post("/staff/campaigns/{id}/payout-batches")]
+pub async fn draft_batch(
+    state: Data,
+    req: HttpRequest,
+    session: Session,
+    id: web::Path<CampaignId>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let campaign = id.into_inner();
+    let back = format!("/staff/campaigns/{campaign}/payouts");
+    let values = session.change_form(&state, &req, &body, &back)?;
+    let input = BatchInput {
+        year_end_check_id: values.get("year_end_check_id").to_owned(),
+        corrects: Some(values.get("corrects").to_owned()).filter(|c| !c.is_empty()),
+    };
+    let actor = session.actor();
+    let made = write(&state, move |conn, now| {
+        payouts::create(conn, &actor, now, &campaign, &input)
+    })
+    .await
+    .map_err(|e| refused(e, back))?;
+    Ok(see_other(&format!("/staff/payout-batches/{}", made.id)))
+}
+
+struct Line {
+    office_number: String,
+    role: &'static str,
+    amount: String,
+    reclaim: bool,
+}
+
+fn line(l: &LineView) -> Line {
+    Line {
+        office_number: l.office_number.clone(),
+        role: l.role.label_ja(),
+        amount: yen(l.amount),
+        reclaim: l.amount < 0,
+    }
+}
+
+/// Who drafted, or decided, a batch and when.
+struct Signature {
+    name: String,
+    label: String,
+    at: String,
+}
+
+#[derive(Template)]
+#[template(path = "pages/staff/batch.html")]
+struct BatchPage {
+    csrf_token: String,
+    campaign_id: String,
+    campaign_name: String,
+    batch: BatchLine,
+    draft: bool,
+    check_id: String,
+    corrects: String,
+    author: Signature,
+    decided_as: &'static str,
+    decider: Option<Signature>,
+    lines: Vec<Line>,
+    previous: Option<String>,
+    next: Option<String>,
+    may_approve: bool,
+    may_cancel: bool,
+    password_error: Option<String>,
+    errors: Vec<SummaryLine>,
+}
+
+struct LoadedBatch {
+    batch: BatchView,
+    campaign_name: String,
+    lines: Vec<LineView>,
+    page: Page,
+}
+
+async fn load_batch(state: &Data, id: String, page: Page) -> Result<LoadedBatch, PageError> {
+    Ok(read(state, move |conn| {
+        let mut batch = payouts::get(conn, &id)?;
+        let campaign_name = campaigns::get(conn, &batch.campaign_id, crate::clock::now())?.name;
+        let lines = match batch.lines.take() {
+            Some(all) => all,
+            None => payouts::lines(conn, &id, page)?.items,
+        };
+        Ok(LoadedBatch {
+            batch,
+            campaign_name,
+            lines,
+            page,
+        })
+    })
+    .await?)
+}
+
+fn batch_view(session: &Session, loaded: LoadedBatch, password_error: Option<String>) -> BatchPage {
+    let b = &loaded.batch;
+    let draft = b.status == BatchStatus::Draft;
+    let me = &session.0.person.id;
+    let path = format!("/staff/payout-batches/{}", b.id);
+    let (previous, next) = if i64::from(b.line_count) > crate::service::MAX_INLINE_ROWS {
+        pager(&path, loaded.page, b.line_count.into())
+    } else {
+        (None, None)
+    };
+    BatchPage {
+        csrf_token: session.0.csrf_token.clone(),
+        campaign_id: b.campaign_id.to_string(),
+        campaign_name: loaded.campaign_name.clone(),
+        batch: batch_line(b),
+        draft,
+        check_id: b.year_end_check_id.clone(),
+        corrects: b.corrects.clone().unwrap_or_default(),
+        author: Signature {
+            name: author_of(b),
+            label: b.created_by.clone(),
+            at: at(b.created_at),
+        },
+        decided_as: if b.status == BatchStatus::Cancelled {
+            "取り消した人"
+        } else {
+            "承認した人"
+        },
+        decider: b.decided_at.map(|when| Signature {
+            name: decider_of(b),
+            label: b.decided_by.clone().unwrap_or_default(),
+            at: at(when),
+        }),
+        lines: loaded.lines.iter().map(line).collect(),
+        previous,
+        next,
+        may_approve: draft
+            && session.may_change()
+            && b.created_by_person
+                .as_ref()
+                .is_some_and(|author| may_approve(&author.id, me)),
+        may_cancel: draft && session.may_change(),
+        errors: password_error
+            .as_ref()
+            .map(|e| summary(&[("password", "パスワード", e.clone())]))
+            .unwrap_or_default(),
+        password_error,
+    }
+}
+
+/// One batch: its lines and totals, who drafted it and who approved or cancelled it.
+#[get("/staff/payout-batches/{id}")]
+pub async fn show_batch(
+    state: Data,
+    session: Session,
+    id: web::Path<String>,
+    query: web::Query<PageNumber>,
+) -> Result<HttpResponse, PageError> {
+    let loaded = load_batch(&state, id.into_inner(), query.page()).await?;
+    Ok(html(StatusCode::OK, &batch_view(&session, loaded, None)))
+}
+
+/// Approves a draft as the person, once they have given their password again; the use case
+/// refuses the author (403). A wrong password: the page again (422) with the error beside it.
+#[post("/staff/payout-batches/{id}/approve")]
+pub async fn approve(
+    state: Data,
+    req: HttpRequest,
+    session: Session,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let id = id.into_inner();
+    let back = format!("/staff/payout-batches/{id}");
+    let values = session.change_form(&state, &req, &body, &back)?;
+    let stored = session.0.person.password_hash.clone().unwrap_or_default();
+    let typed = values.get("password").to_owned();
+    // Verifying costs tens of milliseconds of CPU: the blocking pool, never an async worker.
+    let verified = blocking(move || Ok(people::verify_password(&stored, &typed))).await?;
+    if !verified {
+        let loaded = load_batch(&state, id, PageNumber { page: None }.page()).await?;
+        let error = "パスワードが正しくありません。サインインに使うパスワードを入力してください";
+        return Ok(html(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &batch_view(&session, loaded, Some(error.to_owned())),
+        ));
+    }
+    let (actor, notifier, target) = (session.actor(), state.notifier.clone(), id.clone());
+    write(&state, move |conn, now| {
+        payouts::approve(conn, &notifier, &actor, now, &target).map(drop)
+    })
+    .await
+    .map_err(|e| refused(e, back.clone()))?;
+    Ok(see_other(&back))
+}
+
+/// Cancels a draft as the person.
+#[post("/staff/payout-batches/{id}/cancel")]
+pub async fn cancel(
+    state: Data,
+    req: HttpRequest,
+    session: Session,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let id = id.into_inner();
+    let back = format!("/staff/payout-batches/{id}");
+    session.change_form(&state, &req, &body, &back)?;
+    let (actor, target) = (session.actor(), id.clone());
+    write(&state, move |conn, now| {
+        payouts::cancel(conn, &actor, now, &target).map(drop)
+    })
+    .await
+    .map_err(|e| refused(e, back.clone()))?;
+    Ok(see_other(&back))
+}
