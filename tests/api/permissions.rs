@@ -137,6 +137,18 @@ on_both_backends!(every_endpoint_lets_in_exactly_who_it_should, |app| {
     let spare = spare.body["id"].as_str().unwrap().to_owned();
     let secretariat = app.token("secretariat");
     let auditor = app.token("auditor");
+    // A secretariat person signed in to the console, calling the JSON API with the cookie alone.
+    let email = "permissions@example.jp";
+    crate::sign_in::add_person(
+        app,
+        email,
+        honoraria::domain::role::Role::Secretariat,
+        Some(crate::sign_in::PASSWORD),
+    );
+    let mut console = crate::sign_in::Client::new(app);
+    let signed = console.sign_in(email, crate::sign_in::PASSWORD, "", "/staff");
+    assert_eq!(signed.status, 303, "{}", signed.text);
+    let cookie = format!("honoraria_staff={}", console.session().expect("a session"));
     let fill = |path: &str| -> String {
         let id = if path.starts_with("/api/v1/campaigns/{id}") {
             c.clone()
@@ -208,5 +220,28 @@ on_both_backends!(every_endpoint_lets_in_exactly_who_it_should, |app| {
         if *who != Who::Public {
             assert_eq!(anonymous, 401, "{method} {path} without a token");
         }
+        // A session reads (any GET its secretariat person's role allows, the bank file
+        // included) and changes nothing.
+        let body = (*method != "get" && *method != "delete")
+            .then(|| ("application/json", "{}".to_owned()));
+        let by_session = app
+            .raw(
+                &method.to_uppercase(),
+                &url,
+                None,
+                &[("Cookie", &cookie)],
+                body,
+            )
+            .status;
+        let session_refused = match who {
+            Who::Public => false,
+            Who::Staff | Who::Operate => *method != "get",
+            Who::Admin => true,
+        };
+        assert_eq!(
+            refused(by_session),
+            session_refused,
+            "{method} {path} with a console session: {by_session}"
+        );
     }
 });

@@ -13,18 +13,18 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::io::Read;
 
-const PASSWORD: &str = "むさしの事務局の春の青空";
+pub(crate) const PASSWORD: &str = "むさしの事務局の春の青空";
 
 /// A browser without JavaScript: keeps cookies, follows no redirect.
-struct Client {
+pub(crate) struct Client {
     base: String,
     agent: ureq::Agent,
     jar: BTreeMap<String, String>,
 }
 
-struct Reply {
-    status: u16,
-    text: String,
+pub(crate) struct Reply {
+    pub(crate) status: u16,
+    pub(crate) text: String,
     location: Option<String>,
     set_cookies: Vec<String>,
     retry_after: Option<String>,
@@ -43,7 +43,7 @@ impl Reply {
 }
 
 impl Client {
-    fn new(app: &TestApp) -> Self {
+    pub(crate) fn new(app: &TestApp) -> Self {
         Client {
             base: app.base.clone(),
             agent: ureq::AgentBuilder::new().redirects(0).build(),
@@ -106,7 +106,7 @@ impl Client {
     }
 
     /// Opens the sign-in form and signs in with these answers.
-    fn sign_in(&mut self, email: &str, password: &str, totp: &str, next: &str) -> Reply {
+    pub(crate) fn sign_in(&mut self, email: &str, password: &str, totp: &str, next: &str) -> Reply {
         let form = self.get("/staff/sign-in");
         assert_eq!(form.status, 200, "{}", form.text);
         let csrf = form.input("csrf_token");
@@ -122,7 +122,7 @@ impl Client {
         )
     }
 
-    fn session(&self) -> Option<String> {
+    pub(crate) fn session(&self) -> Option<String> {
         self.jar.get("honoraria_staff").cloned()
     }
 }
@@ -140,7 +140,12 @@ fn api_with_session(app: &TestApp, method: &str, path: &str, session: &str) -> (
 }
 
 /// Adds a person; with `password` they can sign in at once, else the welcome link's secret.
-fn add_person(app: &TestApp, email: &str, role: Role, password: Option<&str>) -> Option<String> {
+pub(crate) fn add_person(
+    app: &TestApp,
+    email: &str,
+    role: Role,
+    password: Option<&str>,
+) -> Option<String> {
     let email = StaffEmail::parse(email).unwrap();
     let password = password.map(|p| Password::parse(p, &email).unwrap());
     let mut conn = app.pool.get().unwrap();
