@@ -45,13 +45,22 @@ impl CheckpointPatch {
     /// Every field error at once, paths under `prefix` (empty for a JSON body).
     pub fn check(&self, prefix: &str) -> FieldErrors {
         let mut errors = FieldErrors::new();
+        if let Some(Some(day)) = self.usage_started_on {
+            errors.take(
+                format!("{prefix}usage_started_on"),
+                super::jst::supported(day),
+            );
+        }
         if let Some(Some(a)) = &self.continued_use_attested {
             let chars = a.reason.trim().chars().count();
+            let field = format!("{prefix}continued_use_attested.reason");
             if chars == 0 || chars > MAX_REASON_CHARS {
                 errors.push(
-                    format!("{prefix}continued_use_attested.reason"),
+                    field,
                     format!("an attestation needs a reason of 1 to {MAX_REASON_CHARS} characters"),
                 );
+            } else if let Err(e) = super::text::multi_line(&a.reason) {
+                errors.push(field, e.to_string());
             }
         }
         if self.is_empty() {
