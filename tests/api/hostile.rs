@@ -311,3 +311,42 @@ on_both_backends!(
         );
     }
 );
+
+on_both_backends!(
+    imports_list_the_first_thousand_bad_rows_and_count_them_all,
+    |app| {
+        let c = campaign_of_five(app);
+        let mut attendees = String::from("office_number\n");
+        for n in 0..1500 {
+            attendees.push_str(&format!("bad{n}\n"));
+        }
+        let r = csv(
+            app,
+            &app.admin_token,
+            &format!("/api/v1/campaigns/{c}/seminar-attendees"),
+            attendees.into_bytes(),
+        );
+        assert_eq!(r.status, 201, "{}", r.body);
+        assert_eq!(r.body["invalid_row_count"], 1500);
+        assert_eq!(r.body["invalid_rows"].as_array().unwrap().len(), 1000);
+        assert_eq!(r.body["invalid_rows"][999]["line"], 1001);
+
+        // Bad cells and offices that are not taking part, interleaved: the first 1,000 by line.
+        let mut sheet = String::from("office_number,start_survey_answered\n");
+        for n in 0..800 {
+            sheet.push_str(&format!("bad{n},済\n"));
+            sheet.push_str(&format!("{},済\n", number(500 + n, "care_management")));
+        }
+        sheet.push_str(&format!("{},済\n", number(3, "care_management")));
+        let body = checkpoint_sheet(app, &c, sheet);
+        assert_eq!(body["rows"], 1, "{body}");
+        assert_eq!(body["invalid_row_count"], 1600);
+        let lines: Vec<i64> = body["invalid_rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["line"].as_i64().unwrap())
+            .collect();
+        assert_eq!(lines, (2..1002).collect::<Vec<i64>>());
+    }
+);
