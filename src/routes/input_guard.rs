@@ -40,7 +40,18 @@ fn nul_parameters(query: &str) -> Vec<FieldError> {
         .collect()
 }
 
+/// A query's name or value as the form encoding means it: `+` is a space.
 fn percent_decoded(s: &str) -> String {
+    decoded(s, true)
+}
+
+/// A path as the router reads it (`%73tatus` is `status`), for whatever must judge the path the
+/// router serves rather than the bytes sent.
+pub fn percent_decoded_path(s: &str) -> String {
+    decoded(s, false)
+}
+
+fn decoded(s: &str, plus_is_space: bool) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -51,7 +62,7 @@ fn percent_decoded(s: &str) -> String {
                 out.push((hex(h).unwrap_or(0) * 16 + hex(l).unwrap_or(0)) as u8);
                 i += 3;
             }
-            (b'+', _, _) => {
+            (b'+', _, _) if plus_is_space => {
                 out.push(b' ');
                 i += 1;
             }

@@ -350,3 +350,67 @@ on_both_backends!(
         assert_eq!(lines, (2..1002).collect::<Vec<i64>>());
     }
 );
+
+/// The real binary with JSON logs: a status link asked for with its path percent-encoded,
+/// and requests whose headers cannot be parsed; then the whole log is read.
+#[test]
+fn encoded_status_paths_are_masked_and_unreadable_requests_are_not_errors() {
+    use std::io::{Read, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("hostile.db").display());
+    let token = crate::helpers::cli_admin_token(&url);
+    let served = crate::helpers::serve_binary(
+        &url,
+        &[(
+            "HONORARIA_OUTBOX_DIR",
+            dir.path().join("outbox").display().to_string(),
+        )],
+    );
+    let (mut server, lines) = (served.child, served.log);
+    let base = format!("http://127.0.0.1:{}", served.port);
+    let campaign = crate::helpers::create_campaign_at(&base, &token);
+    let applied: Value = ureq::post(&format!("{base}/api/v1/campaigns/{campaign}/applications"))
+        .send_json(single(1))
+        .unwrap()
+        .into_json()
+        .unwrap();
+    let secret = applied["status_url"]
+        .as_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let (first, rest) = secret.split_at(1);
+    let first = format!("%{:02X}", first.as_bytes()[0]);
+    for path in [
+        format!("/api/v1/%73tatus/{secret}"),
+        format!("/api/v1/status/{first}{rest}"),
+        format!("/%73tatus/{secret}"),
+    ] {
+        let r = ureq::get(&format!("{base}{path}")).call().unwrap();
+        assert_eq!(r.status(), 200, "{path} is served");
+    }
+    for head in [
+        &b"GET /health HTTP/1.1\r\nHost: x\r\nBad\x01Header: y\r\n\r\n"[..],
+        &b"GET /health HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n"[..],
+    ] {
+        let mut socket = std::net::TcpStream::connect(("127.0.0.1", served.port)).unwrap();
+        socket.write_all(head).unwrap();
+        let mut answer = String::new();
+        let _ = socket.read_to_string(&mut answer);
+        assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    server.kill().unwrap();
+    let _ = server.wait();
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    let log = rest.join("\n");
+    assert!(!log.contains(&secret), "the secret leaked:\n{log}");
+    assert!(!log.contains("\"level\":\"ERROR\""), "{log}");
+    let warned = rest
+        .iter()
+        .filter(|l| l.contains("\"level\":\"WARN\"") && l.contains("could not be read"))
+        .count();
+    assert_eq!(warned, 2, "{log}");
+}
