@@ -414,3 +414,65 @@ fn encoded_status_paths_are_masked_and_unreadable_requests_are_not_errors() {
         .count();
     assert_eq!(warned, 2, "{log}");
 }
+
+fn audit_cli(app: &TestApp, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_honoraria"))
+        .arg("audit")
+        .args(args)
+        .args(["--database-url", &app.db.url])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("RUST_LOG", "error")
+        .output()
+        .expect("run honoraria")
+}
+
+on_both_backends!(
+    a_cut_tail_under_a_rewritten_head_is_caught_by_an_anchor,
+    |app| {
+        let c = app.open_campaign(10, 2);
+        for n in 1..=3 {
+            assert_eq!(submit(app, &c, &single(n)).status, 201);
+        }
+        let out = audit_cli(app, &["anchor"]);
+        assert!(out.status.success(), "{out:?}");
+        let anchor = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+        let (seq, hash) = anchor.split_once(':').expect("SEQ:HASH");
+        let seq: i64 = seq.parse().unwrap();
+        assert!(seq >= 4, "{anchor}");
+        let metrics = ureq::get(&format!("{}/metrics", app.base))
+            .call()
+            .unwrap()
+            .into_string()
+            .unwrap();
+        assert!(
+            metrics.contains(&format!("honoraria_audit_head_seq {seq}")),
+            "{metrics}"
+        );
+        assert!(metrics.contains(&format!("hash=\"{hash}\"")), "{metrics}");
+        assert!(audit_cli(app, &["verify", "--anchor", &anchor])
+            .status
+            .success());
+
+        // Someone with full rights cuts the last two events and makes the head match again.
+        app.drop_audit_guard();
+        let kept = seq - 2;
+        app.execute_sql(&format!(
+            "DELETE FROM audit_events WHERE seq > {kept};
+         UPDATE audit_chain SET last_seq = {kept},
+           last_hash = (SELECT hash FROM audit_events WHERE seq = {kept}) WHERE id = 1;"
+        ));
+        assert!(
+            audit_cli(app, &["verify"]).status.success(),
+            "without an anchor the shorter chain holds"
+        );
+        let out = audit_cli(app, &["verify", "--anchor", &anchor]);
+        assert!(!out.status.success());
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+        assert!(err.contains(&anchor), "{err}");
+
+        let out = audit_cli(app, &["verify", "--anchor", "not-an-anchor"]);
+        assert!(!out.status.success());
+        assert!(String::from_utf8(out.stderr).unwrap().contains("--anchor"));
+    }
+);
