@@ -1,5 +1,7 @@
-//! Periodic clean-up beside the server: stored `Idempotency-Key` responses expire after a
-//! configurable time, so the table does not grow without bound.
+//! Periodic work beside the server: stored `Idempotency-Key` responses expire after a
+//! configurable time, so the table does not grow without bound; and once a day the audit
+//! chain's head is written to the log, which is kept apart from the database, so a cut tail
+//! with a rewritten head can be told from the log as from an anchor an auditor kept.
 
 use crate::clock;
 use crate::db::{idempotency, Pool};
@@ -8,13 +10,33 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const EVERY: Duration = Duration::from_secs(3600);
+const HEAD_EVERY: Duration = Duration::from_secs(24 * 3600);
+
+fn log_audit_head(pool: &Pool) {
+    match pool.get().map(|mut c| crate::db::audit::head(&mut c)) {
+        Ok(Ok(head)) => {
+            tracing::info!(seq = head.seq, hash = %head.hash, anchor = %head, "audit chain head")
+        }
+        Ok(Err(e)) => {
+            tracing::error!(error = %crate::telemetry::error_chain(&e), "reading the audit chain head")
+        }
+        Err(e) => {
+            tracing::error!(error = %crate::telemetry::error_chain(&e), "reading the audit chain head")
+        }
+    }
+}
 
 pub fn spawn(pool: Pool, ttl: Duration, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<()> {
     std::thread::Builder::new()
         .name("housekeeping".into())
         .spawn(move || {
             let mut last: Option<Instant> = None;
+            let mut head_logged: Option<Instant> = None;
             while !stop.load(Ordering::Relaxed) {
+                if head_logged.is_none_or(|t| t.elapsed() >= HEAD_EVERY) {
+                    head_logged = Some(Instant::now());
+                    log_audit_head(&pool);
+                }
                 if last.is_none_or(|t| t.elapsed() >= EVERY) {
                     last = Some(Instant::now());
                     let cutoff = clock::now()

@@ -120,7 +120,14 @@ enum StaffCommand {
 #[derive(Subcommand)]
 enum AuditCommand {
     /// Check the hash chain: exit 0 when intact, else name the first broken event.
-    Verify,
+    Verify {
+        /// A head printed earlier by `audit anchor` (SEQ:HASH): the chain must still hold
+        /// that event with that hash, so a cut tail with a rewritten head is caught.
+        #[arg(long)]
+        anchor: Option<String>,
+    },
+    /// Print the chain head as SEQ:HASH, to keep outside the database.
+    Anchor,
 }
 
 #[derive(Subcommand)]
@@ -174,8 +181,11 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         } => create_token(&settings, role, &name, for_email.as_deref()),
         Command::Staff { command } => staff(&settings, command),
         Command::Audit {
-            command: AuditCommand::Verify,
-        } => verify_audit(&settings),
+            command: AuditCommand::Verify { anchor },
+        } => verify_audit(&settings, anchor.as_deref()),
+        Command::Audit {
+            command: AuditCommand::Anchor,
+        } => audit_anchor(&settings),
         Command::Outbox {
             command: OutboxCommand::Drain,
         } => drain_outbox(&settings),
@@ -287,9 +297,20 @@ fn staff(settings: &Settings, command: StaffCommand) -> Result<ExitCode, String>
     Ok(ExitCode::SUCCESS)
 }
 
-fn verify_audit(settings: &Settings) -> Result<ExitCode, String> {
+fn audit_anchor(settings: &Settings) -> Result<ExitCode, String> {
     let mut conn = connection(settings)?;
-    match db::audit::verify(&mut conn) {
+    let head = db::audit::head(&mut conn).map_err(|e| format!("reading the chain head: {e}"))?;
+    println!("{head}");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn verify_audit(settings: &Settings, anchor: Option<&str>) -> Result<ExitCode, String> {
+    let anchor: Option<db::audit::Anchor> = anchor
+        .map(str::parse)
+        .transpose()
+        .map_err(|e| format!("--anchor: {e}"))?;
+    let mut conn = connection(settings)?;
+    match db::audit::verify_against(&mut conn, anchor.as_ref()) {
         Ok(count) => {
             println!("audit trail intact: {count} events");
             Ok(ExitCode::SUCCESS)

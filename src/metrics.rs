@@ -3,8 +3,8 @@
 //! is read when `/metrics` is scraped, so every instance reports the same truth.
 
 use prometheus::{
-    Encoder, Histogram, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry,
-    TextEncoder,
+    Encoder, Histogram, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts,
+    Registry, TextEncoder,
 };
 use std::sync::LazyLock;
 
@@ -79,6 +79,8 @@ pub struct Snapshot {
     pub campaigns: Vec<(String, i64, i64, i64)>,
     /// (status, messages)
     pub outbox: Vec<(String, i64)>,
+    /// The audit chain head: the last event's sequence number and hash.
+    pub audit_head: (i64, String),
 }
 
 /// The Prometheus text exposition of the process's counters and `snapshot`.
@@ -121,9 +123,31 @@ pub fn render(snapshot: &Snapshot) -> String {
     for (status, count) in &snapshot.outbox {
         outbox.with_label_values(&[status]).set(*count);
     }
-    for g in [taken, cap, waiting, outbox] {
+    // The head, scraped and kept by the monitoring system, is an anchor outside the database:
+    // a tail cut later shows as a head that went back or changed its hash.
+    let head_seq = IntGauge::new(
+        "honoraria_audit_head_seq",
+        "Sequence number of the last audit event",
+    )
+    .expect("metric definition");
+    head_seq.set(snapshot.audit_head.0);
+    let head_info = IntGaugeVec::new(
+        Opts::new(
+            "honoraria_audit_head_info",
+            "The last audit event: its hash as a label",
+        ),
+        &["seq", "hash"],
+    )
+    .expect("metric definition");
+    head_info
+        .with_label_values(&[&snapshot.audit_head.0.to_string(), &snapshot.audit_head.1])
+        .set(1);
+    for g in [taken, cap, waiting, outbox, head_info] {
         gauges.register(Box::new(g)).expect("registered once");
     }
+    gauges
+        .register(Box::new(head_seq))
+        .expect("registered once");
     let mut families = METRICS.registry.gather();
     families.extend(gauges.gather());
     let mut out = Vec::new();

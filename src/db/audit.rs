@@ -225,6 +225,8 @@ pub enum ChainBreak {
     Head { head: i64, found: i64 },
     #[error("the chain head's hash is not the hash of the last event, {seq}")]
     HeadHash { seq: i64 },
+    #[error("the anchor {anchor} is not in the chain: event {seq} is gone or has another hash")]
+    Anchor { anchor: Anchor, seq: i64 },
 }
 
 impl ChainBreak {
@@ -234,7 +236,8 @@ impl ChainBreak {
             ChainBreak::Gap { seq, .. }
             | ChainBreak::Link { seq, .. }
             | ChainBreak::Content { seq }
-            | ChainBreak::HeadHash { seq } => *seq,
+            | ChainBreak::HeadHash { seq }
+            | ChainBreak::Anchor { seq, .. } => *seq,
             ChainBreak::Head { found, .. } => found + 1,
         }
     }
@@ -248,14 +251,85 @@ pub enum VerifyError {
     Query(#[from] diesel::result::Error),
 }
 
+/// The chain head as an auditor keeps it outside the database: `SEQ:HASH`. Whoever can
+/// write the database can cut the tail and rewrite the head so that the chain holds again;
+/// an anchor kept elsewhere still names the event that was cut.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Anchor {
+    pub seq: i64,
+    pub hash: String,
+}
+
+impl std::fmt::Display for Anchor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.seq, self.hash)
+    }
+}
+
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum AnchorError {
+    #[error("an anchor is SEQ:HASH, as `honoraria audit anchor` prints it")]
+    Malformed,
+}
+
+impl std::str::FromStr for Anchor {
+    type Err = AnchorError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let (seq, hash) = s.trim().split_once(':').ok_or(AnchorError::Malformed)?;
+        let seq: i64 = seq.parse().map_err(|_| AnchorError::Malformed)?;
+        let hash_ok = !hash.is_empty() && hash.bytes().all(|b| b.is_ascii_hexdigit());
+        if seq < 0 || !hash_ok {
+            return Err(AnchorError::Malformed);
+        }
+        Ok(Anchor {
+            seq,
+            hash: hash.to_ascii_lowercase(),
+        })
+    }
+}
+
+/// The chain head now: the last event's sequence number and hash (0 and empty when the trail
+/// is empty).
+pub fn head(conn: &mut DbConn) -> QueryResult<Anchor> {
+    let (seq, hash) = audit_chain::table
+        .find(1)
+        .select((audit_chain::last_seq, audit_chain::last_hash))
+        .first(conn)?;
+    Ok(Anchor { seq, hash })
+}
+
 /// Walks the whole chain in pages inside one snapshot, then checks that the stored chain head
 /// names the last event, so a rewritten or cut-off tail is caught too; returns how many
 /// events it checked.
 pub fn verify(conn: &mut DbConn) -> Result<i64, VerifyError> {
-    super::read_snapshot(conn, verify_in_snapshot)
+    verify_against(conn, None)
 }
 
-fn verify_in_snapshot(conn: &mut DbConn) -> Result<i64, VerifyError> {
+/// [`verify`], and that the chain still holds the event an anchor taken earlier names, with
+/// that hash.
+pub fn verify_against(conn: &mut DbConn, anchor: Option<&Anchor>) -> Result<i64, VerifyError> {
+    super::read_snapshot(conn, |conn| {
+        let (found, anchored) = verify_in_snapshot(conn, anchor.map(|a| a.seq))?;
+        match anchor {
+            Some(a) if a.seq > 0 && anchored.as_deref() != Some(a.hash.as_str()) => {
+                Err(ChainBreak::Anchor {
+                    anchor: a.clone(),
+                    seq: a.seq,
+                }
+                .into())
+            }
+            _ => Ok(found),
+        }
+    })
+}
+
+/// How many events hold, and the hash of the event at `seq` if one was asked for and found.
+fn verify_in_snapshot(
+    conn: &mut DbConn,
+    seq: Option<i64>,
+) -> Result<(i64, Option<String>), VerifyError> {
+    let mut anchored = None;
     const PAGE: i64 = 1000;
     let mut expected_seq = 1;
     let mut prev_hash = String::new();
@@ -269,6 +343,9 @@ fn verify_in_snapshot(conn: &mut DbConn) -> Result<i64, VerifyError> {
         let done = (rows.len() as i64) < PAGE;
         for row in rows {
             check_link(&row, expected_seq, &prev_hash)?;
+            if Some(row.seq) == seq {
+                anchored = Some(row.hash.clone());
+            }
             prev_hash = row.hash;
             expected_seq += 1;
         }
@@ -287,7 +364,7 @@ fn verify_in_snapshot(conn: &mut DbConn) -> Result<i64, VerifyError> {
     if head_hash != prev_hash {
         return Err(ChainBreak::HeadHash { seq: found }.into());
     }
-    Ok(found)
+    Ok((found, anchored))
 }
 
 fn check_link(row: &AuditEventRow, expected_seq: i64, prev_hash: &str) -> Result<(), ChainBreak> {

@@ -7,6 +7,7 @@ use super::email::EmailAddress;
 use super::money::Yen;
 use super::name::named;
 use super::office_number::OfficeNumber;
+use super::text::one_line as text;
 use super::written::plain_number;
 use super::{FieldError, FieldErrors};
 use chrono::NaiveDate;
@@ -148,14 +149,6 @@ impl Application {
     }
 }
 
-fn text(errors: &mut FieldErrors, field: &str, value: &str, max: usize) -> String {
-    let value = value.trim();
-    if value.is_empty() || value.chars().count() > max {
-        errors.push(field, format!("must be 1 to {max} characters"));
-    }
-    value.to_owned()
-}
-
 /// Whether the office had started using the system on `day`.
 fn using_on(office: &OfficeInput, day: NaiveDate) -> bool {
     office.using_system_since.is_some_and(|since| since <= day)
@@ -233,6 +226,9 @@ fn parse_office(
     }
     let address = text(errors, &field("address"), &input.address, 300);
     let email = errors.take(field("email"), EmailAddress::parse(&input.email));
+    if let Some(since) = input.using_system_since {
+        errors.take(field("using_system_since"), super::jst::supported(since));
+    }
     let honorarium = match role {
         ParticipantRole::Model => campaign.honoraria.model(),
         ParticipantRole::Referred => campaign.honoraria.referred(),

@@ -91,15 +91,20 @@ impl Settings {
             errors.push("code", "must be 1 to 64 characters of a-z, 0-9 and -");
         }
         for (field, value) in [("name", &self.name), ("region_name", &self.region_name)] {
-            if value.trim().is_empty() || value.chars().count() > 200 {
-                errors.push(field, "must be 1 to 200 characters");
-            }
+            super::text::one_line(&mut errors, field, value, 200);
         }
         if self.region_code.len() != 6 || !self.region_code.bytes().all(|b| b.is_ascii_digit()) {
             errors.push(
                 "region_code",
                 "must be the 6-digit local government code (全国地方公共団体コード)",
             );
+        }
+        for (field, date) in [
+            ("opens_at", jst::date_of(self.opens_at)),
+            ("deadline", self.deadline),
+            ("ends_on", self.ends_on),
+        ] {
+            errors.take(field, jst::supported(date));
         }
         if self.deadline > self.ends_on {
             errors.push("deadline", "must not fall after ends_on");

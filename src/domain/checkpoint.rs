@@ -3,7 +3,7 @@
 //! empty cell) clears a date or an attestation.
 
 use super::csv_lines::{Table, TableError};
-use super::office_list::InvalidRow;
+use super::office_list::{note_invalid, InvalidRow};
 use super::office_number::OfficeNumber;
 use super::written::plain_number;
 use super::year_end::{Attestation, Checkpoints};
@@ -45,13 +45,22 @@ impl CheckpointPatch {
     /// Every field error at once, paths under `prefix` (empty for a JSON body).
     pub fn check(&self, prefix: &str) -> FieldErrors {
         let mut errors = FieldErrors::new();
+        if let Some(Some(day)) = self.usage_started_on {
+            errors.take(
+                format!("{prefix}usage_started_on"),
+                super::jst::supported(day),
+            );
+        }
         if let Some(Some(a)) = &self.continued_use_attested {
             let chars = a.reason.trim().chars().count();
+            let field = format!("{prefix}continued_use_attested.reason");
             if chars == 0 || chars > MAX_REASON_CHARS {
                 errors.push(
-                    format!("{prefix}continued_use_attested.reason"),
+                    field,
                     format!("an attestation needs a reason of 1 to {MAX_REASON_CHARS} characters"),
                 );
+            } else if let Err(e) = super::text::multi_line(&a.reason) {
+                errors.push(field, e.to_string());
             }
         }
         if self.is_empty() {
@@ -105,6 +114,8 @@ pub struct PatchSheet {
     /// The line taken as the header.
     pub header_line: u64,
     pub rows: Vec<PatchRow>,
+    pub invalid_row_count: usize,
+    /// The first [`super::office_list::MAX_REPORTED_INVALID`] invalid rows.
     pub invalid_rows: Vec<InvalidRow>,
 }
 
@@ -153,6 +164,7 @@ pub fn parse_sheet(bytes: &[u8]) -> Result<PatchSheet, SheetError> {
     let mut sheet = PatchSheet {
         header_line: header.line,
         rows: Vec::new(),
+        invalid_row_count: 0,
         invalid_rows: Vec::new(),
     };
     while let Some(record) = table.next_record().map_err(TableError::from)? {
@@ -166,7 +178,12 @@ pub fn parse_sheet(bytes: &[u8]) -> Result<PatchSheet, SheetError> {
                 office_number,
                 patch,
             }),
-            Err(error) => sheet.invalid_rows.push(InvalidRow { line, error }),
+            Err(error) => note_invalid(
+                &mut sheet.invalid_rows,
+                &mut sheet.invalid_row_count,
+                line,
+                error,
+            ),
         }
     }
     Ok(sheet)

@@ -261,10 +261,22 @@ impl<R: BufRead> Records<R> {
             fields.feed(&next_text);
             spanned.push((next_line, next_text));
         }
+        let cells = fields.finish();
+        // A cell no database stores refuses its row here, so no import has to remember to.
+        let unstorable = cells
+            .iter()
+            .position(|cell| super::text::storable(cell).is_err());
         Ok(Some(Record {
             line,
             last_line: spanned.last().map_or(line, |(l, _)| *l),
-            fields: Ok(fields.finish()),
+            fields: match unstorable {
+                None => Ok(cells),
+                Some(column) => Err(format!(
+                    "column {}: {}",
+                    column + 1,
+                    super::text::TextError::Nul
+                )),
+            },
         }))
     }
 }

@@ -25,6 +25,26 @@ pub fn end_of_day_utc(date: NaiveDate) -> NaiveDateTime {
         .naive_utc()
 }
 
+/// A date outside the years the service takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("must be within the years {FIRST_YEAR} to {LAST_YEAR}")]
+pub struct DateOutOfRange;
+
+pub const FIRST_YEAR: i32 = 2000;
+pub const LAST_YEAR: i32 = 2099;
+
+/// Every date a request gives must fall within 2000–2099 (API.md): a campaign, a check or a
+/// transfer outside them is a typing slip, and a far year (9999-12-31) runs past what the
+/// clock arithmetic and the wire formats expect.
+pub fn supported(date: NaiveDate) -> Result<NaiveDate, DateOutOfRange> {
+    use chrono::Datelike;
+    if (FIRST_YEAR..=LAST_YEAR).contains(&date.year()) {
+        Ok(date)
+    } else {
+        Err(DateOutOfRange)
+    }
+}
+
 /// The Japan-time calendar day of a UTC instant.
 pub fn date_of(utc: NaiveDateTime) -> NaiveDate {
     to_jst(utc).date_naive()
@@ -61,6 +81,22 @@ pub fn display(utc: NaiveDateTime) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_are_taken_from_2000_to_2099() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        for (date, ok) in [
+            (day(1999, 12, 31), false),
+            (day(2000, 1, 1), true),
+            (day(2023, 12, 15), true),
+            (day(2099, 12, 31), true),
+            (day(2100, 1, 1), false),
+            (day(9999, 12, 31), false),
+            (day(1, 1, 1), false),
+        ] {
+            assert_eq!(supported(date).is_ok(), ok, "{date}");
+        }
+    }
 
     #[test]
     fn dates_in_the_japanese_calendar() {

@@ -14,8 +14,20 @@ pub struct InvalidRow {
     pub error: String,
 }
 
+/// Invalid rows listed in an import's answer; beyond this only their count is kept, so a
+/// file of nothing but bad rows gets an answer of bounded size.
+pub const MAX_REPORTED_INVALID: usize = 1_000;
+
+/// Counts a refused row and lists it while fewer than [`MAX_REPORTED_INVALID`] are listed.
+pub fn note_invalid(listed: &mut Vec<InvalidRow>, count: &mut usize, line: u64, error: String) {
+    *count += 1;
+    if listed.len() < MAX_REPORTED_INVALID {
+        listed.push(InvalidRow { line, error });
+    }
+}
+
 /// Every record after the header is counted once: in `offices`, `duplicate_rows` or
-/// `invalid_rows`.
+/// `invalid_row_count`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OfficeList {
     /// The line taken as the header.
@@ -24,6 +36,8 @@ pub struct OfficeList {
     pub offices: Vec<OfficeNumber>,
     /// Well-formed rows naming an office already listed above them.
     pub duplicate_rows: usize,
+    pub invalid_row_count: usize,
+    /// The first [`MAX_REPORTED_INVALID`] invalid rows.
     pub invalid_rows: Vec<InvalidRow>,
 }
 
@@ -34,6 +48,7 @@ pub fn parse(bytes: &[u8]) -> Result<OfficeList, TableError> {
         header_line: table.header.line,
         offices: Vec::new(),
         duplicate_rows: 0,
+        invalid_row_count: 0,
         invalid_rows: Vec::new(),
     };
     let mut seen = std::collections::HashSet::new();
@@ -48,10 +63,12 @@ pub fn parse(bytes: &[u8]) -> Result<OfficeList, TableError> {
         match parsed {
             Ok(p) if seen.insert(p.number.as_str().to_owned()) => list.offices.push(p.number),
             Ok(_) => list.duplicate_rows += 1,
-            Err(error) => list.invalid_rows.push(InvalidRow {
-                line: record.line,
+            Err(error) => note_invalid(
+                &mut list.invalid_rows,
+                &mut list.invalid_row_count,
+                record.line,
                 error,
-            }),
+            ),
         }
     }
     Ok(list)

@@ -5,13 +5,12 @@
 //! good rows are kept.
 
 use super::csv_lines::{Encoding, Table, TableError};
-use super::office_list::InvalidRow;
 use super::office_number::OfficeNumber;
 use super::written::plain_number;
 use std::io::Read;
 
-/// Invalid rows reported in full; beyond this only their count is kept.
-pub const MAX_REPORTED_INVALID: usize = 1_000;
+use super::office_list::InvalidRow;
+pub use super::office_list::MAX_REPORTED_INVALID;
 
 /// What a whole list came to. Every record after the header is counted once, in exactly one of
 /// `rows`, `duplicate_rows` and `invalid_row_count`: an office listed twice is one office using
@@ -75,10 +74,12 @@ pub fn read<R: Read>(input: R, mut keep: impl FnMut(OfficeNumber)) -> Result<Sum
 }
 
 fn note_invalid(summary: &mut Summary, line: u64, error: String) {
-    summary.invalid_row_count += 1;
-    if summary.invalid_rows.len() < MAX_REPORTED_INVALID {
-        summary.invalid_rows.push(InvalidRow { line, error });
-    }
+    super::office_list::note_invalid(
+        &mut summary.invalid_rows,
+        &mut summary.invalid_row_count,
+        line,
+        error,
+    );
 }
 
 #[cfg(test)]

@@ -109,10 +109,12 @@ pub async fn zengin(
         .into_inner()
         .transfer_date
         .and_then(|d| d.parse().ok())
-        .ok_or_else(|| {
+        .ok_or_else(|| "required, a date like 2024-04-25".to_owned())
+        .and_then(|d| crate::domain::jst::supported(d).map_err(|e| e.to_string()))
+        .map_err(|message| {
             ApiError::Invalid(vec![FieldError {
                 field: "transfer_date".into(),
-                message: "required, a date like 2024-04-25".into(),
+                message,
             }])
         })?;
     let id = id.into_inner();

@@ -1,15 +1,21 @@
-//! Refuses NUL characters before they reach the database: PostgreSQL cannot store one in
-//! text and answers with an error, and no real name, number or secret holds one. In a path
-//! the resource cannot exist (404); in a query parameter or a JSON field it is bad input
-//! (422 naming where).
+//! Refuses NUL characters before they reach the database, by the rule of
+//! [`crate::domain::text::storable`]. In a path the resource cannot exist (404); in a query
+//! parameter, a JSON field or a form field it is bad input (422 naming where). CSV cells are
+//! held to the same rule by the one CSV reader, row by row.
 
+use crate::domain::text::{self, TextError};
 use crate::domain::FieldError;
 use crate::error::ApiError;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 
-const MESSAGE: &str = "must not contain a NUL character";
+fn refused(field: String) -> FieldError {
+    FieldError {
+        field,
+        message: TextError::Nul.to_string(),
+    }
+}
 
 fn has_encoded_nul(s: &str) -> bool {
     s.as_bytes()
@@ -25,19 +31,27 @@ fn nul_parameters(query: &str) -> Vec<FieldError> {
         .map(|pair| {
             let name = pair.split('=').next().unwrap_or("");
             let name = percent_decoded(name).replace('\0', "");
-            FieldError {
-                field: if name.is_empty() {
-                    "query".into()
-                } else {
-                    name
-                },
-                message: MESSAGE.into(),
-            }
+            refused(if name.is_empty() {
+                "query".into()
+            } else {
+                name
+            })
         })
         .collect()
 }
 
+/// A query's name or value as the form encoding means it: `+` is a space.
 fn percent_decoded(s: &str) -> String {
+    decoded(s, true)
+}
+
+/// A path as the router reads it (`%73tatus` is `status`), for whatever must judge the path the
+/// router serves rather than the bytes sent.
+pub fn percent_decoded_path(s: &str) -> String {
+    decoded(s, false)
+}
+
+fn decoded(s: &str, plus_is_space: bool) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -48,7 +62,7 @@ fn percent_decoded(s: &str) -> String {
                 out.push((hex(h).unwrap_or(0) * 16 + hex(l).unwrap_or(0)) as u8);
                 i += 3;
             }
-            (b'+', _, _) => {
+            (b'+', _, _) if plus_is_space => {
                 out.push(b' ');
                 i += 1;
             }
@@ -87,10 +101,9 @@ pub fn nul_fields(value: &serde_json::Value, path: String, out: &mut Vec<FieldEr
         }
     };
     match value {
-        serde_json::Value::String(s) if s.contains('\0') => out.push(FieldError {
-            field: if path.is_empty() { "body".into() } else { path },
-            message: MESSAGE.into(),
-        }),
+        serde_json::Value::String(s) if text::storable(s).is_err() => {
+            out.push(refused(if path.is_empty() { "body".into() } else { path }))
+        }
         serde_json::Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
                 nul_fields(item, format!("{path}[{i}]"), out);
@@ -98,17 +111,22 @@ pub fn nul_fields(value: &serde_json::Value, path: String, out: &mut Vec<FieldEr
         }
         serde_json::Value::Object(map) => {
             for (key, item) in map {
-                if key.contains('\0') {
-                    out.push(FieldError {
-                        field: join(&key.replace('\0', "")),
-                        message: MESSAGE.into(),
-                    });
+                if text::storable(key).is_err() {
+                    out.push(refused(join(&key.replace('\0', ""))));
                 }
                 nul_fields(item, join(key), out);
             }
         }
         _ => {}
     }
+}
+
+/// The fields of a form post (name, value) whose name or value holds a NUL, by name.
+pub fn form_fields<'a>(fields: impl Iterator<Item = (&'a String, &'a String)>) -> Vec<FieldError> {
+    fields
+        .filter(|(name, value)| text::storable(name).is_err() || text::storable(value).is_err())
+        .map(|(name, _)| refused(name.replace('\0', "")))
+        .collect()
 }
 
 #[cfg(test)]

@@ -229,7 +229,18 @@ pub fn idempotency_key(
             )
         })?;
     let scope = format!("{caller} {} {}", req.method(), req.path());
-    Ok(Some(IdempotencyKey::new(scope, key, body)))
+    Ok(Some(IdempotencyKey::new(scope, key, &canonical(body))))
+}
+
+/// A JSON body as the same request however it is written: parsed and written again compact,
+/// object keys in order (`serde_json`'s map is sorted by key). A client that retries with
+/// its JSON re-indented or its keys reordered asks for the same thing. Anything else (a CSV
+/// import) is compared byte for byte.
+fn canonical(body: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    serde_json::from_slice::<serde_json::Value>(body)
+        .ok()
+        .and_then(|value| serde_json::to_vec(&value).ok())
+        .map_or(std::borrow::Cow::Borrowed(body), std::borrow::Cow::Owned)
 }
 
 /// An idempotency key as a header or the form carries it: 1 to 255 visible ASCII characters.
@@ -442,4 +453,20 @@ pub fn validation_errors(errors: validator::ValidationErrors) -> ApiError {
     walk("", &errors, &mut out);
     out.sort_by(|a, b| a.field.cmp(&b.field));
     ApiError::Invalid(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::canonical;
+
+    #[test]
+    fn json_written_differently_is_one_request() {
+        let compact = canonical(br#"{"role":"admin","name":"x","n":[1,{"b":2,"a":1}]}"#);
+        let indented = canonical(
+            b"{\n  \"name\": \"x\",\n  \"n\": [1, {\"a\": 1, \"b\": 2}],\n  \"role\": \"admin\"\n}",
+        );
+        assert_eq!(compact, indented);
+        assert_ne!(canonical(br#"{"name":"x"}"#), canonical(br#"{"name":"y"}"#));
+        assert_eq!(&*canonical(b"office_number\n1"), b"office_number\n1");
+    }
 }

@@ -29,8 +29,11 @@ pub async fn assign(
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let id = id_of(&req);
     let method = req.method().to_string();
-    // A status link's path is the applicant's secret: the log gets it masked.
-    let path = crate::service::status_link::masked_links(req.path());
+    // A status link's path is the applicant's secret: the log gets it masked, judged on the
+    // path as the router decodes it, so `/api/v1/%73tatus/…` is masked as it is served.
+    let path = crate::service::status_link::masked_links(
+        &super::input_guard::percent_decoded_path(req.path()),
+    );
     let span = tracing::info_span!("request", request_id = %id, method = %method, path = %path);
     let client = super::client_addr::of(req.request())
         .map(|a| a.to_string())

@@ -90,9 +90,10 @@ fn as_of(value: Option<String>) -> Result<NaiveDate, ApiError> {
         }])
     };
     let value = value.ok_or_else(|| invalid("required: the date the list is as of"))?;
-    value
+    let date = value
         .parse()
-        .map_err(|_| invalid("must be a date like 2024-03-31"))
+        .map_err(|_| invalid("must be a date like 2024-03-31"))?;
+    crate::domain::jst::supported(date).map_err(|e| invalid(&e.to_string()))
 }
 
 /// Imports a usage list: offices using the system as of `as_of` (admin, secretariat). UTF-8

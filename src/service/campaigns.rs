@@ -288,6 +288,8 @@ fn refuse_update(
             "reason",
             format!("must be at most {MAX_REASON_CHARS} characters"),
         );
+    } else if let Err(e) = crate::domain::text::multi_line(reason) {
+        errors.push("reason", e.to_string());
     }
     if !errors.is_empty() {
         return Err(errors.into());

@@ -8,7 +8,7 @@ use crate::db::{audit, DbConn};
 use crate::domain::application::ParticipantRole;
 use crate::domain::checkpoint::{CheckpointPatch, PatchSheet};
 use crate::domain::ids::CampaignId;
-use crate::domain::office_list::InvalidRow;
+use crate::domain::office_list::{note_invalid, InvalidRow, MAX_REPORTED_INVALID};
 use crate::domain::year_end::{Attestation, Checkpoints};
 use crate::domain::FieldErrors;
 use chrono::NaiveDateTime;
@@ -149,6 +149,8 @@ pub struct SheetResult {
     pub header_line: u64,
     /// Rows applied.
     pub rows: usize,
+    /// Every row not applied; the first 1,000 by line are listed in `invalid_rows`.
+    pub invalid_row_count: usize,
     /// Rows not applied, with their line in the file and why.
     pub invalid_rows: Vec<InvalidRow>,
 }
@@ -169,7 +171,10 @@ pub fn upload(
             .into_iter()
             .map(|o| (o.participant.office_number.clone(), o))
             .collect();
-    let mut invalid_rows = sheet.invalid_rows.clone();
+    // Rows refused here come in line order, as the sheet's own; each list keeps its first
+    // MAX_REPORTED_INVALID, so the merged first ones are the whole file's first ones.
+    let mut invalid_rows = Vec::new();
+    let mut invalid_row_count = 0;
     let mut applied_rows = 0;
     // Each row is applied in memory, a later row for an office building on an earlier one;
     // then every office's final checkpoints are written at once, and an event per row.
@@ -177,13 +182,15 @@ pub fn upload(
     let mut touched: Vec<String> = Vec::new();
     for row in &sheet.rows {
         let Some(office) = offices.get_mut(row.office_number.as_str()) else {
-            invalid_rows.push(InvalidRow {
-                line: row.line,
-                error: format!(
+            note_invalid(
+                &mut invalid_rows,
+                &mut invalid_row_count,
+                row.line,
+                format!(
                     "{} is not an accepted office of this campaign",
                     row.office_number.as_str()
                 ),
-            });
+            );
             continue;
         };
         let errors = check_role(&row.patch, office.participant.role, "");
@@ -193,10 +200,12 @@ pub fn upload(
                 .into_iter()
                 .map(|e| format!("{}: {}", e.field, e.message))
                 .collect();
-            invalid_rows.push(InvalidRow {
-                line: row.line,
-                error: text.join("; "),
-            });
+            note_invalid(
+                &mut invalid_rows,
+                &mut invalid_row_count,
+                row.line,
+                text.join("; "),
+            );
             continue;
         }
         let (stored, change) = applied(actor, now, office, &row.patch);
@@ -242,10 +251,13 @@ pub fn upload(
             })
             .collect(),
     )?;
+    invalid_rows.extend(sheet.invalid_rows.iter().cloned());
     invalid_rows.sort_by_key(|r| r.line);
+    invalid_rows.truncate(MAX_REPORTED_INVALID);
     Ok(SheetResult {
         header_line: sheet.header_line,
         rows: applied_rows,
+        invalid_row_count: invalid_row_count + sheet.invalid_row_count,
         invalid_rows,
     })
 }

@@ -1,7 +1,7 @@
 //! What an operator reads: the database's side of the metrics.
 
 use super::ServiceResult;
-use crate::db::{applications, campaigns, outbox, DbConn};
+use crate::db::{applications, audit, campaigns, outbox, DbConn};
 use crate::metrics::Snapshot;
 
 pub fn snapshot(conn: &mut DbConn) -> ServiceResult<Snapshot> {
@@ -22,5 +22,9 @@ pub fn snapshot(conn: &mut DbConn) -> ServiceResult<Snapshot> {
             .into_iter()
             .map(|(s, n)| (s.as_str().to_owned(), n))
             .collect(),
+        audit_head: {
+            let head = audit::head(conn)?;
+            (head.seq, head.hash)
+        },
     })
 }

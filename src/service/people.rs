@@ -85,15 +85,9 @@ pub fn hash_secret(secret: &Secret) -> String {
 }
 
 fn check_name(name: &str) -> Result<String, FieldErrors> {
-    let name = name.trim();
     let mut errors = FieldErrors::new();
-    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
-        errors.push(
-            "name",
-            "must be 1 to 100 characters, none of them control characters",
-        );
-    }
-    errors.finish(|| name.to_owned())
+    let name = crate::domain::text::one_line(&mut errors, "name", name, 100);
+    errors.finish(|| name)
 }
 
 fn record(

@@ -49,12 +49,9 @@ pub fn hash_secret(secret: &str) -> String {
 }
 
 fn check_name(name: &str) -> Result<String, FieldErrors> {
-    let name = name.trim();
     let mut errors = FieldErrors::new();
-    if name.is_empty() || name.chars().count() > 100 {
-        errors.push("name", "must be 1 to 100 characters");
-    }
-    errors.finish(|| name.to_owned())
+    let name = crate::domain::text::one_line(&mut errors, "name", name, 100);
+    errors.finish(|| name)
 }
 
 /// Whom a new token acts for.

@@ -127,6 +127,11 @@ pub fn run(
     as_of: NaiveDate,
 ) -> ServiceResult<CheckView> {
     let campaign = campaigns::find(conn, campaign_id)?.ok_or(ServiceError::NotFound("campaign"))?;
+    if let Err(e) = jst::supported(as_of) {
+        let mut errors = FieldErrors::new();
+        errors.push("as_of", e.to_string());
+        return Err(ServiceError::Invalid(errors));
+    }
     if as_of > jst::date_of(now) {
         let mut errors = FieldErrors::new();
         errors.push(

@@ -14,6 +14,7 @@ mod exports;
 mod faults;
 mod hardening;
 mod health;
+mod hostile;
 mod imports;
 mod money;
 mod network;

@@ -21,6 +21,11 @@ impl Values {
         Ok(Values(map))
     }
 
+    /// Fields no database could store, refused as any input is (`routes::input_guard`).
+    pub fn unstorable(&self) -> Vec<FieldError> {
+        crate::routes::input_guard::form_fields(self.0.iter())
+    }
+
     pub fn get(&self, name: &str) -> &str {
         self.0.get(name).map(String::as_str).unwrap_or("")
     }

@@ -104,6 +104,14 @@ pub fn known(message: &str) -> Option<String> {
             "同じ事業所番号が2回入力されています"
         }
         "must be at most 2000 characters" => "2000文字以内で入力してください",
+        "must not contain a NUL character" => "使えない文字（NUL文字）が含まれています",
+        "must be within the years 2000 to 2099" => {
+            "2000年から2099年までの日付を入力してください"
+        }
+        "must be one line" => "改行を含めずに1行で入力してください",
+        "must not contain control or text-direction characters" => {
+            "制御文字や文字の向きを変える記号など、表示されない文字が含まれています"
+        }
         _ => "",
     };
     if !exact.is_empty() {
@@ -248,6 +256,20 @@ mod tests {
                 }],
             },
         ];
+        inputs.push(ApplicationInput {
+            tier: Tier::GeneralSingle,
+            contact: ContactInput {
+                name: "担当\u{202E}".into(),
+                email: "c@example.jp".into(),
+            },
+            offices: vec![OfficeInput {
+                name: "一行目\n二行目".into(),
+                address: "\u{0}".into(),
+                using_system_since: NaiveDate::from_ymd_opt(2100, 1, 1),
+                ..good.clone()
+            }],
+            referrals: vec![],
+        });
         for number in ["0070000013", "13I0000013", "13700A0013", "1370000010"] {
             inputs.push(ApplicationInput {
                 tier: Tier::GeneralSingle,
@@ -284,6 +306,10 @@ mod tests {
             "the two offices of a pair must not belong to the same corporation",
             "this office is named twice in the application",
             "check digit does not match",
+            "must be one line",
+            "must not contain a NUL character",
+            "must be within the years 2000 to 2099",
+            "must not contain control or text-direction characters",
         ] {
             assert!(
                 messages.iter().any(|m| m == expected),

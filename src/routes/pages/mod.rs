@@ -79,6 +79,24 @@ impl PageError {
     }
 }
 
+/// A post holding text no database stores is refused as the JSON API refuses it (422),
+/// naming the fields.
+fn storable(values: &Values) -> Result<(), PageError> {
+    let bad = values.unstorable();
+    if bad.is_empty() {
+        return Ok(());
+    }
+    let names: Vec<&str> = bad.iter().map(|e| e.field.as_str()).collect();
+    Err(PageError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "使えない文字が含まれています",
+        format!(
+            "次の欄に使えない文字（NUL文字）が含まれています: {}。入力し直してください。",
+            names.join("、")
+        ),
+    ))
+}
+
 impl From<ApiError> for PageError {
     fn from(e: ApiError) -> Self {
         e.log_cause();
@@ -356,7 +374,11 @@ pub async fn apply_submit(
         let form = chosen(&campaign, tier, &values, &errors, token.clone());
         html(status, &apply_page(&campaign, Some(form), None))
     };
-    let (input, form_errors) = form::read(tier, &values, &campaign.settings);
+    let (input, mut form_errors) = form::read(tier, &values, &campaign.settings);
+    form_errors.extend(values.unstorable().into_iter().map(|e| FieldError {
+        message: messages::japanese(&e.message),
+        ..e
+    }));
     if !form_errors.is_empty() {
         // The rules still judge everything the form could read, so every error shows at once.
         let today = jst::date_of(crate::clock::now());
@@ -606,10 +628,15 @@ pub async fn withdraw(
     let reason = values.get("reason").to_owned();
     let notifier = state.notifier.clone();
     let (target, asked) = (secret.clone(), reason.clone());
-    let done = write(&state, move |conn, now| {
-        applications::withdraw_by_secret(conn, &notifier, now, &target, Some(&asked)).map(drop)
-    })
-    .await;
+    let unstorable = values.unstorable();
+    let done = if unstorable.is_empty() {
+        write(&state, move |conn, now| {
+            applications::withdraw_by_secret(conn, &notifier, now, &target, Some(&asked)).map(drop)
+        })
+        .await
+    } else {
+        Err(ApiError::Invalid(unstorable))
+    };
     match done {
         Ok(()) => Ok(see_other(&base)),
         Err(ApiError::Invalid(errors)) => {

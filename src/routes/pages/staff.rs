@@ -189,6 +189,7 @@ pub(super) fn staff_form(
     back: &str,
 ) -> Result<Values, PageError> {
     let values = Values::parse(body).map_err(|_| PageError::expired(back.to_owned()))?;
+    super::storable(&values)?;
     let token_ok = csrf::same_bytes(
         session.csrf_token.as_bytes(),
         values.get(csrf::FIELD).as_bytes(),
@@ -261,6 +262,7 @@ pub async fn sign_in_submit(
     ) {
         return Err(PageError::expired(SIGN_IN.into()));
     }
+    super::storable(&values)?;
     let next = safe_next(values.get("next")).to_owned();
     let attempt = Attempt {
         email: values.get("email").to_owned(),
@@ -393,6 +395,7 @@ pub async fn welcome_submit(
     ) {
         return Err(PageError::expired(action));
     }
+    super::storable(&values)?;
     let person = welcomed(&state, &raw).await?;
     let chosen = values.get("password").to_owned();
     let email = crate::domain::person::StaffEmail::parse(&person.email).map_err(|_| link_gone())?;

@@ -20,6 +20,8 @@ pub struct AttendeeImport {
     pub duplicate_rows: usize,
     /// Of those, how many were not on the list before.
     pub added: usize,
+    /// Every refused row; the first 1,000 are listed in `invalid_rows`.
+    pub invalid_row_count: usize,
     pub invalid_rows: Vec<InvalidRow>,
     /// Waiting applications admitted because of this import.
     pub promoted: Vec<ApplicationId>,
@@ -69,6 +71,7 @@ pub fn import_attendees(
         rows: numbers.len(),
         duplicate_rows: list.duplicate_rows,
         added,
+        invalid_row_count: list.invalid_row_count,
         invalid_rows: list.invalid_rows.clone(),
         promoted,
     })

@@ -52,7 +52,12 @@ fn checked_reason(exit: Exit, reason: Option<&str>) -> Result<Option<&str>, Fiel
             "reason",
             format!("must be at most {MAX_REASON_CHARS} characters"),
         ),
-        _ => {}
+        Some(r) => {
+            if let Err(e) = crate::domain::text::multi_line(r) {
+                errors.push("reason", e.to_string());
+            }
+        }
+        None => {}
     }
     errors.finish(|| reason)
 }
