@@ -4,111 +4,15 @@
 
 use crate::helpers::{single, TestApp};
 use crate::on_both_backends;
+use crate::staff_client::Client;
 use crate::year_end::{campaign_of_five, fill_checkpoints, import_list, number};
 use honoraria::domain::person::{Password, StaffEmail};
 use honoraria::domain::role::Role;
 use honoraria::service::{people, Actor};
 use honoraria::{clock, db};
 use serde_json::Value;
-use std::collections::BTreeMap;
-use std::io::Read;
 
 const PASSWORD: &str = "むさしの事務局の春の青空";
-
-/// A browser without JavaScript: keeps cookies, follows no redirect.
-struct Client {
-    base: String,
-    agent: ureq::Agent,
-    jar: BTreeMap<String, String>,
-}
-
-struct Reply {
-    status: u16,
-    text: String,
-    location: Option<String>,
-}
-
-impl Reply {
-    fn input(&self, name: &str) -> String {
-        let needle = format!("name=\"{name}\" value=\"");
-        let at = self
-            .text
-            .find(&needle)
-            .unwrap_or_else(|| panic!("no input {name} in:\n{}", self.text));
-        let rest = &self.text[at + needle.len()..];
-        rest[..rest.find('"').unwrap()].to_owned()
-    }
-
-    fn has(&self, text: &str) -> bool {
-        self.text.contains(text)
-    }
-}
-
-impl Client {
-    fn new(app: &TestApp) -> Self {
-        Client {
-            base: app.base.clone(),
-            agent: ureq::AgentBuilder::new().redirects(0).build(),
-            jar: BTreeMap::new(),
-        }
-    }
-
-    fn send(&mut self, req: ureq::Request, form: Option<&[(&str, &str)]>) -> Reply {
-        let cookies: Vec<String> = self.jar.iter().map(|(k, v)| format!("{k}={v}")).collect();
-        let req = if cookies.is_empty() {
-            req
-        } else {
-            req.set("Cookie", &cookies.join("; "))
-        };
-        let result = match form {
-            Some(pairs) => req.send_form(pairs),
-            None => req.call(),
-        };
-        let resp = match result {
-            Ok(r) | Err(ureq::Error::Status(_, r)) => r,
-            Err(e) => panic!("{e}"),
-        };
-        for set in resp.all("Set-Cookie") {
-            let (pair, attributes) = set.split_once(';').unwrap_or((set, ""));
-            let (name, value) = pair.split_once('=').unwrap();
-            if attributes.to_ascii_lowercase().contains("max-age=0") {
-                self.jar.remove(name.trim());
-            } else {
-                self.jar
-                    .insert(name.trim().to_owned(), value.trim().to_owned());
-            }
-        }
-        let status = resp.status();
-        let location = resp.header("Location").map(str::to_owned);
-        let mut bytes = Vec::new();
-        resp.into_reader().read_to_end(&mut bytes).unwrap();
-        Reply {
-            status,
-            text: String::from_utf8_lossy(&bytes).into_owned(),
-            location,
-        }
-    }
-
-    fn get(&mut self, path: &str) -> Reply {
-        let req = self.agent.get(&format!("{}{path}", self.base));
-        self.send(req, None)
-    }
-
-    fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Reply {
-        let req = self.agent.post(&format!("{}{path}", self.base));
-        self.send(req, Some(form))
-    }
-
-    /// Opens `page` and posts `form` to `action` with the page's CSRF token.
-    fn submit(&mut self, page: &str, action: &str, form: &[(&str, &str)]) -> Reply {
-        let opened = self.get(page);
-        assert_eq!(opened.status, 200, "{}", opened.text);
-        let csrf = opened.input("csrf_token");
-        let mut fields = vec![("csrf_token", csrf.as_str())];
-        fields.extend_from_slice(form);
-        self.post(action, &fields)
-    }
-}
 
 /// Adds a person who can sign in at once, and signs them in.
 fn signed_in(app: &TestApp, email: &str, name: &str, role: Role) -> Client {

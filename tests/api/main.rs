@@ -27,6 +27,7 @@ mod race;
 mod scale;
 mod sign_in;
 mod smtp;
+mod staff_client;
 mod tokens;
 mod transfers;
 mod year_end;

@@ -5,127 +5,14 @@
 
 use crate::helpers::{Backend, TestApp};
 use crate::on_both_backends;
+pub(crate) use crate::staff_client::{Client, Reply};
 use honoraria::domain::person::{Password, StaffEmail};
 use honoraria::domain::role::Role;
 use honoraria::service::{people, Actor};
 use honoraria::{clock, db};
 use serde_json::Value;
-use std::collections::BTreeMap;
-use std::io::Read;
 
 pub(crate) const PASSWORD: &str = "むさしの事務局の春の青空";
-
-/// A browser without JavaScript: keeps cookies, follows no redirect.
-pub(crate) struct Client {
-    base: String,
-    agent: ureq::Agent,
-    jar: BTreeMap<String, String>,
-}
-
-pub(crate) struct Reply {
-    pub(crate) status: u16,
-    pub(crate) text: String,
-    location: Option<String>,
-    set_cookies: Vec<String>,
-    retry_after: Option<String>,
-}
-
-impl Reply {
-    fn input(&self, name: &str) -> String {
-        let needle = format!("name=\"{name}\" value=\"");
-        let at = self
-            .text
-            .find(&needle)
-            .unwrap_or_else(|| panic!("no input {name} in:\n{}", self.text));
-        let rest = &self.text[at + needle.len()..];
-        rest[..rest.find('"').unwrap()].to_owned()
-    }
-}
-
-impl Client {
-    pub(crate) fn new(app: &TestApp) -> Self {
-        Client {
-            base: app.base.clone(),
-            agent: ureq::AgentBuilder::new().redirects(0).build(),
-            jar: BTreeMap::new(),
-        }
-    }
-
-    fn send(&mut self, req: ureq::Request, form: Option<&[(&str, &str)]>) -> Reply {
-        let cookies: Vec<String> = self.jar.iter().map(|(k, v)| format!("{k}={v}")).collect();
-        let req = if cookies.is_empty() {
-            req
-        } else {
-            req.set("Cookie", &cookies.join("; "))
-        };
-        let result = match form {
-            Some(pairs) => req.send_form(pairs),
-            None => req.call(),
-        };
-        let resp = match result {
-            Ok(r) | Err(ureq::Error::Status(_, r)) => r,
-            Err(e) => panic!("{e}"),
-        };
-        let set_cookies: Vec<String> = resp
-            .all("Set-Cookie")
-            .into_iter()
-            .map(str::to_owned)
-            .collect();
-        for set in &set_cookies {
-            let (pair, attributes) = set.split_once(';').unwrap_or((set, ""));
-            let (name, value) = pair.split_once('=').unwrap();
-            if attributes.to_ascii_lowercase().contains("max-age=0") {
-                self.jar.remove(name.trim());
-            } else {
-                self.jar
-                    .insert(name.trim().to_owned(), value.trim().to_owned());
-            }
-        }
-        let status = resp.status();
-        let location = resp.header("Location").map(str::to_owned);
-        let retry_after = resp.header("Retry-After").map(str::to_owned);
-        let mut bytes = Vec::new();
-        resp.into_reader().read_to_end(&mut bytes).unwrap();
-        Reply {
-            status,
-            text: String::from_utf8_lossy(&bytes).into_owned(),
-            location,
-            set_cookies,
-            retry_after,
-        }
-    }
-
-    fn get(&mut self, path: &str) -> Reply {
-        let req = self.agent.get(&format!("{}{path}", self.base));
-        self.send(req, None)
-    }
-
-    fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Reply {
-        let req = self.agent.post(&format!("{}{path}", self.base));
-        self.send(req, Some(form))
-    }
-
-    /// Opens the sign-in form and signs in with these answers.
-    pub(crate) fn sign_in(&mut self, email: &str, password: &str, totp: &str, next: &str) -> Reply {
-        let form = self.get("/staff/sign-in");
-        assert_eq!(form.status, 200, "{}", form.text);
-        let csrf = form.input("csrf_token");
-        self.post(
-            "/staff/sign-in",
-            &[
-                ("csrf_token", &csrf),
-                ("email", email),
-                ("password", password),
-                ("totp", totp),
-                ("next", next),
-            ],
-        )
-    }
-
-    pub(crate) fn session(&self) -> Option<String> {
-        self.jar.get("honoraria_staff").cloned()
-    }
-}
 
 /// A JSON API call carrying only this session cookie.
 fn api_with_session(app: &TestApp, method: &str, path: &str, session: &str) -> (u16, Value) {
@@ -271,9 +158,7 @@ on_both_backends!(a_person_chooses_a_password_signs_in_and_out, |app| {
     assert_eq!(out.status, 303);
     assert_eq!(out.location.as_deref(), Some("/staff/sign-in"));
     assert!(browser.session().is_none(), "the cookie is cleared");
-    browser
-        .jar
-        .insert("honoraria_staff".into(), session.clone());
+    browser.set_cookie("honoraria_staff", &session);
     assert_eq!(browser.get("/staff").status, 303, "ended on the server");
     assert_eq!(api_with_session(app, "GET", "/api/v1/me", &session).0, 401);
 
