@@ -16,9 +16,10 @@ use std::process::ExitCode;
     about = "First-come subsidy campaigns, end to end"
 )]
 struct Cli {
-    /// Configuration file (TOML), overridden by HONORARIA_* variables and by flags.
-    #[arg(long, global = true, default_value = "config/default.toml")]
-    config: String,
+    /// Configuration file (TOML), overridden by HONORARIA_* variables and by flags; without
+    /// it, config/default.toml when there is one. A file named here must exist.
+    #[arg(long, global = true)]
+    config: Option<String>,
     /// sqlite://PATH or postgres://USER@HOST:PORT/DB
     #[arg(long, global = true)]
     database_url: Option<String>,
@@ -159,8 +160,15 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::Serve { bind } => bind.clone(),
         _ => None,
     };
+    let config = match &cli.config {
+        Some(named) if !std::path::Path::new(named).is_file() => {
+            return Err(format!("the configuration file {named} does not exist"));
+        }
+        Some(named) => named.as_str(),
+        None => "config/default.toml",
+    };
     let settings = Settings::load(
-        &cli.config,
+        config,
         &Overrides {
             database_url: cli.database_url.clone(),
             bind,
@@ -229,6 +237,12 @@ fn create_token(
     })
     .map_err(|e| e.to_string())?;
     println!("{}", created.token.expose());
+    // A token written to the wrong database works nowhere: the default is a file relative to
+    // the current folder, so say which one (a PostgreSQL URL may hold a password: not shown).
+    if let Some(path) = settings.database_url.expose().strip_prefix("sqlite://") {
+        let at = std::path::absolute(path).unwrap_or_else(|_| path.into());
+        eprintln!("honoraria: stored in the SQLite database {}", at.display());
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -81,6 +81,7 @@ impl Mailer {
             .from(self.from.clone())
             .to(to)
             .subject(m.subject)
+            .header(lettre::message::header::MIME_VERSION_1_0)
             .header(ContentType::TEXT_PLAIN)
             .body(m.body.to_owned())
             .map_err(|e| e.to_string())
@@ -111,5 +112,36 @@ impl Mailer {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_message_declares_its_mime_version_and_carries_its_message_id() {
+        let mailer = Mailer::new(
+            None,
+            "/tmp",
+            "事務局 <noreply@example.jp>",
+            Duration::from_secs(1),
+        )
+        .expect("mailer");
+        let message = mailer
+            .build(&Outgoing {
+                recipient: "kaigo@example.jp",
+                subject: "件名",
+                body: "本文",
+                message_id: "<abc@campaign.example.jp>",
+                file_stem: "x",
+            })
+            .expect("message");
+        let text = String::from_utf8(message.formatted()).unwrap();
+        assert!(text.contains("MIME-Version: 1.0"), "{text}");
+        assert!(
+            text.contains("Message-ID: <abc@campaign.example.jp>"),
+            "{text}"
+        );
     }
 }

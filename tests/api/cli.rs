@@ -53,7 +53,29 @@ on_both_databases!(token_create_prints_the_token_alone_on_one_line, |db| {
     );
     let bad = honoraria(db, &["token", "create", "--role", "root", "--name", "me"]);
     assert!(!bad.status.success());
+    // Which database it went to, so a token made against the wrong file is noticed; never a
+    // PostgreSQL URL, which may hold a password.
+    let said = String::from_utf8_lossy(&out.stderr);
+    if let Some(path) = db.url.strip_prefix("sqlite://") {
+        assert!(said.contains(path), "{said}");
+    } else {
+        assert!(!said.contains("postgres://"), "{said}");
+    }
 });
+
+#[test]
+fn a_named_configuration_file_that_is_missing_stops_start_up() {
+    let out = Command::new(env!("CARGO_BIN_EXE_honoraria"))
+        .args(["serve", "--config", "missing.toml"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("RUST_LOG", "off")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("missing.toml"), "{err}");
+}
 
 on_both_databases!(
     migrate_then_load_the_musashino_fixture_then_verify_the_audit_trail,
