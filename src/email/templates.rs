@@ -46,6 +46,9 @@ pub struct OfficeMail {
     pub reasons: Vec<&'static str>,
     /// What the office still has to do.
     pub missing: Vec<&'static str>,
+    /// Payout notices: whether the office's bank account is registered, without which the
+    /// transfer cannot be made.
+    pub has_account: bool,
 }
 
 macro_rules! office_template {
@@ -254,6 +257,7 @@ mod tests {
             reclaim: false,
             reasons: vec!["年度末アンケートへのご回答が確認できませんでした"],
             missing: vec!["利用開始時アンケートへのご回答"],
+            has_account: false,
         }
     }
 
@@ -274,7 +278,27 @@ mod tests {
         reclaim.reclaim = true;
         let notice = render_office(OfficeKind::PayoutNotice, &reclaim);
         assert!(notice.subject.contains("訂正") && notice.body.contains("返還額: 26,000円"));
-        for r in [paid, unpaid, reminder, notice] {
+        let without_account = render_office(OfficeKind::PayoutNotice, &office_mail(true));
+        assert!(
+            without_account
+                .body
+                .contains("振込先口座のご登録が必要です"),
+            "no transfer is promised before there is an account: {}",
+            without_account.body
+        );
+        let mut registered = office_mail(true);
+        registered.has_account = true;
+        let with_account = render_office(OfficeKind::PayoutNotice, &registered);
+        assert!(with_account.body.contains("ご登録の口座へお振り込みします"));
+        assert!(with_account.body.contains("予定日"));
+        for r in [
+            paid,
+            unpaid,
+            reminder,
+            notice,
+            without_account,
+            with_account,
+        ] {
             assert!(!r.body.contains("{{") && !r.body.contains("{%"));
         }
     }

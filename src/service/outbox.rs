@@ -189,6 +189,7 @@ pub fn office_mail(campaign: &CampaignRow, office: &ParticipantRow) -> templates
         reclaim: false,
         reasons: Vec::new(),
         missing: Vec::new(),
+        has_account: false,
     }
 }
 

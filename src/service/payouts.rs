@@ -376,6 +376,7 @@ pub fn approve(
     let campaign =
         campaigns::find(conn, &batch.campaign_id)?.ok_or(ServiceError::NotFound("campaign"))?;
     let lines = rows::lines(conn, id)?;
+    let accounts = crate::db::bank::accounts(conn, &batch.campaign_id)?;
     let offices: std::collections::HashMap<String, _> =
         checks::accepted_offices(conn, &batch.campaign_id)?
             .into_iter()
@@ -388,6 +389,7 @@ pub fn approve(
             let mut m = mail::office_mail(&campaign, office);
             m.amount = yen(line.amount.abs());
             m.reclaim = line.amount < 0;
+            m.has_account = accounts.contains_key(&line.office_number);
             mail::office_message(
                 notifier,
                 now,
