@@ -167,6 +167,7 @@ fn outgoing(m: &MessageRow) -> Outgoing<'_> {
     Outgoing {
         message_id: &m.message_id,
         recipient: &m.recipient,
+        reply_to: m.reply_to.as_deref(),
         subject: &m.subject,
         body: &m.body_text,
         file_stem: m.id.as_str(),

@@ -2,7 +2,7 @@
 
 use super::schema::{campaign_deadline_changes, campaigns};
 use super::DbConn;
-use crate::domain::campaign::{Honoraria, OfficeCheckDigitPolicy, Rules, Settings};
+use crate::domain::campaign::{Contact, Honoraria, OfficeCheckDigitPolicy, Rules, Settings};
 use crate::domain::ids::CampaignId;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -11,7 +11,8 @@ use serde::Serialize;
 #[derive(
     Debug, Clone, Queryable, QueryableByName, Selectable, Insertable, AsChangeset, Serialize,
 )]
-#[diesel(table_name = campaigns)]
+// A cleared contact or notice is written as NULL, not skipped as unchanged.
+#[diesel(table_name = campaigns, treat_none_as_null = true)]
 pub struct CampaignRow {
     pub id: CampaignId,
     pub code: String,
@@ -35,6 +36,12 @@ pub struct CampaignRow {
     pub last_sequence: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub contact_name: Option<String>,
+    pub contact_email: Option<String>,
+    pub contact_phone: Option<String>,
+    pub contact_hours: Option<String>,
+    pub privacy_notice: Option<String>,
+    pub privacy_notice_url: Option<String>,
 }
 
 impl CampaignRow {
@@ -62,6 +69,12 @@ impl CampaignRow {
             last_sequence: 0,
             created_at: now,
             updated_at: now,
+            contact_name: None,
+            contact_email: None,
+            contact_phone: None,
+            contact_hours: None,
+            privacy_notice: None,
+            privacy_notice_url: None,
         };
         row.apply(s);
         row
@@ -91,6 +104,18 @@ impl CampaignRow {
                 promote_after_deadline: self.promote_after_deadline,
                 referral_same_corporation_allowed: self.referral_same_corporation_allowed,
             },
+            contact: self.contact(),
+            privacy_notice: self.privacy_notice.clone(),
+            privacy_notice_url: self.privacy_notice_url.clone(),
+        }
+    }
+
+    pub fn contact(&self) -> Contact {
+        Contact {
+            name: self.contact_name.clone(),
+            email: self.contact_email.clone(),
+            phone: self.contact_phone.clone(),
+            hours: self.contact_hours.clone(),
         }
     }
 
@@ -113,6 +138,12 @@ impl CampaignRow {
         self.partner_failure_blocks = s.rules.partner_failure_blocks;
         self.promote_after_deadline = s.rules.promote_after_deadline;
         self.referral_same_corporation_allowed = s.rules.referral_same_corporation_allowed;
+        self.contact_name = s.contact.name.clone();
+        self.contact_email = s.contact.email.clone();
+        self.contact_phone = s.contact.phone.clone();
+        self.contact_hours = s.contact.hours.clone();
+        self.privacy_notice = s.privacy_notice.clone();
+        self.privacy_notice_url = s.privacy_notice_url.clone();
     }
 }
 

@@ -30,6 +30,8 @@ pub struct MessageRow {
     pub created_at: NaiveDateTime,
     pub sent_at: Option<NaiveDateTime>,
     pub updated_at: NaiveDateTime,
+    /// The campaign contact's address when the message was written.
+    pub reply_to: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize)]

@@ -72,6 +72,12 @@ diesel::table! {
         last_sequence -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        contact_name -> Nullable<Text>,
+        contact_email -> Nullable<Text>,
+        contact_phone -> Nullable<Text>,
+        contact_hours -> Nullable<Text>,
+        privacy_notice -> Nullable<Text>,
+        privacy_notice_url -> Nullable<Text>,
     }
 }
 
@@ -194,6 +200,7 @@ diesel::table! {
         created_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
         updated_at -> Timestamp,
+        reply_to -> Nullable<Text>,
     }
 }
 

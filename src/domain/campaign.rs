@@ -55,6 +55,93 @@ impl Honoraria {
     }
 }
 
+/// The campaign's secretariat, whom applicants can reach; every part may be left out.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    /// When the secretariat answers, as the applicant reads it: 平日 9:00〜17:00.
+    pub hours: Option<String>,
+}
+
+/// A text as given, trimmed; blank means none, so a `PATCH` can clear it with `""`.
+pub fn given(value: Option<&String>) -> Option<String> {
+    value
+        .map(|v| v.trim())
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
+}
+
+impl Contact {
+    pub fn trimmed(&self) -> Contact {
+        Contact {
+            name: given(self.name.as_ref()),
+            email: given(self.email.as_ref()),
+            phone: given(self.phone.as_ref()),
+            hours: given(self.hours.as_ref()),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        *self == Contact::default()
+    }
+
+    /// The number as a `tel:` link dials it: digits and a leading `+`.
+    pub fn phone_dial(&self) -> Option<String> {
+        self.phone.as_ref().map(|p| {
+            p.chars()
+                .filter(|c| c.is_ascii_digit() || *c == '+')
+                .collect()
+        })
+    }
+
+    fn check(&self, errors: &mut FieldErrors) {
+        for (field, value) in [("contact.name", &self.name), ("contact.hours", &self.hours)] {
+            if let Some(v) = value {
+                super::text::one_line(errors, field, v, MAX_CONTACT_TEXT);
+            }
+        }
+        if let Some(email) = &self.email {
+            errors.take("contact.email", super::email::EmailAddress::parse(email));
+        }
+        if let Some(phone) = &self.phone {
+            let allowed = |c: char| c.is_ascii_digit() || matches!(c, '-' | '(' | ')' | ' ' | '+');
+            let len = phone.chars().count();
+            if !(6..=20).contains(&len) || !phone.chars().all(allowed) {
+                errors.push(
+                    "contact.phone",
+                    "must be 6 to 20 characters of digits, -, (, ), + and spaces",
+                );
+            }
+        }
+    }
+}
+
+/// Given with the API text (a name, office hours).
+pub const MAX_CONTACT_TEXT: usize = 100;
+pub const MAX_PRIVACY_NOTICE: usize = 5_000;
+/// Longer than any address a browser keeps; past that it is not a link someone typed.
+pub const MAX_URL: usize = 2_000;
+
+fn check_url(errors: &mut FieldErrors, field: &str, url: &str) {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    if !rest.is_some_and(|r| !r.is_empty() && !r.starts_with('/'))
+        || url.len() > MAX_URL
+        || url.chars().any(char::is_whitespace)
+    {
+        errors.push(
+            field,
+            format!("must be an https:// or http:// address of at most {MAX_URL} characters"),
+        );
+    } else if let Err(e) = super::text::single_line(url) {
+        errors.push(field, e.to_string());
+    }
+}
+
 /// Everything staff set on a campaign; checked as a whole on create and after every change.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
@@ -72,6 +159,9 @@ pub struct Settings {
     pub max_referrals: i32,
     pub honoraria: Honoraria,
     pub rules: Rules,
+    pub contact: Contact,
+    pub privacy_notice: Option<String>,
+    pub privacy_notice_url: Option<String>,
 }
 
 pub const MAX_SLOTS: i32 = 100_000;
@@ -134,6 +224,20 @@ impl Settings {
         ] {
             errors.take(field, Yen::honorarium(amount));
         }
+        self.contact.check(&mut errors);
+        if let Some(notice) = &self.privacy_notice {
+            if notice.chars().count() > MAX_PRIVACY_NOTICE {
+                errors.push(
+                    "privacy_notice",
+                    format!("must be at most {MAX_PRIVACY_NOTICE} characters"),
+                );
+            } else if let Err(e) = super::text::multi_line(notice) {
+                errors.push("privacy_notice", e.to_string());
+            }
+        }
+        if let Some(url) = &self.privacy_notice_url {
+            check_url(&mut errors, "privacy_notice_url", url);
+        }
         errors
     }
 
@@ -192,6 +296,14 @@ mod tests {
                 referred: 26_000,
             },
             rules: Rules::default(),
+            contact: Contact {
+                name: Some("データ連携促進モデルキャンペーン事務局".into()),
+                email: Some("jimukyoku@example.jp".into()),
+                phone: Some("0422-00-0000".into()),
+                hours: Some("平日 9:00〜17:00".into()),
+            },
+            privacy_notice: Some("ご応募の情報は本キャンペーンの運営にのみ使います。".into()),
+            privacy_notice_url: None,
         }
     }
 
@@ -237,6 +349,38 @@ mod tests {
                 "honoraria.model"
             ]
         );
+    }
+
+    #[test]
+    fn a_broken_contact_or_privacy_notice_is_named() {
+        let mut s = musashino();
+        s.contact.name = Some("事務局\n二行目".into());
+        s.contact.email = Some("jimukyoku@".into());
+        s.contact.phone = Some("0422-00-000x".into());
+        s.contact.hours = Some("平".repeat(101));
+        s.privacy_notice = Some("あ".repeat(5_001));
+        s.privacy_notice_url = Some("javascript:alert(1)".into());
+        assert_eq!(
+            fields(&s),
+            [
+                "contact.name",
+                "contact.hours",
+                "contact.email",
+                "contact.phone",
+                "privacy_notice",
+                "privacy_notice_url"
+            ]
+        );
+        s.contact = Contact {
+            phone: Some("+81 (422) 00-0000".into()),
+            ..Contact::default()
+        };
+        s.privacy_notice = Some("一行目\n二行目".into());
+        s.privacy_notice_url = Some("http://example.jp/privacy".into());
+        assert!(fields(&s).is_empty(), "{:?}", fields(&s));
+        assert_eq!(s.contact.phone_dial().as_deref(), Some("+81422000000"));
+        s.contact.phone = Some("12345".into());
+        assert_eq!(fields(&s), ["contact.phone"]);
     }
 
     #[test]

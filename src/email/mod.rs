@@ -42,6 +42,7 @@ pub struct Mailer {
 pub struct Outgoing<'a> {
     pub message_id: &'a str,
     pub recipient: &'a str,
+    pub reply_to: Option<&'a str>,
     pub subject: &'a str,
     pub body: &'a str,
     pub file_stem: &'a str,
@@ -76,10 +77,17 @@ impl Mailer {
             .recipient
             .parse()
             .map_err(|e| format!("recipient {:?}: {e}", m.recipient))?;
-        Message::builder()
+        let mut builder = Message::builder()
             .message_id(Some(m.message_id.to_owned()))
             .from(self.from.clone())
-            .to(to)
+            .to(to);
+        if let Some(reply_to) = m.reply_to {
+            let reply_to: Mailbox = reply_to
+                .parse()
+                .map_err(|e| format!("reply-to {reply_to:?}: {e}"))?;
+            builder = builder.reply_to(reply_to);
+        }
+        builder
             .subject(m.subject)
             .header(lettre::message::header::MIME_VERSION_1_0)
             .header(ContentType::TEXT_PLAIN)

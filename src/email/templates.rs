@@ -1,6 +1,7 @@
 //! Applicant emails in Japanese, from the files under `templates/email/` (checked when the
 //! crate is built). Each template's first line is `Subject: …`, then a blank line, then the body.
 
+use crate::domain::campaign::Contact;
 use askama::Template;
 
 /// The message kinds an application's life sends, in the order they can happen.
@@ -34,6 +35,8 @@ impl OfficeKind {
 /// Everything an office email may say.
 pub struct OfficeMail {
     pub campaign_name: String,
+    /// The campaign's contact, which every email ends with.
+    pub secretariat: Contact,
     pub office_name: String,
     pub office_number: String,
     pub role_label: &'static str,
@@ -105,6 +108,8 @@ pub struct OfficeLine {
 /// Everything an application email may say.
 pub struct ApplicationMail {
     pub campaign_name: String,
+    /// The campaign's contact, which every email ends with.
+    pub secretariat: Contact,
     pub contact_name: String,
     pub sequence: i64,
     pub tier_label: &'static str,
@@ -165,6 +170,7 @@ mod tests {
     fn mail(reason: Option<&str>) -> ApplicationMail {
         ApplicationMail {
             campaign_name: "データ連携促進モデルキャンペーン".into(),
+            secretariat: Contact::default(),
             contact_name: "山田 花子".into(),
             sequence: 12,
             tier_label: "モデル事業所枠",
@@ -248,6 +254,7 @@ mod tests {
     fn office_mail(eligible: bool) -> OfficeMail {
         OfficeMail {
             campaign_name: "データ連携促進モデルキャンペーン".into(),
+            secretariat: Contact::default(),
             office_name: "緑町訪問介護".into(),
             office_number: "1371100049".into(),
             role_label: "紹介事業所",
@@ -301,6 +308,60 @@ mod tests {
         ] {
             assert!(!r.body.contains("{{") && !r.body.contains("{%"));
         }
+    }
+
+    fn secretariat() -> Contact {
+        Contact {
+            name: Some("武蔵野市キャンペーン事務局".into()),
+            email: Some("jimukyoku@example.jp".into()),
+            phone: Some("0422-00-0000".into()),
+            hours: Some("平日 9:00〜17:00".into()),
+        }
+    }
+
+    #[test]
+    fn every_mail_ends_with_the_campaigns_contact_when_it_has_one() {
+        let ending = "--\n武蔵野市キャンペーン事務局\nメール: jimukyoku@example.jp\n電話: 0422-00-0000\n受付時間: 平日 9:00〜17:00";
+        let mut m = mail(None);
+        m.secretariat = secretariat();
+        let mut o = office_mail(true);
+        o.secretariat = secretariat();
+        let bodies = [
+            render(Kind::Accepted, &m).body,
+            render(Kind::Withdrawn, &m).body,
+            render_office(OfficeKind::Reminder, &o).body,
+        ];
+        for body in bodies {
+            assert!(body.trim_end().ends_with(ending), "{body}");
+            assert!(
+                body.contains("このメールへの返信も事務局に届きます"),
+                "{body}"
+            );
+            assert!(
+                !body.contains("キャンペーン事務局までお問い合わせ"),
+                "{body}"
+            );
+        }
+        m.secretariat = Contact {
+            phone: Some("0422-00-0000".into()),
+            ..Contact::default()
+        };
+        let body = render(Kind::Accepted, &m).body;
+        assert!(
+            body.trim_end()
+                .ends_with("--\nデータ連携促進モデルキャンペーン 事務局\n電話: 0422-00-0000"),
+            "{body}"
+        );
+        assert!(!body.contains("返信"), "{body}");
+    }
+
+    #[test]
+    fn without_a_contact_the_mail_says_it_cannot_be_answered() {
+        let body = render(Kind::Accepted, &mail(None)).body;
+        assert!(body.contains("送信専用アドレス"), "{body}");
+        assert!(body
+            .trim_end()
+            .ends_with("--\nデータ連携促進モデルキャンペーン 事務局"));
     }
 
     #[test]

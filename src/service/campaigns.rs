@@ -4,7 +4,7 @@ use super::applications::MAX_REASON_CHARS;
 use super::{allocation, Actor, Page, Paged, ServiceError, ServiceResult};
 use crate::db::campaigns::{self as rows, CampaignRow, DeadlineChangeRow};
 use crate::db::{audit, is_unique_violation, DbConn};
-use crate::domain::campaign::{Honoraria, Phase, Rules, Settings};
+use crate::domain::campaign::{given, Contact, Honoraria, Phase, Rules, Settings};
 use crate::domain::ids::CampaignId;
 use crate::domain::{jst, FieldErrors};
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
@@ -31,6 +31,13 @@ pub struct CampaignInput {
     pub honoraria: Honoraria,
     #[serde(default)]
     pub rules: Option<Rules>,
+    /// The secretariat applicants can reach: shown on every applicant page and email.
+    #[serde(default)]
+    pub contact: Option<Contact>,
+    #[serde(default)]
+    pub privacy_notice: Option<String>,
+    #[serde(default)]
+    pub privacy_notice_url: Option<String>,
 }
 
 fn one() -> i32 {
@@ -53,6 +60,13 @@ impl CampaignInput {
             max_referrals: self.max_referrals,
             honoraria: self.honoraria,
             rules: self.rules.unwrap_or_default(),
+            contact: self
+                .contact
+                .as_ref()
+                .map(Contact::trimmed)
+                .unwrap_or_default(),
+            privacy_notice: given(self.privacy_notice.as_ref()),
+            privacy_notice_url: given(self.privacy_notice_url.as_ref()),
         }
     }
 }
@@ -72,6 +86,12 @@ pub struct CampaignPatch {
     pub max_referrals: Option<i32>,
     pub honoraria: Option<Honoraria>,
     pub rules: Option<Rules>,
+    /// Replaces the whole contact; `""` clears a part.
+    pub contact: Option<Contact>,
+    /// `""` clears it.
+    pub privacy_notice: Option<String>,
+    /// `""` clears it.
+    pub privacy_notice_url: Option<String>,
     /// Why the deadline changes; required with `deadline`.
     pub reason: Option<String>,
 }
@@ -103,6 +123,9 @@ pub struct CampaignView {
     pub max_referrals: i32,
     pub honoraria: Honoraria,
     pub rules: Rules,
+    pub contact: Contact,
+    pub privacy_notice: Option<String>,
+    pub privacy_notice_url: Option<String>,
     pub phase: Phase,
     pub deadline_history: Vec<DeadlineChange>,
     pub created_at: DateTime<FixedOffset>,
@@ -140,6 +163,9 @@ fn view(row: CampaignRow, history: Vec<DeadlineChangeRow>, now: NaiveDateTime) -
         max_referrals: s.max_referrals,
         honoraria: s.honoraria,
         rules: s.rules,
+        contact: s.contact,
+        privacy_notice: s.privacy_notice,
+        privacy_notice_url: s.privacy_notice_url,
     }
 }
 
@@ -256,6 +282,15 @@ fn merged(current: &Settings, patch: &CampaignPatch) -> Settings {
     s.max_referrals = patch.max_referrals.unwrap_or(s.max_referrals);
     s.honoraria = patch.honoraria.unwrap_or(s.honoraria);
     s.rules = patch.rules.unwrap_or(s.rules);
+    if let Some(v) = &patch.contact {
+        s.contact = v.trimmed();
+    }
+    if let Some(v) = &patch.privacy_notice {
+        s.privacy_notice = given(Some(v));
+    }
+    if let Some(v) = &patch.privacy_notice_url {
+        s.privacy_notice_url = given(Some(v));
+    }
     s
 }
 

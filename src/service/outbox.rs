@@ -79,6 +79,7 @@ pub fn message(
     } = about;
     let mail = ApplicationMail {
         campaign_name: campaign.name.clone(),
+        secretariat: campaign.contact(),
         contact_name: app.contact_name.clone(),
         sequence: app.sequence,
         tier_label: app.tier.label_ja(),
@@ -111,6 +112,7 @@ pub fn message(
             campaign: &campaign.id,
             application: &app.id,
             recipient: &app.contact_email,
+            reply_to: campaign.contact_email.as_deref(),
         },
         templates::render(kind, &mail),
     )
@@ -122,6 +124,8 @@ struct Envelope<'a> {
     campaign: &'a CampaignId,
     application: &'a ApplicationId,
     recipient: &'a str,
+    /// The campaign's contact address, so an applicant's reply reaches someone.
+    reply_to: Option<&'a str>,
 }
 
 /// A rendered email as a queued outbox row, with its own Message-ID.
@@ -150,6 +154,7 @@ fn queued(
         created_at: now,
         sent_at: None,
         updated_at: now,
+        reply_to: to.reply_to.map(str::to_owned),
     }
 }
 
@@ -170,6 +175,7 @@ pub fn office_message(
             campaign: &campaign.id,
             application: &office.application_id,
             recipient: &office.email,
+            reply_to: campaign.contact_email.as_deref(),
         },
         templates::render_office(kind, mail),
     )
@@ -180,6 +186,7 @@ pub fn office_message(
 pub fn office_mail(campaign: &CampaignRow, office: &ParticipantRow) -> templates::OfficeMail {
     templates::OfficeMail {
         campaign_name: campaign.name.clone(),
+        secretariat: campaign.contact(),
         office_name: office.name.clone(),
         office_number: office.office_number.clone(),
         role_label: office.role.label_ja(),
@@ -201,6 +208,8 @@ pub struct MessageView {
     pub campaign_id: Option<CampaignId>,
     pub application_id: Option<ApplicationId>,
     pub recipient: String,
+    /// Where a reply goes: the campaign's contact when the message was written.
+    pub reply_to: Option<String>,
     pub subject: String,
     pub status: DeliveryStatus,
     pub attempts: i32,
@@ -238,6 +247,7 @@ fn view(r: MessageRow) -> MessageView {
         campaign_id: r.campaign_id,
         application_id: r.application_id,
         recipient: r.recipient,
+        reply_to: r.reply_to,
         subject: r.subject,
         status: r.status,
         attempts: r.attempts,

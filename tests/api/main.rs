@@ -9,6 +9,7 @@ mod browser;
 mod campaigns;
 mod cli;
 mod console;
+mod contact;
 mod email;
 mod exports;
 mod faults;

@@ -22,6 +22,9 @@ fn campaign() -> Settings {
             referred: 26_000,
         },
         rules: Rules::default(),
+        contact: Default::default(),
+        privacy_notice: None,
+        privacy_notice_url: None,
     }
 }
 

@@ -491,6 +491,9 @@ mod tests {
                 referred: 26_000,
             },
             rules: Default::default(),
+            contact: Default::default(),
+            privacy_notice: None,
+            privacy_notice_url: None,
         }
     }
 

@@ -174,6 +174,9 @@ mod tests {
                 office_check_digit: policy,
                 ..Rules::default()
             },
+            contact: Default::default(),
+            privacy_notice: None,
+            privacy_notice_url: None,
         }
     }
 

@@ -253,6 +253,11 @@ fn apply_page(
         tiers: tier_options(campaign),
         chooser_error,
         chosen,
+        footer: views::Footer::new(
+            s.contact.clone(),
+            s.privacy_notice.clone(),
+            s.privacy_notice_url.clone(),
+        ),
     }
 }
 
@@ -519,6 +524,14 @@ fn office_lines(page: &StatusPage) -> Vec<OfficeLine> {
         .collect()
 }
 
+fn footer(page: &StatusPage) -> Option<views::Footer> {
+    views::Footer::new(
+        page.secretariat.clone(),
+        page.privacy_notice.clone(),
+        page.privacy_notice_url.clone(),
+    )
+}
+
 async fn load_status(state: &Data, secret: Secret) -> Result<StatusPage, PageError> {
     Ok(read(state, move |conn| {
         applications::status_page(conn, &secret, crate::clock::now())
@@ -551,6 +564,7 @@ pub async fn applicant_status(
         offices: office_lines(&page),
         ends_on: jst::wareki(page.ends_on),
         withdraw_path: page.may_withdraw().then(|| format!("{base}/withdraw")),
+        footer: footer(&page),
     };
     Ok(html(StatusCode::OK, &view))
 }
@@ -573,6 +587,7 @@ fn withdraw_page(
         reason: reason.to_owned(),
         reason_error,
         max_reason: MAX_REASON_CHARS,
+        footer: footer(page),
     }
 }
 

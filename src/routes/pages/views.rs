@@ -1,6 +1,7 @@
 //! The pages as askama templates (`templates/pages/`), and what each shows, already worded.
 
 use super::form::Layout;
+use crate::domain::campaign::Contact;
 use askama::Template;
 
 pub struct Counter {
@@ -26,6 +27,34 @@ pub struct Chosen {
     pub csrf_token: String,
 }
 
+/// The campaign's secretariat and privacy notice, at the foot of every applicant page.
+pub struct Footer {
+    pub contact: Contact,
+    /// The number as a `tel:` link dials it.
+    pub phone_dial: String,
+    pub privacy_notice: Option<String>,
+    pub privacy_notice_url: Option<String>,
+}
+
+impl Footer {
+    /// Nothing to show makes no footer, rather than an empty heading.
+    pub fn new(
+        contact: Contact,
+        privacy_notice: Option<String>,
+        privacy_notice_url: Option<String>,
+    ) -> Option<Footer> {
+        if contact.is_empty() && privacy_notice.is_none() && privacy_notice_url.is_none() {
+            return None;
+        }
+        Some(Footer {
+            phone_dial: contact.phone_dial().unwrap_or_default(),
+            contact,
+            privacy_notice,
+            privacy_notice_url,
+        })
+    }
+}
+
 #[derive(Template)]
 #[template(path = "pages/apply.html")]
 pub struct ApplyPage {
@@ -44,6 +73,7 @@ pub struct ApplyPage {
     pub tiers: Vec<TierOption>,
     pub chooser_error: Option<String>,
     pub chosen: Option<Chosen>,
+    pub footer: Option<Footer>,
 }
 
 pub struct OfficeLine {
@@ -77,6 +107,7 @@ pub struct StatusPage {
     pub offices: Vec<OfficeLine>,
     pub ends_on: String,
     pub withdraw_path: Option<String>,
+    pub footer: Option<Footer>,
 }
 
 #[derive(Template)]
@@ -92,6 +123,7 @@ pub struct WithdrawPage {
     pub reason: String,
     pub reason_error: Option<String>,
     pub max_reason: usize,
+    pub footer: Option<Footer>,
 }
 
 /// A page that only says something: not found, closed, try again.

@@ -4,6 +4,7 @@
 use crate::db::applications as rows;
 use crate::db::DbConn;
 use crate::domain::application::{ParticipantRole, Tier};
+use crate::domain::campaign::Contact;
 use crate::domain::jst;
 use crate::domain::participation::Status;
 use crate::domain::secret::Secret;
@@ -25,6 +26,10 @@ pub struct StatusPage {
     pub contact_email: String,
     pub offices: Vec<StatusOffice>,
     pub ends_on: NaiveDate,
+    /// The campaign's secretariat, whom the applicant can ask.
+    pub secretariat: Contact,
+    pub privacy_notice: Option<String>,
+    pub privacy_notice_url: Option<String>,
 }
 
 pub struct StatusOffice {
@@ -98,6 +103,9 @@ pub fn status_page(
         })
         .collect();
     Ok(StatusPage {
+        secretariat: campaign.contact(),
+        privacy_notice: campaign.privacy_notice,
+        privacy_notice_url: campaign.privacy_notice_url,
         campaign_name: campaign.name,
         campaign_code: campaign.code,
         tier: app.tier,
