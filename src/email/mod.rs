@@ -143,6 +143,7 @@ mod tests {
                 body: "本文",
                 message_id: "<abc@campaign.example.jp>",
                 file_stem: "x",
+                reply_to: None,
             })
             .expect("message");
         let text = String::from_utf8(message.formatted()).unwrap();
