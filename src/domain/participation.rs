@@ -43,9 +43,47 @@ pub fn blocking<'a, O: PartialEq>(
         .collect()
 }
 
+/// How an application leaves the campaign.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// The applicant (or staff for them) takes it back.
+    Withdraw,
+    /// Staff take it away, with a reason.
+    Disqualify,
+}
+
+/// Whether an application in `status` may leave by `exit`. Accepted and waiting ones may do
+/// either. A withdrawn one may still be disqualified: otherwise an applicant could withdraw to
+/// dodge a pending disqualification and apply again, free. Nothing leaves twice.
+pub fn may_leave(status: Status, exit: Exit) -> bool {
+    match status {
+        Status::Accepted | Status::Waitlisted => true,
+        Status::Withdrawn => exit == Exit::Disqualify,
+        Status::Disqualified => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn who_may_still_leave_and_how() {
+        use Exit::*;
+        use Status::*;
+        for (status, exit, allowed) in [
+            (Accepted, Withdraw, true),
+            (Accepted, Disqualify, true),
+            (Waitlisted, Withdraw, true),
+            (Waitlisted, Disqualify, true),
+            (Withdrawn, Withdraw, false),
+            (Withdrawn, Disqualify, true),
+            (Disqualified, Withdraw, false),
+            (Disqualified, Disqualify, false),
+        ] {
+            assert_eq!(may_leave(status, exit), allowed, "{status:?} {exit:?}");
+        }
+    }
 
     #[test]
     fn only_a_withdrawal_frees_an_office() {

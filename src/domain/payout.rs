@@ -37,6 +37,29 @@ pub fn owed(
         .collect()
 }
 
+/// Why a new batch may not correct what it names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum CorrectsRefusal {
+    #[error("corrects must name an approved batch, and this campaign has none")]
+    NothingToCorrect,
+    #[error("this campaign has an approved batch: a further batch names the batch it corrects")]
+    MustNameOne,
+    #[error("corrects must name an approved batch of this campaign")]
+    NotApprovedHere,
+}
+
+/// Which approved batch a new one corrects: none for the first, one of the campaign's
+/// `approved` batches after that, so every later batch says what it builds on.
+pub fn check_corrects(approved: &[&str], corrects: Option<&str>) -> Result<(), CorrectsRefusal> {
+    match (approved.is_empty(), corrects) {
+        (true, None) => Ok(()),
+        (true, Some(_)) => Err(CorrectsRefusal::NothingToCorrect),
+        (false, None) => Err(CorrectsRefusal::MustNameOne),
+        (false, Some(id)) if approved.contains(&id) => Ok(()),
+        (false, Some(_)) => Err(CorrectsRefusal::NotApprovedHere),
+    }
+}
+
 /// What the latest check says one office is owed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Due {
@@ -160,6 +183,28 @@ mod tests {
         let check = map(&[("a", 0), ("b", 26_000), ("c", 31_000)]);
         assert_eq!(owed(&check, &paid), map(&[("a", -26_000), ("b", 26_000)]));
         assert!(owed(&paid, &paid).is_empty(), "nothing to correct");
+    }
+
+    #[test]
+    fn a_batch_corrects_nothing_first_then_always_an_approved_one() {
+        use CorrectsRefusal::*;
+        for (approved, corrects, expected) in [
+            (vec![], None, Ok(())),
+            (vec![], Some("x"), Err(NothingToCorrect)),
+            (vec!["a"], None, Err(MustNameOne)),
+            (vec!["a", "b"], Some("b"), Ok(())),
+            (
+                vec!["a"],
+                Some("cancelled-or-elsewhere"),
+                Err(NotApprovedHere),
+            ),
+        ] {
+            assert_eq!(
+                check_corrects(&approved, corrects),
+                expected,
+                "{approved:?} {corrects:?}"
+            );
+        }
     }
 
     fn due(office: &str, role: ParticipantRole, amount: i64) -> Due {

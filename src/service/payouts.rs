@@ -11,7 +11,7 @@ use crate::db::{audit, is_unique_violation, DbConn};
 use crate::domain::application::ParticipantRole;
 use crate::domain::ids::{ApplicationId, CampaignId};
 use crate::domain::jst;
-use crate::domain::payout::{owed, BatchStatus};
+use crate::domain::payout::{self, owed, BatchStatus};
 use crate::domain::person::may_approve;
 use crate::domain::year_end;
 use crate::domain::{FieldError, FieldErrors};
@@ -191,25 +191,6 @@ fn require_payees_accepted(conn: &mut DbConn, batch_id: &str) -> ServiceResult<(
     ))
 }
 
-/// Which approved batch a new one corrects, per the rules: none for the first, one of the
-/// campaign's approved batches after that.
-fn check_corrects(approved: &[BatchRow], corrects: Option<&str>) -> ServiceResult<()> {
-    match (approved.is_empty(), corrects) {
-        (true, None) => Ok(()),
-        (true, Some(_)) => Err(ServiceError::StateConflict(
-            "corrects must name an approved batch, and this campaign has none".into(),
-        )),
-        (false, None) => Err(ServiceError::StateConflict(
-            "this campaign has an approved batch: a further batch names the batch it corrects"
-                .into(),
-        )),
-        (false, Some(id)) if approved.iter().any(|b| b.id == id) => Ok(()),
-        (false, Some(_)) => Err(ServiceError::StateConflict(
-            "corrects must name an approved batch of this campaign".into(),
-        )),
-    }
-}
-
 /// Drafts a batch from a check. Runs inside the caller's write transaction.
 pub fn create(
     conn: &mut DbConn,
@@ -241,7 +222,9 @@ pub fn create(
         .into_iter()
         .filter(|b| b.status == BatchStatus::Approved)
         .collect();
-    check_corrects(&approved, input.corrects.as_deref())?;
+    let approved_ids: Vec<&str> = approved.iter().map(|b| b.id.as_str()).collect();
+    payout::check_corrects(&approved_ids, input.corrects.as_deref())
+        .map_err(|refusal| ServiceError::StateConflict(refusal.to_string()))?;
     let results = checks::results_of(conn, &check.id)?;
     let due: BTreeMap<String, i64> = results
         .iter()

@@ -13,11 +13,7 @@ use crate::service::outbox::{self, Notifier};
 use crate::service::{allocation, Actor, ServiceError, ServiceResult};
 use chrono::NaiveDateTime;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Exit {
-    Withdraw,
-    Disqualify,
-}
+pub use crate::domain::participation::{may_leave, Exit};
 
 /// The longest reason kept: it is copied into the audit trail and the applicant's email.
 pub const MAX_REASON_CHARS: usize = 2_000;
@@ -28,17 +24,6 @@ pub struct Leaving<'a> {
     pub application_id: &'a ApplicationId,
     pub exit: Exit,
     pub reason: Option<&'a str>,
-}
-
-/// Whether an application in `status` may leave by `exit`. Accepted and waiting ones may do
-/// either. A withdrawn one may still be disqualified: otherwise an applicant could withdraw to
-/// dodge a pending disqualification and apply again, free. Nothing leaves twice.
-pub fn may_leave(status: Status, exit: Exit) -> bool {
-    match status {
-        Status::Accepted | Status::Waitlisted => true,
-        Status::Withdrawn => exit == Exit::Disqualify,
-        Status::Disqualified => false,
-    }
 }
 
 fn checked_reason(exit: Exit, reason: Option<&str>) -> Result<Option<&str>, FieldErrors> {
