@@ -1,22 +1,21 @@
-//! A campaign's applications: the list with its filters, one application with its offices,
-//! emails and history, and staff withdrawing or disqualifying it.
+//! A campaign's applications: the list with its filters, and one application with its offices,
+//! emails and history (the forms to take it out of the campaign are in `leaving`).
 
-use super::super::form::Values;
 use super::super::staff::{Session, SummaryLine};
-use super::super::{html, see_other, Data, PageError};
-use super::{at, refused, summary, yen};
+use super::super::{html, Data, PageError};
+use super::leaving::{leave_forms, LeaveForm, Typed};
+use super::{at, summary, yen};
 use crate::domain::application::Tier;
 use crate::domain::delivery::DeliveryStatus;
 use crate::domain::ids::{ApplicationId, CampaignId};
 use crate::domain::participation::Status;
-use crate::error::ApiError;
-use crate::routes::{filter, flag, read, write, PageQuery};
-use crate::service::applications::{self, ApplicationView, Exit, Leaving, ListFilter};
+use crate::routes::{filter, flag, read, PageQuery};
+use crate::service::applications::{self, ApplicationView, Exit, ListFilter};
 use crate::service::audit::{self, AuditEventView};
 use crate::service::outbox::{self, MessageView};
 use crate::service::{campaigns, Page};
 use actix_web::http::StatusCode;
-use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use actix_web::{get, web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
@@ -202,21 +201,9 @@ struct EmailLine {
     status: &'static str,
 }
 
-/// One way out of the campaign, as a form on the application's page.
-struct LeaveForm {
-    exit: &'static str,
-    action: String,
-    legend: &'static str,
-    hint: &'static str,
-    button: &'static str,
-    required: bool,
-    reason: String,
-    error: Option<String>,
-}
-
 #[derive(Template)]
 #[template(path = "pages/staff/application.html")]
-struct ApplicationPage {
+pub(super) struct ApplicationPage {
     csrf_token: String,
     campaign_id: String,
     campaign_name: String,
@@ -279,14 +266,14 @@ fn email_line(m: MessageView) -> EmailLine {
     }
 }
 
-struct Loaded {
+pub(super) struct Loaded {
     app: ApplicationView,
     campaign_name: String,
     history: Vec<AuditEventView>,
     emails: Vec<MessageView>,
 }
 
-async fn load(state: &Data, id: ApplicationId) -> Result<Loaded, PageError> {
+pub(super) async fn load(state: &Data, id: ApplicationId) -> Result<Loaded, PageError> {
     Ok(read(state, move |conn| {
         let app = applications::get(conn, &id)?;
         let campaign_name = campaigns::get(conn, &app.campaign_id, crate::clock::now())?.name;
@@ -310,52 +297,11 @@ async fn load(state: &Data, id: ApplicationId) -> Result<Loaded, PageError> {
     .await?)
 }
 
-/// What the person typed in the form that came back refused, and why.
-struct Typed {
-    exit: Exit,
-    reason: String,
-    error: String,
-}
-
-fn leave_forms(session: &Session, app: &ApplicationView, typed: Option<&Typed>) -> Vec<LeaveForm> {
-    if !session.may_change() {
-        return Vec::new();
-    }
-    let form = |exit: Exit| {
-        let mine = typed.filter(|t| t.exit == exit);
-        let (name, legend, hint, button) = match exit {
-            Exit::Withdraw => (
-                "withdraw",
-                "辞退の手続き（応募者から連絡があったとき）",
-                "理由は任意です。応募者へのメールと記録に残ります。",
-                "辞退にする",
-            ),
-            Exit::Disqualify => (
-                "disqualify",
-                "失格にする",
-                "理由は必須です。応募者へのメールと記録に残ります。失格になった事業所は再び応募できません。",
-                "失格にする",
-            ),
-        };
-        LeaveForm {
-            exit: name,
-            action: format!("/staff/applications/{}/{name}", app.id),
-            legend,
-            hint,
-            button,
-            required: exit == Exit::Disqualify,
-            reason: mine.map(|t| t.reason.clone()).unwrap_or_default(),
-            error: mine.map(|t| t.error.clone()),
-        }
-    };
-    [Exit::Withdraw, Exit::Disqualify]
-        .into_iter()
-        .filter(|exit| applications::may_leave(app.status, *exit))
-        .map(form)
-        .collect()
-}
-
-fn application_page(session: &Session, loaded: Loaded, typed: Option<&Typed>) -> ApplicationPage {
+pub(super) fn application_page(
+    session: &Session,
+    loaded: Loaded,
+    typed: Option<&Typed>,
+) -> ApplicationPage {
     let Loaded {
         app,
         campaign_name,
@@ -430,92 +376,4 @@ pub async fn show(
         StatusCode::OK,
         &application_page(&session, loaded, None),
     ))
-}
-
-fn reason_ja(message: &str) -> String {
-    match message {
-        "a disqualification needs a reason" => "失格の理由を入力してください".into(),
-        other if other.starts_with("must be at most") => format!(
-            "{}文字以内で入力してください",
-            applications::MAX_REASON_CHARS
-        ),
-        other => super::super::messages::japanese(other),
-    }
-}
-
-/// Withdraws or disqualifies through the use case the JSON API calls, as the person: back to
-/// the application, or its page again (422) with the refusal beside the reason.
-async fn leave(
-    state: Data,
-    req: HttpRequest,
-    session: Session,
-    id: ApplicationId,
-    exit: Exit,
-    body: &[u8],
-) -> Result<HttpResponse, PageError> {
-    let back = format!("/staff/applications/{id}");
-    let values: Values = session.change_form(&state, &req, body, &back)?;
-    let reason = values.get("reason").to_owned();
-    let (actor, notifier) = (session.actor(), state.notifier.clone());
-    let (target, asked) = (id.clone(), reason.clone());
-    let done = write(&state, move |conn, now| {
-        let leaving = Leaving {
-            application_id: &target,
-            exit,
-            reason: Some(&asked),
-        };
-        applications::leave(conn, &notifier, &actor, now, leaving).map(drop)
-    })
-    .await;
-    match done {
-        Ok(()) => Ok(see_other(&back)),
-        Err(ApiError::Invalid(errors)) => {
-            let typed = Typed {
-                exit,
-                reason,
-                error: errors
-                    .first()
-                    .map(|e| reason_ja(&e.message))
-                    .unwrap_or_default(),
-            };
-            let loaded = load(&state, id).await?;
-            Ok(html(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &application_page(&session, loaded, Some(&typed)),
-            ))
-        }
-        Err(e) => Err(refused(e, back)),
-    }
-}
-
-/// Staff withdraw an application on the applicant's word; the reason is optional.
-#[post("/staff/applications/{id}/withdraw")]
-pub async fn withdraw(
-    state: Data,
-    req: HttpRequest,
-    session: Session,
-    id: web::Path<ApplicationId>,
-    body: web::Bytes,
-) -> Result<HttpResponse, PageError> {
-    leave(state, req, session, id.into_inner(), Exit::Withdraw, &body).await
-}
-
-/// Staff disqualify an application; the reason is required.
-#[post("/staff/applications/{id}/disqualify")]
-pub async fn disqualify(
-    state: Data,
-    req: HttpRequest,
-    session: Session,
-    id: web::Path<ApplicationId>,
-    body: web::Bytes,
-) -> Result<HttpResponse, PageError> {
-    leave(
-        state,
-        req,
-        session,
-        id.into_inner(),
-        Exit::Disqualify,
-        &body,
-    )
-    .await
 }

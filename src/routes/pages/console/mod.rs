@@ -5,7 +5,9 @@
 
 mod applications;
 mod dashboard;
+mod leaving;
 mod payouts;
+mod year_end;
 
 use super::form::Values;
 use super::staff::{staff_form, Session, SummaryLine};
@@ -130,11 +132,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(dashboard::home)
         .service(applications::list)
         .service(applications::show)
-        .service(applications::withdraw)
-        .service(applications::disqualify)
-        .service(payouts::show_year_end)
-        .service(payouts::run_check)
-        .service(payouts::show_check)
+        .service(leaving::withdraw)
+        .service(leaving::disqualify)
+        .service(year_end::show_year_end)
+        .service(year_end::run_check)
+        .service(year_end::show_check)
         .service(payouts::show_payouts)
         .service(payouts::draft_batch)
         .service(payouts::show_batch)
