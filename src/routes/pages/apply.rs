@@ -1,0 +1,320 @@
+//! The application form: the tiers with the live slot counter, the chosen tier's form, its
+//! submission, and the QR code of the form's address for flyers.
+
+use super::views::{self, ApplyPage, Chosen, Counter, TierOption};
+use super::{csrf, form, html, limit, messages, qr, secure_cookies, see_other, Data, PageError};
+use crate::domain::application::{self, Tier};
+use crate::domain::campaign::Phase;
+use crate::domain::money::with_separators;
+use crate::domain::{jst, FieldError};
+use crate::error::ApiError;
+use crate::routes::read;
+use crate::service::campaigns::PublicCampaign;
+use crate::service::idempotency::IdempotencyKey;
+use crate::service::intake::Job;
+use crate::service::status_link;
+use crate::service::ServiceError;
+use actix_web::http::{header, StatusCode};
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use form::Values;
+
+fn tier_options(c: &PublicCampaign) -> Vec<TierOption> {
+    let h = &c.settings.honoraria;
+    let yen = |amount: i64| format!("{}円", with_separators(amount));
+    let full = c.slots.total.remaining == 0;
+    let model_full = c.slots.model.remaining == 0;
+    let waiting = |gone: bool| {
+        gone.then(|| "現在は枠が埋まっているため、キャンセル待ちとなります。".to_owned())
+    };
+    vec![
+        TierOption {
+            value: Tier::GeneralSingle.as_str(),
+            label: "一般枠A 事業所単独で応募",
+            amount: yen(h.general),
+            description: "まだケアプランデータ連携システムの利用を始めていない居宅介護支援事業所またはサービス事業所が、単独で応募します。".into(),
+            note: waiting(full),
+        },
+        TierOption {
+            value: Tier::GeneralPair.as_str(),
+            label: "一般枠B 居宅介護支援事業所＋サービス事業所で応募",
+            amount: format!("各{}", yen(h.general)),
+            description: "まだシステムの利用を始めていない居宅介護支援事業所とサービス事業所の2事業所で応募します（同一法人同士を除く）。".into(),
+            note: waiting(c.slots.total.remaining < 2),
+        },
+        TierOption {
+            value: Tier::Model.as_str(),
+            label: "モデル事業所枠 モデル事業所＋ご紹介先",
+            amount: format!("{}、ご紹介先に{}", yen(h.model), yen(h.referred)),
+            description: format!(
+                "利用開始前でこれから連携先となる事業所のご紹介（{}件まで）と、業務フローの変更へのご協力をお願いする枠です（先着{}事業所）。システムを利用開始済みの事業所もご参加いただけます。",
+                c.settings.max_referrals, c.slots.model.cap
+            ),
+            note: waiting(model_full || c.slots.total.remaining < 2),
+        },
+    ]
+}
+
+/// The form page for `campaign`, with the tier's form when one is chosen.
+fn apply_page(
+    campaign: &PublicCampaign,
+    chosen: Option<Chosen>,
+    chooser_error: Option<String>,
+) -> ApplyPage {
+    let s = &campaign.settings;
+    ApplyPage {
+        campaign_name: s.name.clone(),
+        code: s.code.clone(),
+        region_name: s.region_name.clone(),
+        phase: match campaign.phase {
+            Phase::NotYetOpen => "not_yet_open",
+            Phase::Open => "open",
+            Phase::Closed => "closed",
+        },
+        opens_at: jst::display(s.opens_at),
+        deadline: format!("{}（{}）", jst::wareki(s.deadline), s.deadline),
+        as_of: jst::display(crate::clock::now()),
+        total: Counter {
+            remaining: campaign.slots.total.remaining,
+            cap: campaign.slots.total.cap,
+        },
+        model: Counter {
+            remaining: campaign.slots.model.remaining,
+            cap: campaign.slots.model.cap,
+        },
+        waitlisted: campaign.slots.waitlisted,
+        full: campaign.slots.total.remaining == 0,
+        tiers: tier_options(campaign),
+        chooser_error,
+        chosen,
+        footer: views::Footer::new(
+            s.contact.clone(),
+            s.privacy_notice.clone(),
+            s.privacy_notice_url.clone(),
+        ),
+    }
+}
+
+fn chosen(
+    campaign: &PublicCampaign,
+    tier: Tier,
+    values: &Values,
+    errors: &[FieldError],
+    csrf_token: String,
+) -> Chosen {
+    let typed = values.get("idempotency_key");
+    let idempotency_key = if super::usable_key(typed) {
+        typed.to_owned()
+    } else {
+        uuid::Uuid::new_v4().to_string()
+    };
+    Chosen {
+        tier_value: tier.as_str(),
+        tier_label: tier.label_ja(),
+        layout: form::layout(tier, &campaign.settings, values, errors),
+        idempotency_key,
+        csrf_token,
+    }
+}
+
+async fn public_campaign(state: &Data, code: &str) -> Result<PublicCampaign, PageError> {
+    let code = code.to_owned();
+    let now = crate::clock::now();
+    let store = state.store.clone();
+    Ok(read(state, move |conn| {
+        crate::service::campaigns::public_by_code(conn, &code, now, |conn, id| {
+            store.slot_counts(conn, id)
+        })
+    })
+    .await?)
+}
+
+const TIER_NOT_CHOSEN: &str = "応募枠を選んでください";
+
+#[derive(serde::Deserialize)]
+pub struct FormQuery {
+    tier: Option<String>,
+}
+
+/// The application form: the tiers to choose from, then the chosen tier's form.
+#[get("/apply/{code}")]
+pub async fn apply_form(
+    state: Data,
+    req: HttpRequest,
+    code: web::Path<String>,
+    query: web::Query<FormQuery>,
+) -> Result<HttpResponse, PageError> {
+    limit(&req, &state)?;
+    let campaign = public_campaign(&state, &code).await?;
+    let token = csrf::token(&req, secure_cookies(&state));
+    let page = match query.tier.as_deref() {
+        None => apply_page(&campaign, None, None),
+        Some(t) => match form::tier_of(t) {
+            Some(tier) => {
+                let form = chosen(&campaign, tier, &Values::default(), &[], token.value);
+                apply_page(&campaign, Some(form), None)
+            }
+            None => apply_page(&campaign, None, Some(TIER_NOT_CHOSEN.into())),
+        },
+    };
+    let mut res = html(StatusCode::OK, &page);
+    if let Some(cookie) = token.cookie {
+        res.add_cookie(&cookie)
+            .map_err(|e| PageError::from(ApiError::internal(e)))?;
+    }
+    Ok(res)
+}
+
+/// A submission of the form: 303 to the status page when taken (accepted or waiting), the
+/// form again with every error when refused.
+#[post("/apply/{code}")]
+pub async fn apply_submit(
+    state: Data,
+    req: HttpRequest,
+    code: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    limit(&req, &state)?;
+    let form_path = format!("/apply/{code}");
+    let values = Values::parse(&body).map_err(|_| {
+        PageError::new(
+            StatusCode::BAD_REQUEST,
+            "送信内容を読み取れませんでした",
+            "お手数ですが、フォームを開き直してもう一度お試しください。",
+        )
+        .with_link(form_path.clone(), "フォームを開き直す")
+    })?;
+    if !csrf::verify(
+        &req,
+        values.get(csrf::FIELD),
+        &state.notifier.public_base_url,
+    ) {
+        return Err(PageError::expired(form_path));
+    }
+    let token = values.get(csrf::FIELD).to_owned();
+    let campaign = public_campaign(&state, &code).await?;
+    if campaign.phase != Phase::Open {
+        return Ok(html(
+            StatusCode::CONFLICT,
+            &apply_page(&campaign, None, None),
+        ));
+    }
+    let Some(tier) = form::tier_of(values.get("tier")) else {
+        let page = apply_page(&campaign, None, Some(TIER_NOT_CHOSEN.into()));
+        return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, &page));
+    };
+    let refused = |status: StatusCode, errors: Vec<FieldError>| {
+        let form = chosen(&campaign, tier, &values, &errors, token.clone());
+        html(status, &apply_page(&campaign, Some(form), None))
+    };
+    let (input, mut form_errors) = form::read(tier, &values, &campaign.settings);
+    form_errors.extend(values.unstorable().into_iter().map(|e| FieldError {
+        message: messages::japanese(&e.message),
+        ..e
+    }));
+    if !form_errors.is_empty() {
+        // The rules still judge everything the form could read, so every error shows at once.
+        let today = jst::date_of(crate::clock::now());
+        let rules = application::check(&input, &campaign.settings, today)
+            .err()
+            .map(|e| e.into_vec())
+            .unwrap_or_default();
+        let errors = form::merge(form_errors, rules);
+        return Ok(refused(StatusCode::UNPROCESSABLE_ENTITY, errors));
+    }
+    let key_value = values.get("idempotency_key");
+    let key = super::usable_key(key_value).then(|| {
+        // Keyed on what was asked for, not on the form's token, so a double click with either
+        // token is one application.
+        let asked = serde_json::to_vec(&input).unwrap_or_default();
+        IdempotencyKey::new(
+            format!("public:{} POST {form_path}", campaign.id),
+            key_value,
+            &asked,
+        )
+    });
+    let outcome = super::intake(&state, campaign.id.clone(), Job { input, key }).await?;
+    match outcome {
+        Ok(created) => {
+            let page = created.body["status_url"]
+                .as_str()
+                .and_then(status_link::page_for)
+                .ok_or_else(|| PageError::from(ApiError::internal("a submission without a status link")))?;
+            Ok(see_other(&page))
+        }
+        Err(ServiceError::Invalid(errors)) => Ok(refused(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            form::merge(Vec::new(), errors.into_vec()),
+        )),
+        Err(ServiceError::AlreadyTakingPart(offices)) => Ok(refused(
+            StatusCode::CONFLICT,
+            vec![FieldError {
+                field: "offices".into(),
+                message: messages::already_taking_part(&offices),
+            }],
+        )),
+        Err(ServiceError::Conflict(message)) => Ok(refused(
+            StatusCode::CONFLICT,
+            vec![FieldError {
+                field: "offices".into(),
+                message: messages::japanese(&message),
+            }],
+        )),
+        Err(ServiceError::StateConflict(_)) => {
+            let campaign = public_campaign(&state, &code).await?;
+            Ok(html(StatusCode::CONFLICT, &apply_page(&campaign, None, None)))
+        }
+        Err(ServiceError::IdempotencyKeyReused) => Err(PageError::new(
+            StatusCode::CONFLICT,
+            "このフォームからの応募は受付済みです",
+            "同じフォームから内容を変えて送信されました。別の応募をするには、フォームを開き直してください。受付済みの応募は、メールでお送りしたリンクから確認できます。",
+        )
+        .with_link(form_path, "フォームを開き直す")),
+        Err(other) => Err(ApiError::from(other).into()),
+    }
+}
+
+/// The form's absolute address, as the QR code carries it.
+fn form_url(state: &Data, code: &str) -> String {
+    format!("{}/apply/{code}", state.notifier.public_base_url)
+}
+
+/// The form's address as a QR code image, made by `render`.
+async fn qr_image(
+    state: Data,
+    req: HttpRequest,
+    code: &str,
+    content_type: &str,
+    render: fn(&str) -> Result<Vec<u8>, qr::QrError>,
+) -> Result<HttpResponse, PageError> {
+    limit(&req, &state)?;
+    let campaign = public_campaign(&state, code).await?;
+    let image = render(&form_url(&state, &campaign.settings.code))
+        .map_err(|e| PageError::from(ApiError::internal(e)))?;
+    Ok(HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .body(image))
+}
+
+/// A QR code of the form's address, for flyers (SVG).
+#[get("/apply/{code}/qr.svg")]
+pub async fn qr_svg(
+    state: Data,
+    req: HttpRequest,
+    code: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    qr_image(state, req, &code, "image/svg+xml", |url| {
+        qr::svg(url).map(String::into_bytes)
+    })
+    .await
+}
+
+/// A QR code of the form's address, for flyers (PNG).
+#[get("/apply/{code}/qr.png")]
+pub async fn qr_png(
+    state: Data,
+    req: HttpRequest,
+    code: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    qr_image(state, req, &code, "image/png", qr::png).await
+}

@@ -1,0 +1,191 @@
+//! The applicant's status page behind the secret link in their emails, and the withdrawal
+//! with its confirmation step.
+
+use super::form::Values;
+use super::views::{self, ConditionLine, OfficeLine};
+use super::{csrf, html, limit, messages, secret_of, secure_cookies, see_other, Data, PageError};
+use crate::domain::jst;
+use crate::domain::money::with_separators;
+use crate::domain::secret::Secret;
+use crate::error::ApiError;
+use crate::routes::{read, write};
+use crate::service::applications::{self, StatusPage, MAX_REASON_CHARS};
+use crate::service::status_link;
+use actix_web::http::StatusCode;
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+
+fn office_lines(page: &StatusPage) -> Vec<OfficeLine> {
+    page.offices
+        .iter()
+        .map(|o| OfficeLine {
+            name: o.name.clone(),
+            office_number: o.office_number.clone(),
+            check_digit_mismatch: crate::domain::office_number::OfficeNumber::parse(
+                &o.office_number,
+            )
+            .is_ok_and(|parsed| !parsed.check_digit_matches),
+            role: o.role.label_ja(),
+            honorarium: with_separators(o.honorarium_yen),
+            conditions: o
+                .conditions
+                .iter()
+                .map(|c| ConditionLine {
+                    text: c.reason.requirement(),
+                    met: c.met,
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+fn footer(page: &StatusPage) -> Option<views::Footer> {
+    views::Footer::new(
+        page.secretariat.clone(),
+        page.privacy_notice.clone(),
+        page.privacy_notice_url.clone(),
+    )
+}
+
+async fn load_status(state: &Data, secret: Secret) -> Result<StatusPage, PageError> {
+    Ok(read(state, move |conn| {
+        applications::status_page(conn, &secret, crate::clock::now())
+    })
+    .await?)
+}
+
+/// The applicant's status page behind the secret link in their emails.
+#[get("/status/{secret}")]
+pub async fn applicant_status(
+    state: Data,
+    req: HttpRequest,
+    secret: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    limit(&req, &state)?;
+    let secret = secret_of(&secret)?;
+    let base = status_link::page_path(&secret);
+    let page = load_status(&state, secret).await?;
+    let view = views::StatusPage {
+        campaign_name: page.campaign_name.clone(),
+        apply_path: format!("/apply/{}", page.campaign_code),
+        status_value: page.status.as_str(),
+        status_label: page.status.label_ja(),
+        status_reason: page.status_reason.clone(),
+        sequence: page.sequence,
+        tier_label: page.tier.label_ja(),
+        submitted_at: page.submitted_at.clone(),
+        place_in_line: page.place_in_line,
+        contact_email: page.contact_email.clone(),
+        offices: office_lines(&page),
+        ends_on: jst::wareki(page.ends_on),
+        withdraw_path: page.may_withdraw().then(|| format!("{base}/withdraw")),
+        footer: footer(&page),
+    };
+    Ok(html(StatusCode::OK, &view))
+}
+
+fn withdraw_page(
+    page: &StatusPage,
+    base: &str,
+    csrf_token: String,
+    reason: &str,
+    reason_error: Option<String>,
+) -> views::WithdrawPage {
+    views::WithdrawPage {
+        campaign_name: page.campaign_name.clone(),
+        sequence: page.sequence,
+        status_label: page.status.label_ja(),
+        offices: office_lines(page),
+        status_path: base.to_owned(),
+        withdraw_path: format!("{base}/withdraw"),
+        csrf_token,
+        reason: reason.to_owned(),
+        reason_error,
+        max_reason: MAX_REASON_CHARS,
+        footer: footer(page),
+    }
+}
+
+/// The confirmation step before withdrawing.
+#[get("/status/{secret}/withdraw")]
+pub async fn withdraw_form(
+    state: Data,
+    req: HttpRequest,
+    secret: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    limit(&req, &state)?;
+    let secret = secret_of(&secret)?;
+    let base = status_link::page_path(&secret);
+    let page = load_status(&state, secret).await?;
+    if !page.may_withdraw() {
+        return Ok(see_other(&base));
+    }
+    let token = csrf::token(&req, secure_cookies(&state));
+    let mut res = html(
+        StatusCode::OK,
+        &withdraw_page(&page, &base, token.value, "", None),
+    );
+    if let Some(cookie) = token.cookie {
+        res.add_cookie(&cookie)
+            .map_err(|e| PageError::from(ApiError::internal(e)))?;
+    }
+    Ok(res)
+}
+
+/// Withdraws, once confirmed, and returns to the status page.
+#[post("/status/{secret}/withdraw")]
+pub async fn withdraw(
+    state: Data,
+    req: HttpRequest,
+    secret: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    limit(&req, &state)?;
+    let secret = secret_of(&secret)?;
+    let base = status_link::page_path(&secret);
+    let confirm = format!("{base}/withdraw");
+    let values = Values::parse(&body).map_err(|_| PageError::expired(confirm.clone()))?;
+    if !csrf::verify(
+        &req,
+        values.get(csrf::FIELD),
+        &state.notifier.public_base_url,
+    ) {
+        return Err(PageError::expired(confirm));
+    }
+    if values.get("confirm") != "yes" {
+        return Ok(see_other(&confirm));
+    }
+    let reason = values.get("reason").to_owned();
+    let notifier = state.notifier.clone();
+    let (target, asked) = (secret.clone(), reason.clone());
+    let unstorable = values.unstorable();
+    let done = if unstorable.is_empty() {
+        write(&state, move |conn, now| {
+            applications::withdraw_by_secret(conn, &notifier, now, &target, Some(&asked)).map(drop)
+        })
+        .await
+    } else {
+        Err(ApiError::Invalid(unstorable))
+    };
+    match done {
+        Ok(()) => Ok(see_other(&base)),
+        Err(ApiError::Invalid(errors)) => {
+            let page = load_status(&state, secret).await?;
+            let message = errors
+                .first()
+                .map(|e| messages::japanese(&e.message))
+                .unwrap_or_default();
+            let token = values.get(csrf::FIELD).to_owned();
+            Ok(html(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &withdraw_page(&page, &base, token, &reason, Some(message)),
+            ))
+        }
+        Err(ApiError::Conflict(_)) => Err(PageError::new(
+            StatusCode::CONFLICT,
+            "辞退の手続きができません",
+            "この応募はすでに辞退済みか、辞退できない状態です。",
+        )
+        .with_link(base, "応募状況を見る")),
+        Err(other) => Err(other.into()),
+    }
+}
