@@ -5,6 +5,37 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 
+/// Connections the kernel may hold for the server before it accepts them. Rust's standard
+/// listener asks for 128: at the opening minute hundreds of applicants connect at once, and
+/// beyond the queue the kernel drops or resets their connections before the server sees them.
+/// The kernel caps this at `net.core.somaxconn`.
+const ACCEPT_QUEUE: i32 = 4096;
+
+/// A listening socket on `addr` (resolved as `TcpListener::bind` does) with a deep accept queue.
+pub fn listen(addr: &str) -> std::io::Result<std::net::TcpListener> {
+    use std::net::ToSocketAddrs;
+    let mut last = None;
+    for addr in addr.to_socket_addrs()? {
+        let socket = socket2::Socket::new(
+            socket2::Domain::for_address(addr),
+            socket2::Type::STREAM,
+            Some(socket2::Protocol::TCP),
+        )?;
+        #[cfg(unix)]
+        socket.set_reuse_address(true)?;
+        match socket
+            .bind(&addr.into())
+            .and_then(|()| socket.listen(ACCEPT_QUEUE))
+        {
+            Ok(()) => return Ok(socket.into()),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| {
+        std::io::Error::new(std::io::ErrorKind::InvalidInput, "no address to listen on")
+    }))
+}
+
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ProxyListError {
     #[error("{0:?} is not an IP address or a CIDR block")]

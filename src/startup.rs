@@ -7,7 +7,6 @@ use crate::routes::{self, rate_limit::RateLimiter, AppState};
 use actix_web::dev::Server;
 use actix_web::middleware::ErrorHandlers;
 use actix_web::{web, App, HttpServer};
-use std::net::TcpListener;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -125,7 +124,7 @@ impl Application {
             &settings.secret_key_file,
         )?;
         crate::service::sign_in::warm_up();
-        let listener = TcpListener::bind(&settings.bind).map_err(|source| StartupError::Bind {
+        let listener = crate::net::listen(&settings.bind).map_err(|source| StartupError::Bind {
             addr: settings.bind.clone(),
             source,
         })?;
