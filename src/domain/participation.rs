@@ -1,5 +1,6 @@
 //! One participation per office and campaign, in any role: an office named by an application
-//! that is accepted, waiting or disqualified may not be named again; a withdrawal frees it.
+//! that is accepted, waiting or disqualified may not be named again; a withdrawal frees it, and
+//! so does voiding an application someone else made in the office's name.
 
 use super::name::named;
 
@@ -9,6 +10,7 @@ named! {
         Waitlisted => "waitlisted",
         Withdrawn => "withdrawn",
         Disqualified => "disqualified",
+        Voided => "voided",
     }
 }
 
@@ -20,6 +22,7 @@ impl Status {
             Status::Waitlisted => "キャンセル待ち",
             Status::Withdrawn => "辞退済み",
             Status::Disqualified => "参加取消",
+            Status::Voided => "無効",
         }
     }
 }
@@ -27,7 +30,7 @@ impl Status {
 impl Status {
     /// Whether an application in this state keeps its offices from applying again.
     pub fn holds_offices(self) -> bool {
-        self != Status::Withdrawn
+        !matches!(self, Status::Withdrawn | Status::Voided)
     }
 }
 
@@ -50,16 +53,21 @@ pub enum Exit {
     Withdraw,
     /// Staff take it away, with a reason.
     Disqualify,
+    /// Staff find it was not made by the office it names, with a reason: it never counted.
+    Void,
 }
 
 /// Whether an application in `status` may leave by `exit`. Accepted and waiting ones may do
 /// either. A withdrawn one may still be disqualified: otherwise an applicant could withdraw to
-/// dodge a pending disqualification and apply again, free. Nothing leaves twice.
+/// dodge a pending disqualification and apply again, free. A disqualified one may still be
+/// voided: a squatter disqualified before anyone saw what it was would lock the real office out
+/// for good. Nothing leaves twice, and nothing leaves a void.
 pub fn may_leave(status: Status, exit: Exit) -> bool {
     match status {
         Status::Accepted | Status::Waitlisted => true,
         Status::Withdrawn => exit == Exit::Disqualify,
-        Status::Disqualified => false,
+        Status::Disqualified => exit == Exit::Void,
+        Status::Voided => false,
     }
 }
 
@@ -74,26 +82,34 @@ mod tests {
         for (status, exit, allowed) in [
             (Accepted, Withdraw, true),
             (Accepted, Disqualify, true),
+            (Accepted, Void, true),
             (Waitlisted, Withdraw, true),
             (Waitlisted, Disqualify, true),
+            (Waitlisted, Void, true),
             (Withdrawn, Withdraw, false),
             (Withdrawn, Disqualify, true),
+            (Withdrawn, Void, false),
             (Disqualified, Withdraw, false),
             (Disqualified, Disqualify, false),
+            (Disqualified, Void, true),
+            (Voided, Withdraw, false),
+            (Voided, Disqualify, false),
+            (Voided, Void, false),
         ] {
             assert_eq!(may_leave(status, exit), allowed, "{status:?} {exit:?}");
         }
     }
 
     #[test]
-    fn only_a_withdrawal_frees_an_office() {
+    fn only_a_withdrawal_or_a_void_frees_an_office() {
         let earlier = [
             ("a", Status::Accepted),
             ("b", Status::Waitlisted),
             ("c", Status::Withdrawn),
             ("d", Status::Disqualified),
+            ("v", Status::Voided),
         ];
-        let found: Vec<_> = blocking(&earlier, &["a", "b", "c", "d", "e"])
+        let found: Vec<_> = blocking(&earlier, &["a", "b", "c", "d", "v", "e"])
             .into_iter()
             .map(|(o, _)| *o)
             .collect();
@@ -107,6 +123,7 @@ mod tests {
             Status::Waitlisted,
             Status::Withdrawn,
             Status::Disqualified,
+            Status::Voided,
         ] {
             assert_eq!(s.as_str().parse::<Status>(), Ok(s));
         }

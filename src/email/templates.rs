@@ -12,6 +12,7 @@ pub enum Kind {
     Promoted,
     Withdrawn,
     Disqualified,
+    Voided,
 }
 
 /// The messages sent to one office about its own year end.
@@ -94,6 +95,7 @@ impl Kind {
             Kind::Promoted => "promoted",
             Kind::Withdrawn => "withdrawn",
             Kind::Disqualified => "disqualified",
+            Kind::Voided => "voided",
         }
     }
 }
@@ -139,6 +141,7 @@ template!(Waitlisted, "email/waitlisted.txt");
 template!(Promoted, "email/promoted.txt");
 template!(Withdrawn, "email/withdrawn.txt");
 template!(Disqualified, "email/disqualified.txt");
+template!(Voided, "email/voided.txt");
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rendered {
@@ -153,6 +156,7 @@ pub fn render(kind: Kind, m: &ApplicationMail) -> Rendered {
         Kind::Promoted => Promoted { m }.render(),
         Kind::Withdrawn => Withdrawn { m }.render(),
         Kind::Disqualified => Disqualified { m }.render(),
+        Kind::Voided => Voided { m }.render(),
     }
     .unwrap_or_else(|e| format!("Subject: {}\n\n{e}", kind.as_str()));
     split(&text)
@@ -206,6 +210,7 @@ mod tests {
             Kind::Promoted,
             Kind::Withdrawn,
             Kind::Disqualified,
+            Kind::Voided,
         ] {
             let r = render(kind, &mail(Some("区域外のため")));
             assert!(

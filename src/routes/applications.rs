@@ -178,6 +178,21 @@ pub async fn disqualify(
     .await
 }
 
+/// Voids an application someone made in the name of an office that did not apply (admin,
+/// secretariat); needs a `reason`. It leaves the line as a withdrawal does and its offices may
+/// apply as themselves.
+#[utoipa::path(params(("id" = String, Path, description = "the application")), request_body = ReasonBody, responses((status = 200, body = ApplicationView), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)), security(("bearer" = [])))]
+#[post("/applications/{id}/void")]
+pub async fn void(
+    state: Data,
+    staff: Staff,
+    id: web::Path<ApplicationId>,
+    body: super::JsonBody,
+) -> Result<HttpResponse, ApiError> {
+    staff.require(Role::may_operate)?;
+    leave(state, staff.actor(), id.into_inner(), Exit::Void, &body).await
+}
+
 /// The applicant's own application through the secret link in their email (no auth).
 #[utoipa::path(responses((status = 200, body = applications::PublicStatusView), (status = 404, body = crate::error::Problem)))]
 #[get("/status/{secret}")]

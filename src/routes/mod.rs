@@ -279,6 +279,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(applications::get)
                 .service(applications::withdraw)
                 .service(applications::disqualify)
+                .service(applications::void)
                 .service(applications::public_status)
                 .service(applications::public_withdraw)
                 .service(exports::verify_audit)

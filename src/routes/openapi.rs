@@ -64,6 +64,7 @@ Refusals come in this order: 401/403, 404, 409 for the campaign's state, 422 wit
         super::applications::get,
         super::applications::withdraw,
         super::applications::disqualify,
+        super::applications::void,
         super::applications::public_status,
         super::applications::public_withdraw,
         super::audit_events::list,

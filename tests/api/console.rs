@@ -112,6 +112,10 @@ on_both_backends!(
         let shown = browser.get(&page);
         assert_eq!(shown.status, 200, "{}", shown.text);
         assert!(shown.has("id=\"disqualify\""));
+        assert!(
+            shown.has("id=\"void\""),
+            "staff may void a squatter from the page"
+        );
         assert!(shown.has(&number(1, "care_management")));
 
         // No reason: the page again, the error beside the field and in the summary.

@@ -28,6 +28,7 @@ mod race;
 mod scale;
 mod sign_in;
 mod smtp;
+mod squatting;
 mod staff_client;
 mod tokens;
 mod transfers;

@@ -62,6 +62,7 @@ const TABLE: &[(&str, &str, Who)] = &[
     ),
     ("post", "/api/v1/applications/{id}/withdraw", Who::Operate),
     ("post", "/api/v1/applications/{id}/disqualify", Who::Operate),
+    ("post", "/api/v1/applications/{id}/void", Who::Operate),
     ("post", "/api/v1/outbox/{id}/resend", Who::Operate),
     (
         "patch",

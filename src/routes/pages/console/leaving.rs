@@ -1,5 +1,5 @@
-//! Staff taking an application out of the campaign: the withdraw and disqualify forms on its
-//! page, and the posts that withdraw or disqualify it through the same use case as the JSON API.
+//! Staff taking an application out of the campaign: the withdraw, disqualify and void forms on
+//! its page, and the posts that do it through the same use case as the JSON API.
 
 use super::super::form::Values;
 use super::super::staff::Session;
@@ -55,6 +55,12 @@ pub(super) fn leave_forms(
                 "理由は必須です。応募者へのメールと記録に残ります。失格になった事業所は再び応募できません。",
                 "失格にする",
             ),
+            Exit::Void => (
+                "void",
+                "無効にする（事業所以外の人が事業所番号を使って応募していたとき）",
+                "理由は必須です。応募の連絡先へのメールと記録に残ります。事業所は自身で改めて応募できます。",
+                "無効にする",
+            ),
         };
         LeaveForm {
             exit: name,
@@ -62,12 +68,12 @@ pub(super) fn leave_forms(
             legend,
             hint,
             button,
-            required: exit == Exit::Disqualify,
+            required: exit != Exit::Withdraw,
             reason: mine.map(|t| t.reason.clone()).unwrap_or_default(),
             error: mine.map(|t| t.error.clone()),
         }
     };
-    [Exit::Withdraw, Exit::Disqualify]
+    [Exit::Withdraw, Exit::Disqualify, Exit::Void]
         .into_iter()
         .filter(|exit| applications::may_leave(app.status, *exit))
         .map(form)
@@ -77,6 +83,7 @@ pub(super) fn leave_forms(
 fn reason_ja(message: &str) -> String {
     match message {
         "a disqualification needs a reason" => "失格の理由を入力してください".into(),
+        "a void needs a reason" => "無効にする理由を入力してください".into(),
         other if other.starts_with("must be at most") => format!(
             "{}文字以内で入力してください",
             applications::MAX_REASON_CHARS
@@ -85,7 +92,7 @@ fn reason_ja(message: &str) -> String {
     }
 }
 
-/// Withdraws or disqualifies through the use case the JSON API calls, as the person: back to
+/// Withdraws, disqualifies or voids through the use case the JSON API calls, as the person: back to
 /// the application, or its page again (422) with the refusal beside the reason.
 async fn leave(
     state: Data,
@@ -160,4 +167,16 @@ pub async fn disqualify(
         &body,
     )
     .await
+}
+
+/// Staff void an application someone made in an office's name; the reason is required.
+#[post("/staff/applications/{id}/void")]
+pub async fn void(
+    state: Data,
+    req: HttpRequest,
+    session: Session,
+    id: web::Path<ApplicationId>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    leave(state, req, session, id.into_inner(), Exit::Void, &body).await
 }

@@ -134,6 +134,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(applications::show)
         .service(leaving::withdraw)
         .service(leaving::disqualify)
+        .service(leaving::void)
         .service(year_end::show_year_end)
         .service(year_end::run_check)
         .service(year_end::show_check)
