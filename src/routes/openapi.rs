@@ -2,6 +2,7 @@
 
 use actix_web::{get, HttpResponse};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{Content, Ref, RefOr, Response};
 use utoipa::{Modify, OpenApi};
 
 struct BearerAuth;
@@ -30,6 +31,57 @@ impl Modify for BearerAuth {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
+    }
+}
+
+/// Every refusal is `application/problem+json`, as the server sends it; every operation behind
+/// a bearer token may also answer 401 (no token, or one unknown, expired or disabled) and 403
+/// (a role without the right). Added here once rather than on each of sixty handlers.
+struct Problems;
+
+const PROBLEM: &str = "application/problem+json";
+
+fn problem(description: &str) -> RefOr<Response> {
+    RefOr::T(
+        Response::builder()
+            .description(description)
+            .content(PROBLEM, Content::new(Some(Ref::from_schema_name("Problem"))))
+            .build(),
+    )
+}
+
+impl Modify for Problems {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for operation in operations.into_iter().flatten() {
+                for (status, response) in &mut operation.responses.responses {
+                    let RefOr::T(response) = response else {
+                        continue;
+                    };
+                    if status.starts_with('4') || status.starts_with('5') {
+                        if let Some(content) = response.content.shift_remove("application/json") {
+                            response.content.insert(PROBLEM.into(), content);
+                        }
+                    }
+                }
+                if operation.security.as_ref().is_some_and(|s| !s.is_empty()) {
+                    let responses = &mut operation.responses.responses;
+                    responses.entry("401".into()).or_insert_with(|| {
+                        problem("no bearer token, or one that is unknown, expired or disabled")
+                    });
+                    responses
+                        .entry("403".into())
+                        .or_insert_with(|| problem("the token's role may not do this"));
+                }
+            }
+        }
     }
 }
 
@@ -97,7 +149,7 @@ Refusals come in this order: 401/403, 404, 409 for the campaign's state, 422 wit
         super::audit_events::export,
         super::exports::reconciliation,
     ),
-    modifiers(&BearerAuth, &ApiPrefix)
+    modifiers(&BearerAuth, &ApiPrefix, &Problems)
 )]
 pub struct ApiDoc;
 

@@ -66,10 +66,10 @@ pub const MAX_PER_PAGE: i64 = 500;
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct PageQuery {
     /// From 1 to 1,000,000; default 1.
-    #[param(value_type = Option<i64>)]
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 1_000_000)]
     pub page: Option<String>,
     /// From 1 to 500; default 50.
-    #[param(value_type = Option<i64>)]
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 500)]
     pub per_page: Option<String>,
 }
 

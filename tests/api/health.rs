@@ -81,3 +81,63 @@ on_both_backends!(
         }
     }
 );
+
+on_both_backends!(
+    the_openapi_document_says_how_refusals_look_and_what_pages_take,
+    |app| {
+        let spec = app.request("GET", "/api/v1/openapi.json", None, None).body;
+        let mut guarded = 0;
+        for (path, item) in spec["paths"].as_object().unwrap() {
+            for (method, op) in item.as_object().unwrap() {
+                for (status, response) in op["responses"].as_object().unwrap() {
+                    if status.starts_with('4') || status.starts_with('5') {
+                        if let Some(content) = response["content"].as_object() {
+                            assert!(
+                                !content.contains_key("application/json"),
+                                "{method} {path} {status}: refusals are problem+json"
+                            );
+                        }
+                    }
+                }
+                if op["security"].as_array().is_some_and(|s| !s.is_empty()) {
+                    guarded += 1;
+                    for status in ["401", "403"] {
+                        assert!(
+                            op["responses"][status]["content"]["application/problem+json"]
+                                .is_object(),
+                            "{method} {path} documents {status}"
+                        );
+                    }
+                }
+            }
+        }
+        assert!(guarded > 40, "the staff operations are there: {guarded}");
+        let list = &spec["paths"]["/api/v1/campaigns/{id}/applications"]["get"]["parameters"];
+        let per_page = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == "per_page")
+            .expect("per_page declared");
+        assert_eq!(
+            (
+                per_page["schema"]["minimum"].as_f64(),
+                per_page["schema"]["maximum"].as_f64()
+            ),
+            (Some(1.0), Some(500.0))
+        );
+        let r = app.request(
+            "GET",
+            "/api/v1/campaigns",
+            Some(&app.token("auditor")),
+            None,
+        );
+        assert_eq!(r.status, 200, "a real answer to compare with: {}", r.body);
+        let refused = app.request("GET", "/api/v1/campaigns", None, None);
+        assert_eq!(
+            (refused.status, refused.content_type.as_str()),
+            (401, "application/problem+json"),
+            "as documented"
+        );
+    }
+);
