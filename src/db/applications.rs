@@ -200,11 +200,30 @@ pub fn participations_of(
     campaign_id: &CampaignId,
     office_numbers: &[String],
 ) -> QueryResult<Vec<(String, Status)>> {
+    participations_query(campaign_id, office_numbers).load(conn)
+}
+
+/// The statement [`participations_of`] runs, apart so that a test can have each database
+/// explain it: intake runs it for every application and it must find offices by an index.
+pub type ParticipationsQuery<'a> = diesel::dsl::Select<
+    diesel::dsl::Filter<
+        diesel::dsl::Filter<
+            participants::table,
+            diesel::dsl::Eq<participants::campaign_id, &'a CampaignId>,
+        >,
+        diesel::dsl::EqAny<participants::office_number, &'a [String]>,
+    >,
+    (participants::office_number, participants::status),
+>;
+
+pub fn participations_query<'a>(
+    campaign_id: &'a CampaignId,
+    office_numbers: &'a [String],
+) -> ParticipationsQuery<'a> {
     participants::table
         .filter(participants::campaign_id.eq(campaign_id))
         .filter(participants::office_number.eq_any(office_numbers))
         .select((participants::office_number, participants::status))
-        .load(conn)
 }
 
 /// Offices, model offices and non-attendees held by accepted applications, in one statement

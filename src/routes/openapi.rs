@@ -45,7 +45,10 @@ fn problem(description: &str) -> RefOr<Response> {
     RefOr::T(
         Response::builder()
             .description(description)
-            .content(PROBLEM, Content::new(Some(Ref::from_schema_name("Problem"))))
+            .content(
+                PROBLEM,
+                Content::new(Some(Ref::from_schema_name("Problem"))),
+            )
             .build(),
     )
 }

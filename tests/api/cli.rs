@@ -182,6 +182,16 @@ fn a_database_password_never_reaches_the_error_line() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(!all.contains("hunter2"), "{all}");
+    let line = String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .find(|l| l.starts_with("honoraria: "))
+        .map(str::to_owned);
+    assert!(
+        line.as_deref().is_some_and(
+            |l| l.contains("cannot connect to the database") && l.contains("127.0.0.1")
+        ),
+        "the error line says what failed and where, without the password: {all}"
+    );
 }
 
 #[test]

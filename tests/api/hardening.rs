@@ -330,11 +330,26 @@ on_both_backends!(
 on_both_backends!(
     intake_finds_earlier_participations_through_an_index,
     |app| {
-        let sql = "SELECT office_number, status FROM participants \
-               WHERE campaign_id = 'c' AND office_number IN ('a', 'b')";
+        use diesel::sql_types::Text;
+        let campaign = honoraria::domain::ids::CampaignId::new();
+        let offices = ["1370000018".to_owned(), "1370000026".to_owned()];
+        let query = honoraria::db::applications::participations_query(&campaign, &offices);
+        // The statement as the code builds it, its binds passed again as binds.
+        let statement = |shown: String| {
+            shown
+                .split(" -- binds:")
+                .next()
+                .expect("the statement")
+                .to_owned()
+        };
+        let mut conn = app.pool.get().unwrap();
         let plan = if is_sqlite(app) {
-            let mut conn = app.pool.get().unwrap();
+            let sql =
+                statement(diesel::debug_query::<diesel::sqlite::Sqlite, _>(&query).to_string());
             diesel::sql_query(format!("EXPLAIN QUERY PLAN {sql}"))
+                .bind::<Text, _>(campaign.as_str())
+                .bind::<Text, _>(&offices[0])
+                .bind::<Text, _>(&offices[1])
                 .load::<SqlitePlan>(&mut *conn)
                 .unwrap()
                 .into_iter()
@@ -342,7 +357,11 @@ on_both_backends!(
                 .collect::<Vec<_>>()
                 .join("\n")
         } else {
-            let mut conn = app.pool.get().unwrap();
+            // The pool's connections speak to both databases and bind no arrays: the two
+            // values go in as literals of the types PostgreSQL would bind.
+            let sql = statement(diesel::debug_query::<diesel::pg::Pg, _>(&query).to_string())
+                .replace("$1", &format!("'{campaign}'"))
+                .replace("$2", &format!("ARRAY['{}', '{}']", offices[0], offices[1]));
             conn.batch_execute("SET enable_seqscan = off").unwrap();
             diesel::sql_query(format!("EXPLAIN {sql}"))
                 .load::<PgPlan>(&mut *conn)

@@ -141,3 +141,21 @@ on_both_backends!(
         );
     }
 );
+
+/// Without `TEST_POSTGRES_URL` the PostgreSQL half of every two-backend test returns early and
+/// would pass unseen; this one fails instead, naming how many did not run. (With `CI` set, each
+/// of them fails too.)
+#[test]
+fn the_postgresql_half_of_the_suite_runs() {
+    let sources = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/api"))
+        .expect("the test sources")
+        .filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok());
+    let halves: usize = sources
+        .map(|s| s.matches("on_both_backends!(").count())
+        .sum();
+    assert!(
+        std::env::var_os("TEST_POSTGRES_URL").is_some(),
+        "TEST_POSTGRES_URL is not set: the PostgreSQL half of {halves} tests did not run \
+         (set it to postgres://postgres@127.0.0.1:5432/postgres, as the README's test command does)"
+    );
+}

@@ -65,6 +65,10 @@ impl TestDatabase {
             }
             Backend::Postgres => {
                 let Ok(admin_url) = std::env::var("TEST_POSTGRES_URL") else {
+                    assert!(
+                        std::env::var_os("CI").is_none(),
+                        "CI is set and TEST_POSTGRES_URL is not: the PostgreSQL half must run in CI"
+                    );
                     eprintln!(
                         "\n*** SKIPPED: the PostgreSQL half of this test did not run: TEST_POSTGRES_URL is not set ***\n"
                     );
