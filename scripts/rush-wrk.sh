@@ -51,7 +51,7 @@ target="http://127.0.0.1:$port/api/v1/campaigns/$campaign/applications"
 # its figures cover only the time they took.
 rush() {
   local count="$1" prefix="$2" first="$3"
-  wrk -t2 -c"$conns" -d3600s -s bench/wrk-rush.lua "$target" -- $((count / 2)) "$prefix" "$first" >"$prefix.out" &
+  wrk -t2 -c"$conns" -d3600s -s benches/load/wrk-rush.lua "$target" -- $((count / 2)) "$prefix" "$first" >"$prefix.out" &
   local pid=$!
   until [ -e "$prefix-1.done" ] && [ -e "$prefix-2.done" ]; do sleep 0.05; done
   kill -INT "$pid"
@@ -91,9 +91,9 @@ print(f"fairness: {inverted / max(pairs, 1):.5%} of same-thread pairs answered o
       f"(of {len(moved)} requests on {len(files)} threads, {conns // len(files)} connections each)")
 PY
 if [ "$backend" = postgres ]; then
-  echo "pgbench, the same transaction (bench/submit.pgbench.sql), 16 clients, 5 s:"
-  pgbench -n -f bench/submit.pgbench.sql -D "campaign='$campaign'" -c 16 -j 2 -T 5 "$url" 2>/dev/null | grep -E "^tps"
+  echo "pgbench, the same transaction (benches/load/submit.pgbench.sql), 16 clients, 5 s:"
+  pgbench -n -f benches/load/submit.pgbench.sql -D "campaign='$campaign'" -c 16 -j 2 -T 5 "$url" 2>/dev/null | grep -E "^tps"
 else
-  echo "SQLite alone, the same transaction (bench/submit_sqlite.py), one connection, 5 s:"
-  python3 bench/submit_sqlite.py "$work/rush.db" "$campaign" 5
+  echo "SQLite alone, the same transaction (benches/load/submit_sqlite.py), one connection, 5 s:"
+  python3 benches/load/submit_sqlite.py "$work/rush.db" "$campaign" 5
 fi

@@ -2,7 +2,7 @@
 -- own office number, each thread stops after its share of QUOTA applications, and every answer
 -- is written down (thread, the request's place in its thread's sending order, status, the
 -- arrival number the server gave) for the fairness check in scripts/rush-wrk.sh.
--- usage: wrk -t2 -c300 -d120s -s bench/wrk-rush.lua URL -- PER_THREAD OUT_PREFIX [FIRST_SERIAL]
+-- usage: wrk -t2 -c300 -d120s -s benches/load/wrk-rush.lua URL -- PER_THREAD OUT_PREFIX [FIRST_SERIAL]
 local threads = {}
 local next_tid = 0
 

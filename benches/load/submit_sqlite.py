@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """SQLite's own rate for the transaction honoraria runs for one application (the statements of
-bench/submit.pgbench.sql, in SQLite's dialect), on one connection with the server's settings
+benches/load/submit.pgbench.sql, in SQLite's dialect), on one connection with the server's settings
 (WAL, synchronous = FULL): the database's figure to set beside the service's.
 
-    python3 bench/submit_sqlite.py DB_FILE CAMPAIGN_ID SECONDS
+    python3 benches/load/submit_sqlite.py DB_FILE CAMPAIGN_ID SECONDS
 """
 import hashlib
 import os
