@@ -1,4 +1,4 @@
-//! The audit trail, for every staff role.
+//! The audit trail and the check of its hash chain, for every staff role.
 
 use super::auth::Staff;
 use super::{read, Data, PageQuery};
@@ -101,4 +101,13 @@ pub async fn export(
     Ok(HttpResponse::Ok()
         .content_type(content_type)
         .streaming(body))
+}
+
+/// Walks the audit trail's hash chain in one snapshot: intact, or the first broken link
+/// (staff).
+#[utoipa::path(responses((status = 200, body = audit::Verification)), security(("bearer" = [])))]
+#[get("/audit-events/verify")]
+pub async fn verify_audit(state: Data, _signed_in: Staff) -> Result<HttpResponse, ApiError> {
+    let result = read(&state, audit::verify).await?;
+    Ok(HttpResponse::Ok().json(result))
 }

@@ -3,6 +3,7 @@
 pub mod applications;
 pub mod audit_events;
 pub mod auth;
+pub mod bank_accounts;
 pub mod body_stream;
 pub mod body_timeout;
 pub mod campaigns;
@@ -282,7 +283,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(applications::void)
                 .service(applications::public_status)
                 .service(applications::public_withdraw)
-                .service(exports::verify_audit)
+                .service(audit_events::verify_audit)
                 .service(audit_events::export)
                 .service(audit_events::list)
                 .service(outbox::list)
@@ -306,10 +307,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(exports::ledger_json)
                 .service(exports::ledger_xlsx)
                 .service(exports::zengin)
-                .service(exports::put_account)
-                .service(exports::get_account)
-                .service(exports::put_payer)
-                .service(exports::get_payer)
+                .service(bank_accounts::put_account)
+                .service(bank_accounts::get_account)
+                .service(bank_accounts::put_payer)
+                .service(bank_accounts::get_payer)
                 .service(exports::reconciliation),
         );
 }
