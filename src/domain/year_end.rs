@@ -76,6 +76,16 @@ impl Reason {
     }
 }
 
+impl Reason {
+    /// Conditions on the day the office started using the system.
+    fn needs_a_start(self) -> bool {
+        matches!(
+            self,
+            Reason::StartedBeforeReferral | Reason::StartedBeforeApplication
+        )
+    }
+}
+
 /// Why a check pays nothing: it shows verdicts, but no batch is drafted or approved from it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum DryRun {
@@ -133,11 +143,14 @@ pub fn conditions(office: &Judged) -> Vec<Condition> {
             applicable.push(StartedBeforeApplication)
         }
     }
+    // A start "on or after" a day is not met while no start is known: the check names only
+    // the missing start, but a checklist that ticked the condition beside it would mislead.
+    let started = office.started_on().is_some();
     applicable
         .into_iter()
         .map(|reason| Condition {
             reason,
-            met: !fails.contains(&reason),
+            met: !fails.contains(&reason) && (started || !reason.needs_a_start()),
         })
         .collect()
 }
