@@ -384,6 +384,10 @@ on_both_backends!(
         let full = browser.get(&format!("/apply/{code}"));
         assert!(full.text.contains("先着順の枠はすべて埋まりました"));
         assert!(full.text.contains("キャンセル待ち"));
+        assert!(
+            full.text.contains("id=\"remaining-model\">0</strong>"),
+            "a model office needs one of the total slots too, and none is left"
+        );
         let waiting_page = browser.get(&waiting);
         assert!(
             waiting_page
@@ -457,6 +461,10 @@ on_both_backends!(
         let page = browser.get(&format!("/apply/{code}"));
         assert!(page.text.contains("募集は締め切りました"));
         assert!(!page.text.contains("<form"));
+        assert!(
+            !page.text.contains("残り枠"),
+            "a closed campaign offers no slots"
+        );
         let mut late_form = vec![
             ("tier".to_owned(), "general_single".to_owned()),
             ("csrf_token".to_owned(), confirm.input("csrf_token")),
@@ -665,3 +673,39 @@ on_both_backends!(
         assert!(page.text.contains("検査数字が合いません"), "{}", page.text);
     }
 );
+
+/// WCAG 2.x relative luminance of `#rrggbb`.
+fn luminance(hex: &str) -> f64 {
+    let channel = |i: usize| {
+        let c = f64::from(u8::from_str_radix(&hex[i..i + 2], 16).unwrap()) / 255.0;
+        if c <= 0.039_28 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * channel(0) + 0.7152 * channel(2) + 0.0722 * channel(4)
+}
+
+on_both_backends!(the_focus_ring_stands_out_from_the_page, |app| {
+    let css = app.request("GET", "/assets/site.css", None, None);
+    let css = css.body.as_str().unwrap().to_owned();
+    let rule = css
+        .split('}')
+        .find(|r| r.contains("input:focus"))
+        .expect("a focus rule");
+    let colour = rule
+        .split("outline:")
+        .nth(1)
+        .and_then(|o| o.split('#').nth(1))
+        .map(|c| c[..6].to_owned())
+        .expect("an outline colour");
+    for background in ["ffffff", "fff7e0"] {
+        let (a, b) = (luminance(&colour), luminance(background));
+        let ratio = (a.max(b) + 0.05) / (a.min(b) + 0.05);
+        assert!(
+            ratio >= 3.0,
+            "#{colour} on #{background} is {ratio:.2}:1; WCAG 1.4.11 asks 3:1"
+        );
+    }
+});

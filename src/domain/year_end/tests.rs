@@ -60,7 +60,10 @@ fn the_checklist_names_each_condition_of_the_role_and_agrees_with_the_check() {
         // the check names only the missing start.
         match role {
             Referred => expected.insert(
-                expected.iter().position(|r| *r == LinkageUnconfirmed).unwrap(),
+                expected
+                    .iter()
+                    .position(|r| *r == LinkageUnconfirmed)
+                    .unwrap(),
                 StartedBeforeReferral,
             ),
             Single | PairMember => expected.push(StartedBeforeApplication),

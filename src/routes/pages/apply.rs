@@ -77,8 +77,14 @@ fn apply_page(
             remaining: campaign.slots.total.remaining,
             cap: campaign.slots.total.cap,
         },
+        // A model office also takes one of the total slots: when those are gone, so is the
+        // model tier, whatever is left of its own cap.
         model: Counter {
-            remaining: campaign.slots.model.remaining,
+            remaining: campaign
+                .slots
+                .model
+                .remaining
+                .min(campaign.slots.total.remaining),
             cap: campaign.slots.model.cap,
         },
         waitlisted: campaign.slots.waitlisted,
