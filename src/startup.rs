@@ -169,9 +169,7 @@ impl Application {
                 .wrap(security_headers())
                 .wrap(actix_web::middleware::from_fn(routes::request_id::assign))
                 .configure(routes::configure)
-                .default_service(web::to(|| async {
-                    Err::<actix_web::HttpResponse, _>(ApiError::NotFound("no such endpoint".into()))
-                }))
+                .default_service(web::to(routes::pages::unrouted))
         })
         .on_connect(move |conn, ext| {
             crate::net::on_connect(&caps, conn, ext);

@@ -50,6 +50,11 @@ impl Browser {
     }
 
     fn send(&mut self, req: ureq::Request, form: Option<&[(String, String)]>) -> Page {
+        // What a browser asks for when a person opens an address.
+        let req = req.set(
+            "Accept",
+            "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+        );
         let req = match &self.cookie {
             Some(c) => req.set("Cookie", c),
             None => req,
@@ -89,6 +94,11 @@ impl Browser {
 
     pub fn get(&mut self, path: &str) -> Page {
         let req = self.agent.get(&format!("{}{path}", self.base));
+        self.send(req, None)
+    }
+
+    pub fn head(&mut self, path: &str) -> Page {
+        let req = self.agent.head(&format!("{}{path}", self.base));
         self.send(req, None)
     }
 
@@ -708,4 +718,46 @@ on_both_backends!(the_focus_ring_stands_out_from_the_page, |app| {
             "#{colour} on #{background} is {ratio:.2}:1; WCAG 1.4.11 asks 3:1"
         );
     }
+});
+
+on_both_backends!(every_address_a_person_may_type_answers_in_japanese, |app| {
+    let id = app.open_campaign(50, 10);
+    let code = code_of(app, &id);
+    let mut browser = Browser::new(app);
+    for path in ["/", "/apply", "/apply/", "/status", "/status/"] {
+        let page = browser.get(path);
+        assert_eq!(page.status, 200, "{path}: {}", page.text);
+        assert!(page.content_type.starts_with("text/html"), "{path}");
+        assert!(page.text.contains("lang=\"ja\""), "{path}: {}", page.text);
+    }
+    assert!(browser.get("/").text.contains("QRコード"));
+    assert!(browser.get("/status/").text.contains("メールのリンク"));
+    let slashed = browser.get(&format!("/apply/{code}/?tier=model"));
+    assert_eq!(
+        (slashed.status, slashed.location.as_deref()),
+        (308, Some(format!("/apply/{code}?tier=model").as_str()))
+    );
+    let unknown = browser.get("/apply/no-such-campaign/extra");
+    assert_eq!(unknown.status, 404);
+    assert!(
+        unknown.text.contains("ページが見つかりません"),
+        "{}",
+        unknown.text
+    );
+    let head = browser.head(&format!("/apply/{code}"));
+    assert_eq!(
+        (
+            head.status,
+            head.content_type.starts_with("text/html"),
+            head.bytes.len()
+        ),
+        (200, true, 0),
+        "HEAD answers as GET would, without the body"
+    );
+    let program = app.request("GET", "/nope", None, None);
+    assert_eq!(
+        (program.status, program.content_type.as_str()),
+        (404, "application/problem+json"),
+        "a client that does not ask for HTML still gets problem+json"
+    );
 });

@@ -15,7 +15,7 @@ use crate::service::intake::Job;
 use crate::service::status_link;
 use crate::service::ServiceError;
 use actix_web::http::{header, StatusCode};
-use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use actix_web::{post, route, web, HttpRequest, HttpResponse};
 use form::Values;
 
 fn tier_options(c: &PublicCampaign) -> Vec<TierOption> {
@@ -142,7 +142,7 @@ pub struct FormQuery {
 }
 
 /// The application form: the tiers to choose from, then the chosen tier's form.
-#[get("/apply/{code}")]
+#[route("/apply/{code}", method = "GET", method = "HEAD")]
 pub async fn apply_form(
     state: Data,
     req: HttpRequest,
@@ -303,7 +303,7 @@ async fn qr_image(
 }
 
 /// A QR code of the form's address, for flyers (SVG).
-#[get("/apply/{code}/qr.svg")]
+#[route("/apply/{code}/qr.svg", method = "GET", method = "HEAD")]
 pub async fn qr_svg(
     state: Data,
     req: HttpRequest,
@@ -316,7 +316,7 @@ pub async fn qr_svg(
 }
 
 /// A QR code of the form's address, for flyers (PNG).
-#[get("/apply/{code}/qr.png")]
+#[route("/apply/{code}/qr.png", method = "GET", method = "HEAD")]
 pub async fn qr_png(
     state: Data,
     req: HttpRequest,

@@ -13,13 +13,16 @@ pub mod messages;
 pub mod qr;
 pub mod staff;
 mod status;
+mod unrouted;
 pub mod views;
+
+pub use unrouted::unrouted;
 
 use super::{intake, usable_key, Data};
 use crate::domain::secret::Secret;
 use crate::error::ApiError;
 use actix_web::http::{header, StatusCode};
-use actix_web::{get, web, HttpRequest, HttpResponse, ResponseError};
+use actix_web::{route, web, HttpRequest, HttpResponse, ResponseError};
 use askama::Template;
 use form::Values;
 use views::NoticePage;
@@ -194,7 +197,7 @@ fn secret_of(raw: &str) -> Result<Secret, PageError> {
 }
 
 /// The pages' stylesheet, served by the binary so the pages make no outside request.
-#[get("/assets/site.css")]
+#[route("/assets/site.css", method = "GET", method = "HEAD")]
 pub async fn stylesheet() -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/css; charset=utf-8")

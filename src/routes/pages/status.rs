@@ -12,7 +12,7 @@ use crate::routes::{read, write};
 use crate::service::applications::{self, StatusPage, MAX_REASON_CHARS};
 use crate::service::status_link;
 use actix_web::http::StatusCode;
-use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use actix_web::{post, route, web, HttpRequest, HttpResponse};
 
 fn office_lines(page: &StatusPage) -> Vec<OfficeLine> {
     page.offices
@@ -54,7 +54,7 @@ async fn load_status(state: &Data, secret: Secret) -> Result<StatusPage, PageErr
 }
 
 /// The applicant's status page behind the secret link in their emails.
-#[get("/status/{secret}")]
+#[route("/status/{secret}", method = "GET", method = "HEAD")]
 pub async fn applicant_status(
     state: Data,
     req: HttpRequest,
@@ -106,7 +106,7 @@ fn withdraw_page(
 }
 
 /// The confirmation step before withdrawing.
-#[get("/status/{secret}/withdraw")]
+#[route("/status/{secret}/withdraw", method = "GET", method = "HEAD")]
 pub async fn withdraw_form(
     state: Data,
     req: HttpRequest,
