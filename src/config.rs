@@ -11,7 +11,12 @@ pub struct Settings {
     pub database_url: Secret,
     pub bind: String,
     pub public_base_url: String,
+    /// Submissions (posts) per minute per client address on the public endpoints; `0` = off.
     pub public_rate_limit: u32,
+    /// Page views and public reads per minute per client address; unset: 20 times
+    /// `public_rate_limit`. Many offices share one address (a corporation's network, a mobile
+    /// carrier) and reload at the opening minute, so views must not use up submissions.
+    pub public_view_rate_limit: Option<u32>,
     pub db_pool_size: u32,
     /// How long a request waits for the database (a pooled connection, a new connection,
     /// SQLite's lock) before it is answered 503.
@@ -60,6 +65,7 @@ impl Default for Settings {
             bind: "127.0.0.1:8080".into(),
             public_base_url: "http://127.0.0.1:8080".into(),
             public_rate_limit: 60,
+            public_view_rate_limit: None,
             db_pool_size: 16,
             db_timeout_secs: 5,
             outbox_dir: "data/outbox".into(),
@@ -113,6 +119,12 @@ pub struct Overrides {
 }
 
 impl Settings {
+    /// The per-minute limit on page views and public reads.
+    pub fn view_rate_limit(&self) -> u32 {
+        self.public_view_rate_limit
+            .unwrap_or_else(|| self.public_rate_limit.saturating_mul(20))
+    }
+
     pub fn load(config_file: &str, overrides: &Overrides) -> Result<Self, ConfigError> {
         let err = |e: config::ConfigError| ConfigError(e.to_string());
         let defaults = config::Config::try_from(&Settings::default()).map_err(err)?;

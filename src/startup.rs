@@ -143,6 +143,7 @@ impl Application {
             notifier: crate::service::outbox::Notifier::new(&settings.public_base_url),
             store: crate::service::Store::new(pool.clone()),
             public_limiter: RateLimiter::new(settings.public_rate_limit),
+            view_limiter: RateLimiter::new(settings.view_rate_limit()),
             intake: Default::default(),
             trusted_proxies: proxies,
             console: crate::service::sign_in::Console {

@@ -31,7 +31,10 @@ use serde::de::DeserializeOwned;
 pub struct AppState {
     pub store: Store,
     pub notifier: crate::service::outbox::Notifier,
+    /// Public submissions (posts) per client address.
     pub public_limiter: rate_limit::RateLimiter,
+    /// Public page views and reads per client address.
+    pub view_limiter: rate_limit::RateLimiter,
     pub intake: crate::service::intake::Intake,
     pub trusted_proxies: crate::net::TrustedProxies,
     pub console: crate::service::sign_in::Console,

@@ -1,5 +1,7 @@
-//! A per-address request limit for the public endpoints, counted per minute in this process.
-//! It guards against floods; it is not a rule that must hold across instances.
+//! Per-address request limits for the public endpoints, counted per minute in this process:
+//! one for submissions (posts) and a much higher one for views and reads, so that offices
+//! sharing one address and reloading the form do not use up each other's submissions. They
+//! guard against floods; they are not rules that must hold across instances.
 
 use crate::error::ApiError;
 use actix_web::{dev::Payload, web, FromRequest, HttpRequest};
@@ -44,8 +46,18 @@ impl RateLimiter {
     }
 }
 
-/// A request to a public endpoint that is within its client address's limit; taking it as a
-/// handler argument is what applies the limit.
+/// The limiter that counts `req`: reads (GET, HEAD) have their own.
+pub fn for_request<'a>(req: &HttpRequest, state: &'a super::AppState) -> &'a RateLimiter {
+    if req.method() == actix_web::http::Method::GET || req.method() == actix_web::http::Method::HEAD
+    {
+        &state.view_limiter
+    } else {
+        &state.public_limiter
+    }
+}
+
+/// A request to a public endpoint that is within its client address's limit (of reads or of
+/// submissions, by its method); taking it as a handler argument is what applies the limit.
 pub struct Public;
 
 impl FromRequest for Public {
@@ -54,8 +66,7 @@ impl FromRequest for Public {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let checked = match req.app_data::<web::Data<super::AppState>>() {
-            Some(state) => state
-                .public_limiter
+            Some(state) => for_request(req, state)
                 .check(super::client_addr::of(req))
                 .map(|_| Public),
             None => Err(ApiError::internal("no app state")),

@@ -165,8 +165,9 @@ on_both_backends!(the_public_slot_counter_needs_no_token, |app| {
 });
 
 fn public_endpoints_refuse_a_client_over_its_limit(backend: crate::helpers::Backend) {
-    let Some(app) = crate::helpers::TestApp::spawn_with(backend, |s| s.public_rate_limit = 2)
-    else {
+    let Some(app) = crate::helpers::TestApp::spawn_with(backend, |s| {
+        s.public_view_rate_limit = Some(2);
+    }) else {
         return;
     };
     let id = app.open_campaign(5, 1);

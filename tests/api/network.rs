@@ -201,7 +201,7 @@ fn relay(mut downstream: TcpStream, upstream: SocketAddr, client: &str) {
 
 fn behind_a_proxy(s: &mut Settings) {
     s.trusted_proxies = "127.0.0.1, ::1".into();
-    s.public_rate_limit = 2;
+    s.public_view_rate_limit = Some(2);
 }
 
 fn behind_a_proxy_unlimited(s: &mut Settings) {
@@ -274,7 +274,7 @@ fn clients_behind_a_trusted_proxy_have_their_own_rate_limit() {
 fn an_untrusted_peer_cannot_choose_its_address() {
     let Some(app) = TestApp::spawn_with(Backend::Sqlite, |s| {
         s.trusted_proxies = "10.0.0.0/8".into();
-        s.public_rate_limit = 2;
+        s.public_view_rate_limit = Some(2);
     }) else {
         return;
     };

@@ -525,16 +525,35 @@ on_both_backends!(the_qr_codes_carry_the_forms_absolute_address, |app| {
 });
 
 #[test]
-fn the_pages_answer_an_address_over_its_limit_with_a_page_that_says_when_to_come_back() {
+fn views_and_submissions_have_their_own_limits_answered_with_a_page_that_says_when_to_come_back() {
+    // Two submissions a minute per address; views get twenty times that.
     let app =
         TestApp::spawn_with(crate::helpers::Backend::Sqlite, |s| s.public_rate_limit = 2).unwrap();
     let id = app.open_campaign(50, 10);
     let code = code_of(&app, &id);
+    let form = format!("/apply/{code}");
     let mut browser = Browser::new(&app);
-    assert_eq!(browser.get(&format!("/apply/{code}")).status, 200);
-    assert_eq!(browser.get(&format!("/apply/{code}")).status, 200);
-    let limited = browser.get(&format!("/apply/{code}"));
-    assert_eq!(limited.status, 429);
+    for view in 1..=30 {
+        assert_eq!(
+            browser.get(&form).status,
+            200,
+            "view {view}: offices behind one address reload the form"
+        );
+    }
+    for _ in 0..2 {
+        assert_ne!(browser.post(&form, &[]).status, 429);
+    }
+    let refused = browser.post(&form, &[]);
+    assert_eq!(refused.status, 429, "the third submission in a minute");
+    for _ in 31..=40 {
+        assert_eq!(
+            browser.get(&form).status,
+            200,
+            "submissions left views alone"
+        );
+    }
+    let limited = browser.get(&form);
+    assert_eq!(limited.status, 429, "the 41st view");
     assert_eq!(limited.retry_after.as_deref(), Some("60"));
     assert!(limited.content_type.starts_with("text/html"));
     assert!(limited.text.contains("アクセスが集中しています"));

@@ -170,10 +170,10 @@ fn html(status: StatusCode, page: &impl Template) -> HttpResponse {
     }
 }
 
-/// The public endpoints' per-address limit, answered as a page.
+/// The public endpoints' per-address limit (of views or of submissions, by the request's
+/// method), answered as a page.
 fn limit(req: &HttpRequest, state: &Data) -> Result<(), PageError> {
-    state
-        .public_limiter
+    crate::routes::rate_limit::for_request(req, state)
         .check(crate::routes::client_addr::of(req))
         .map_err(PageError::from)
 }
