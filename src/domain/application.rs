@@ -69,6 +69,15 @@ impl OfficeKind {
 }
 
 impl ParticipantRole {
+    /// The role beside one office of the application: the two offices of a pair are told
+    /// apart by their kind, as the form's sections name them.
+    pub fn label_for_ja(self, kind: OfficeKind) -> String {
+        match self {
+            ParticipantRole::PairMember => format!("一般枠（連携ペア・{}）", kind.label_ja()),
+            other => other.label_ja().to_owned(),
+        }
+    }
+
     pub fn label_ja(self) -> &'static str {
         match self {
             ParticipantRole::Single => "一般枠（単独）",

@@ -223,6 +223,14 @@ on_both_backends!(
                 status.text
             );
             assert!(status.text.contains("利用開始時アンケートへの回答"));
+            if *tier == "general_pair" {
+                for role in [
+                    "一般枠（連携ペア・居宅介護支援事業所）",
+                    "一般枠（連携ペア・サービス事業所）",
+                ] {
+                    assert!(status.text.contains(role), "{role}: {}", status.text);
+                }
+            }
         }
         let listed = applications(app, &id);
         assert_eq!(listed["total"], 3);
@@ -277,6 +285,8 @@ on_both_backends!(
             "武蔵野市内の事業所が対象です",
             "href=\"#f-contact-email\"",
             "aria-invalid=\"true\"",
+            "居宅介護支援事業所・介護保険事業所番号",
+            "サービス事業所・所在市区町村",
         ] {
             assert!(
                 refused.text.contains(expected),

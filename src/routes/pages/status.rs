@@ -24,7 +24,7 @@ fn office_lines(page: &StatusPage) -> Vec<OfficeLine> {
                 &o.office_number,
             )
             .is_ok_and(|parsed| !parsed.check_digit_matches),
-            role: o.role.label_ja(),
+            role: o.role.label_for_ja(o.kind),
             honorarium: with_separators(o.honorarium_yen),
             conditions: o
                 .conditions

@@ -81,7 +81,7 @@ pub struct OfficeLine {
     pub office_number: String,
     /// The number's check digit does not match: it may be mistyped.
     pub check_digit_mismatch: bool,
-    pub role: &'static str,
+    pub role: String,
     pub honorarium: String,
     pub conditions: Vec<ConditionLine>,
 }

@@ -36,6 +36,7 @@ pub struct StatusOffice {
     pub office_number: String,
     pub name: String,
     pub role: ParticipantRole,
+    pub kind: crate::domain::application::OfficeKind,
     pub honorarium_yen: i64,
     /// Conditions of payment, for offices of an accepted application.
     pub conditions: Vec<Condition>,
@@ -97,6 +98,7 @@ pub fn status_page(
                 office_number: p.office_number,
                 name: p.name,
                 role: p.role,
+                kind: p.kind,
                 honorarium_yen: p.honorarium_yen,
                 conditions,
             }

@@ -231,6 +231,21 @@ pub fn layout(tier: Tier, settings: &Settings, values: &Values, errors: &[FieldE
         }
         0
     };
+    // An error names its section as the form does (居宅介護支援事業所, ご紹介先の事業所, …).
+    let legends: Vec<(String, String)> = sections
+        .iter()
+        .map(|s| {
+            let prefix = s.id.trim_start_matches("s-").replace('-', ".");
+            (prefix, s.legend.clone())
+        })
+        .collect();
+    let legend_of = |field: &str| -> String {
+        legends
+            .iter()
+            .find(|(prefix, _)| field == prefix || field.starts_with(&format!("{prefix}.")))
+            .map(|(_, legend)| legend.clone())
+            .unwrap_or_else(|| section_label(field))
+    };
     let mut errors: Vec<&FieldError> = errors.iter().collect();
     errors.sort_by_key(|e| position(&e.field));
     let mut summary = Vec::new();
@@ -238,7 +253,7 @@ pub fn layout(tier: Tier, settings: &Settings, values: &Values, errors: &[FieldE
     for e in errors {
         let text = format!(
             "{}・{}: {}",
-            section_label(&e.field),
+            legend_of(&e.field),
             field_label(&e.field),
             e.message
         );
@@ -258,7 +273,7 @@ pub fn layout(tier: Tier, settings: &Settings, values: &Values, errors: &[FieldE
             let prefix = s.id.trim_start_matches("s-").replace('-', ".");
             e.field == prefix || e.field.starts_with(&format!("{prefix}."))
         });
-        let whole = format!("{}: {}", section_label(&e.field), e.message);
+        let whole = format!("{}: {}", legend_of(&e.field), e.message);
         match section {
             Some(s) => {
                 s.error.get_or_insert_with(|| e.message.clone());
