@@ -155,6 +155,41 @@ pub struct SheetResult {
     pub invalid_rows: Vec<InvalidRow>,
 }
 
+/// Audit events of a sheet written per this many rows.
+const EVENTS_AT_ONCE: usize = 2_000;
+
+/// Writes the sheet's events so far, in row order, and forgets them.
+fn record(
+    conn: &mut DbConn,
+    actor: &Actor,
+    now: NaiveDateTime,
+    campaign_id: &CampaignId,
+    events: &mut Vec<(serde_json::Value, serde_json::Value, String)>,
+) -> ServiceResult<()> {
+    let (snapshots, participants): (Vec<_>, Vec<String>) = std::mem::take(events)
+        .into_iter()
+        .map(|(before, after, participant)| ((before, after), participant))
+        .unzip();
+    audit::record_all(
+        conn,
+        now,
+        snapshots
+            .into_iter()
+            .zip(&participants)
+            .map(|((before, after), participant)| audit::Change {
+                actor: &actor.label,
+                action: "participant.checkpoints",
+                entity: "participant",
+                entity_id: participant,
+                campaign_id: Some(campaign_id),
+                before: Some(before),
+                after: Some(after),
+            })
+            .collect(),
+    )?;
+    Ok(())
+}
+
 /// Applies every good row of a checkpoint upload; a row naming no accepted office, or a
 /// checkpoint its role does not have, is reported with its line and skipped. Runs inside the
 /// caller's write transaction.
@@ -217,7 +252,13 @@ pub fn upload(
         touched.push(office.participant.id.clone());
         office.checkpoints = Some(stored);
         applied_rows += 1;
+        // A national sheet holds tens of thousands of rows: their events go out as they come,
+        // so the snapshots held at once stay a few thousand whatever the sheet's size.
+        if events.len() >= EVENTS_AT_ONCE {
+            record(conn, actor, now, campaign_id, &mut events)?;
+        }
     }
+    record(conn, actor, now, campaign_id, &mut events)?;
     let written: Vec<CheckpointRow> = {
         let by_participant: std::collections::HashMap<&str, &CheckpointRow> = offices
             .values()
@@ -235,22 +276,6 @@ pub fn upload(
             .collect()
     };
     rows::replace_checkpoints(conn, &written)?;
-    audit::record_all(
-        conn,
-        now,
-        events
-            .iter()
-            .map(|(before, after, participant)| audit::Change {
-                actor: &actor.label,
-                action: "participant.checkpoints",
-                entity: "participant",
-                entity_id: participant,
-                campaign_id: Some(campaign_id),
-                before: Some(before.clone()),
-                after: Some(after.clone()),
-            })
-            .collect(),
-    )?;
     invalid_rows.extend(sheet.invalid_rows.iter().cloned());
     invalid_rows.sort_by_key(|r| r.line);
     invalid_rows.truncate(MAX_REPORTED_INVALID);
