@@ -345,12 +345,12 @@ pub struct SurveyStatus {
     pub state: WindowState,
 }
 
-/// For each office (by participant id) of accepted applications, each defined survey with
-/// whether it was answered and whether it takes answers on `today`.
+/// For each office (by participant id, with the day it was accepted), each defined survey
+/// with whether it was answered and whether it takes answers on `today`.
 pub fn statuses(
     conn: &mut DbConn,
     campaign: &CampaignRow,
-    offices: &[(&ApplicationRow, &ParticipantRow)],
+    offices: &[(Option<NaiveDate>, &ParticipantRow)],
     today: NaiveDate,
 ) -> ServiceResult<BTreeMap<String, Vec<SurveyStatus>>> {
     let kinds = {
@@ -363,22 +363,72 @@ pub fn statuses(
         rows::answered_by(conn, &ids)?.into_iter().collect();
     Ok(offices
         .iter()
-        .map(|(app, p)| {
+        .map(|(accepted, p)| {
             let list = kinds
                 .iter()
                 .map(|&kind| SurveyStatus {
                     kind,
                     answered: answered.contains(&(p.id.clone(), kind)),
-                    state: Window::of(
-                        kind,
-                        accepted_on(app, p),
-                        campaign.ends_on,
-                        campaign.survey_days(),
-                    )
-                    .state(today),
+                    state: Window::of(kind, *accepted, campaign.ends_on, campaign.survey_days())
+                        .state(today),
                 })
                 .collect();
             (p.id.clone(), list)
+        })
+        .collect())
+}
+
+/// For each accepted office (by participant id), a link to every survey it can answer today
+/// and has not: what a reminder offers. An answered survey set its checkpoint, so one the
+/// secretariat ticked by hand is not asked for again either.
+pub fn reminder_links(
+    conn: &mut DbConn,
+    public_base_url: &str,
+    campaign: &CampaignRow,
+    offices: &[crate::db::year_end::AcceptedOffice],
+    today: NaiveDate,
+) -> ServiceResult<BTreeMap<String, Vec<crate::email::templates::SurveyLink>>> {
+    let app_ids: Vec<_> = offices
+        .iter()
+        .map(|o| o.participant.application_id.clone())
+        .collect();
+    let secrets: std::collections::HashMap<_, _> = rows::secrets_of(conn, &app_ids)?
+        .into_iter()
+        .map(|(id, secret, accepted_at)| (id, (secret, accepted_at)))
+        .collect();
+    let pairs: Vec<_> = offices
+        .iter()
+        .map(|o| {
+            let accepted = secrets
+                .get(&o.participant.application_id)
+                .map(|(_, at)| jst::date_of(at.unwrap_or(o.submitted_at)));
+            (accepted, &o.participant)
+        })
+        .collect();
+    let mut all = statuses(conn, campaign, &pairs, today)?;
+    Ok(offices
+        .iter()
+        .filter_map(|o| {
+            let (secret, _) = secrets.get(&o.participant.application_id)?;
+            let done = checkpoints::of_row(o.checkpoints.as_ref());
+            let links = all
+                .remove(&o.participant.id)
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|s| s.state == WindowState::Open)
+                .filter(|s| match s.kind {
+                    SurveyKind::Start => !done.start_survey_answered,
+                    SurveyKind::End => !done.end_survey_answered,
+                })
+                .map(|s| crate::email::templates::SurveyLink {
+                    label: s.kind.label_ja(),
+                    url: format!(
+                        "{public_base_url}{}",
+                        page_path(secret, s.kind, &o.participant.office_number)
+                    ),
+                })
+                .collect();
+            Some((o.participant.id.clone(), links))
         })
         .collect())
 }

@@ -70,7 +70,10 @@ pub fn status_page(
         None
     };
     let mut surveys = if app.status == Status::Accepted {
-        let pairs: Vec<_> = offices.iter().map(|p| (&app, p)).collect();
+        let pairs: Vec<_> = offices
+            .iter()
+            .map(|p| (crate::service::surveys::accepted_on(&app, p), p))
+            .collect();
         crate::service::surveys::statuses(conn, &campaign, &pairs, jst::date_of(now))?
     } else {
         Default::default()
