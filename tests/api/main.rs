@@ -29,6 +29,7 @@ mod scale;
 mod sign_in;
 mod smtp;
 mod staff_client;
+mod surveys;
 mod tokens;
 mod transfers;
 mod year_end;
