@@ -260,8 +260,7 @@ pub fn answer(
     if let Some(why) = refusal(kind, found.state(jst::date_of(now))) {
         return Err(ServiceError::StateConflict(why));
     }
-    let answers =
-        check_answers(&found.definition, given).map_err(|errors| ServiceError::Invalid(errors))?;
+    let answers = check_answers(&found.definition, given).map_err(ServiceError::Invalid)?;
     let row = AnswerRow {
         campaign_id: found.campaign.id.clone(),
         kind,

@@ -29,6 +29,7 @@ mod scale;
 mod sign_in;
 mod smtp;
 mod staff_client;
+mod survey_results;
 mod surveys;
 mod tokens;
 mod transfers;
