@@ -274,6 +274,16 @@ pub fn create(
             e.into()
         }
     })?;
+    for (kind, definition) in input.surveys.iter().flat_map(|s| s.given()) {
+        super::surveys::stored(conn, actor, now, &row.id, kind, definition)?;
+    }
+    let mut after = snapshot(&row);
+    if let (Some(object), Some(surveys)) = (after.as_object_mut(), &input.surveys) {
+        object.insert(
+            "surveys".into(),
+            serde_json::to_value(surveys).unwrap_or_default(),
+        );
+    }
     audit::record(
         conn,
         now,
@@ -284,12 +294,9 @@ pub fn create(
             entity_id: row.id.as_str(),
             campaign_id: Some(&row.id),
             before: None,
-            after: Some(snapshot(&row)),
+            after: Some(after),
         },
     )?;
-    for (kind, definition) in input.surveys.iter().flat_map(|s| s.given()) {
-        super::surveys::define(conn, actor, now, &row.id, kind, definition)?;
-    }
     Ok(view(row, Vec::new(), now))
 }
 

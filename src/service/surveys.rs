@@ -125,20 +125,7 @@ pub fn define(
             )));
         }
     }
-    let errors = definition.check();
-    if !errors.is_empty() {
-        return Err(errors.into());
-    }
-    let row = SurveyRow {
-        campaign_id: campaign_id.clone(),
-        kind,
-        title: definition.title.clone(),
-        questions_json: serde_json::to_string(&definition.questions)
-            .map_err(|e| ServiceError::Format(e.to_string()))?,
-        updated_at: now,
-        updated_by: actor.label.clone(),
-    };
-    rows::save(conn, &row)?;
+    let row = stored(conn, actor, now, campaign_id, kind, &definition)?;
     let snapshot = |d: &Definition| serde_json::to_value(d).unwrap_or_default();
     let before_json = before.as_ref().map(definition_of).transpose()?;
     audit::record(
@@ -155,6 +142,34 @@ pub fn define(
         },
     )?;
     view(conn, &row)
+}
+
+/// Checks and writes a definition, trimmed, without an audit event of its own: the caller
+/// records it (a campaign's creation carries its surveys).
+pub fn stored(
+    conn: &mut DbConn,
+    actor: &Actor,
+    now: NaiveDateTime,
+    campaign_id: &CampaignId,
+    kind: SurveyKind,
+    given: &Definition,
+) -> ServiceResult<SurveyRow> {
+    let definition = given.trimmed();
+    let errors = definition.check();
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
+    let row = SurveyRow {
+        campaign_id: campaign_id.clone(),
+        kind,
+        title: definition.title.clone(),
+        questions_json: serde_json::to_string(&definition.questions)
+            .map_err(|e| ServiceError::Format(e.to_string()))?,
+        updated_at: now,
+        updated_by: actor.label.clone(),
+    };
+    rows::save(conn, &row)?;
+    Ok(row)
 }
 
 /// One office of an application, facing one survey.
