@@ -21,6 +21,14 @@ pub fn kind_of(raw: &str) -> Result<SurveyKind, ApiError> {
         .map_err(|_| ApiError::NotFound("survey not found".into()))
 }
 
+/// The campaign and the survey kind a path names.
+fn campaign_kind(
+    path: web::Path<(CampaignId, String)>,
+) -> Result<(CampaignId, SurveyKind), ApiError> {
+    let (campaign, kind) = path.into_inner();
+    Ok((campaign, kind_of(&kind)?))
+}
+
 /// Sets a survey's title and questions (admin, secretariat); 409 once an office answered and
 /// the questions would change.
 #[utoipa::path(
@@ -37,8 +45,7 @@ pub async fn define(
     body: super::JsonBody,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::may_operate)?;
-    let (campaign, kind) = path.into_inner();
-    let kind = kind_of(&kind)?;
+    let (campaign, kind) = campaign_kind(path)?;
     let input: Definition = parse_json(&body)?;
     let actor = staff.actor();
     let view = write(&state, move |conn, now| {
@@ -59,8 +66,7 @@ pub async fn get(
     _: Public,
     path: web::Path<(CampaignId, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    let (campaign, kind) = path.into_inner();
-    let kind = kind_of(&kind)?;
+    let (campaign, kind) = campaign_kind(path)?;
     let view = read(&state, move |conn| surveys::get(conn, &campaign, kind)).await?;
     Ok(HttpResponse::Ok().json(view))
 }
@@ -100,8 +106,7 @@ pub async fn results(
     query: web::Query<ResultsQuery>,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::may_read)?;
-    let (campaign, kind) = path.into_inner();
-    let kind = kind_of(&kind)?;
+    let (campaign, kind) = campaign_kind(path)?;
     let format = super::choice(
         "format",
         query.format.as_deref(),
@@ -148,8 +153,7 @@ pub async fn chart(
     path: web::Path<(CampaignId, String)>,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::may_read)?;
-    let (campaign, kind) = path.into_inner();
-    let kind = kind_of(&kind)?;
+    let (campaign, kind) = campaign_kind(path)?;
     let svg = read(&state, move |conn| tally::svg(conn, &campaign, kind)).await?;
     Ok(HttpResponse::Ok()
         .content_type("image/svg+xml; charset=utf-8")

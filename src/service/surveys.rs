@@ -214,7 +214,7 @@ pub fn for_office(
     let app = super::applications::find_by_secret(conn, secret)?;
     let office = app_rows::participants_of(conn, std::slice::from_ref(&app.id))?
         .into_iter()
-        .find(|p| p.office_number == office_number.trim())
+        .find(|p| p.office_number == crate::domain::written::plain_number(office_number))
         .ok_or(ServiceError::NotFound("office of this application"))?;
     let campaign = campaigns::find(conn, &app.campaign_id)?;
     let survey = rows::find(conn, &campaign.id, kind)?.ok_or(ServiceError::NotFound("survey"))?;

@@ -382,20 +382,7 @@ fn survey_in_browser(backend: Backend) {
         return;
     };
     let id = app.open_campaign(50, 10);
-    let applied = app.request(
-        "POST",
-        &format!("/api/v1/campaigns/{id}/applications"),
-        None,
-        Some(&crate::helpers::single(1)),
-    );
-    assert_eq!(applied.status, 201, "{}", applied.body);
-    let secret = applied.body["status_url"]
-        .as_str()
-        .unwrap()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .to_owned();
+    let (secret, _) = crate::surveys::applied(&app, &id, &crate::helpers::single(1));
     actix_web::rt::System::new().block_on(async {
         let c = browser(&driver).await;
         let outcome = survey_journey(&c, &app.base, &secret).await;

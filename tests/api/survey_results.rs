@@ -12,30 +12,22 @@ on_both_backends!(
         let c = app.open_campaign(10, 2);
         let (secret, _) = applied(app, &c, &pair(1, 2));
         let (other, _) = applied(app, &c, &single(3));
-        let r = answer(
-            app,
-            &secret,
-            "start",
-            &number(1, "care_management"),
-            good_start(),
-        );
-        assert_eq!(r.status, 201, "{}", r.body);
-        let r = answer(
-            app,
-            &secret,
-            "start",
-            &number(2, "service"),
-            json!({"q1": "両方", "q2": ["費用"], "q3": 5, "q4": true}),
-        );
-        assert_eq!(r.status, 201, "{}", r.body);
-        let r = answer(
-            app,
-            &other,
-            "start",
-            &number(3, "care_management"),
-            json!({"q1": "まだ決めていない", "q3": 3, "q4": false}),
-        );
-        assert_eq!(r.status, 201, "{}", r.body);
+        for (link, office, given) in [
+            (&secret, number(1, "care_management"), good_start()),
+            (
+                &secret,
+                number(2, "service"),
+                json!({"q1": "両方", "q2": ["費用"], "q3": 5, "q4": true}),
+            ),
+            (
+                &other,
+                number(3, "care_management"),
+                json!({"q1": "まだ決めていない", "q3": 3, "q4": false}),
+            ),
+        ] {
+            let r = answer(app, link, "start", &office, given);
+            assert_eq!(r.status, 201, "{}", r.body);
+        }
 
         let auditor = app.token("auditor");
         let path = format!("/api/v1/campaigns/{c}/surveys/start/results");

@@ -2,7 +2,7 @@
 //! by JSON and by page, the checkpoint they set, refusals and replacement. Results and emails
 //! are in `survey_results`.
 
-use crate::helpers::{fields, pair, single, TestApp};
+use crate::helpers::{fields, pair, single, status_secret, TestApp};
 use crate::on_both_backends;
 use crate::pages::Browser;
 use crate::year_end::number;
@@ -16,14 +16,7 @@ pub(crate) fn applied(app: &TestApp, c: &str, body: &Value) -> (String, Value) {
         Some(body),
     );
     assert_eq!(r.status, 201, "{}", r.body);
-    let secret = r.body["status_url"]
-        .as_str()
-        .unwrap()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .to_owned();
-    (secret, r.body)
+    (status_secret(&r.body), r.body)
 }
 
 pub(crate) fn answer(
@@ -164,11 +157,16 @@ on_both_backends!(
         assert!(checkpoint(app, &c, &first, "start_survey_answered"));
         assert!(!checkpoint(app, &c, &second, "start_survey_answered"));
 
+        // The office number as a Japanese input method types it.
+        let typed: String = first
+            .chars()
+            .map(|d| char::from_u32(d as u32 + 0xFEE0).unwrap())
+            .collect();
         let again = answer(
             app,
             &secret,
             "start",
-            &first,
+            &typed,
             json!({"q1": "まだ決めていない", "q3": "５"}),
         );
         assert_eq!(again.status, 201, "{}", again.body);
@@ -229,20 +227,16 @@ on_both_backends!(
         assert_eq!(results(app, &c, "start")["responses"], 0);
         assert!(!checkpoint(app, &c, &office, "start_survey_answered"));
 
-        let stranger = answer(
-            app,
-            &secret,
-            "start",
-            &number(7, "care_management"),
-            good_start(),
-        );
-        assert_eq!(stranger.status, 404, "{}", stranger.body);
-        let nobody = answer(app, "NoSuchSecret123", "start", &office, good_start());
-        assert_eq!(nobody.status, 404);
-        assert_eq!(
-            answer(app, &secret, "middle", &office, good_start()).status,
-            404
-        );
+        // An office not in the application, an unknown link, a kind that is no survey.
+        let stranger = number(7, "care_management");
+        for (link, number, kind) in [
+            (secret.as_str(), &stranger, "start"),
+            ("NoSuchSecret123", &office, "start"),
+            (secret.as_str(), &office, "middle"),
+        ] {
+            let r = answer(app, link, kind, number, good_start());
+            assert_eq!(r.status, 404, "{link} {number} {kind}: {}", r.body);
+        }
         let malformed = app.request(
             "POST",
             &format!("/api/v1/status/{secret}/surveys/start"),
