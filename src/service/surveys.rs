@@ -270,8 +270,10 @@ pub fn answer(
     office_number: &str,
     given: &BTreeMap<String, serde_json::Value>,
 ) -> ServiceResult<AnswerView> {
-    let found = for_office(conn, secret, kind, office_number)?;
+    let mut found = for_office(conn, secret, kind, office_number)?;
     campaign_rows::lock(conn, &found.campaign.id)?.ok_or(ServiceError::NotFound("campaign"))?;
+    // Read again under the lock: an answer sent twice at once replaces the one kept first.
+    found.answered = rows::answer_of(conn, &found.campaign.id, kind, &found.office.id)?;
     if let Some(why) = refusal(kind, found.state(jst::date_of(now))) {
         return Err(ServiceError::StateConflict(why));
     }
