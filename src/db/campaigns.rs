@@ -4,6 +4,7 @@ use super::schema::{campaign_deadline_changes, campaigns};
 use super::DbConn;
 use crate::domain::campaign::{Contact, Honoraria, OfficeCheckDigitPolicy, Rules, Settings};
 use crate::domain::ids::CampaignId;
+use crate::domain::survey::SurveyDays;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
@@ -42,6 +43,8 @@ pub struct CampaignRow {
     pub contact_hours: Option<String>,
     pub privacy_notice: Option<String>,
     pub privacy_notice_url: Option<String>,
+    pub end_survey_opens_days: i32,
+    pub survey_closes_days_after_end: i32,
 }
 
 impl CampaignRow {
@@ -75,6 +78,8 @@ impl CampaignRow {
             contact_hours: None,
             privacy_notice: None,
             privacy_notice_url: None,
+            end_survey_opens_days: 0,
+            survey_closes_days_after_end: 0,
         };
         row.apply(s);
         row
@@ -107,6 +112,14 @@ impl CampaignRow {
             contact: self.contact(),
             privacy_notice: self.privacy_notice.clone(),
             privacy_notice_url: self.privacy_notice_url.clone(),
+            survey_days: self.survey_days(),
+        }
+    }
+
+    pub fn survey_days(&self) -> SurveyDays {
+        SurveyDays {
+            end_survey_opens_days: self.end_survey_opens_days,
+            survey_closes_days_after_end: self.survey_closes_days_after_end,
         }
     }
 
@@ -144,6 +157,8 @@ impl CampaignRow {
         self.contact_hours = s.contact.hours.clone();
         self.privacy_notice = s.privacy_notice.clone();
         self.privacy_notice_url = s.privacy_notice_url.clone();
+        self.end_survey_opens_days = s.survey_days.end_survey_opens_days;
+        self.survey_closes_days_after_end = s.survey_days.survey_closes_days_after_end;
     }
 }
 

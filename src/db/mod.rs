@@ -11,6 +11,7 @@ pub mod payouts;
 pub mod people;
 pub mod schema;
 mod stored;
+pub mod surveys;
 pub mod tokens;
 pub mod year_end;
 

@@ -78,6 +78,8 @@ diesel::table! {
         contact_hours -> Nullable<Text>,
         privacy_notice -> Nullable<Text>,
         privacy_notice_url -> Nullable<Text>,
+        end_survey_opens_days -> Integer,
+        survey_closes_days_after_end -> Integer,
     }
 }
 
@@ -389,6 +391,30 @@ diesel::table! {
 
 diesel::joinable!(staff_sessions -> people (person_id));
 
+diesel::table! {
+    surveys (campaign_id, kind) {
+        campaign_id -> Text,
+        kind -> Text,
+        title -> Text,
+        questions_json -> Text,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+    }
+}
+
+diesel::table! {
+    survey_answers (campaign_id, kind, participant_id) {
+        campaign_id -> Text,
+        kind -> Text,
+        participant_id -> Text,
+        office_number -> Text,
+        answers_json -> Text,
+        answered_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(survey_answers -> participants (participant_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     api_tokens,
     people,
@@ -416,4 +442,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     payer_accounts,
     payout_batch_payers,
     payout_batch_payees,
+    surveys,
+    survey_answers,
 );

@@ -12,6 +12,7 @@ use crate::domain::participation::Status;
 use crate::domain::payout::BatchStatus;
 use crate::domain::role::Role;
 use crate::domain::secret::Secret;
+use crate::domain::survey::SurveyKind;
 use diesel::backend::Backend;
 use diesel::deserialize::{self, FromSql};
 use diesel::pg::Pg;
@@ -53,6 +54,7 @@ named_text!(
     AttemptOutcome,
     BatchStatus,
     AccountType,
+    SurveyKind,
 );
 
 macro_rules! id_text {
@@ -134,6 +136,7 @@ stored_as_text!(
     AttemptOutcome,
     BatchStatus,
     AccountType,
+    SurveyKind,
     Secret,
     CampaignId,
     ApplicationId,

@@ -162,6 +162,7 @@ pub struct Settings {
     pub contact: Contact,
     pub privacy_notice: Option<String>,
     pub privacy_notice_url: Option<String>,
+    pub survey_days: super::survey::SurveyDays,
 }
 
 pub const MAX_SLOTS: i32 = 100_000;
@@ -171,6 +172,7 @@ impl Settings {
     /// Every rule a campaign's settings must satisfy, each failure naming its field.
     pub fn check(&self) -> FieldErrors {
         let mut errors = FieldErrors::new();
+        self.survey_days.check(&mut errors);
         let code_ok = !self.code.is_empty()
             && self.code.len() <= 64
             && self
@@ -304,6 +306,7 @@ mod tests {
             },
             privacy_notice: Some("ご応募の情報は本キャンペーンの運営にのみ使います。".into()),
             privacy_notice_url: None,
+            survey_days: Default::default(),
         }
     }
 

@@ -23,6 +23,7 @@ pub mod person;
 pub mod role;
 pub mod secret;
 pub mod sign_in;
+pub mod survey;
 pub mod text;
 pub mod totp;
 pub mod usage_list;

@@ -33,6 +33,12 @@ impl OfficeKind {
     }
 }
 
+/// Where an office answers a survey.
+pub struct SurveyLink {
+    pub label: &'static str,
+    pub url: String,
+}
+
 /// Everything an office email may say.
 pub struct OfficeMail {
     pub campaign_name: String,
@@ -50,6 +56,8 @@ pub struct OfficeMail {
     pub reasons: Vec<&'static str>,
     /// What the office still has to do.
     pub missing: Vec<&'static str>,
+    /// The surveys the office can answer now and has not.
+    pub survey_links: Vec<SurveyLink>,
     /// Payout notices: whether the office's bank account is registered, without which the
     /// transfer cannot be made.
     pub has_account: bool,
@@ -121,6 +129,8 @@ pub struct ApplicationMail {
     pub ends_on_wareki: String,
     pub offices: Vec<OfficeLine>,
     pub status_link: String,
+    /// Where each office answers the start survey, once the application is accepted.
+    pub survey_links: Vec<SurveyLink>,
     pub reason: Option<String>,
     /// For an application that waits: 1 for the next to be promoted.
     pub place_in_line: Option<i64>,
@@ -197,6 +207,16 @@ mod tests {
                 },
             ],
             status_link: "https://honoraria.example/status/abc".into(),
+            survey_links: vec![
+                SurveyLink {
+                    label: "利用開始時アンケート",
+                    url: "https://x.jp/status/S3/surveys/start?office=1370100016".into(),
+                },
+                SurveyLink {
+                    label: "利用開始時アンケート",
+                    url: "https://x.jp/status/S3/surveys/start?office=1371100049".into(),
+                },
+            ],
             reason: reason.map(str::to_owned),
             place_in_line: Some(3),
         }
@@ -269,6 +289,10 @@ mod tests {
             reclaim: false,
             reasons: vec!["年度末アンケートへのご回答が確認できませんでした"],
             missing: vec!["利用開始時アンケートへのご回答"],
+            survey_links: vec![SurveyLink {
+                label: "利用開始時アンケート",
+                url: "https://x.jp/status/S3/surveys/start?office=1371100049".into(),
+            }],
             has_account: false,
         }
     }
@@ -286,6 +310,13 @@ mod tests {
         assert!(!unpaid.body.contains("謝礼額:"));
         let reminder = render_office(OfficeKind::Reminder, &office_mail(true));
         assert!(reminder.body.contains("・利用開始時アンケートへのご回答"));
+        assert!(reminder.body.contains(
+            "・利用開始時アンケート: https://x.jp/status/S3/surveys/start?office=1371100049"
+        ));
+        let accepted = render(Kind::Accepted, &mail(None));
+        assert!(accepted
+            .body
+            .contains("・緑町訪問介護: https://x.jp/status/S3/surveys/start?office=1371100049"));
         let mut reclaim = office_mail(true);
         reclaim.reclaim = true;
         let notice = render_office(OfficeKind::PayoutNotice, &reclaim);

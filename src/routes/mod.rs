@@ -18,6 +18,7 @@ pub mod payouts;
 pub mod query;
 pub mod rate_limit;
 pub mod request_id;
+pub mod surveys;
 pub mod tokens;
 pub mod year_end;
 
@@ -300,6 +301,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(year_end::check_results)
                 .service(year_end::notify)
                 .service(year_end::remind)
+                .service(surveys::define)
+                .service(surveys::chart)
+                .service(surveys::results)
+                .service(surveys::get)
+                .service(surveys::answer)
                 .service(payouts::create)
                 .service(payouts::list)
                 .service(payouts::get)

@@ -6,6 +6,7 @@ use crate::db::campaigns::{self as rows, CampaignRow, DeadlineChangeRow};
 use crate::db::{audit, is_unique_violation, DbConn};
 use crate::domain::campaign::{given, Contact, Honoraria, Phase, Rules, Settings};
 use crate::domain::ids::CampaignId;
+use crate::domain::survey::SurveyDays;
 use crate::domain::{jst, FieldErrors};
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
@@ -38,6 +39,15 @@ pub struct CampaignInput {
     pub privacy_notice: Option<String>,
     #[serde(default)]
     pub privacy_notice_url: Option<String>,
+    /// Days before `ends_on` on which the end survey opens (default 31).
+    #[serde(default)]
+    pub end_survey_opens_days: Option<i32>,
+    /// Days after `ends_on` on which both surveys close (default 30).
+    #[serde(default)]
+    pub survey_closes_days_after_end: Option<i32>,
+    /// The start and end surveys, set with the campaign (as the fixture ships them).
+    #[serde(default)]
+    pub surveys: Option<super::surveys::CampaignSurveys>,
 }
 
 fn one() -> i32 {
@@ -67,6 +77,14 @@ impl CampaignInput {
                 .unwrap_or_default(),
             privacy_notice: given(self.privacy_notice.as_ref()),
             privacy_notice_url: given(self.privacy_notice_url.as_ref()),
+            survey_days: SurveyDays {
+                end_survey_opens_days: self
+                    .end_survey_opens_days
+                    .unwrap_or(SurveyDays::default().end_survey_opens_days),
+                survey_closes_days_after_end: self
+                    .survey_closes_days_after_end
+                    .unwrap_or(SurveyDays::default().survey_closes_days_after_end),
+            },
         }
     }
 }
@@ -92,6 +110,8 @@ pub struct CampaignPatch {
     pub privacy_notice: Option<String>,
     /// `""` clears it.
     pub privacy_notice_url: Option<String>,
+    pub end_survey_opens_days: Option<i32>,
+    pub survey_closes_days_after_end: Option<i32>,
     /// Why the deadline changes; required with `deadline`.
     pub reason: Option<String>,
 }
@@ -126,6 +146,10 @@ pub struct CampaignView {
     pub contact: Contact,
     pub privacy_notice: Option<String>,
     pub privacy_notice_url: Option<String>,
+    /// Days before `ends_on` on which the end survey opens.
+    pub end_survey_opens_days: i32,
+    /// Days after `ends_on` on which both surveys close.
+    pub survey_closes_days_after_end: i32,
     pub phase: Phase,
     pub deadline_history: Vec<DeadlineChange>,
     pub created_at: DateTime<FixedOffset>,
@@ -166,6 +190,8 @@ fn view(row: CampaignRow, history: Vec<DeadlineChangeRow>, now: NaiveDateTime) -
         contact: s.contact,
         privacy_notice: s.privacy_notice,
         privacy_notice_url: s.privacy_notice_url,
+        end_survey_opens_days: s.survey_days.end_survey_opens_days,
+        survey_closes_days_after_end: s.survey_days.survey_closes_days_after_end,
     }
 }
 
@@ -230,7 +256,10 @@ pub fn create(
     input: &CampaignInput,
 ) -> ServiceResult<CampaignView> {
     let settings = input.settings();
-    let errors = settings.check();
+    let mut errors = settings.check();
+    if let Some(surveys) = &input.surveys {
+        errors.extend(surveys.check());
+    }
     if !errors.is_empty() {
         return Err(errors.into());
     }
@@ -245,6 +274,16 @@ pub fn create(
             e.into()
         }
     })?;
+    for (kind, definition) in input.surveys.iter().flat_map(|s| s.given()) {
+        super::surveys::stored(conn, actor, now, &row.id, kind, definition)?;
+    }
+    let mut after = snapshot(&row);
+    if let (Some(object), Some(surveys)) = (after.as_object_mut(), &input.surveys) {
+        object.insert(
+            "surveys".into(),
+            serde_json::to_value(surveys).unwrap_or_default(),
+        );
+    }
     audit::record(
         conn,
         now,
@@ -255,7 +294,7 @@ pub fn create(
             entity_id: row.id.as_str(),
             campaign_id: Some(&row.id),
             before: None,
-            after: Some(snapshot(&row)),
+            after: Some(after),
         },
     )?;
     Ok(view(row, Vec::new(), now))
@@ -290,6 +329,12 @@ fn merged(current: &Settings, patch: &CampaignPatch) -> Settings {
     }
     if let Some(v) = &patch.privacy_notice_url {
         s.privacy_notice_url = given(Some(v));
+    }
+    if let Some(v) = patch.end_survey_opens_days {
+        s.survey_days.end_survey_opens_days = v;
+    }
+    if let Some(v) = patch.survey_closes_days_after_end {
+        s.survey_days.survey_closes_days_after_end = v;
     }
     s
 }

@@ -19,6 +19,7 @@ pub mod reconciliation;
 pub mod sealing;
 pub mod sign_in;
 pub mod status_link;
+pub mod surveys;
 pub mod tokens;
 pub mod transfers;
 pub mod usage_lists;

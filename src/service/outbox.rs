@@ -101,6 +101,24 @@ pub fn message(
             notifier.public_base_url,
             super::status_link::page_path(&app.status_secret)
         ),
+        survey_links: match kind {
+            Kind::Accepted | Kind::Promoted => offices
+                .iter()
+                .map(|o| templates::SurveyLink {
+                    label: crate::domain::survey::SurveyKind::Start.label_ja(),
+                    url: format!(
+                        "{}{}",
+                        notifier.public_base_url,
+                        super::surveys::page_path(
+                            &app.status_secret,
+                            crate::domain::survey::SurveyKind::Start,
+                            &o.office_number
+                        )
+                    ),
+                })
+                .collect(),
+            _ => Vec::new(),
+        },
         reason: app.status_reason.clone(),
         place_in_line,
     };
@@ -196,6 +214,7 @@ pub fn office_mail(campaign: &CampaignRow, office: &ParticipantRow) -> templates
         reclaim: false,
         reasons: Vec::new(),
         missing: Vec::new(),
+        survey_links: Vec::new(),
         has_account: false,
     }
 }

@@ -322,11 +322,13 @@ fn offices_by_participant(
         .collect())
 }
 
-/// From this many days before the campaign ends, the end survey is among what a reminder asks.
-const END_SURVEY_WINDOW_DAYS: i64 = 31;
-
-/// What an office still has to do, in plain words, as of `today`.
-pub fn missing(office: &AcceptedOffice, ends_on: NaiveDate, today: NaiveDate) -> Vec<&'static str> {
+/// What an office still has to do, in plain words, as of `today`: the end survey once it
+/// has opened.
+pub fn missing(
+    office: &AcceptedOffice,
+    campaign: &CampaignRow,
+    today: NaiveDate,
+) -> Vec<&'static str> {
     let c = of_row(office.checkpoints.as_ref());
     let mut items = Vec::new();
     if c.usage_started_on.is_none() && office.participant.using_system_since.is_none() {
@@ -335,7 +337,13 @@ pub fn missing(office: &AcceptedOffice, ends_on: NaiveDate, today: NaiveDate) ->
     if !c.start_survey_answered {
         items.push("利用開始時アンケートへのご回答");
     }
-    if !c.end_survey_answered && today >= ends_on - chrono::Duration::days(END_SURVEY_WINDOW_DAYS) {
+    let end_survey = crate::domain::survey::Window::of(
+        crate::domain::survey::SurveyKind::End,
+        None,
+        campaign.ends_on,
+        campaign.survey_days(),
+    );
+    if !c.end_survey_answered && end_survey.opens_on.is_some_and(|day| today >= day) {
         items.push("年度末アンケートへのご回答");
     }
     items
@@ -369,10 +377,17 @@ pub fn remind(
     };
     let already = rows::reminded_on(conn, campaign_id, today)?;
     let offices = rows::accepted_offices(conn, campaign_id)?;
+    let mut links = super::surveys::reminder_links(
+        conn,
+        &notifier.public_base_url,
+        &campaign,
+        &offices,
+        today,
+    )?;
     let mut messages = Vec::new();
     let mut reminded = Vec::new();
     for office in &offices {
-        let open = missing(office, campaign.ends_on, today);
+        let open = missing(office, &campaign, today);
         let number = office.participant.office_number.clone();
         if open.is_empty() {
             outcome.complete += 1;
@@ -381,6 +396,7 @@ pub fn remind(
         } else {
             let mut m = mail::office_mail(&campaign, &office.participant);
             m.missing = open;
+            m.survey_links = links.remove(&office.participant.id).unwrap_or_default();
             messages.push(mail::office_message(
                 notifier,
                 now,

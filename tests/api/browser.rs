@@ -1,6 +1,7 @@
 //! The applicant's journeys end to end in headless Chromium through WebDriver (Debian's
 //! `chromium` and `chromium-driver`): each tier filled in and submitted, refusals seen where
-//! the applicant looks, the keyboard alone submitting, the status page, the withdrawal.
+//! the applicant looks, the keyboard alone submitting, the status page, the withdrawal, a
+//! survey answered from the status page.
 //!
 //! CI installs the browser. Elsewhere, without `chromedriver` on the PATH (or in
 //! `CHROMEDRIVER`), these tests say loudly that they did not run; with `CI` set they fail.
@@ -335,4 +336,75 @@ fn a_person_signs_in_in_a_real_browser_on_sqlite() {
 #[test]
 fn a_person_signs_in_in_a_real_browser_on_postgres() {
     sign_in_in_browser(Backend::Postgres);
+}
+
+/// An office answers its start survey from the status page: a refusal first, then the
+/// answer, and back on the status page it reads 回答済.
+async fn survey_journey(c: &Client, base: &str, secret: &str) -> Result<(), CmdError> {
+    c.goto(&format!("{base}/status/{secret}")).await?;
+    c.wait()
+        .for_element(Locator::Css("ul.surveys a"))
+        .await?
+        .click()
+        .await?;
+    c.wait().for_element(Locator::Id("send-survey")).await?;
+    c.find(Locator::Id("q-q2-2")).await?.click().await?;
+    c.find(Locator::Id("send-survey")).await?.click().await?;
+    let summary = c
+        .wait()
+        .for_element(Locator::Id("error-summary"))
+        .await?
+        .text()
+        .await?;
+    assert!(summary.contains("問1"), "{summary}");
+    assert!(summary.contains("問3"), "{summary}");
+    let kept = c.find(Locator::Id("q-q2-2")).await?;
+    assert_eq!(kept.prop("checked").await?.as_deref(), Some("true"));
+    c.find(Locator::Id("q-q1-3")).await?.click().await?;
+    c.find(Locator::Id("q-q3-4")).await?.click().await?;
+    c.find(Locator::Id("q-q5"))
+        .await?
+        .send_keys("設定は半日で終わりました")
+        .await?;
+    c.find(Locator::Id("send-survey")).await?.click().await?;
+    c.wait().for_element(Locator::Id("status")).await?;
+    assert_eq!(c.current_url().await?.path(), format!("/status/{secret}"));
+    let surveys = c.find(Locator::Css("ul.surveys")).await?.text().await?;
+    assert!(surveys.contains("回答済"), "{surveys}");
+    Ok(())
+}
+
+fn survey_in_browser(backend: Backend) {
+    let Some(driver) = chromedriver() else {
+        return;
+    };
+    let Some(app) = app_at_its_public_address(backend) else {
+        return;
+    };
+    let id = app.open_campaign(50, 10);
+    let (secret, _) = crate::surveys::applied(&app, &id, &crate::helpers::single(1));
+    actix_web::rt::System::new().block_on(async {
+        let c = browser(&driver).await;
+        let outcome = survey_journey(&c, &app.base, &secret).await;
+        if let Err(e) = &outcome {
+            let source = c.source().await.unwrap_or_default();
+            eprintln!("the browser stopped: {e}\n{source}");
+        }
+        let _ = c.close().await;
+        outcome.expect("every step of the survey");
+    });
+    let tally = app.get(&format!("/api/v1/campaigns/{id}/surveys/start/results"));
+    assert_eq!(tally.body["responses"], 1, "{}", tally.body);
+    assert_eq!(tally.body["questions"][0]["counts"]["両方"], 1);
+    assert_eq!(tally.body["questions"][2]["mean"], 4.0);
+}
+
+#[test]
+fn an_office_answers_its_survey_in_a_real_browser_on_sqlite() {
+    survey_in_browser(Backend::Sqlite);
+}
+
+#[test]
+fn an_office_answers_its_survey_in_a_real_browser_on_postgres() {
+    survey_in_browser(Backend::Postgres);
 }

@@ -357,6 +357,15 @@ pub fn model(n: u32, referred: u32) -> Value {
            "offices": [office(n, "care_management")], "referrals": [office(referred, "service")]})
 }
 
+/// The secret of the status link in an application's answer.
+pub fn status_secret(applied: &Value) -> String {
+    applied["status_url"]
+        .as_str()
+        .and_then(|url| url.rsplit('/').next())
+        .expect("a status_url")
+        .to_owned()
+}
+
 pub fn fields(r: &Response) -> Vec<String> {
     r.body["errors"]
         .as_array()

@@ -30,6 +30,8 @@ mod sign_in;
 mod smtp;
 mod squatting;
 mod staff_client;
+mod survey_results;
+mod surveys;
 mod tokens;
 mod transfers;
 mod year_end;

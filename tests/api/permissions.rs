@@ -28,6 +28,23 @@ const TABLE: &[(&str, &str, Who)] = &[
     ("post", "/api/v1/campaigns/{id}/applications", Who::Public),
     ("get", "/api/v1/status/{secret}", Who::Public),
     ("post", "/api/v1/status/{secret}/withdraw", Who::Public),
+    ("get", "/api/v1/campaigns/{id}/surveys/{kind}", Who::Public),
+    (
+        "post",
+        "/api/v1/status/{secret}/surveys/{kind}",
+        Who::Public,
+    ),
+    (
+        "get",
+        "/api/v1/campaigns/{id}/surveys/{kind}/results",
+        Who::Staff,
+    ),
+    (
+        "get",
+        "/api/v1/campaigns/{id}/surveys/{kind}/results.svg",
+        Who::Staff,
+    ),
+    ("put", "/api/v1/campaigns/{id}/surveys/{kind}", Who::Operate),
     ("get", "/api/v1/me", Who::Staff),
     ("get", "/api/v1/campaigns", Who::Staff),
     ("get", "/api/v1/campaigns/{id}", Who::Staff),
@@ -167,6 +184,7 @@ on_both_backends!(every_endpoint_lets_in_exactly_who_it_should, |app| {
         path.replace("{id}", &id)
             .replace("{office_number}", &number(1, "care_management"))
             .replace("{secret}", &secret)
+            .replace("{kind}", "start")
     };
 
     let spec = app.request("GET", "/api/v1/openapi.json", None, None).body;

@@ -25,6 +25,7 @@ fn campaign() -> Settings {
         contact: Default::default(),
         privacy_notice: None,
         privacy_notice_url: None,
+        survey_days: Default::default(),
     }
 }
 

@@ -177,6 +177,7 @@ mod tests {
             contact: Default::default(),
             privacy_notice: None,
             privacy_notice_url: None,
+            survey_days: Default::default(),
         }
     }
 

@@ -13,6 +13,7 @@ pub mod messages;
 pub mod qr;
 pub mod staff;
 mod status;
+mod survey;
 mod unrouted;
 pub mod views;
 
@@ -214,6 +215,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(apply::apply_submit)
         .service(status::withdraw_form)
         .service(status::withdraw)
+        .service(survey::survey_form)
+        .service(survey::survey_submit)
         .service(status::applicant_status);
     staff::configure(cfg);
     console::configure(cfg);

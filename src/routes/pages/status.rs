@@ -2,22 +2,56 @@
 //! with its confirmation step.
 
 use super::form::Values;
-use super::views::{self, ConditionLine, OfficeLine};
+use super::views::{self, ConditionLine, OfficeLine, SurveyLine};
 use super::{csrf, html, limit, messages, secret_of, secure_cookies, see_other, Data, PageError};
 use crate::domain::jst;
 use crate::domain::money::with_separators;
 use crate::domain::secret::Secret;
+use crate::domain::survey::WindowState;
 use crate::error::ApiError;
 use crate::routes::{read, write};
 use crate::service::applications::{self, StatusPage, MAX_REASON_CHARS};
 use crate::service::status_link;
+use crate::service::surveys;
 use actix_web::http::StatusCode;
 use actix_web::{post, route, web, HttpRequest, HttpResponse};
 
-fn office_lines(page: &StatusPage) -> Vec<OfficeLine> {
+fn survey_lines(
+    secret: &Secret,
+    o: &crate::service::applications::StatusOffice,
+) -> Vec<SurveyLine> {
+    o.surveys
+        .iter()
+        .map(|s| {
+            let (href, note) = match s.state {
+                WindowState::Open => (
+                    Some(surveys::page_path(secret, s.kind, &o.office_number)),
+                    None,
+                ),
+                WindowState::NotYet(Some(day)) => {
+                    (None, Some(format!("{}から回答できます", jst::wareki(day))))
+                }
+                WindowState::NotYet(None) => (None, None),
+                WindowState::Closed(day) => (
+                    None,
+                    Some(format!("回答期限（{}）を過ぎました", jst::wareki(day))),
+                ),
+            };
+            SurveyLine {
+                label: s.kind.label_ja(),
+                answered: s.answered,
+                href,
+                note,
+            }
+        })
+        .collect()
+}
+
+fn office_lines(page: &StatusPage, secret: Option<&Secret>) -> Vec<OfficeLine> {
     page.offices
         .iter()
         .map(|o| OfficeLine {
+            surveys: secret.map(|s| survey_lines(s, o)).unwrap_or_default(),
             name: o.name.clone(),
             office_number: o.office_number.clone(),
             check_digit_mismatch: crate::domain::office_number::OfficeNumber::parse(
@@ -63,7 +97,7 @@ pub async fn applicant_status(
     limit(&req, &state)?;
     let secret = secret_of(&secret)?;
     let base = status_link::page_path(&secret);
-    let page = load_status(&state, secret).await?;
+    let page = load_status(&state, secret.clone()).await?;
     let view = views::StatusPage {
         campaign_name: page.campaign_name.clone(),
         apply_path: format!("/apply/{}", page.campaign_code),
@@ -75,7 +109,7 @@ pub async fn applicant_status(
         submitted_at: page.submitted_at.clone(),
         place_in_line: page.place_in_line,
         contact_email: page.contact_email.clone(),
-        offices: office_lines(&page),
+        offices: office_lines(&page, Some(&secret)),
         ends_on: jst::wareki(page.ends_on),
         withdraw_path: page.may_withdraw().then(|| format!("{base}/withdraw")),
         footer: footer(&page),
@@ -94,7 +128,7 @@ fn withdraw_page(
         campaign_name: page.campaign_name.clone(),
         sequence: page.sequence,
         status_label: page.status.label_ja(),
-        offices: office_lines(page),
+        offices: office_lines(page, None),
         status_path: base.to_owned(),
         withdraw_path: format!("{base}/withdraw"),
         csrf_token,

@@ -84,6 +84,16 @@ pub struct OfficeLine {
     pub role: String,
     pub honorarium: String,
     pub conditions: Vec<ConditionLine>,
+    pub surveys: Vec<SurveyLine>,
+}
+
+/// A survey on the status page: answered or not, and where to answer while it is open.
+pub struct SurveyLine {
+    pub label: &'static str,
+    pub answered: bool,
+    pub href: Option<String>,
+    /// When it opens or that it closed, while it takes no answer.
+    pub note: Option<String>,
 }
 
 pub struct ConditionLine {
@@ -133,4 +143,47 @@ pub struct NoticePage {
     pub title: String,
     pub message: String,
     pub link: Option<(String, String)>,
+}
+
+/// One offered answer of a survey question.
+pub struct SurveyChoice {
+    pub id: String,
+    pub value: String,
+    pub label: String,
+    pub checked: bool,
+}
+
+/// One question of the survey page, with what was typed or stored and its error.
+pub struct SurveyQuestion {
+    pub id: String,
+    pub name: String,
+    pub number: usize,
+    pub text: String,
+    pub required: bool,
+    /// `radio`, `checkbox` or `textarea`.
+    pub control: &'static str,
+    pub hint: String,
+    pub choices: Vec<SurveyChoice>,
+    pub text_value: String,
+    pub max_text: usize,
+    pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "pages/survey.html")]
+pub struct SurveyPage {
+    pub campaign_name: String,
+    pub title: String,
+    pub kind_label: &'static str,
+    pub office_name: String,
+    pub office_number: String,
+    pub action: String,
+    pub status_path: String,
+    pub csrf_token: String,
+    pub answered_at: Option<String>,
+    pub closes_on: String,
+    pub questions: Vec<SurveyQuestion>,
+    /// `(href, text)` of every error, for the summary at the top.
+    pub summary: Vec<(String, String)>,
+    pub footer: Option<Footer>,
 }

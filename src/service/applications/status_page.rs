@@ -40,6 +40,8 @@ pub struct StatusOffice {
     pub honorarium_yen: i64,
     /// Conditions of payment, for offices of an accepted application.
     pub conditions: Vec<Condition>,
+    /// The campaign's surveys, for offices of an accepted application.
+    pub surveys: Vec<crate::service::surveys::SurveyStatus>,
 }
 
 impl StatusPage {
@@ -68,6 +70,15 @@ pub fn status_page(
     } else {
         None
     };
+    let mut surveys = if app.status == Status::Accepted {
+        let pairs: Vec<_> = offices
+            .iter()
+            .map(|p| (crate::service::surveys::accepted_on(&app, p), p))
+            .collect();
+        crate::service::surveys::statuses(conn, &campaign, &pairs, jst::date_of(now))?
+    } else {
+        Default::default()
+    };
     let applied_on = jst::date_of(app.submitted_at);
     let offices = offices
         .into_iter()
@@ -95,6 +106,7 @@ pub fn status_page(
                 })
                 .unwrap_or_default();
             StatusOffice {
+                surveys: surveys.remove(&p.id).unwrap_or_default(),
                 office_number: p.office_number,
                 name: p.name,
                 role: p.role,

@@ -22,6 +22,7 @@ fn settings() -> Settings {
         contact: Default::default(),
         privacy_notice: None,
         privacy_notice_url: None,
+        survey_days: Default::default(),
     }
 }
 
