@@ -92,43 +92,51 @@ pub fn waiting_ahead(
         .get_result(conn)
 }
 
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, Hash)]
 pub struct ListFilter {
     pub status: Option<Status>,
     pub tier: Option<Tier>,
     pub needs_review: Option<bool>,
 }
 
+fn filtered<'a>(
+    campaign_id: &CampaignId,
+    filter: &ListFilter,
+) -> applications::BoxedQuery<'a, <DbConn as diesel::Connection>::Backend> {
+    let mut q = applications::table
+        .filter(applications::campaign_id.eq(campaign_id.to_owned()))
+        .into_boxed();
+    if let Some(s) = &filter.status {
+        q = q.filter(applications::status.eq(*s));
+    }
+    if let Some(t) = &filter.tier {
+        q = q.filter(applications::tier.eq(*t));
+    }
+    if let Some(r) = filter.needs_review {
+        q = q.filter(applications::needs_review.eq(r));
+    }
+    q
+}
+
+/// How many of the campaign's applications `filter` takes.
+pub fn count(conn: &mut DbConn, campaign_id: &CampaignId, filter: &ListFilter) -> QueryResult<i64> {
+    filtered(campaign_id, filter).count().get_result(conn)
+}
+
+/// One page of the campaign's applications that `filter` takes, in arrival order.
 pub fn list(
     conn: &mut DbConn,
     campaign_id: &CampaignId,
     filter: &ListFilter,
     offset: i64,
     limit: i64,
-) -> QueryResult<(Vec<ApplicationRow>, i64)> {
-    let filtered = || {
-        let mut q = applications::table
-            .filter(applications::campaign_id.eq(campaign_id.to_owned()))
-            .into_boxed();
-        if let Some(s) = &filter.status {
-            q = q.filter(applications::status.eq(*s));
-        }
-        if let Some(t) = &filter.tier {
-            q = q.filter(applications::tier.eq(*t));
-        }
-        if let Some(r) = filter.needs_review {
-            q = q.filter(applications::needs_review.eq(r));
-        }
-        q
-    };
-    let total = filtered().count().get_result(conn)?;
-    let rows = filtered()
+) -> QueryResult<Vec<ApplicationRow>> {
+    filtered(campaign_id, filter)
         .order(applications::sequence.asc())
         .offset(offset)
         .limit(limit)
         .select(ApplicationRow::as_select())
-        .load(conn)?;
-    Ok((rows, total))
+        .load(conn)
 }
 
 pub fn participants_of(

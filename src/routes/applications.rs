@@ -69,8 +69,11 @@ pub async fn list(
         needs_review: super::flag("needs_review", q.needs_review)?,
     };
     let id = id.into_inner();
+    let store = state.store.clone();
     let found = read(&state, move |conn| {
-        applications::list(conn, &id, &filter, page)
+        applications::list(conn, &id, &filter, page, |conn| {
+            store.application_total(conn, &id, &filter)
+        })
     })
     .await?;
     Ok(HttpResponse::Ok().json(found))

@@ -14,9 +14,6 @@ use crate::domain::participation::Status;
 use crate::email::templates::Kind;
 use chrono::NaiveDateTime;
 use serde::Serialize;
-use std::collections::HashMap;
-use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 fn count(n: i64) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
@@ -96,46 +93,11 @@ pub fn counts(conn: &mut DbConn, campaign_id: &CampaignId) -> ServiceResult<Coun
     })
 }
 
-/// The counts each public page shows, at most [`RecentCounts::MAX_AGE`] old. Every applicant
-/// reloads the form and the counter at the opening minute, and counting a waiting list of tens
-/// of thousands for each view made those pages hundreds of times slower than on a fresh
-/// campaign; the counts are read again at most once per campaign per `MAX_AGE`, by one reader
-/// while the others wait for it.
-/// Counts as read, when, and how many writes this process had made by then.
-type Remembered = Option<(Instant, u64, Counts)>;
-
-#[derive(Default)]
-pub struct RecentCounts {
-    campaigns: std::sync::Mutex<HashMap<CampaignId, Arc<std::sync::Mutex<Remembered>>>>,
-}
-
-impl RecentCounts {
-    pub const MAX_AGE: Duration = Duration::from_secs(1);
-
-    /// The campaign's counts as read within the last `MAX_AGE` with no write by this process
-    /// since (`writes`, from [`super::Store::writes`]), or as `read` gives them now. Another
-    /// instance's writes show within `MAX_AGE`.
-    pub fn get(
-        &self,
-        campaign_id: &CampaignId,
-        writes: u64,
-        read: impl FnOnce() -> ServiceResult<Counts>,
-    ) -> ServiceResult<Counts> {
-        let slot = {
-            let mut campaigns = self.campaigns.lock().unwrap_or_else(|e| e.into_inner());
-            campaigns.entry(campaign_id.clone()).or_default().clone()
-        };
-        let mut recent = slot.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((at, seen, counts)) = *recent {
-            if seen == writes && at.elapsed() < Self::MAX_AGE {
-                return Ok(counts);
-            }
-        }
-        let counts = read()?;
-        *recent = Some((Instant::now(), writes, counts));
-        Ok(counts)
-    }
-}
+/// The counts each public page shows, at most [`super::recent::MAX_AGE`] old. Every
+/// applicant reloads the form and the counter at the opening minute, and counting a waiting
+/// list of tens of thousands for each view made those pages hundreds of times slower than on a
+/// fresh campaign.
+pub type RecentCounts = super::recent::Recent<CampaignId, Counts>;
 
 /// The public counter of `campaign` given its counts.
 pub fn slots(campaign: &CampaignRow, counts: Counts, now: NaiveDateTime) -> SlotsView {
@@ -265,7 +227,7 @@ mod tests {
         assert_eq!(reads.get(), 2, "a write of this process is seen at once");
         let other = CampaignId::new();
         assert_eq!(recent.get(&other, 8, || read(1)).unwrap(), some(1));
-        std::thread::sleep(RecentCounts::MAX_AGE);
+        std::thread::sleep(super::super::recent::MAX_AGE);
         assert_eq!(recent.get(&campaign, 8, || read(13)).unwrap(), some(13));
         assert_eq!(
             reads.get(),

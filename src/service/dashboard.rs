@@ -49,7 +49,7 @@ pub fn dashboard(
             needs_review: Some(true),
             ..ListFilter::default()
         };
-        let needs_review = applications::list(conn, &campaign.id, &review, first(1))?.total;
+        let needs_review = applications::count(conn, &campaign.id, &review)?;
         if account.role.may_operate() {
             to_approve.extend(payouts::list(conn, &campaign.id)?.into_iter().filter(|b| {
                 b.status == BatchStatus::Draft

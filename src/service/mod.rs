@@ -15,6 +15,7 @@ pub mod operations;
 pub mod outbox;
 pub mod payouts;
 pub mod people;
+pub mod recent;
 pub mod reconciliation;
 pub mod sealing;
 pub mod sign_in;
@@ -147,7 +148,11 @@ pub struct Store {
     /// (the public slot counts) is read again after any change it made.
     writes: std::sync::Arc<std::sync::atomic::AtomicU64>,
     recent_counts: std::sync::Arc<allocation::RecentCounts>,
+    list_totals: std::sync::Arc<recent::Recent<ListKey, i64>>,
 }
+
+/// A staff list of applications as its total is remembered.
+type ListKey = (crate::domain::ids::CampaignId, applications::ListFilter);
 
 impl Store {
     pub fn new(pool: Pool) -> Self {
@@ -155,6 +160,7 @@ impl Store {
             pool,
             writes: Default::default(),
             recent_counts: Default::default(),
+            list_totals: Default::default(),
         }
     }
 
@@ -167,6 +173,20 @@ impl Store {
     ) -> ServiceResult<allocation::Counts> {
         self.recent_counts.get(campaign_id, self.writes(), || {
             allocation::counts(conn, campaign_id)
+        })
+    }
+
+    /// How many of a campaign's applications a staff list's filter takes, at most a second
+    /// old and counted again after any write of this process (see [`recent::Recent`]).
+    pub fn application_total(
+        &self,
+        conn: &mut DbConn,
+        campaign_id: &crate::domain::ids::CampaignId,
+        filter: &applications::ListFilter,
+    ) -> ServiceResult<i64> {
+        let key = (campaign_id.clone(), filter.clone());
+        self.list_totals.get(&key, self.writes(), || {
+            applications::count(conn, campaign_id, filter)
         })
     }
 

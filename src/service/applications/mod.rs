@@ -13,6 +13,6 @@ pub use leaving::{leave, may_leave, withdraw_by_secret, Exit, Leaving, MAX_REASO
 pub use status_page::{status_page, StatusOffice, StatusPage};
 pub use submission::{allocate, checked, created, known, prepare, ready, submit, Prepared};
 pub use views::{
-    find_by_secret, get, list, participants, public_status, ApplicationView, ContactView,
+    count, find_by_secret, get, list, participants, public_status, ApplicationView, ContactView,
     ParticipantRowView, ParticipantView, PublicParticipant, PublicStatusView,
 };

@@ -124,14 +124,19 @@ pub fn get(conn: &mut DbConn, id: &ApplicationId) -> ServiceResult<ApplicationVi
     load_view(conn, app)
 }
 
+/// One page of a campaign's applications. `total` counts what the filter takes: the store
+/// remembers it for a second ([`crate::service::Store::application_total`]), as counting a
+/// waiting list of a hundred thousand for every page view is what made the staff list slow.
 pub fn list(
     conn: &mut DbConn,
     campaign_id: &CampaignId,
     filter: &ListFilter,
     page: Page,
+    total: impl FnOnce(&mut DbConn) -> ServiceResult<i64>,
 ) -> ServiceResult<Paged<ApplicationView>> {
     campaigns::find(conn, campaign_id)?;
-    let (apps, total) = rows::list(conn, campaign_id, filter, page.offset(), page.per_page)?;
+    let total = total(conn)?;
+    let apps = rows::list(conn, campaign_id, filter, page.offset(), page.per_page)?;
     let ids: Vec<ApplicationId> = apps.iter().map(|a| a.id.clone()).collect();
     let mut offices = rows::group_by_application(rows::participants_of(conn, &ids)?);
     let items = apps
@@ -142,6 +147,15 @@ pub fn list(
         })
         .collect();
     Ok(Paged::new(items, total, page))
+}
+
+/// How many of a campaign's applications `filter` takes, counted now.
+pub fn count(
+    conn: &mut DbConn,
+    campaign_id: &CampaignId,
+    filter: &ListFilter,
+) -> ServiceResult<i64> {
+    Ok(rows::count(conn, campaign_id, filter)?)
 }
 
 pub fn public_status(conn: &mut DbConn, secret: &Secret) -> ServiceResult<PublicStatusView> {

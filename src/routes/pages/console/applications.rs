@@ -125,12 +125,13 @@ pub async fn list(
     let campaign = id.into_inner();
     let (name, found) = {
         let (campaign, list_filter) = (campaign.clone(), list_filter.clone());
+        let store = state.store.clone();
         read(&state, move |conn| {
             let name = campaigns::get(conn, &campaign, crate::clock::now())?.name;
-            Ok((
-                name,
-                applications::list(conn, &campaign, &list_filter, page)?,
-            ))
+            let found = applications::list(conn, &campaign, &list_filter, page, |conn| {
+                store.application_total(conn, &campaign, &list_filter)
+            })?;
+            Ok((name, found))
         })
         .await?
     };
