@@ -28,6 +28,12 @@ impl Status {
 }
 
 impl Status {
+    /// Whether the application still takes part (or waits to): what it would be paid still
+    /// means something, and it may still be withdrawn.
+    pub fn in_campaign(self) -> bool {
+        matches!(self, Status::Accepted | Status::Waitlisted)
+    }
+
     /// Whether an application in this state keeps its offices from applying again.
     pub fn holds_offices(self) -> bool {
         !matches!(self, Status::Withdrawn | Status::Voided)

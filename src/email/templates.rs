@@ -257,6 +257,13 @@ mod tests {
                 );
             }
             assert!(!r.body.contains("{{") && !r.body.contains("{%"));
+            let left = matches!(kind, Kind::Withdrawn | Kind::Disqualified | Kind::Voided);
+            assert_eq!(
+                r.body.contains("辞退の手続きがいつでもできます"),
+                !left,
+                "{kind:?}: only an application still in the campaign can be withdrawn:\n{}",
+                r.body
+            );
         }
     }
 

@@ -455,6 +455,12 @@ on_both_backends!(
         );
         let after = browser.get(&first);
         assert!(after.text.contains("辞退済み"), "{}", after.text);
+        assert!(after.text.contains("辞退日時"), "when it was withdrawn");
+        assert!(
+            !after.text.contains("謝礼額"),
+            "a withdrawn application is paid nothing: {}",
+            after.text
+        );
         assert!(!after.text.contains("辞退の手続きへ進む"));
         assert!(
             browser.get(&waiting).text.contains("参加決定"),

@@ -108,6 +108,7 @@ pub async fn applicant_status(
         tier_label: page.tier.label_ja(),
         submitted_at: page.submitted_at.clone(),
         place_in_line: page.place_in_line,
+        left_at: page.left_at.clone(),
         contact_email: page.contact_email.clone(),
         offices: office_lines(&page, Some(&secret)),
         ends_on: jst::wareki(page.ends_on),

@@ -113,6 +113,8 @@ pub struct StatusPage {
     pub tier_label: &'static str,
     pub submitted_at: String,
     pub place_in_line: Option<i64>,
+    /// When it left the campaign; then what it would have been paid is not shown.
+    pub left_at: Option<String>,
     pub contact_email: String,
     pub offices: Vec<OfficeLine>,
     pub ends_on: String,

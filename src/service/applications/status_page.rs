@@ -23,6 +23,8 @@ pub struct StatusPage {
     pub submitted_at: String,
     /// While waiting: 1 for the next application to be promoted.
     pub place_in_line: Option<i64>,
+    /// When it left the campaign (withdrawn, disqualified or voided), Japan time.
+    pub left_at: Option<String>,
     pub contact_email: String,
     pub offices: Vec<StatusOffice>,
     pub ends_on: NaiveDate,
@@ -128,6 +130,7 @@ pub fn status_page(
         sequence: app.sequence,
         submitted_at: jst::display(app.submitted_at),
         place_in_line,
+        left_at: (!app.status.in_campaign()).then(|| jst::display(app.updated_at)),
         contact_email: super::views::masked_contact(&app.contact_email),
         offices,
         ends_on: campaign.ends_on,
