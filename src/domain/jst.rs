@@ -73,9 +73,16 @@ pub fn wareki(date: NaiveDate) -> String {
     format!("{era}{year}年{}月{}日", date.month(), date.day())
 }
 
-/// A stored instant as a Japanese letter writes it: 2023年12月15日 14:30.
+/// A day as every page writes it: 令和5年12月15日（2023-12-15）, the Japanese calendar first
+/// and the Western date beside it, so that nobody has to convert either way.
+pub fn day(date: NaiveDate) -> String {
+    format!("{}（{date}）", wareki(date))
+}
+
+/// A stored instant in Japan time, written as [`day`] then the time: 令和5年12月15日（2023-12-15）14:30.
 pub fn display(utc: NaiveDateTime) -> String {
-    to_jst(utc).format("%Y年%-m月%-d日 %H:%M").to_string()
+    let at = to_jst(utc);
+    format!("{}{}", day(at.date_naive()), at.format("%H:%M"))
 }
 
 #[cfg(test)]
@@ -105,7 +112,16 @@ mod tests {
         assert_eq!(wareki(d("2019-05-01")), "令和元年5月1日");
         assert_eq!(wareki(d("2019-04-30")), "平成31年4月30日");
         assert_eq!(wareki(d("1989-01-08")), "平成元年1月8日");
-        assert_eq!(display(utc("2023-12-15 05:30:00")), "2023年12月15日 14:30");
+        assert_eq!(
+            display(utc("2023-12-15 05:30:00")),
+            "令和5年12月15日（2023-12-15）14:30"
+        );
+        assert_eq!(
+            display(utc("2023-12-15 15:30:00")),
+            "令和5年12月16日（2023-12-16）00:30",
+            "the day is Japan's"
+        );
+        assert_eq!(day(d("2024-03-31")), "令和6年3月31日（2024-03-31）");
     }
 
     fn utc(s: &str) -> NaiveDateTime {

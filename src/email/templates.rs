@@ -124,7 +124,6 @@ pub struct ApplicationMail {
     pub sequence: i64,
     pub tier_label: &'static str,
     pub submitted_at: String,
-    pub submitted_on_wareki: String,
     pub deadline_wareki: String,
     pub ends_on_wareki: String,
     pub offices: Vec<OfficeLine>,
@@ -188,8 +187,7 @@ mod tests {
             contact_name: "山田 花子".into(),
             sequence: 12,
             tier_label: "モデル事業所枠",
-            submitted_at: "2023年11月1日 10:00".into(),
-            submitted_on_wareki: "令和5年11月1日".into(),
+            submitted_at: "令和5年11月1日（2023-11-01）10:00".into(),
             deadline_wareki: "令和5年12月15日".into(),
             ends_on_wareki: "令和6年3月31日".into(),
             offices: vec![

@@ -84,7 +84,6 @@ pub fn message(
         sequence: app.sequence,
         tier_label: app.tier.label_ja(),
         submitted_at: jst::display(app.submitted_at),
-        submitted_on_wareki: jst::wareki(jst::date_of(app.submitted_at)),
         deadline_wareki: jst::wareki(campaign.deadline),
         ends_on_wareki: jst::wareki(campaign.ends_on),
         offices: offices

@@ -71,7 +71,7 @@ fn apply_page(
             Phase::Closed => "closed",
         },
         opens_at: jst::display(s.opens_at),
-        deadline: format!("{}（{}）", jst::wareki(s.deadline), s.deadline),
+        deadline: jst::day(s.deadline),
         as_of: jst::display(crate::clock::now()),
         total: Counter {
             remaining: campaign.slots.total.remaining,

@@ -29,12 +29,12 @@ fn survey_lines(
                     None,
                 ),
                 WindowState::NotYet(Some(day)) => {
-                    (None, Some(format!("{}から回答できます", jst::wareki(day))))
+                    (None, Some(format!("{}から回答できます", jst::day(day))))
                 }
                 WindowState::NotYet(None) => (None, None),
                 WindowState::Closed(day) => (
                     None,
-                    Some(format!("回答期限（{}）を過ぎました", jst::wareki(day))),
+                    Some(format!("回答期限（{}）を過ぎました", jst::day(day))),
                 ),
             };
             SurveyLine {
@@ -111,7 +111,7 @@ pub async fn applicant_status(
         left_at: page.left_at.clone(),
         contact_email: page.contact_email.clone(),
         offices: office_lines(&page, Some(&secret)),
-        ends_on: jst::wareki(page.ends_on),
+        ends_on: jst::day(page.ends_on),
         withdraw_path: page.may_withdraw().then(|| format!("{base}/withdraw")),
         footer: footer(&page),
     };

@@ -136,7 +136,7 @@ fn page(
         status_path: status_link::page_path(secret),
         csrf_token,
         answered_at: found.answered.as_ref().map(|a| jst::display(a.answered_at)),
-        closes_on: jst::wareki(found.window.closes_on),
+        closes_on: jst::day(found.window.closes_on),
         questions,
         summary,
         footer: views::Footer::new(
@@ -153,14 +153,14 @@ fn not_open(state: WindowState, status_path: String) -> Option<PageError> {
         WindowState::Open => return None,
         WindowState::NotYet(Some(day)) => format!(
             "このアンケートは{}から回答できます。その日以降に、もう一度このページを開いてください。",
-            jst::wareki(day)
+            jst::day(day)
         ),
         WindowState::NotYet(None) => {
             "このアンケートは、応募が受け付けられ参加が決まると回答できるようになります。".into()
         }
         WindowState::Closed(day) => format!(
             "このアンケートの回答期限（{}）を過ぎました。お問い合わせは事務局へお願いします。",
-            jst::wareki(day)
+            jst::day(day)
         ),
     };
     Some(

@@ -101,7 +101,7 @@ async fn year_end_page(
         may_change: session.may_change(),
         campaign_id: campaign.to_string(),
         campaign_name: view.name,
-        ends_on: format!("{}（{}）", jst::wareki(view.ends_on), view.ends_on),
+        ends_on: jst::day(view.ends_on),
         as_of,
         errors: as_of_error
             .as_ref()
