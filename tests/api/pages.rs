@@ -358,10 +358,25 @@ on_both_backends!(
             &[],
         );
 
-        let mut stranger = Browser::new(app);
-        let no_cookie = stranger.post(&format!("/apply/{code}"), &form);
+        // The cookie is gone (expired, cleared): nothing is taken, what was typed comes back
+        // with a fresh token, and sending it again is taken.
+        let mut expired = Browser::new(app);
+        let no_cookie = expired.post(&format!("/apply/{code}"), &form);
         assert_eq!(no_cookie.status, 403, "{}", no_cookie.text);
-        assert!(no_cookie.text.contains("ページの有効期限が切れました"));
+        assert!(no_cookie.text.contains("まだ送信されていません"));
+        assert_eq!(
+            no_cookie.input("offices.0.name"),
+            office(1, "care_management")["name"].as_str().unwrap(),
+            "what was typed stays"
+        );
+        assert_eq!(applications(app, &id)["total"], 0);
+        let fresh = no_cookie.input("csrf_token");
+        assert_ne!(fresh, page.input("csrf_token"));
+        let mut again = form.clone();
+        again.retain(|(k, _)| k != "csrf_token");
+        again.push(("csrf_token".into(), fresh));
+        let taken = expired.post(&format!("/apply/{code}"), &again);
+        assert_eq!(taken.status, 303, "sent again, it is taken: {}", taken.text);
 
         let mut wrong = form.clone();
         wrong.retain(|(k, _)| k != "csrf_token");
@@ -374,7 +389,16 @@ on_both_backends!(
             &form,
         );
         assert_eq!(forged.status, 403);
-        assert_eq!(applications(app, &id)["total"], 0);
+        assert!(
+            forged.text.contains("ページの有効期限が切れました"),
+            "another site's post gets no form back: {}",
+            forged.text
+        );
+        assert_eq!(
+            applications(app, &id)["total"],
+            1,
+            "only the one sent again"
+        );
     }
 );
 

@@ -92,6 +92,7 @@ fn apply_page(
         tiers: tier_options(campaign),
         chooser_error,
         chosen,
+        notice: None,
         footer: views::Footer::new(
             s.contact.clone(),
             s.privacy_notice.clone(),
@@ -194,6 +195,13 @@ pub async fn apply_submit(
         values.get(csrf::FIELD),
         &state.notifier.public_base_url,
     ) {
+        // From this site but without its token (the cookie expired or was cleared): nothing
+        // was taken, and what was typed comes back with a fresh token to send again.
+        if csrf::same_origin(&req, &state.notifier.public_base_url) {
+            if let Some(tier) = form::tier_of(values.get("tier")) {
+                return expired_form(&state, &req, &code, tier, &values).await;
+            }
+        }
         return Err(PageError::expired(form_path));
     }
     let token = values.get(csrf::FIELD).to_owned();
@@ -278,6 +286,29 @@ pub async fn apply_submit(
         Err(other) => Err(ApiError::from(other).into()),
     }
 }
+
+/// The form again as it was typed, with a fresh token and a note that it was not sent.
+async fn expired_form(
+    state: &Data,
+    req: &HttpRequest,
+    code: &str,
+    tier: Tier,
+    values: &Values,
+) -> Result<HttpResponse, PageError> {
+    let campaign = public_campaign(state, code).await?;
+    let token = csrf::token(req, secure_cookies(state));
+    let form = chosen(&campaign, tier, values, &[], token.value);
+    let mut page = apply_page(&campaign, Some(form), None);
+    page.notice = Some(EXPIRED.into());
+    let mut res = html(StatusCode::FORBIDDEN, &page);
+    if let Some(cookie) = token.cookie {
+        res.add_cookie(&cookie)
+            .map_err(|e| PageError::from(ApiError::internal(e)))?;
+    }
+    Ok(res)
+}
+
+const EXPIRED: &str = "ページの有効期限が切れていたため、まだ送信されていません。入力した内容はそのまま残っています。内容を確かめて、もう一度「この内容で応募する」を押してください。";
 
 /// The form's absolute address, as the QR code carries it.
 fn form_url(state: &Data, code: &str) -> String {

@@ -73,6 +73,8 @@ pub struct ApplyPage {
     pub tiers: Vec<TierOption>,
     pub chooser_error: Option<String>,
     pub chosen: Option<Chosen>,
+    /// A word above the form, such as why a post was not taken.
+    pub notice: Option<String>,
     pub footer: Option<Footer>,
 }
 
