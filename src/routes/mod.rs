@@ -12,6 +12,7 @@ pub mod health;
 pub mod input_guard;
 pub mod openapi;
 pub mod outbox;
+pub mod outcome;
 pub mod pages;
 pub mod payouts;
 pub mod query;
@@ -309,7 +310,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(exports::get_account)
                 .service(exports::put_payer)
                 .service(exports::get_payer)
-                .service(exports::reconciliation),
+                .service(exports::reconciliation)
+                .service(outcome::import_register)
+                .service(outcome::get_outcome)
+                .service(outcome::outcome_svg)
+                .service(outcome::outcome_png),
         );
 }
 
