@@ -20,6 +20,7 @@ mod imports;
 mod money;
 mod network;
 mod operations;
+mod outcome;
 mod pages;
 mod paging;
 mod people;
