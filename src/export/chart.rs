@@ -139,6 +139,7 @@ fn draw<DB: DrawingBackend>(
     };
     area.configure_mesh()
         .disable_x_mesh()
+        .light_line_style(WHITE)
         .x_labels(chart.days.len() + 2)
         .x_label_formatter(&day_label)
         .y_label_formatter(&|v| format!("{v:.0}%"))
