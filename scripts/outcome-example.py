@@ -12,25 +12,14 @@ import argparse
 import datetime as dt
 import json
 import os
+import sys
 import urllib.request
+
+sys.path.insert(0, os.path.dirname(__file__))
+from musashino_outcome_fixture import corporate_number, office_number  # noqa: E402
 
 ROOT = os.path.join(os.path.dirname(__file__), "..")
 FIXTURES = os.path.join(ROOT, "config", "fixtures")
-
-
-def office_number(category, n):
-    first_nine = f"13{category}{n:06d}"
-    total = 0
-    for i, c in enumerate(reversed(first_nine)):
-        product = int(c) * (2 if i % 2 == 0 else 1)
-        total += product // 10 + product % 10
-    return f"{first_nine}{(10 - total % 10) % 10}"
-
-
-def corporate_number(n):
-    twelve = f"{n:012d}"
-    total = sum(int(d) * (1 if i % 2 == 0 else 2) for i, d in enumerate(reversed(twelve)))
-    return f"{9 - total % 9}{twelve}"
 
 
 def call(args, method, path, body=None, content_type="application/json"):

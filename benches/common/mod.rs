@@ -149,3 +149,25 @@ pub fn new_campaign(pool: &db::Pool) -> CampaignId {
     .unwrap()
     .id
 }
+
+/// The backend named by `--backend` (default `sqlite`).
+pub fn backend() -> String {
+    let argv: Vec<String> = std::env::args().collect();
+    argv.iter()
+        .position(|a| a == "--backend")
+        .and_then(|i| argv.get(i + 1).cloned())
+        .unwrap_or_else(|| "sqlite".into())
+}
+
+/// Posts a CSV file as the admin; the time from the first byte sent to the answer, and the
+/// answer.
+pub fn post_csv(bench: &Bench, path: &str, body: Vec<u8>) -> (std::time::Duration, Value) {
+    let started = std::time::Instant::now();
+    let r = ureq::post(&format!("http://127.0.0.1:{}{path}", bench.port))
+        .set("Authorization", &format!("Bearer {}", bench.token))
+        .set("Content-Type", "text/csv")
+        .send_bytes(&body)
+        .expect("import accepted");
+    let elapsed = started.elapsed();
+    (elapsed, r.into_json().expect("JSON answer"))
+}

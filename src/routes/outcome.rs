@@ -145,18 +145,21 @@ pub struct ChartQuery {
     pub register_as_of: Option<String>,
 }
 
-async fn chart_of(
+/// The chart drawn by `draw` on the blocking pool, answered as `content_type`.
+async fn chart(
     state: &Data,
     staff: &Staff,
     id: CampaignId,
     query: ChartQuery,
-) -> Result<chart::Chart, ApiError> {
+    draw: fn(&chart::Chart) -> Result<Vec<u8>, chart::ChartError>,
+    content_type: &'static str,
+) -> Result<HttpResponse, ApiError> {
     let view = outcome_of(state, staff, id, query.register_as_of).await?;
-    Ok(report::chart(&view))
-}
-
-fn drawn<T>(result: Result<T, chart::ChartError>) -> Result<T, ServiceError> {
-    result.map_err(|e| ServiceError::Format(e.to_string()))
+    let chart = report::chart(&view);
+    let drawn =
+        super::blocking(move || draw(&chart).map_err(|e| ServiceError::Format(e.to_string())))
+            .await?;
+    Ok(HttpResponse::Ok().content_type(content_type).body(drawn))
 }
 
 /// The adoption rate over time as SVG (staff): the region, the offices taking part and the
@@ -174,11 +177,16 @@ pub async fn outcome_svg(
     id: web::Path<CampaignId>,
     query: web::Query<ChartQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let chart = chart_of(&state, &staff, id.into_inner(), query.into_inner()).await?;
-    let svg = super::blocking(move || drawn(chart::svg(&chart))).await?;
-    Ok(HttpResponse::Ok()
-        .content_type("image/svg+xml; charset=utf-8")
-        .body(svg))
+    let svg = |c: &chart::Chart| chart::svg(c).map(String::into_bytes);
+    chart(
+        &state,
+        &staff,
+        id.into_inner(),
+        query.into_inner(),
+        svg,
+        "image/svg+xml; charset=utf-8",
+    )
+    .await
 }
 
 /// The same chart as PNG (staff), drawn with a Japanese font built into the service, so it
@@ -195,7 +203,13 @@ pub async fn outcome_png(
     id: web::Path<CampaignId>,
     query: web::Query<ChartQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let chart = chart_of(&state, &staff, id.into_inner(), query.into_inner()).await?;
-    let png = super::blocking(move || drawn(chart::png(&chart))).await?;
-    Ok(HttpResponse::Ok().content_type("image/png").body(png))
+    chart(
+        &state,
+        &staff,
+        id.into_inner(),
+        query.into_inner(),
+        chart::png,
+        "image/png",
+    )
+    .await
 }

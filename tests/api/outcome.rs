@@ -19,26 +19,19 @@ fn fixture(name: &str) -> Vec<u8> {
     .expect("fixture")
 }
 
-fn import_register(app: &TestApp, as_of: &str, body: Vec<u8>) -> Value {
-    let r = csv(
-        app,
-        &app.admin_token,
-        &format!("/api/v1/office-registers?as_of={as_of}"),
-        body,
-    );
+/// Posts a CSV file and expects it created.
+fn import(app: &TestApp, path: &str, body: Vec<u8>) -> Value {
+    let r = csv(app, &app.admin_token, path, body);
     assert_eq!(r.status, 201, "{}", r.body);
     r.body
 }
 
-fn import_usage(app: &TestApp, c: &str, as_of: &str, body: Vec<u8>) -> Value {
-    let r = csv(
+fn import_register(app: &TestApp, as_of: &str, body: Vec<u8>) -> Value {
+    import(
         app,
-        &app.admin_token,
-        &format!("/api/v1/campaigns/{c}/usage-lists?as_of={as_of}"),
+        &format!("/api/v1/office-registers?as_of={as_of}"),
         body,
-    );
-    assert_eq!(r.status, 201, "{}", r.body);
-    r.body
+    )
 }
 
 /// The body of a GET as bytes, with its content type.
@@ -88,7 +81,13 @@ fn musashino_outcome(app: &TestApp) -> (String, Value, Vec<Value>) {
         fixture("musashino-office-register-2024-04-01.csv"),
     );
     let lists = ["2023-04-01", "2024-04-01"]
-        .map(|day| import_usage(app, &c, day, fixture(&format!("musashino-usage-{day}.csv"))))
+        .map(|day| {
+            import(
+                app,
+                &format!("/api/v1/campaigns/{c}/usage-lists?as_of={day}"),
+                fixture(&format!("musashino-usage-{day}.csv")),
+            )
+        })
         .to_vec();
     (c, register, lists)
 }
@@ -432,15 +431,12 @@ on_both_backends!(the_latest_register_on_or_before_the_day_is_counted, |app| {
 on_both_backends!(approved_payouts_give_the_cost_per_new_adopter, |app| {
     let c = campaign_of_five(app);
     fill_checkpoints(app, &c);
-    let listed: Vec<String> = [
-        (1, "care_management"),
-        (2, "service"),
-        (3, "care_management"),
-        (4, "care_management"),
-    ]
-    .iter()
-    .map(|(n, kind)| number(*n, kind))
-    .collect();
+    let listed = vec![
+        number(1, "care_management"),
+        number(2, "service"),
+        number(3, "care_management"),
+        number(4, "care_management"),
+    ];
     import_list_as_of(app, &c, &[], "2024-04-01");
     import_list(app, &c, &listed);
     let check = run_check(app, &c);

@@ -5,7 +5,7 @@ shaped like the national open data, and two usage lists that reproduce the seed'
 address is made up; office numbers follow tests/api/helpers.rs (`office(n, kind)`), so a test
 can apply as any of these offices. Deterministic: running it again writes the same bytes.
 
-    python3 scripts/musashino-outcome-fixture.py
+    python3 scripts/musashino_outcome_fixture.py
 """
 
 import os
@@ -120,9 +120,14 @@ def write(name, text):
         f.write(text)
 
 
-write("musashino-office-register-2024-04-01.csv", register())
-# 2023-04-01: 4 of 188 (2.1%).
-write("musashino-usage-2023-04-01.csv", usage_list([1, 2], [101, 102], [(1, 501)]))
-# 2024-04-01: 30 of 188 (16.0%); 102 stopped, so 27 are new.
-write("musashino-usage-2024-04-01.csv",
-      usage_list(range(1, 15), [101] + list(range(103, 118)), [(1, 501), (7, 503), (7, 506)]))
+def main():
+    write("musashino-office-register-2024-04-01.csv", register())
+    # 2023-04-01: 4 of 188 (2.1%).
+    write("musashino-usage-2023-04-01.csv", usage_list([1, 2], [101, 102], [(1, 501)]))
+    # 2024-04-01: 30 of 188 (16.0%); 102 stopped, so 27 are new.
+    write("musashino-usage-2024-04-01.csv",
+          usage_list(range(1, 15), [101] + list(range(103, 118)), [(1, 501), (7, 503), (7, 506)]))
+
+
+if __name__ == "__main__":
+    main()
