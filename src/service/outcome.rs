@@ -157,10 +157,10 @@ pub fn outcome(
         .collect();
     let approved_total_yen = approved.iter().map(|b| b.total_amount).sum();
     let figures = outcome::compute(&offices, &using, &participants, approved_total_yen);
-    let mut view = view(&campaign, &register, &lists, figures);
-    view.approved_total_yen = approved_total_yen;
-    view.approved_batch_ids = approved.into_iter().map(|b| b.id).collect();
-    Ok(view)
+    let mut answer = view(&campaign, &register, &lists, figures);
+    answer.approved_total_yen = approved_total_yen;
+    answer.approved_batch_ids = approved.into_iter().map(|b| b.id).collect();
+    Ok(answer)
 }
 
 /// The figures with their sources; the payouts are the caller's to fill in.

@@ -19,6 +19,7 @@ mod hostile;
 mod imports;
 mod money;
 mod network;
+mod office_registers;
 mod operations;
 mod outcome;
 mod pages;
