@@ -171,3 +171,23 @@ pub fn post_csv(bench: &Bench, path: &str, body: Vec<u8>) -> (std::time::Duratio
     let elapsed = started.elapsed();
     (elapsed, r.into_json().expect("JSON answer"))
 }
+
+/// CPU seconds this process has used so far, user and system (Linux): a figure that a busy
+/// machine does not inflate the way it does elapsed time.
+pub fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map_or("", |(_, rest)| rest)
+        .split_whitespace()
+        .collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+    (ticks(11) + ticks(12)) / 100.0
+}

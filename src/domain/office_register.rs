@@ -20,10 +20,7 @@ pub const CARE_MANAGEMENT_SERVICE: &str = "居宅介護支援";
 /// Whether a service type, as the register writes it, is care management. Only 居宅介護支援
 /// itself: 介護予防支援 (prevention plans by community centres) is another service.
 pub fn is_care_management(service_type: &str) -> bool {
-    let name: String = service_type
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
+    let name = service_type.trim();
     name == CARE_MANAGEMENT_SERVICE || name == "care_management"
 }
 
@@ -147,18 +144,18 @@ impl Columns {
                     .map_err(|e| format!("corporate number {n:?}: {e}"))
             })
             .transpose()?;
-        let care_management = is_care_management(service_type);
+        let kind = kind_of([service_type]);
         Ok((
             RegisterOffice {
                 office_number,
                 name: name.to_owned(),
-                kind: kind_of([service_type]),
+                kind,
                 municipality,
                 corporate_number,
                 corporation_name: optional(self.corporation_name),
                 address: optional(self.address),
             },
-            care_management,
+            kind == OfficeKind::CareManagement,
         ))
     }
 }

@@ -167,7 +167,7 @@ async fn chart(
 /// font the PNG embeds.
 #[utoipa::path(
     params(("id" = String, Path, description = "the campaign"), ChartQuery),
-    responses((status = 200, content_type = "image/svg+xml", description = "the chart"), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem)),
+    responses((status = 200, content_type = "image/svg+xml", description = "the chart"), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)),
     security(("bearer" = []))
 )]
 #[get("/campaigns/{id}/outcome.svg")]
@@ -193,7 +193,7 @@ pub async fn outcome_svg(
 /// looks the same wherever it is made.
 #[utoipa::path(
     params(("id" = String, Path, description = "the campaign"), ChartQuery),
-    responses((status = 200, content_type = "image/png", description = "the chart"), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem)),
+    responses((status = 200, content_type = "image/png", description = "the chart"), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)),
     security(("bearer" = []))
 )]
 #[get("/campaigns/{id}/outcome.png")]
