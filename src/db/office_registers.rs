@@ -38,16 +38,20 @@ pub struct RegisterOfficeRow {
     pub address: Option<String>,
 }
 
-/// Stores a register and its offices, as few statements as the backend allows.
+/// Stores a register and its offices, as few statements as the backend allows, in the order
+/// of the offices' key so that each statement appends to the index instead of scattering.
 pub fn insert(
     conn: &mut DbConn,
     register: &RegisterRow,
-    offices: &[RegisterOfficeRow],
+    mut offices: Vec<RegisterOfficeRow>,
 ) -> QueryResult<()> {
     diesel::insert_into(office_registers::table)
         .values(register)
         .execute(conn)?;
-    super::insert_all!(conn, office_register_offices::table, offices)?;
+    offices.sort_unstable_by(|a, b| {
+        (&a.municipality_code, &a.office_number).cmp(&(&b.municipality_code, &b.office_number))
+    });
+    super::insert_all!(conn, office_register_offices::table, &offices)?;
     Ok(())
 }
 

@@ -404,7 +404,7 @@ diesel::table! {
 }
 
 diesel::table! {
-    office_register_offices (register_id, office_number) {
+    office_register_offices (register_id, municipality_code, office_number) {
         register_id -> Text,
         office_number -> Text,
         name -> Text,

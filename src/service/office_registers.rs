@@ -100,7 +100,7 @@ pub fn import(
             address: o.address.clone(),
         })
         .collect();
-    rows::insert(conn, &row, &offices)?;
+    rows::insert(conn, &row, offices)?;
     audit::record(
         conn,
         now,
