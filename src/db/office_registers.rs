@@ -25,7 +25,7 @@ pub struct RegisterRow {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = office_register_offices)]
+#[diesel(table_name = office_register_offices, treat_none_as_default_value = false)]
 pub struct RegisterOfficeRow {
     pub register_id: RegisterId,
     pub office_number: String,
@@ -38,8 +38,10 @@ pub struct RegisterOfficeRow {
     pub address: Option<String>,
 }
 
-/// Stores a register and its offices, as few statements as the backend allows, in the order
-/// of the offices' key so that each statement appends to the index instead of scattering.
+/// Stores a register and its offices in the order of the offices' key, so that each write
+/// appends to the index instead of scattering: PostgreSQL through COPY (bound statements
+/// took 3.8 s for a national register, over the 3 s asked), SQLite in as few statements as
+/// its bind limit allows.
 pub fn insert(
     conn: &mut DbConn,
     register: &RegisterRow,
@@ -51,7 +53,16 @@ pub fn insert(
     offices.sort_unstable_by(|a, b| {
         (&a.municipality_code, &a.office_number).cmp(&(&b.municipality_code, &b.office_number))
     });
-    super::insert_all!(conn, office_register_offices::table, &offices)?;
+    match conn {
+        DbConn::Pg(pg) => {
+            diesel::copy_from(office_register_offices::table)
+                .from_insertable(&offices)
+                .execute(pg)?;
+        }
+        DbConn::Sqlite(_) => {
+            super::insert_all!(conn, office_register_offices::table, &offices)?;
+        }
+    }
     Ok(())
 }
 
