@@ -14,14 +14,6 @@ use std::time::Instant;
 
 const LINES: u32 = 100_000;
 
-fn backend() -> String {
-    let argv: Vec<String> = std::env::args().collect();
-    argv.iter()
-        .position(|a| a == "--backend")
-        .and_then(|i| argv.get(i + 1).cloned())
-        .unwrap_or_else(|| "sqlite".into())
-}
-
 /// Peak resident memory of this process so far, in MB (Linux).
 fn peak_mb() -> f64 {
     std::fs::read_to_string("/proc/self/status")
@@ -75,7 +67,7 @@ fn seed(bench: &common::Bench, campaign: &str) -> String {
 
 fn main() {
     honoraria::telemetry::init();
-    let backend = backend();
+    let backend = common::backend();
     let bench = common::Bench::start(&backend, "exports", |s| s.email_worker = false);
     let campaign = common::new_campaign(&bench.pool);
     let batch = seed(&bench, campaign.as_str());

@@ -10,15 +10,7 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
-
-fn backend() -> String {
-    let argv: Vec<String> = std::env::args().collect();
-    argv.iter()
-        .position(|a| a == "--backend")
-        .and_then(|i| argv.get(i + 1).cloned())
-        .unwrap_or_else(|| "sqlite".into())
-}
+use std::time::Instant;
 
 /// `rows` distinct office numbers with the columns a real export carries.
 fn usage_list(rows: u32) -> String {
@@ -33,20 +25,9 @@ fn usage_list(rows: u32) -> String {
     csv
 }
 
-fn post(bench: &common::Bench, path: &str, body: Vec<u8>) -> (Duration, serde_json::Value) {
-    let started = Instant::now();
-    let r = ureq::post(&format!("http://127.0.0.1:{}{path}", bench.port))
-        .set("Authorization", &format!("Bearer {}", bench.token))
-        .set("Content-Type", "text/csv")
-        .send_bytes(&body)
-        .expect("import accepted");
-    let elapsed = started.elapsed();
-    (elapsed, r.into_json().expect("JSON answer"))
-}
-
 fn main() {
     honoraria::telemetry::init();
-    let backend = backend();
+    let backend = common::backend();
     let bench = common::Bench::start(&backend, "imports", |_| {});
     let campaign = common::new_campaign(&bench.pool);
     let rows = 300_000;
@@ -66,9 +47,9 @@ fn main() {
     assert_eq!(kept, rows as usize);
 
     let path = format!("/api/v1/campaigns/{campaign}/usage-lists?as_of=2024-03-31");
-    let (utf8_time, answer) = post(&bench, &path, utf8.into_bytes());
+    let (utf8_time, answer) = common::post_csv(&bench, &path, utf8.into_bytes());
     assert_eq!(answer["rows"], rows);
-    let (sjis_time, answer) = post(&bench, &path, sjis);
+    let (sjis_time, answer) = common::post_csv(&bench, &path, sjis);
     assert_eq!(answer["rows"], rows);
     assert_eq!(answer["encoding"], "shift_jis");
 
@@ -77,7 +58,7 @@ fn main() {
         attendees.push_str(&common::office_number(n));
         attendees.push('\n');
     }
-    let (attendee_time, answer) = post(
+    let (attendee_time, answer) = common::post_csv(
         &bench,
         &format!("/api/v1/campaigns/{campaign}/seminar-attendees"),
         attendees.into_bytes(),

@@ -149,3 +149,45 @@ pub fn new_campaign(pool: &db::Pool) -> CampaignId {
     .unwrap()
     .id
 }
+
+/// The backend named by `--backend` (default `sqlite`).
+pub fn backend() -> String {
+    let argv: Vec<String> = std::env::args().collect();
+    argv.iter()
+        .position(|a| a == "--backend")
+        .and_then(|i| argv.get(i + 1).cloned())
+        .unwrap_or_else(|| "sqlite".into())
+}
+
+/// Posts a CSV file as the admin; the time from the first byte sent to the answer, and the
+/// answer.
+pub fn post_csv(bench: &Bench, path: &str, body: Vec<u8>) -> (std::time::Duration, Value) {
+    let started = std::time::Instant::now();
+    let r = ureq::post(&format!("http://127.0.0.1:{}{path}", bench.port))
+        .set("Authorization", &format!("Bearer {}", bench.token))
+        .set("Content-Type", "text/csv")
+        .send_bytes(&body)
+        .expect("import accepted");
+    let elapsed = started.elapsed();
+    (elapsed, r.into_json().expect("JSON answer"))
+}
+
+/// CPU seconds this process has used so far, user and system (Linux): a figure that a busy
+/// machine does not inflate the way it does elapsed time.
+pub fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map_or("", |(_, rest)| rest)
+        .split_whitespace()
+        .collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+    (ticks(11) + ticks(12)) / 100.0
+}

@@ -415,6 +415,33 @@ diesel::table! {
 
 diesel::joinable!(survey_answers -> participants (participant_id));
 
+diesel::table! {
+    office_registers (id) {
+        id -> Text,
+        as_of -> Date,
+        row_count -> Integer,
+        office_count -> Integer,
+        invalid_row_count -> Integer,
+        encoding -> Text,
+        sha256 -> Text,
+        imported_at -> Timestamp,
+        imported_by -> Text,
+    }
+}
+
+diesel::table! {
+    office_register_offices (register_id, municipality_code, office_number) {
+        register_id -> Text,
+        office_number -> Text,
+        name -> Text,
+        kind -> Text,
+        municipality_code -> Text,
+        corporate_number -> Nullable<Text>,
+        corporation_name -> Nullable<Text>,
+        address -> Nullable<Text>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     api_tokens,
     people,
@@ -444,4 +471,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     payout_batch_payees,
     surveys,
     survey_answers,
+    office_registers,
+    office_register_offices,
 );

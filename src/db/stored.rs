@@ -7,7 +7,7 @@ use crate::domain::application::{OfficeKind, ParticipantRole, Tier};
 use crate::domain::bank::AccountType;
 use crate::domain::campaign::OfficeCheckDigitPolicy;
 use crate::domain::delivery::{AttemptOutcome, DeliveryStatus};
-use crate::domain::ids::{ApplicationId, CampaignId, MessageId, TokenId};
+use crate::domain::ids::{ApplicationId, CampaignId, MessageId, RegisterId, TokenId};
 use crate::domain::participation::Status;
 use crate::domain::payout::BatchStatus;
 use crate::domain::role::Role;
@@ -71,7 +71,7 @@ macro_rules! id_text {
     )+};
 }
 
-id_text!(CampaignId, ApplicationId, TokenId, MessageId);
+id_text!(CampaignId, ApplicationId, TokenId, MessageId, RegisterId);
 
 impl StoredText for Secret {
     fn stored(&self) -> &str {
@@ -142,4 +142,5 @@ stored_as_text!(
     ApplicationId,
     TokenId,
     MessageId,
+    RegisterId,
 );

@@ -76,3 +76,7 @@ id_type!(
     /// A message in the email outbox.
     MessageId
 );
+id_type!(
+    /// An imported office register.
+    RegisterId
+);

@@ -13,6 +13,7 @@ pub mod health;
 pub mod input_guard;
 pub mod openapi;
 pub mod outbox;
+pub mod outcome;
 pub mod pages;
 pub mod payouts;
 pub mod query;
@@ -320,7 +321,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(bank_accounts::get_account)
                 .service(bank_accounts::put_payer)
                 .service(bank_accounts::get_payer)
-                .service(exports::reconciliation),
+                .service(exports::reconciliation)
+                .service(outcome::import_register)
+                .service(outcome::get_outcome)
+                .service(outcome::outcome_svg)
+                .service(outcome::outcome_png),
         );
 }
 

@@ -156,6 +156,10 @@ Refusals come in this order: 401/403, 404, 409 for the campaign's state, 422 wit
         super::audit_events::verify_audit,
         super::audit_events::export,
         super::exports::reconciliation,
+        super::outcome::import_register,
+        super::outcome::get_outcome,
+        super::outcome::outcome_svg,
+        super::outcome::outcome_png,
     ),
     modifiers(&BearerAuth, &ApiPrefix, &Problems)
 )]

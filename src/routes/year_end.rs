@@ -82,14 +82,15 @@ pub struct AsOfQuery {
     pub as_of: Option<String>,
 }
 
-fn as_of(value: Option<String>) -> Result<NaiveDate, ApiError> {
+/// A required `as_of` query parameter: a date within the supported years.
+pub(super) fn as_of(value: Option<String>) -> Result<NaiveDate, ApiError> {
     let invalid = |message: &str| {
         ApiError::Invalid(vec![FieldError {
             field: "as_of".into(),
             message: message.into(),
         }])
     };
-    let value = value.ok_or_else(|| invalid("required: the date the list is as of"))?;
+    let value = value.ok_or_else(|| invalid("required: the date the file is as of"))?;
     let date = value
         .parse()
         .map_err(|_| invalid("must be a date like 2024-03-31"))?;

@@ -23,9 +23,29 @@ pub struct ParsedList {
 }
 
 /// Passes bytes through while hashing them.
-struct Hashing<R> {
+pub(super) struct Hashing<R> {
     inner: R,
     hash: Sha256,
+}
+
+impl<R: Read> Hashing<R> {
+    pub(super) fn new(inner: R) -> Self {
+        Hashing {
+            inner,
+            hash: Sha256::new(),
+        }
+    }
+
+    /// Reads what the CSV reader left (nothing, for a well-formed file: it still counts) and
+    /// gives the SHA-256 of every byte, in hex.
+    pub(super) fn finish(mut self) -> ServiceResult<String> {
+        std::io::copy(&mut self, &mut std::io::sink()).map_err(|e| {
+            let mut errors = FieldErrors::new();
+            errors.push("body", e.to_string());
+            ServiceError::Invalid(errors)
+        })?;
+        Ok(hex::encode(self.hash.finalize()))
+    }
 }
 
 impl<R: Read> Read for Hashing<R> {
@@ -38,10 +58,7 @@ impl<R: Read> Read for Hashing<R> {
 
 /// Reads a list from `input`; blocking, touches no database.
 pub fn parse(input: impl Read) -> ServiceResult<ParsedList> {
-    let mut hashing = Hashing {
-        inner: input,
-        hash: Sha256::new(),
-    };
+    let mut hashing = Hashing::new(input);
     let mut office_numbers = Vec::new();
     let summary = usage_list::read(&mut hashing, |n| office_numbers.push(n.as_str().to_owned()))
         .map_err(|e| {
@@ -49,16 +66,10 @@ pub fn parse(input: impl Read) -> ServiceResult<ParsedList> {
             errors.push("body", e.to_string());
             ServiceError::Invalid(errors)
         })?;
-    // What the CSV reader left unread (nothing, for a well-formed file) still counts.
-    std::io::copy(&mut hashing, &mut std::io::sink()).map_err(|e| {
-        let mut errors = FieldErrors::new();
-        errors.push("body", e.to_string());
-        ServiceError::Invalid(errors)
-    })?;
     Ok(ParsedList {
         office_numbers,
         summary,
-        sha256: hex::encode(hashing.hash.finalize()),
+        sha256: hashing.finish()?,
     })
 }
 

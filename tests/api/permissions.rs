@@ -71,6 +71,9 @@ const TABLE: &[(&str, &str, Who)] = &[
     ),
     ("get", "/api/v1/campaigns/{id}/payer", Who::Staff),
     ("get", "/api/v1/campaigns/{id}/reconciliation", Who::Staff),
+    ("get", "/api/v1/campaigns/{id}/outcome", Who::Staff),
+    ("get", "/api/v1/campaigns/{id}/outcome.svg", Who::Staff),
+    ("get", "/api/v1/campaigns/{id}/outcome.png", Who::Staff),
     ("patch", "/api/v1/campaigns/{id}", Who::Operate),
     (
         "post",
@@ -109,6 +112,7 @@ const TABLE: &[(&str, &str, Who)] = &[
         Who::Operate,
     ),
     ("put", "/api/v1/campaigns/{id}/payer", Who::Operate),
+    ("post", "/api/v1/office-registers", Who::Operate),
     ("post", "/api/v1/campaigns", Who::Admin),
     ("post", "/api/v1/tokens", Who::Admin),
     ("get", "/api/v1/tokens", Who::Admin),

@@ -1,0 +1,2 @@
+DROP TABLE office_register_offices;
+DROP TABLE office_registers;
