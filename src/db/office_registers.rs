@@ -80,6 +80,26 @@ pub fn latest_on_or_before(conn: &mut DbConn, date: NaiveDate) -> QueryResult<Op
         .optional()
 }
 
+/// The corporate numbers the register gives for some offices of one municipality (its five
+/// digits), as (office number, corporate number); offices it lists without one are left out.
+pub fn corporate_numbers_of(
+    conn: &mut DbConn,
+    register_id: &RegisterId,
+    municipality: &str,
+    office_numbers: &[String],
+) -> QueryResult<Vec<(String, String)>> {
+    office_register_offices::table
+        .filter(office_register_offices::register_id.eq(register_id))
+        .filter(office_register_offices::municipality_code.eq(municipality))
+        .filter(office_register_offices::office_number.eq_any(office_numbers))
+        .filter(office_register_offices::corporate_number.is_not_null())
+        .select((
+            office_register_offices::office_number,
+            office_register_offices::corporate_number.assume_not_null(),
+        ))
+        .load(conn)
+}
+
 /// The register's offices in one municipality (its five digits), by office number.
 pub fn offices_in(
     conn: &mut DbConn,

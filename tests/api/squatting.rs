@@ -147,3 +147,53 @@ on_both_backends!(
         );
     }
 );
+
+on_both_backends!(
+    an_office_number_typed_with_another_corporations_number_is_flagged_where_a_register_is_loaded,
+    |app| {
+        let c = app.open_campaign(50, 10);
+        let real = crate::helpers::office(1, "care_management");
+        let honest = crate::helpers::office(2, "care_management");
+        let register = format!(
+            "事業所番号,事業所名,サービスの種類,市区町村コード,法人番号,法人の名称,住所\n\
+             {},{},居宅介護支援,132039,{},{},東京都武蔵野市緑町2-2-28\n\
+             {},{},居宅介護支援,132039,{},{},東京都武蔵野市緑町2-2-28\n",
+            real["office_number"].as_str().unwrap(),
+            real["name"].as_str().unwrap(),
+            real["corporate_number"].as_str().unwrap(),
+            real["corporation_name"].as_str().unwrap(),
+            honest["office_number"].as_str().unwrap(),
+            honest["name"].as_str().unwrap(),
+            honest["corporate_number"].as_str().unwrap(),
+            honest["corporation_name"].as_str().unwrap(),
+        );
+        crate::outcome::import_register(app, "2024-04-01", register.into_bytes());
+
+        let mut squatter = single(1);
+        squatter["offices"][0]["corporate_number"] =
+            crate::helpers::office(9, "care_management")["corporate_number"].clone();
+        let flagged = apply(app, &c, &squatter);
+        assert_eq!(flagged.status, 201, "taken, not refused: {}", flagged.body);
+        let seen = app.get(&format!(
+            "/api/v1/applications/{}",
+            flagged.body["id"].as_str().unwrap()
+        ));
+        assert_eq!(seen.body["needs_review"], true, "{}", seen.body);
+        assert!(
+            seen.body["warnings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|w| w["field"] == "offices[0].corporate_number"),
+            "{}",
+            seen.body
+        );
+
+        let matching = apply(app, &c, &single(2));
+        let seen = app.get(&format!(
+            "/api/v1/applications/{}",
+            matching.body["id"].as_str().unwrap()
+        ));
+        assert_eq!(seen.body["needs_review"], false, "{}", seen.body);
+    }
+);

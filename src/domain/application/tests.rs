@@ -319,3 +319,49 @@ fn numbers_typed_with_a_japanese_input_method_read_as_their_digits() {
     assert_eq!(app.offices[0].municipality_code, "132039");
     assert!(!app.needs_review());
 }
+
+#[test]
+fn a_corporate_number_the_register_does_not_give_for_the_office_is_flagged_not_refused() {
+    let model = || {
+        check(
+            &input(
+                Tier::Model,
+                vec![care("1370100016", "6010001000001")],
+                vec![service("1371100049", "5010001000002")],
+            ),
+            &campaign(),
+            today(),
+        )
+        .unwrap()
+    };
+    let listed = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(n, c)| ((*n).to_owned(), (*c).to_owned()))
+            .collect()
+    };
+    for (registered, flagged) in [
+        (listed(&[]), vec![]),
+        (
+            listed(&[
+                ("1370100016", "6010001000001"),
+                ("1371100049", "5010001000002"),
+            ]),
+            vec![],
+        ),
+        (
+            listed(&[("1370100016", "9999999999999")]),
+            vec!["offices[0].corporate_number"],
+        ),
+        (
+            listed(&[("1371100049", "9999999999999")]),
+            vec!["referrals[0].corporate_number"],
+        ),
+    ] {
+        let mut app = model();
+        app.compare_with_register(&registered);
+        let fields: Vec<&str> = app.warnings.iter().map(|w| w.field.as_str()).collect();
+        assert_eq!(fields, flagged, "{registered:?}");
+        assert_eq!(app.needs_review(), !flagged.is_empty());
+    }
+}

@@ -9,6 +9,7 @@ use crate::domain::application::{self, ApplicationInput};
 use crate::domain::campaign::Phase;
 use crate::domain::ids::{ApplicationId, CampaignId};
 use crate::domain::jst;
+use crate::domain::municipality::MunicipalityCode;
 use crate::domain::participation::{self, Status};
 use crate::domain::secret::Secret;
 use crate::email::templates::Kind;
@@ -46,6 +47,8 @@ pub struct Prepared {
 pub struct Known {
     earlier: Vec<(String, Status)>,
     attendees: Vec<String>,
+    /// Corporate numbers the latest office register gives for these offices.
+    registered: Vec<(String, String)>,
 }
 
 pub fn known(
@@ -60,7 +63,26 @@ pub fn known(
     } else {
         Vec::new()
     };
-    Ok(Known { earlier, attendees })
+    // Where a register is loaded, an office number typed with another corporation's number is
+    // flagged for review: the squatter's tell.
+    let today = jst::date_of(crate::clock::now());
+    let registered = match crate::db::office_registers::latest_on_or_before(conn, today)? {
+        Some(register) => match MunicipalityCode::parse(&campaign.region_code) {
+            Ok(region) => crate::db::office_registers::corporate_numbers_of(
+                conn,
+                &register.id,
+                region.as_str(),
+                office_numbers,
+            )?,
+            Err(_) => Vec::new(),
+        },
+        None => Vec::new(),
+    };
+    Ok(Known {
+        earlier,
+        attendees,
+        registered,
+    })
 }
 
 /// The rules of the campaign's phase and of the application's tier, which need no database.
@@ -82,7 +104,7 @@ pub fn checked(
 /// A checked application against what is `known` of its offices: none may take part already
 /// (a racing duplicate still meets the unique index under the lock).
 pub fn ready(
-    app: application::Application,
+    mut app: application::Application,
     office_numbers: Vec<String>,
     known: &Known,
 ) -> ServiceResult<Prepared> {
@@ -92,6 +114,7 @@ pub fn ready(
             taken.into_iter().map(|(n, _)| n.to_string()).collect(),
         ));
     }
+    app.compare_with_register(&known.registered);
     let need = app.need(|n| known.attendees.iter().any(|a| a == n.as_str()));
     Ok(Prepared {
         app,
