@@ -90,19 +90,30 @@ impl ParticipantRole {
 
 #[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct ContactInput {
+    #[schema(min_length = 1, max_length = 100)]
     pub name: String,
+    #[schema(min_length = 3)]
     pub email: String,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct OfficeInput {
+    /// Ten characters; full-width digits, hyphens and spaces are read as typed.
+    #[schema(min_length = 10)]
     pub office_number: String,
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     pub kind: OfficeKind,
+    #[schema(min_length = 13)]
     pub corporate_number: String,
+    #[schema(min_length = 1)]
     pub corporation_name: String,
+    /// Five digits, or six with the check digit.
+    #[schema(min_length = 5)]
     pub municipality_code: String,
+    #[schema(min_length = 1, max_length = 300)]
     pub address: String,
+    #[schema(min_length = 3)]
     pub email: String,
     #[serde(default)]
     pub using_system_since: Option<NaiveDate>,

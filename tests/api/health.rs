@@ -126,6 +126,21 @@ on_both_backends!(
             ),
             (Some(1.0), Some(500.0))
         );
+        let office = &spec["components"]["schemas"]["OfficeInput"]["properties"];
+        for (field, least) in [
+            ("office_number", 10),
+            ("corporate_number", 13),
+            ("municipality_code", 5),
+            ("name", 1),
+            ("address", 1),
+        ] {
+            assert_eq!(
+                office[field]["minLength"].as_u64(),
+                Some(least),
+                "OfficeInput.{field}: {}",
+                office[field]
+            );
+        }
         let r = app.request(
             "GET",
             "/api/v1/campaigns",
