@@ -44,6 +44,8 @@ import threading
 import time
 import uuid
 
+from fixture_offices import corporate_number, office_number
+
 CLIENTS = 24
 BIG = 600  # seconds allowed to one big request
 SMALL = 60  # seconds allowed to one small request
@@ -62,22 +64,6 @@ HOLIDAYS = {
     "2027-04-29", "2027-05-03", "2027-05-04", "2027-05-05", "2027-07-19", "2027-08-11",
     "2027-09-20", "2027-09-23", "2027-10-11", "2027-11-03", "2027-11-23",
 }
-
-
-def office_number(n):
-    """Ten digits: 13 (Tokyo), a running number, the check digit (weights 2,1 from the right)."""
-    first_nine = f"13{n:07d}"
-    total = 0
-    for i, c in enumerate(reversed(first_nine)):
-        v = int(c) * (2 if i % 2 == 0 else 1)
-        total += v // 10 + v % 10
-    return f"{first_nine}{(10 - total % 10) % 10}"
-
-
-def corporate_number(n):
-    twelve = f"{100000 + n:012d}"
-    total = sum(int(d) * (1 if k % 2 else 2) for k, d in enumerate(reversed(twelve), 1))
-    return f"{9 - total % 9}{twelve}"
 
 
 def application(n):
