@@ -279,12 +279,10 @@ async fn sign_in_journey(c: &Client, base: &str) -> Result<(), CmdError> {
         .send_keys("むさしの事務局の春の青空")
         .await?;
     c.find(Locator::Id("sign-in")).await?.click().await?;
-    let heading = c
-        .wait()
-        .for_element(Locator::Css("h1"))
-        .await?
-        .text()
-        .await?;
+    // The sign-in page has an h1 too: wait for what only the console shows, or a slow
+    // machine reads the old page's heading as it goes away.
+    c.wait().for_element(Locator::Id("sign-out")).await?;
+    let heading = c.find(Locator::Css("h1")).await?.text().await?;
     assert_eq!(heading, "ようこそ、山田 花子さん");
     assert_eq!(c.current_url().await?.path(), "/staff");
     c.find(Locator::Id("sign-out")).await?.click().await?;
