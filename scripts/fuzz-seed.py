@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Real records for the API fuzzing to reach past 404: an open campaign with applications in
-every state, a usage list, a year-end check, outbox messages, the payer and a bank account. Prints a schemathesis.toml
+every state, a usage list, a year-end check, outbox messages, the payer, a bank account and
+both surveys. Prints a schemathesis.toml
 that feeds their ids into the path parameters of the operations that take them, mixed with
 generated values, so every operation is tried both on records that exist and on ones that do
 not.
@@ -70,6 +71,12 @@ def main():
     api.call("POST", f"/api/v1/campaigns/{cid}/usage-lists?as_of={today}",
              listed.encode(), "text/csv")
     check = api.call("POST", f"/api/v1/campaigns/{cid}/year-end-checks", {"as_of": today})
+    for kind in ("start", "end"):
+        api.call("PUT", f"/api/v1/campaigns/{cid}/surveys/{kind}", {
+            "title": "ファズ用アンケート", "questions": [
+                {"key": "q1", "text": "使い道は？", "type": "single",
+                 "options": ["記録", "連携"], "required": True},
+                {"key": "q2", "text": "難しさ", "type": "scale"}]})
     messages = api.call("GET", "/api/v1/outbox?per_page=5")["items"]
     api.call("PUT", f"/api/v1/campaigns/{cid}/payer", {
         "requester_code": "1234567890", "requester_name_kana": "ファズ　ジムキョク",
@@ -84,6 +91,7 @@ def main():
     dictionaries = {
         "campaign": [cid], "application": applications, "secret": secrets,
         "check": [check["id"]], "message": [m["id"] for m in messages], "office": offices,
+        "kind": ["start", "end"],
     }
     for name, values in dictionaries.items():
         print(f"[dictionaries.{name}]\nvalues = [{', '.join(toml_string(v) for v in values)}]\n")
@@ -99,6 +107,9 @@ def main():
         print(f"include-path-regex = {toml_string(regex)}")
         print(f"parameters = {{ {toml_string(parameter)} = {{ dictionary = "
               f"{toml_string(dictionary)}, probability = 0.8 }} }}\n")
+    print("[[operations]]")
+    print(f"include-path-regex = {toml_string(r'/surveys/[{]kind[}]')}")
+    print('parameters = { "path.kind" = { dictionary = "kind", probability = 0.8 } }\n')
     participants = r"/participants/\{office_number\}"
     print("[[operations]]")
     print(f"include-path-regex = {toml_string(participants)}")
