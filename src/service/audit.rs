@@ -24,9 +24,13 @@ pub struct AuditEventView {
     pub hash: String,
 }
 
+/// A stored snapshot as JSON; one that does not parse is shown as the text it is, never as
+/// null, so that nothing recorded disappears from an auditor's view.
 fn parse_json(text: Option<String>) -> serde_json::Value {
-    text.and_then(|t| serde_json::from_str(&t).ok())
-        .unwrap_or(serde_json::Value::Null)
+    match text {
+        None => serde_json::Value::Null,
+        Some(t) => serde_json::from_str(&t).unwrap_or(serde_json::Value::String(t)),
+    }
 }
 
 fn view(r: audit::AuditEventRow) -> AuditEventView {
@@ -170,5 +174,23 @@ pub fn verify(conn: &mut DbConn) -> ServiceResult<Verification> {
             first_broken: Some(b.to_string()),
         }),
         Err(audit::VerifyError::Query(e)) => Err(e.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stored_snapshot_is_never_shown_as_less_than_it_is() {
+        assert_eq!(parse_json(None), serde_json::Value::Null);
+        assert_eq!(
+            parse_json(Some("{\"a\":1}".into())),
+            serde_json::json!({"a": 1})
+        );
+        assert_eq!(
+            parse_json(Some("{not json".into())),
+            serde_json::Value::String("{not json".into())
+        );
     }
 }

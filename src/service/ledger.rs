@@ -137,21 +137,27 @@ pub fn stream_csv(
     shift_jis: bool,
     send: &mut dyn FnMut(Vec<u8>) -> bool,
 ) -> ServiceResult<()> {
-    let encode = |text: String| -> Vec<u8> {
+    // `check_export` refused what Shift_JIS cannot hold before anything was sent; a row that
+    // fails here all the same ends the file with an error, never with its bytes left out.
+    let encode = |text: String| -> ServiceResult<Vec<u8>> {
         if shift_jis {
-            csv::shift_jis(&text).unwrap_or_default()
+            csv::shift_jis(&text).map_err(|(row, c)| {
+                ServiceError::Format(format!(
+                    "ledger line {row} holds {c:?}, which Shift_JIS cannot encode"
+                ))
+            })
         } else {
-            text.into_bytes()
+            Ok(text.into_bytes())
         }
     };
-    let mut head = encode(csv_header());
+    let mut head = encode(csv_header())?;
     if !shift_jis {
         head.splice(0..0, *b"\xEF\xBB\xBF");
     }
     if !send(head) {
         return Ok(());
     }
-    pages(conn, batch_id, |page| Ok(send(encode(csv_rows(&page)))))
+    pages(conn, batch_id, |page| Ok(send(encode(csv_rows(&page))?)))
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -162,6 +168,12 @@ pub struct LedgerJson {
     pub line_count: usize,
     /// SHA-256 of the UTF-8 CSV ledger's bytes, BOM included.
     pub sha256: String,
+}
+
+/// A value of the JSON ledger; one that cannot be written ends the file with an error rather
+/// than leaving a hole in it.
+fn json(value: &impl Serialize) -> ServiceResult<String> {
+    serde_json::to_string(value).map_err(|e| ServiceError::Format(format!("ledger JSON: {e}")))
 }
 
 /// The ledger as JSON (the shape of [`LedgerJson`]), written page by page; the CSV ledger is
@@ -175,10 +187,7 @@ pub fn stream_json(
     let mut hash = Sha256::new();
     hash.update(b"\xEF\xBB\xBF");
     hash.update(csv_header().as_bytes());
-    let open = format!(
-        "{{\"batch\":{},\"lines\":[",
-        serde_json::to_string(&batch).unwrap_or_default()
-    );
+    let open = format!("{{\"batch\":{},\"lines\":[", json(&batch)?);
     if !send(open.into_bytes()) {
         return Ok(());
     }
@@ -190,7 +199,7 @@ pub fn stream_json(
             if count > 0 {
                 chunk.push(',');
             }
-            chunk.push_str(&serde_json::to_string(line).unwrap_or_default());
+            chunk.push_str(&json(line)?);
             total += line.amount_yen;
             count += 1;
         }
