@@ -123,28 +123,43 @@ pub fn answers(
         .load(conn)
 }
 
-/// Which of these offices answered which survey.
+/// Which of these offices answered which survey. Reminders ask this of every accepted office
+/// of a national campaign at once: the list goes in as many statements as SQLite's bind limit
+/// needs.
 pub fn answered_by(
     conn: &mut DbConn,
     participant_ids: &[String],
 ) -> QueryResult<Vec<(String, SurveyKind)>> {
-    survey_answers::table
-        .filter(survey_answers::participant_id.eq_any(participant_ids))
-        .select((survey_answers::participant_id, survey_answers::kind))
-        .load(conn)
+    let mut found = Vec::new();
+    for chunk in participant_ids.chunks(super::values_per_statement(conn)) {
+        found.extend(
+            survey_answers::table
+                .filter(survey_answers::participant_id.eq_any(chunk))
+                .select((survey_answers::participant_id, survey_answers::kind))
+                .load::<(String, SurveyKind)>(conn)?,
+        );
+    }
+    Ok(found)
 }
 
-/// The status secrets of these applications, for links in emails.
+/// The status secrets of these applications, for links in emails; as many statements as the
+/// bind limit needs, as [`answered_by`].
 pub fn secrets_of(
     conn: &mut DbConn,
     ids: &[ApplicationId],
 ) -> QueryResult<Vec<(ApplicationId, Secret, Option<NaiveDateTime>)>> {
-    applications::table
-        .filter(applications::id.eq_any(ids))
-        .select((
-            applications::id,
-            applications::status_secret,
-            applications::accepted_at,
-        ))
-        .load(conn)
+    let mut found = Vec::new();
+    for chunk in ids.chunks(super::values_per_statement(conn)) {
+        found.extend(
+            applications::table
+                .filter(applications::id.eq_any(chunk))
+                .select((
+                    applications::id,
+                    applications::status_secret,
+                    applications::accepted_at,
+                ))
+                .load::<(ApplicationId, Secret, Option<NaiveDateTime>)>(conn)?,
+        );
+    }
+    Ok(found)
 }
