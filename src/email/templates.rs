@@ -17,18 +17,18 @@ pub enum Kind {
 
 /// The messages sent to one office about its own year end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OfficeKind {
+pub enum OfficeMailKind {
     YearEndResult,
     PayoutNotice,
     Reminder,
 }
 
-impl OfficeKind {
+impl OfficeMailKind {
     pub fn as_str(self) -> &'static str {
         match self {
-            OfficeKind::YearEndResult => "year_end_result",
-            OfficeKind::PayoutNotice => "payout_notice",
-            OfficeKind::Reminder => "checkpoint_reminder",
+            OfficeMailKind::YearEndResult => "year_end_result",
+            OfficeMailKind::PayoutNotice => "payout_notice",
+            OfficeMailKind::Reminder => "checkpoint_reminder",
         }
     }
 }
@@ -77,11 +77,11 @@ office_template!(YearEndResult, "email/year_end_result.txt");
 office_template!(PayoutNotice, "email/payout_notice.txt");
 office_template!(Reminder, "email/reminder.txt");
 
-pub fn render_office(kind: OfficeKind, m: &OfficeMail) -> Rendered {
+pub fn render_office(kind: OfficeMailKind, m: &OfficeMail) -> Rendered {
     let text = match kind {
-        OfficeKind::YearEndResult => YearEndResult { m }.render(),
-        OfficeKind::PayoutNotice => PayoutNotice { m }.render(),
-        OfficeKind::Reminder => Reminder { m }.render(),
+        OfficeMailKind::YearEndResult => YearEndResult { m }.render(),
+        OfficeMailKind::PayoutNotice => PayoutNotice { m }.render(),
+        OfficeMailKind::Reminder => Reminder { m }.render(),
     }
     .unwrap_or_else(|e| format!("Subject: {}\n\n{e}", kind.as_str()));
     split(&text)
@@ -304,16 +304,16 @@ mod tests {
 
     #[test]
     fn office_mails_say_the_amount_or_every_reason_in_plain_words() {
-        let paid = render_office(OfficeKind::YearEndResult, &office_mail(true));
+        let paid = render_office(OfficeMailKind::YearEndResult, &office_mail(true));
         assert!(paid.subject.contains("謝礼額"), "{}", paid.subject);
         assert!(paid.body.contains("謝礼額: 26,000円"), "{}", paid.body);
         assert!(paid.body.contains("緑町訪問介護 ご担当者様"));
-        let unpaid = render_office(OfficeKind::YearEndResult, &office_mail(false));
+        let unpaid = render_office(OfficeMailKind::YearEndResult, &office_mail(false));
         assert!(unpaid
             .body
             .contains("・年度末アンケートへのご回答が確認できませんでした"));
         assert!(!unpaid.body.contains("謝礼額:"));
-        let reminder = render_office(OfficeKind::Reminder, &office_mail(true));
+        let reminder = render_office(OfficeMailKind::Reminder, &office_mail(true));
         assert!(reminder.body.contains("・利用開始時アンケートへのご回答"));
         assert!(reminder.body.contains(
             "・利用開始時アンケート: https://x.jp/status/S3/surveys/start?office=1371100049"
@@ -324,9 +324,9 @@ mod tests {
             .contains("・緑町訪問介護: https://x.jp/status/S3/surveys/start?office=1371100049"));
         let mut reclaim = office_mail(true);
         reclaim.reclaim = true;
-        let notice = render_office(OfficeKind::PayoutNotice, &reclaim);
+        let notice = render_office(OfficeMailKind::PayoutNotice, &reclaim);
         assert!(notice.subject.contains("訂正") && notice.body.contains("返還額: 26,000円"));
-        let without_account = render_office(OfficeKind::PayoutNotice, &office_mail(true));
+        let without_account = render_office(OfficeMailKind::PayoutNotice, &office_mail(true));
         assert!(
             without_account
                 .body
@@ -336,7 +336,7 @@ mod tests {
         );
         let mut registered = office_mail(true);
         registered.has_account = true;
-        let with_account = render_office(OfficeKind::PayoutNotice, &registered);
+        let with_account = render_office(OfficeMailKind::PayoutNotice, &registered);
         assert!(with_account.body.contains("ご登録の口座へお振り込みします"));
         assert!(with_account.body.contains("予定日"));
         for r in [
@@ -370,7 +370,7 @@ mod tests {
         let bodies = [
             render(Kind::Accepted, &m).body,
             render(Kind::Withdrawn, &m).body,
-            render_office(OfficeKind::Reminder, &o).body,
+            render_office(OfficeMailKind::Reminder, &o).body,
         ];
         for body in bodies {
             assert!(body.trim_end().ends_with(ending), "{body}");

@@ -179,7 +179,7 @@ fn queued(
 pub fn office_message(
     notifier: &Notifier,
     now: NaiveDateTime,
-    kind: templates::OfficeKind,
+    kind: templates::OfficeMailKind,
     campaign: &CampaignRow,
     office: &ParticipantRow,
     mail: &templates::OfficeMail,

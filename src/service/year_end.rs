@@ -14,7 +14,7 @@ use crate::domain::ids::CampaignId;
 use crate::domain::jst;
 use crate::domain::year_end::{self, Judged, Reason};
 use crate::domain::FieldErrors;
-use crate::email::templates::{yen, OfficeKind};
+use crate::email::templates::{yen, OfficeMailKind};
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -288,7 +288,7 @@ pub fn notify(
             mail::office_message(
                 notifier,
                 now,
-                OfficeKind::YearEndResult,
+                OfficeMailKind::YearEndResult,
                 &campaign,
                 &office.participant,
                 &m,
@@ -400,7 +400,7 @@ pub fn remind(
             messages.push(mail::office_message(
                 notifier,
                 now,
-                OfficeKind::Reminder,
+                OfficeMailKind::Reminder,
                 &campaign,
                 &office.participant,
                 &m,

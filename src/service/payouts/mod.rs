@@ -19,7 +19,7 @@ use crate::domain::payout::{self, owed, BatchStatus};
 use crate::domain::person::may_approve;
 use crate::domain::year_end;
 use crate::domain::{FieldError, FieldErrors};
-use crate::email::templates::{yen, OfficeKind};
+use crate::email::templates::{yen, OfficeMailKind};
 use chrono::NaiveDateTime;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -271,7 +271,7 @@ pub fn approve(
             mail::office_message(
                 notifier,
                 now,
-                OfficeKind::PayoutNotice,
+                OfficeMailKind::PayoutNotice,
                 &campaign,
                 office,
                 &m,
