@@ -329,3 +329,31 @@ on_both_backends!(an_auditor_reads_every_page_and_changes_nothing, |app| {
     let out = auditor.submit("/staff", "/staff/sign-out", &[]);
     assert_eq!(out.status, 303, "signing out is no change");
 });
+
+on_both_backends!(
+    the_audit_trail_page_lists_every_change_and_says_whether_the_chain_holds,
+    |app| {
+        let c = campaign_of_five(app);
+        let mut auditor = signed_in(app, "kansa@example.jp", "監査 三郎", Role::Auditor);
+        let all = auditor.get("/staff/audit");
+        assert_eq!(all.status, 200, "{}", all.text);
+        assert!(all.has("ハッシュの連鎖は完全です"), "{}", all.text);
+        assert!(all.has("application.submit"));
+        assert!(all.has("campaign.create"));
+        assert!(
+            all.has("person.add"),
+            "people are audited outside any campaign"
+        );
+        let one = auditor.get(&format!("/staff/audit?campaign_id={c}"));
+        assert!(one.has("application.submit"));
+        assert!(!one.has("person.add"), "only the campaign's changes");
+        let none = auditor.get("/staff/audit?campaign_id=no-such-campaign");
+        assert_eq!(none.status, 200);
+        assert!(none.has("0件の変更"), "{}", none.text);
+
+        app.drop_audit_guard();
+        app.execute_sql("UPDATE audit_events SET actor = 'someone else' WHERE seq = 2");
+        let cut = auditor.get("/staff/audit");
+        assert!(cut.has("ハッシュの連鎖が途切れています"), "{}", cut.text);
+    }
+);

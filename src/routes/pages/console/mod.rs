@@ -4,6 +4,7 @@
 //! page without its change buttons, and any change an auditor posts is 403.
 
 mod applications;
+mod audit;
 mod dashboard;
 mod leaving;
 mod payouts;
@@ -142,5 +143,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(payouts::draft_batch)
         .service(payouts::show_batch)
         .service(payouts::approve)
-        .service(payouts::cancel);
+        .service(payouts::cancel)
+        .service(audit::show_audit);
 }
