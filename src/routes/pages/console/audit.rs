@@ -60,10 +60,11 @@ pub async fn show_audit(
 ) -> Result<HttpResponse, PageError> {
     let query = query.into_inner();
     let page = PageNumber { page: query.page }.page();
-    let campaign = match query.campaign_id.as_deref().filter(|c| !c.is_empty()) {
-        Some(raw) => Some(CampaignId::from(raw)),
-        None => None,
-    };
+    let campaign = query
+        .campaign_id
+        .as_deref()
+        .filter(|c| !c.is_empty())
+        .map(CampaignId::from);
     let (chain, found) = {
         let campaign = campaign.clone();
         read(&state, move |conn| {
