@@ -1,5 +1,10 @@
 //! Diesel table definitions shared by both backends (only types common to SQLite and PostgreSQL).
 
+mod questionnaires;
+mod registers;
+pub use questionnaires::*;
+pub use registers::*;
+
 diesel::table! {
     api_tokens (id) {
         id -> Text,
@@ -390,57 +395,6 @@ diesel::table! {
 }
 
 diesel::joinable!(staff_sessions -> people (person_id));
-
-diesel::table! {
-    surveys (campaign_id, kind) {
-        campaign_id -> Text,
-        kind -> Text,
-        title -> Text,
-        questions_json -> Text,
-        updated_at -> Timestamp,
-        updated_by -> Text,
-    }
-}
-
-diesel::table! {
-    survey_answers (campaign_id, kind, participant_id) {
-        campaign_id -> Text,
-        kind -> Text,
-        participant_id -> Text,
-        office_number -> Text,
-        answers_json -> Text,
-        answered_at -> Timestamp,
-    }
-}
-
-diesel::joinable!(survey_answers -> participants (participant_id));
-
-diesel::table! {
-    office_registers (id) {
-        id -> Text,
-        as_of -> Date,
-        row_count -> Integer,
-        office_count -> Integer,
-        invalid_row_count -> Integer,
-        encoding -> Text,
-        sha256 -> Text,
-        imported_at -> Timestamp,
-        imported_by -> Text,
-    }
-}
-
-diesel::table! {
-    office_register_offices (register_id, municipality_code, office_number) {
-        register_id -> Text,
-        office_number -> Text,
-        name -> Text,
-        kind -> Text,
-        municipality_code -> Text,
-        corporate_number -> Nullable<Text>,
-        corporation_name -> Nullable<Text>,
-        address -> Nullable<Text>,
-    }
-}
 
 diesel::allow_tables_to_appear_in_same_query!(
     api_tokens,
