@@ -2,7 +2,9 @@
 //! submission, and the QR code of the form's address for flyers.
 
 use super::views::{self, ApplyPage, Chosen, Counter, TierOption};
-use super::{csrf, form, html, limit, messages, qr, secure_cookies, see_other, Data, PageError};
+use super::{
+    csrf, form, html, limit, messages, qr, secure_cookies, see_other, with_cookie, Data, PageError,
+};
 use crate::domain::application::{self, Tier};
 use crate::domain::campaign::Phase;
 use crate::domain::money::with_separators;
@@ -163,12 +165,7 @@ pub async fn apply_form(
             None => apply_page(&campaign, None, Some(TIER_NOT_CHOSEN.into())),
         },
     };
-    let mut res = html(StatusCode::OK, &page);
-    if let Some(cookie) = token.cookie {
-        res.add_cookie(&cookie)
-            .map_err(|e| PageError::from(ApiError::internal(e)))?;
-    }
-    Ok(res)
+    with_cookie(html(StatusCode::OK, &page), token.cookie)
 }
 
 /// A submission of the form: 303 to the status page when taken (accepted or waiting), the
@@ -300,12 +297,7 @@ async fn expired_form(
     let form = chosen(&campaign, tier, values, &[], token.value);
     let mut page = apply_page(&campaign, Some(form), None);
     page.notice = Some(EXPIRED.into());
-    let mut res = html(StatusCode::FORBIDDEN, &page);
-    if let Some(cookie) = token.cookie {
-        res.add_cookie(&cookie)
-            .map_err(|e| PageError::from(ApiError::internal(e)))?;
-    }
-    Ok(res)
+    with_cookie(html(StatusCode::FORBIDDEN, &page), token.cookie)
 }
 
 const EXPIRED: &str = "ページの有効期限が切れていたため、まだ送信されていません。入力した内容はそのまま残っています。内容を確かめて、もう一度「この内容で応募する」を押してください。";

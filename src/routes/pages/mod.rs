@@ -24,6 +24,8 @@ pub use unrouted::unrouted;
 
 use super::{intake, usable_key, Data};
 use crate::domain::secret::Secret;
+use crate::error::ApiError;
+use actix_web::cookie::Cookie;
 use actix_web::http::{header, StatusCode};
 use actix_web::{route, web, HttpRequest, HttpResponse};
 use askama::Template;
@@ -62,6 +64,18 @@ fn html(status: StatusCode, page: &impl Template) -> HttpResponse {
                 .body("エラーが発生しました。時間をおいてもう一度お試しください。")
         }
     }
+}
+
+/// `res`, setting the form token's cookie when the browser has none yet.
+fn with_cookie(
+    mut res: HttpResponse,
+    cookie: Option<Cookie<'static>>,
+) -> Result<HttpResponse, PageError> {
+    if let Some(cookie) = cookie {
+        res.add_cookie(&cookie)
+            .map_err(|e| PageError::from(ApiError::internal(e)))?;
+    }
+    Ok(res)
 }
 
 /// The public endpoints' per-address limit (of views or of submissions, by the request's

@@ -3,7 +3,9 @@
 
 use super::form::Values;
 use super::views::{self, ConditionLine, OfficeLine, SurveyLine};
-use super::{csrf, html, limit, messages, secret_of, secure_cookies, see_other, Data, PageError};
+use super::{
+    csrf, html, limit, messages, secret_of, secure_cookies, see_other, with_cookie, Data, PageError,
+};
 use crate::domain::jst;
 use crate::domain::money::with_separators;
 use crate::domain::secret::Secret;
@@ -155,15 +157,13 @@ pub async fn withdraw_form(
         return Ok(see_other(&base));
     }
     let token = csrf::token(&req, secure_cookies(&state));
-    let mut res = html(
-        StatusCode::OK,
-        &withdraw_page(&page, &base, token.value, "", None),
-    );
-    if let Some(cookie) = token.cookie {
-        res.add_cookie(&cookie)
-            .map_err(|e| PageError::from(ApiError::internal(e)))?;
-    }
-    Ok(res)
+    with_cookie(
+        html(
+            StatusCode::OK,
+            &withdraw_page(&page, &base, token.value, "", None),
+        ),
+        token.cookie,
+    )
 }
 
 /// Withdraws, once confirmed, and returns to the status page.

@@ -3,7 +3,9 @@
 //! status page once kept.
 
 use super::views::{self, SurveyChoice, SurveyPage, SurveyQuestion};
-use super::{csrf, html, limit, secret_of, secure_cookies, see_other, Data, PageError};
+use super::{
+    csrf, html, limit, secret_of, secure_cookies, see_other, with_cookie, Data, PageError,
+};
 use crate::domain::jst;
 use crate::domain::secret::Secret;
 use crate::domain::survey::{Answer, QuestionType, SurveyKind, WindowState, MAX_TEXT_CHARS};
@@ -203,15 +205,13 @@ pub async fn survey_form(
         return Err(refused);
     }
     let token = csrf::token(&req, secure_cookies(&state));
-    let mut res = html(
-        StatusCode::OK,
-        &page(&found, &secret, token.value, &stored(&found), &[]),
-    );
-    if let Some(cookie) = token.cookie {
-        res.add_cookie(&cookie)
-            .map_err(|e| PageError::from(ApiError::internal(e)))?;
-    }
-    Ok(res)
+    with_cookie(
+        html(
+            StatusCode::OK,
+            &page(&found, &secret, token.value, &stored(&found), &[]),
+        ),
+        token.cookie,
+    )
 }
 
 /// Keeps the answers and returns to the status page, or shows the form again with every

@@ -11,7 +11,8 @@ mod welcome;
 
 use super::form::Values;
 use super::{
-    csrf, html, limit, qr, secret_of, secure_cookies, see_other, storable, Data, PageError,
+    csrf, html, limit, qr, secret_of, secure_cookies, see_other, storable, with_cookie, Data,
+    PageError,
 };
 use crate::domain::person::{PasswordRefusal, MIN_PASSWORD_CHARS};
 use crate::domain::role::Role;
@@ -19,7 +20,6 @@ use crate::error::ApiError;
 use crate::routes::auth::SESSION_COOKIE;
 use crate::routes::read;
 use crate::service::sign_in::{self, Resumed};
-use actix_web::cookie::Cookie;
 use actix_web::http::StatusCode;
 use actix_web::{dev::Payload, web, FromRequest, HttpRequest, HttpResponse, ResponseError};
 use std::future::Future;
@@ -153,17 +153,6 @@ pub(super) fn staff_form(
     } else {
         Err(PageError::expired(back.to_owned()))
     }
-}
-
-fn with_cookie(
-    mut res: HttpResponse,
-    cookie: Option<Cookie<'static>>,
-) -> Result<HttpResponse, PageError> {
-    if let Some(cookie) = cookie {
-        res.add_cookie(&cookie)
-            .map_err(|e| PageError::from(ApiError::internal(e)))?;
-    }
-    Ok(res)
 }
 
 /// Registers the console's doors.
