@@ -11,6 +11,7 @@ use super::application::ParticipantRole;
 use super::name::named;
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 named! {
     /// Why an office is not paid; a verdict carries every one that applies.
@@ -273,16 +274,23 @@ pub fn failures(office: &Judged) -> Vec<Reason> {
 /// application has a failing office fails too. The order of `offices` is kept.
 pub fn check(offices: &[Judged], partner_failure_blocks: bool) -> Vec<Verdict> {
     let own: Vec<Vec<Reason>> = offices.iter().map(failures).collect();
+    // Grouped by application once, so a campaign of 100,000 offices is not 10^10 comparisons.
+    let mut failing: HashMap<&str, Vec<&str>> = HashMap::new();
+    for (office, reasons) in offices.iter().zip(&own) {
+        if !reasons.is_empty() {
+            failing
+                .entry(office.application_id.as_str())
+                .or_default()
+                .push(office.office_number.as_str());
+        }
+    }
     offices
         .iter()
-        .zip(&own)
-        .map(|(office, reasons)| {
-            let mut reasons = reasons.clone();
-            let partner_failed = offices.iter().zip(&own).any(|(other, r)| {
-                other.application_id == office.application_id
-                    && other.office_number != office.office_number
-                    && !r.is_empty()
-            });
+        .zip(own)
+        .map(|(office, mut reasons)| {
+            let partner_failed = failing
+                .get(office.application_id.as_str())
+                .is_some_and(|numbers| numbers.iter().any(|n| *n != office.office_number));
             if partner_failure_blocks && partner_failed {
                 reasons.push(Reason::PartnerIneligible);
             }
