@@ -25,7 +25,7 @@ pub(crate) fn transfer_day() -> NaiveDate {
         .expect("a business day within the known calendar")
 }
 
-fn payer(account_type: &str, account_number: &str) -> Value {
+pub(crate) fn payer(account_type: &str, account_number: &str) -> Value {
     json!({"requester_code": "1234567890", "requester_name_kana": "ムサシノシ",
            "bank_code": "0001", "branch_code": "123", "account_type": account_type,
            "account_number": account_number})
@@ -36,11 +36,11 @@ fn put(app: &TestApp, path: &str, body: &Value) {
     assert_eq!(r.status, 200, "{path}: {}", r.body);
 }
 
-fn put_payer(app: &TestApp, c: &str, body: &Value) {
+pub(crate) fn put_payer(app: &TestApp, c: &str, body: &Value) {
     put(app, &format!("/api/v1/campaigns/{c}/payer"), body);
 }
 
-fn put_account(app: &TestApp, c: &str, office: &str, body: &Value) {
+pub(crate) fn put_account(app: &TestApp, c: &str, office: &str, body: &Value) {
     put(
         app,
         &format!("/api/v1/campaigns/{c}/participants/{office}/bank-account"),
@@ -58,7 +58,7 @@ fn paid_offices() -> [String; 4] {
     ]
 }
 
-fn zengin(app: &TestApp, id: &str, day: NaiveDate) -> (u16, Vec<u8>) {
+pub(crate) fn zengin(app: &TestApp, id: &str, day: NaiveDate) -> (u16, Vec<u8>) {
     let (status, _, body) = bytes(
         app,
         &app.admin_token,
@@ -67,13 +67,13 @@ fn zengin(app: &TestApp, id: &str, day: NaiveDate) -> (u16, Vec<u8>) {
     (status, body)
 }
 
-fn file(app: &TestApp, id: &str, day: NaiveDate) -> Vec<u8> {
+pub(crate) fn file(app: &TestApp, id: &str, day: NaiveDate) -> Vec<u8> {
     let (status, body) = zengin(app, id, day);
     assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
     body
 }
 
-fn records(file: &[u8]) -> Vec<&[u8]> {
+pub(crate) fn records(file: &[u8]) -> Vec<&[u8]> {
     assert_eq!(file.len() % 122, 0);
     file.chunks(122).collect()
 }

@@ -1,8 +1,10 @@
 //! The year end over HTTP: checkpoints, usage lists, the check, four-eyes payout batches,
 //! corrections, result and payout mails, reminders.
 
+use crate::exports::account;
 use crate::helpers::{fields, model, office, pair, single, TestApp};
 use crate::on_both_backends;
+use crate::transfers::{file, payer, put_account, put_payer, transfer_day, zengin};
 use serde_json::{json, Value};
 
 pub(crate) fn number(n: u32, kind: &str) -> String {
@@ -449,6 +451,21 @@ on_both_backends!(the_money_lifecycle_reconciles_at_every_step, |app| {
     assert_eq!(rec.body["approved_total"], 109_000);
     assert_eq!(rec.body["to_be_paid"], 0);
 
+    // The bank file is frozen at approval: an account changed afterwards pays later batches.
+    put_payer(app, &c, &payer("ordinary", "7654321"));
+    for (n, office) in listed.iter().enumerate() {
+        put_account(app, &c, office, &account(n as u32 + 1));
+    }
+    let day = transfer_day();
+    let written = file(app, &id, day);
+    put_account(app, &c, &listed[0], &account(9));
+    put_payer(app, &c, &payer("ordinary", "1111111"));
+    assert_eq!(
+        file(app, &id, day),
+        written,
+        "the approved batch pays whom it was approved for"
+    );
+
     // The database itself refuses to change what was approved.
     {
         use diesel::connection::SimpleConnection;
@@ -603,6 +620,63 @@ on_both_backends!(the_money_lifecycle_reconciles_at_every_step, |app| {
     );
     assert_eq!(held.status, 409, "{}", held.body);
     assert_eq!(fields(&held), vec![format!("offices.{third}")]);
+
+    // The pair of offices 4 and 5, both paid, leaves too: the batch that corrects only
+    // reclaims, and has no bank file.
+    let r = app.post(
+        &format!("/api/v1/payout-batches/{late_id}/cancel"),
+        &json!({}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let fourth = number(4, "care_management");
+    let fourth_application = participants.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["office_number"] == fourth.as_str())
+        .unwrap()["application_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let out = app.post(
+        &format!("/api/v1/applications/{fourth_application}/disqualify"),
+        &json!({"reason": "事業所廃止"}),
+    );
+    assert_eq!(out.status, 200, "{}", out.body);
+    let after = run_check(app, &c);
+    let reclaiming = app.post(
+        &batches,
+        &json!({"year_end_check_id": after["id"], "corrects": correcting_id}),
+    );
+    assert_eq!(reclaiming.status, 201, "{}", reclaiming.body);
+    let mut reclaim_lines: Vec<(String, i64)> = reclaiming.body["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["office_number"].as_str().unwrap().to_owned(),
+                l["amount"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    reclaim_lines.sort();
+    let mut both = vec![(fourth.clone(), -26_000), (fifth.clone(), -26_000)];
+    both.sort();
+    assert_eq!(reclaim_lines, both);
+    let reclaim_id = reclaiming.body["id"].as_str().unwrap();
+    let ok = app.request(
+        "POST",
+        &format!("/api/v1/payout-batches/{reclaim_id}/approve"),
+        Some(&secretariat),
+        None,
+    );
+    assert_eq!(ok.status, 200, "{}", ok.body);
+    let (status, body) = zengin(app, reclaim_id, day);
+    assert_eq!(status, 409, "{}", String::from_utf8_lossy(&body));
+    assert!(String::from_utf8_lossy(&body).contains("nothing to transfer"));
+    let rec = app.get(&format!("/api/v1/campaigns/{c}/reconciliation"));
+    assert_eq!(rec.body["reconciled"], true, "{}", rec.body);
     let audit = app.get(&format!(
         "/api/v1/audit-events?campaign_id={c}&per_page=500"
     ));
@@ -619,6 +693,7 @@ on_both_backends!(the_money_lifecycle_reconciles_at_every_step, |app| {
         "payout_batch.cancel",
         "payout_batch.approve",
         "year_end_check.notify",
+        "payout_batch.zengin_issue",
     ] {
         assert!(
             actions.contains(&action),
