@@ -42,7 +42,8 @@ fn main() {
 
     let started = Instant::now();
     let mut kept = 0usize;
-    honoraria::domain::usage_list::read(sjis.as_slice(), |_| kept += 1).unwrap();
+    honoraria::domain::usage_list::read(std::io::Cursor::new(sjis.as_slice()), |_| kept += 1)
+        .unwrap();
     let parse = started.elapsed();
     assert_eq!(kept, rows as usize);
 

@@ -270,6 +270,7 @@ impl From<ServiceError> for ApiError {
             ServiceError::Unavailable(m) => ApiError::Unavailable(m),
             ServiceError::Db(e) => ApiError::internal(e),
             format @ ServiceError::Format(_) => ApiError::internal(format),
+            spool @ ServiceError::Spool(_) => ApiError::internal(spool),
         }
     }
 }

@@ -147,7 +147,7 @@ fn date(cell: &str) -> Result<NaiveDate, String> {
 /// whole row invalid, reported with its line. Every record after the header is a row or an
 /// invalid row.
 pub fn parse_sheet(bytes: &[u8]) -> Result<PatchSheet, SheetError> {
-    let mut table = Table::open(bytes)?;
+    let mut table = Table::open(std::io::Cursor::new(bytes))?;
     let header = &table.header;
     let office = header.office_column;
     let columns = [

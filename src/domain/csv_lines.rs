@@ -6,7 +6,8 @@
 //! crate does not do after blank lines, and the csv crate has no way to give up on a quoted
 //! field that never closes and go on at the next line.
 //!
-//! - Encoding is decided over the whole stream ([`Decoded`]).
+//! - Encoding is decided over the whole stream ([`Decoded`]), which is why it must be
+//!   seekable: an upload is spooled to a temporary file first.
 //! - A `"` opens a quoted field only as the first thing in the field; anywhere else it is an
 //!   ordinary character, so `むさしの"本店` is read as written.
 //! - A quoted field may hold commas, doubled quotes and line breaks, but one still open after
@@ -17,7 +18,7 @@
 //!   naming the office number; title lines above it are skipped.
 
 use std::collections::VecDeque;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 
 /// The most lines one record may span.
 pub const MAX_RECORD_LINES: usize = 20;
@@ -41,130 +42,124 @@ impl Encoding {
     }
 }
 
-/// How much is read ahead of the first non-ASCII byte to tell UTF-8 from Shift_JIS.
-const LOOKAHEAD: usize = 64 * 1024;
+/// How much is read at once, when deciding and when decoding.
+const CHUNK: usize = 64 * 1024;
 
-/// Decodes a byte stream to UTF-8 as it arrives: UTF-8 when it starts with a BOM; otherwise
-/// ASCII passes through undecided (it reads the same in both), and at the first non-ASCII byte
-/// the next [`LOOKAHEAD`] bytes decide: UTF-8 if they are, else Shift_JIS (Windows-31J, as
-/// Excel writes it) for the whole file. A file that turns invalid only after non-ASCII UTF-8
-/// has been read stays UTF-8, its bad bytes read as U+FFFD, which no office number contains.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Reads until `buf` is full or the stream ends; how much was read.
+fn read_full(input: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match input.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
+/// The stream's encoding and the length of its byte-order mark: UTF-8 when it starts with a
+/// BOM or is UTF-8 from its first byte to its last, else Shift_JIS (Windows-31J, as Excel
+/// writes it). Reads the whole stream, a chunk at a time.
+fn sniff(input: &mut impl Read) -> io::Result<(Encoding, u64)> {
+    let mut buf = vec![0u8; CHUNK];
+    // Bytes of a character cut by the previous chunk's end, moved to the front.
+    let mut carried = 0;
+    let mut first = true;
+    loop {
+        let read = read_full(input, &mut buf[carried..])?;
+        let filled = carried + read;
+        if first && buf[..filled].starts_with(BOM) {
+            return Ok((Encoding::Utf8, BOM.len() as u64));
+        }
+        first = false;
+        if read == 0 {
+            let whole = carried == 0;
+            return Ok((
+                if whole {
+                    Encoding::Utf8
+                } else {
+                    Encoding::ShiftJis
+                },
+                0,
+            ));
+        }
+        match std::str::from_utf8(&buf[..filled]) {
+            Ok(_) => carried = 0,
+            Err(e) if e.error_len().is_none() => {
+                let cut = e.valid_up_to();
+                buf.copy_within(cut..filled, 0);
+                carried = filled - cut;
+            }
+            Err(_) => return Ok((Encoding::ShiftJis, 0)),
+        }
+    }
+}
+
+/// Decodes a byte stream to UTF-8, its encoding decided over the whole stream first
+/// ([`sniff`]): one Shift_JIS byte on the last line makes the whole file Shift_JIS. The
+/// stream is read twice, a chunk at a time, never held whole.
 pub struct Decoded<R> {
     inner: R,
-    encoding: Option<Encoding>,
-    decoder: Option<encoding_rs::Decoder>,
+    encoding: Encoding,
+    decoder: encoding_rs::Decoder,
     /// Bytes read from `inner` and not yet decoded.
     raw: Vec<u8>,
-    at_start: bool,
     eof: bool,
     out: Vec<u8>,
     out_at: usize,
 }
 
-impl<R: Read> Decoded<R> {
-    pub fn new(inner: R) -> Self {
-        Decoded {
+impl<R: Read + Seek> Decoded<R> {
+    pub fn new(mut inner: R) -> io::Result<Self> {
+        let (encoding, bom) = sniff(&mut inner)?;
+        inner.seek(SeekFrom::Start(bom))?;
+        let decoder = match encoding {
+            Encoding::Utf8 => encoding_rs::UTF_8.new_decoder_without_bom_handling(),
+            Encoding::ShiftJis => encoding_rs::SHIFT_JIS.new_decoder_without_bom_handling(),
+        };
+        Ok(Decoded {
             inner,
-            encoding: None,
-            decoder: None,
+            encoding,
+            decoder,
             raw: Vec::new(),
-            at_start: true,
             eof: false,
             out: Vec::new(),
             out_at: 0,
-        }
+        })
     }
+}
 
-    /// The encoding the stream was read in; final once it has been read to the end.
+impl<R> Decoded<R> {
     pub fn encoding(&self) -> Encoding {
-        self.encoding.unwrap_or(Encoding::Utf8)
-    }
-
-    /// Reads until `raw` holds at least `len` bytes or the stream ends.
-    fn fill_to(&mut self, len: usize) -> io::Result<()> {
-        let mut chunk = [0u8; 16 * 1024];
-        while self.raw.len() < len && !self.eof {
-            match self.inner.read(&mut chunk) {
-                Ok(0) => self.eof = true,
-                Ok(n) => self.raw.extend_from_slice(&chunk[..n]),
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
-            }
-        }
-        Ok(())
-    }
-
-    fn decide(&mut self, encoding: Encoding) {
-        self.encoding = Some(encoding);
-        self.decoder = Some(match encoding {
-            Encoding::Utf8 => encoding_rs::UTF_8.new_decoder_without_bom_handling(),
-            Encoding::ShiftJis => encoding_rs::SHIFT_JIS.new_decoder_without_bom_handling(),
-        });
-    }
-
-    /// Puts the next piece of text in `out`; leaves it empty only at the end of the stream.
-    fn refill(&mut self) -> io::Result<()> {
-        self.out.clear();
-        self.out_at = 0;
-        if self.at_start {
-            self.at_start = false;
-            self.fill_to(3)?;
-            if self.raw.starts_with(b"\xEF\xBB\xBF") {
-                self.raw.drain(..3);
-                self.decide(Encoding::Utf8);
-            }
-        }
-        if self.raw.is_empty() {
-            self.fill_to(1)?;
-        }
-        if self.encoding.is_none() {
-            match self.raw.iter().position(|b| !b.is_ascii()) {
-                None => {
-                    self.out = std::mem::take(&mut self.raw);
-                    return Ok(());
-                }
-                Some(0) => {
-                    self.fill_to(LOOKAHEAD)?;
-                    let utf8 = match std::str::from_utf8(&self.raw) {
-                        Ok(_) => true,
-                        // A character cut by the look-ahead's end, not by the file's.
-                        Err(e) => e.error_len().is_none() && !self.eof,
-                    };
-                    self.decide(if utf8 {
-                        Encoding::Utf8
-                    } else {
-                        Encoding::ShiftJis
-                    });
-                }
-                Some(ascii) => {
-                    self.out = self.raw.drain(..ascii).collect();
-                    return Ok(());
-                }
-            }
-        }
-        if let Some(decoder) = &mut self.decoder {
-            let last = self.eof;
-            let mut text = String::new();
-            text.reserve(
-                decoder
-                    .max_utf8_buffer_length(self.raw.len())
-                    .unwrap_or(self.raw.len() * 3 + 16),
-            );
-            let (_, read, _) = decoder.decode_to_string(&self.raw, &mut text, last);
-            self.raw.drain(..read);
-            self.out = text.into_bytes();
-        }
-        Ok(())
+        self.encoding
     }
 }
 
 impl<R: Read> Read for Decoded<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         while self.out_at >= self.out.len() {
-            if self.eof && self.raw.is_empty() && !self.at_start {
+            if self.eof && self.raw.is_empty() {
                 return Ok(0);
             }
-            self.refill()?;
+            let mut chunk = vec![0u8; CHUNK];
+            let n = read_full(&mut self.inner, &mut chunk)?;
+            self.eof = n < CHUNK;
+            self.raw.extend_from_slice(&chunk[..n]);
+            let mut text = String::with_capacity(
+                self.decoder
+                    .max_utf8_buffer_length(self.raw.len())
+                    .unwrap_or(self.raw.len() * 3 + 16),
+            );
+            let (_, used, _) = self
+                .decoder
+                .decode_to_string(&self.raw, &mut text, self.eof);
+            self.raw.drain(..used);
+            self.out = text.into_bytes();
+            self.out_at = 0;
         }
         let n = buf.len().min(self.out.len() - self.out_at);
         buf[..n].copy_from_slice(&self.out[self.out_at..self.out_at + n]);
@@ -396,15 +391,15 @@ pub enum TableError {
 }
 
 /// A CSV import: its header found, then its records in file order.
-pub struct Table<R: Read> {
+pub struct Table<R: Read + Seek> {
     records: Records<BufReader<Decoded<R>>>,
     pub header: Header,
 }
 
-impl<R: Read> Table<R> {
+impl<R: Read + Seek> Table<R> {
     /// Decodes `input` and finds its header.
     pub fn open(input: R) -> Result<Self, TableError> {
-        let mut records = Records::new(BufReader::new(Decoded::new(input)));
+        let mut records = Records::new(BufReader::new(Decoded::new(input)?));
         for _ in 0..HEADER_SEARCH_RECORDS {
             let Some(record) = records.next_record()? else {
                 break;

@@ -42,7 +42,7 @@ pub struct OfficeList {
 }
 
 pub fn parse(bytes: &[u8]) -> Result<OfficeList, TableError> {
-    let mut table = Table::open(bytes)?;
+    let mut table = Table::open(std::io::Cursor::new(bytes))?;
     let column = table.header.office_column;
     let mut list = OfficeList {
         header_line: table.header.line,

@@ -12,7 +12,7 @@ use super::office_list::{note_invalid, InvalidRow};
 use super::office_number::OfficeNumber;
 use super::written::plain_number;
 use std::collections::HashMap;
-use std::io::Read;
+use std::io::{Read, Seek};
 
 /// The service type that makes an office a care-management office.
 pub const CARE_MANAGEMENT_SERVICE: &str = "居宅介護支援";
@@ -162,7 +162,7 @@ impl Columns {
 
 /// Reads a register from `input`. A file without a header naming the office number, the
 /// office's name, its service type and its municipality is refused whole.
-pub fn read<R: Read>(input: R) -> Result<Register, RegisterError> {
+pub fn read<R: Read + Seek>(input: R) -> Result<Register, RegisterError> {
     let mut table = Table::open(input)?;
     let columns = Columns::of(&table.header)?;
     let mut register = Register {

@@ -7,7 +7,7 @@
 use super::csv_lines::{Encoding, Table, TableError};
 use super::office_number::OfficeNumber;
 use super::written::plain_number;
-use std::io::Read;
+use std::io::{Read, Seek};
 
 use super::office_list::InvalidRow;
 pub use super::office_list::MAX_REPORTED_INVALID;
@@ -31,7 +31,10 @@ pub struct Summary {
 
 /// Reads the list from `input`, calling `keep` once for each distinct well-formed office
 /// number in file order.
-pub fn read<R: Read>(input: R, mut keep: impl FnMut(OfficeNumber)) -> Result<Summary, TableError> {
+pub fn read<R: Read + Seek>(
+    input: R,
+    mut keep: impl FnMut(OfficeNumber),
+) -> Result<Summary, TableError> {
     let mut table = Table::open(input)?;
     let column = table.header.office_column;
     let mut seen = std::collections::HashSet::new();
@@ -88,7 +91,10 @@ mod tests {
 
     fn numbers(bytes: &[u8]) -> (Vec<String>, Summary) {
         let mut kept = Vec::new();
-        let summary = read(bytes, |n| kept.push(n.as_str().to_owned())).unwrap();
+        let summary = read(std::io::Cursor::new(bytes), |n| {
+            kept.push(n.as_str().to_owned())
+        })
+        .unwrap();
         (kept, summary)
     }
 
@@ -182,8 +188,8 @@ mod tests {
             ),
         ) {
             let text = format!("{header}\n{}", body.concat());
-            let s = read(text.as_bytes(), |_| {}).unwrap();
-            let mut table = Table::open(text.as_bytes()).unwrap();
+            let s = read(std::io::Cursor::new(text.as_bytes()), |_| {}).unwrap();
+            let mut table = Table::open(std::io::Cursor::new(text.as_bytes())).unwrap();
             let mut records = 0;
             while table.next_record().unwrap().is_some() {
                 records += 1;
@@ -198,7 +204,7 @@ mod tests {
         ) {
             let mut input = b"office_number\n".to_vec();
             input.extend_from_slice(&bytes);
-            let s = read(&input[..], |_| {}).unwrap();
+            let s = read(std::io::Cursor::new(&input[..]), |_| {}).unwrap();
             proptest::prop_assert_eq!(s.header_line, 1);
             proptest::prop_assert_eq!(s.invalid_rows.len(), s.invalid_row_count);
         }
@@ -207,7 +213,10 @@ mod tests {
     #[test]
     fn a_list_without_the_column_is_refused() {
         assert!(matches!(
-            read(&b"name,number\na,1370100016\n"[..], |_| {}),
+            read(
+                std::io::Cursor::new(&b"name,number\na,1370100016\n"[..]),
+                |_| {}
+            ),
             Err(TableError::NoHeader)
         ));
     }

@@ -115,6 +115,10 @@ pub enum ServiceError {
     /// outage to wait out.
     #[error("the file could not be written: {0}")]
     Format(String),
+    /// An upload could not be kept on disk while it was read (the disk is full): the server's
+    /// fault, not the file's.
+    #[error("the upload could not be kept while it was read")]
+    Spool(#[source] std::io::Error),
 }
 
 impl From<diesel::result::Error> for ServiceError {

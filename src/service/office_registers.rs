@@ -2,7 +2,7 @@
 //! one transaction with its audit event. A register belongs to no campaign: every campaign
 //! counts its own region's offices from it.
 
-use super::usage_lists::Hashing;
+use super::usage_lists::Spooled;
 use super::{Actor, ServiceError, ServiceResult};
 use crate::db::office_registers::{self as rows, RegisterOfficeRow, RegisterRow};
 use crate::db::{audit, DbConn};
@@ -25,8 +25,8 @@ pub struct ParsedRegister {
 /// Reads a register from `input`; blocking, touches no database. A file that cannot be a
 /// register (no header, a needed column missing) is refused whole, naming the body.
 pub fn parse(input: impl Read) -> ServiceResult<ParsedRegister> {
-    let mut hashing = Hashing::new(input);
-    let register = office_register::read(&mut hashing).map_err(|e| {
+    let spooled = Spooled::new(input)?;
+    let register = office_register::read(std::io::BufReader::new(spooled.file)).map_err(|e| {
         let mut errors = FieldErrors::new();
         match &e {
             RegisterError::MissingColumns(columns) => {
@@ -40,7 +40,7 @@ pub fn parse(input: impl Read) -> ServiceResult<ParsedRegister> {
     })?;
     Ok(ParsedRegister {
         register,
-        sha256: hashing.finish()?,
+        sha256: spooled.sha256,
     })
 }
 

@@ -12,7 +12,7 @@ use crate::domain::FieldErrors;
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use std::io::Read;
+use std::io::{Read, Seek, Write};
 
 /// A list read and checked, ready to store.
 pub struct ParsedList {
@@ -22,54 +22,59 @@ pub struct ParsedList {
     pub sha256: String,
 }
 
-/// Passes bytes through while hashing them.
-pub(super) struct Hashing<R> {
-    inner: R,
-    hash: Sha256,
+/// An upload kept in an unnamed temporary file as it arrived, so that the CSV reader can read
+/// it twice (once to decide its encoding, once to read it) without holding it in memory.
+pub(super) struct Spooled {
+    pub(super) file: std::fs::File,
+    /// SHA-256 of every byte as sent, in hex.
+    pub(super) sha256: String,
 }
 
-impl<R: Read> Hashing<R> {
-    pub(super) fn new(inner: R) -> Self {
-        Hashing {
-            inner,
-            hash: Sha256::new(),
+impl Spooled {
+    pub(super) fn new(mut input: impl Read) -> ServiceResult<Self> {
+        let mut file = tempfile::tempfile().map_err(ServiceError::Spool)?;
+        let mut hash = Sha256::new();
+        let mut chunk = vec![0u8; 64 * 1024];
+        loop {
+            let n = match input.read(&mut chunk) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                // The client's body broke off (or was too large): the file's fault.
+                Err(e) => {
+                    let mut errors = FieldErrors::new();
+                    errors.push("body", e.to_string());
+                    return Err(ServiceError::Invalid(errors));
+                }
+            };
+            hash.update(&chunk[..n]);
+            file.write_all(&chunk[..n]).map_err(ServiceError::Spool)?;
         }
-    }
-
-    /// Reads what the CSV reader left (nothing, for a well-formed file: it still counts) and
-    /// gives the SHA-256 of every byte, in hex.
-    pub(super) fn finish(mut self) -> ServiceResult<String> {
-        std::io::copy(&mut self, &mut std::io::sink()).map_err(|e| {
-            let mut errors = FieldErrors::new();
-            errors.push("body", e.to_string());
-            ServiceError::Invalid(errors)
-        })?;
-        Ok(hex::encode(self.hash.finalize()))
-    }
-}
-
-impl<R: Read> Read for Hashing<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.hash.update(&buf[..n]);
-        Ok(n)
+        file.seek(std::io::SeekFrom::Start(0))
+            .map_err(ServiceError::Spool)?;
+        Ok(Spooled {
+            file,
+            sha256: hex::encode(hash.finalize()),
+        })
     }
 }
 
 /// Reads a list from `input`; blocking, touches no database.
 pub fn parse(input: impl Read) -> ServiceResult<ParsedList> {
-    let mut hashing = Hashing::new(input);
+    let spooled = Spooled::new(input)?;
     let mut office_numbers = Vec::new();
-    let summary = usage_list::read(&mut hashing, |n| office_numbers.push(n.as_str().to_owned()))
-        .map_err(|e| {
-            let mut errors = FieldErrors::new();
-            errors.push("body", e.to_string());
-            ServiceError::Invalid(errors)
-        })?;
+    let summary = usage_list::read(std::io::BufReader::new(spooled.file), |n| {
+        office_numbers.push(n.as_str().to_owned())
+    })
+    .map_err(|e| {
+        let mut errors = FieldErrors::new();
+        errors.push("body", e.to_string());
+        ServiceError::Invalid(errors)
+    })?;
     Ok(ParsedList {
         office_numbers,
         summary,
-        sha256: hashing.finish()?,
+        sha256: spooled.sha256,
     })
 }
 

@@ -128,6 +128,26 @@ on_both_backends!(
     }
 );
 
+on_both_backends!(
+    a_shift_jis_title_that_reads_as_utf8_does_not_decide_the_list,
+    |app| {
+        let c = campaign_of_five(app);
+        // 「ﾃｱ」 in Shift_JIS is the bytes C3 B1, which UTF-8 reads as 「ñ」: only the last line
+        // shows the file is Shift_JIS.
+        let mut text = String::from("ﾃｱ\r\noffice_number,name\r\n");
+        while text.len() < 100 * 1024 {
+            text.push_str(&format!("{},musashino\r\n", number(1, "care_management")));
+        }
+        text.push_str(&format!("{},武蔵野市緑町\r\n", number(2, "service")));
+        let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode(&text);
+        assert_eq!(&sjis[..2], b"\xC3\xB1");
+        let body = usage_list(app, &c, sjis.into_owned());
+        assert_eq!(body["encoding"], "shift_jis", "{body}");
+        assert_eq!(body["header_line"], 2, "{body}");
+        assert_eq!(body["rows"], 2, "{body}");
+    }
+);
+
 on_both_backends!(a_title_line_may_stand_above_the_header, |app| {
     let c = campaign_of_five(app);
     let text = format!(

@@ -20,7 +20,7 @@ fn taken(r: &Record) -> Vec<&str> {
 }
 
 fn decode(bytes: &[u8]) -> (String, Encoding) {
-    let mut decoded = Decoded::new(bytes);
+    let mut decoded = Decoded::new(io::Cursor::new(bytes)).unwrap();
     let mut text = String::new();
     decoded.read_to_string(&mut text).unwrap();
     (text, decoded.encoding())
@@ -95,12 +95,27 @@ fn encoding_is_decided_over_the_whole_stream() {
     let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode(&late);
     assert_eq!(decode(&sjis), (late.clone(), Encoding::ShiftJis));
     assert_eq!(decode(late.as_bytes()), (late, Encoding::Utf8));
+    // What reads as UTF-8 at the top, one Shift_JIS name on the last line: the file was
+    // Shift_JIS all along, and the last name reads as written, not as U+FFFD.
+    let mut mixed = b"office_number,name\n1370100016,\xEF\xBD\xB1\n".to_vec();
+    while mixed.len() < 3 * CHUNK {
+        mixed.extend_from_slice(b"1370100016,musashino\n");
+    }
+    let (tail, _, _) = encoding_rs::SHIFT_JIS.encode("1371100049,武蔵野市\n");
+    mixed.extend_from_slice(&tail);
+    let (text, encoding) = decode(&mixed);
+    assert_eq!(encoding, Encoding::ShiftJis);
+    assert!(
+        text.ends_with("1371100049,武蔵野市\n"),
+        "{}",
+        &text[text.len() - 40..]
+    );
 }
 
 #[test]
 fn a_utf8_character_cut_at_a_read_boundary_stays_utf8() {
     let mut csv = String::from("office_number,note\n");
-    while csv.len() < 3 * LOOKAHEAD {
+    while csv.len() < 3 * CHUNK {
         csv.push_str("1370100016,武蔵野市緑町\n");
     }
     assert_eq!(decode(csv.as_bytes()), (csv, Encoding::Utf8));
@@ -109,7 +124,7 @@ fn a_utf8_character_cut_at_a_read_boundary_stays_utf8() {
 #[test]
 fn the_header_may_sit_under_title_lines_and_carry_notes_in_brackets() {
     let csv = "令和6年3月末 利用事業所一覧\n\n作成: 武蔵野市\n事業所名,介護保険事業所番号(10桁),usage_started_on（任意）\na,1370100016,\n";
-    let table = Table::open(csv.as_bytes()).unwrap();
+    let table = Table::open(io::Cursor::new(csv.as_bytes())).unwrap();
     assert_eq!(table.header.line, 4);
     assert_eq!(table.header.office_column, 1);
     assert_eq!(table.header.column("usage_started_on"), Some(2));
@@ -117,7 +132,7 @@ fn the_header_may_sit_under_title_lines_and_carry_notes_in_brackets() {
     assert_eq!(column_name("(note)"), "(note)");
     let deep = format!("{}office_number\n", "title\n".repeat(HEADER_SEARCH_RECORDS));
     assert!(matches!(
-        Table::open(deep.as_bytes()),
+        Table::open(io::Cursor::new(deep.as_bytes())),
         Err(TableError::NoHeader)
     ));
 }
@@ -207,7 +222,10 @@ proptest! {
     #[test]
     fn any_bytes_decode_and_read_without_losing_a_line(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
         let mut text = String::new();
-        Decoded::new(&bytes[..]).read_to_string(&mut text).unwrap();
+        Decoded::new(io::Cursor::new(&bytes[..]))
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap();
         let non_blank = text.split('\n').filter(|l| !l.trim().is_empty()).count();
         let records = all(&text);
         prop_assert!(records.len() <= non_blank);

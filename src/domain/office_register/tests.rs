@@ -1,4 +1,5 @@
 use super::*;
+use std::io::Cursor;
 
 /// A well-formed office number: category 1 (care management) or 7 (services) and serial `n`.
 fn number(category: u32, n: u32) -> String {
@@ -56,7 +57,7 @@ fn an_office_under_several_service_types_counts_once_and_takes_the_care_manageme
             &a
         ),
     );
-    let r = read(csv.as_bytes()).unwrap();
+    let r = read(Cursor::new(csv.as_bytes())).unwrap();
     assert_eq!(r.rows, 4);
     assert_eq!(r.offices.len(), 2);
     assert_eq!(r.offices[0].office_number.as_str(), a);
@@ -84,7 +85,7 @@ fn bad_rows_are_reported_with_their_line_and_the_rest_kept() {
         row("13203", "五", "訪問介護", "7123456789013", &number(7, 5)),
         row("13203", "六", "訪問介護", "", "13-XYZ"),
     );
-    let r = read(csv.as_bytes()).unwrap();
+    let r = read(Cursor::new(csv.as_bytes())).unwrap();
     assert_eq!(r.offices.len(), 1);
     let lines: Vec<u64> = r.invalid_rows.iter().map(|i| i.line).collect();
     assert_eq!(lines, [3, 4, 5, 6, 7]);
@@ -107,7 +108,7 @@ fn english_columns_a_title_line_full_width_digits_and_shift_jis() {
         number(1, 9)
     );
     let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode(&text);
-    let r = read(&sjis[..]).unwrap();
+    let r = read(Cursor::new(&sjis[..])).unwrap();
     assert_eq!(r.encoding, Encoding::ShiftJis);
     assert_eq!(r.header_line, 2);
     assert_eq!(r.offices.len(), 1, "{:?}", r.invalid_rows);
@@ -122,13 +123,13 @@ fn the_other_municipality_column_name_is_read_too() {
         "市区町村コード,事業所番号,事業所名,サービスの種類\n132047,{},三鷹,訪問看護\n",
         number(7, 3)
     );
-    let r = read(csv.as_bytes()).unwrap();
+    let r = read(Cursor::new(csv.as_bytes())).unwrap();
     assert_eq!(r.offices[0].municipality.as_str(), "13204");
 }
 
 #[test]
 fn a_header_without_the_needed_columns_is_refused_naming_them() {
-    let e = read(&b"office_number,name\n1310000011,x\n"[..]).unwrap_err();
+    let e = read(Cursor::new(&b"office_number,name\n1310000011,x\n"[..])).unwrap_err();
     let text = e.to_string();
     assert!(
         matches!(e, RegisterError::MissingColumns(ref m) if m.len() == 2),
@@ -139,7 +140,7 @@ fn a_header_without_the_needed_columns_is_refused_naming_them() {
         "{text}"
     );
     assert!(matches!(
-        read(&b"a,b\n1,2\n"[..]),
+        read(Cursor::new(&b"a,b\n1,2\n"[..])),
         Err(RegisterError::Table(TableError::NoHeader))
     ));
 }
