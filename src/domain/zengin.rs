@@ -30,7 +30,8 @@ pub struct Transfer {
     /// 受取人名, already in 全銀 characters.
     pub holder_kana: String,
     pub amount: i64,
-    /// Written as 顧客コード1 so the bank's statement matches the ledger, when it can be.
+    /// Written beside the transfer (顧客コード1 or EDI情報) so the bank's statement matches the
+    /// ledger.
     pub office_number: String,
 }
 
@@ -88,15 +89,24 @@ fn blank(out: &mut Vec<u8>, width: usize) {
     out.extend(std::iter::repeat_n(b' ', width));
 }
 
-/// 顧客コード1 is numeric: an office number with a letter in its category (13A0005010) would
-/// make the bank refuse the whole file, so such a record leaves the field blank and is matched
-/// by account and amount.
-fn customer_code(out: &mut Vec<u8>, office_number: &str) {
+/// Bytes 92–120 of a data record: 顧客コード1 and 2, 振込指定区分, 識別表示 and the filler.
+/// 顧客コード1 is numeric, so an office number with a letter in its category (13A0005010),
+/// which would make the bank refuse the whole file there, is written as EDI information
+/// (bytes 92–111, alphanumeric) flagged by 識別表示 `Y`: the office stays named beside its
+/// transfer either way.
+fn customer_fields(out: &mut Vec<u8>, office_number: &str) -> Result<(), ZenginError> {
     if office_number.len() == 10 && office_number.bytes().all(|b| b.is_ascii_digit()) {
         out.extend_from_slice(office_number.as_bytes());
-    } else {
         blank(out, 10);
+        blank(out, 1);
+        blank(out, 1);
+    } else {
+        text(out, "office_number", office_number, 20)?;
+        blank(out, 1);
+        out.push(b'Y');
     }
+    blank(out, 7);
+    Ok(())
 }
 
 fn end_record(out: &mut Vec<u8>, start: usize) {
@@ -152,11 +162,7 @@ pub fn file(
         text(&mut out, "holder_kana", &t.holder_kana, 30)?;
         number(&mut out, amount, 10);
         out.push(b'0');
-        customer_code(&mut out, &t.office_number);
-        blank(&mut out, 10);
-        blank(&mut out, 1);
-        blank(&mut out, 1);
-        blank(&mut out, 7);
+        customer_fields(&mut out, &t.office_number)?;
         end_record(&mut out, start);
     }
     if total > 999_999_999_999 {
@@ -262,13 +268,26 @@ mod tests {
     }
 
     #[test]
-    fn a_letter_in_the_office_number_leaves_the_customer_code_blank() {
+    fn a_letter_in_the_office_number_moves_it_to_the_edi_information() {
         let mut t = transfers();
         t[1].office_number = "13A0005010".into();
         let made = file(&payer(), "2024-04-25".parse().unwrap(), &t).unwrap();
         let records: Vec<&[u8]> = made.chunks(122).collect();
-        assert_eq!(&records[1][91..101], b"1370100016", "bytes 92-101");
-        assert_eq!(&records[2][91..101], b"          ");
+        assert_eq!(
+            &records[1][91..101],
+            b"1370100016",
+            "顧客コード1, bytes 92-101"
+        );
+        assert_eq!(
+            &records[1][112], &b' ',
+            "識別表示, byte 113: customer codes"
+        );
+        assert_eq!(
+            &records[2][91..111],
+            b"13A0005010          ",
+            "EDI情報, bytes 92-111"
+        );
+        assert_eq!(&records[2][112], &b'Y', "識別表示, byte 113: EDI");
         assert!(records.iter().all(|r| r.len() == 122));
     }
 

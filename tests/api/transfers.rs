@@ -1,4 +1,4 @@
-//! The bank transfer file over HTTP: what the bank can read (numeric customer codes, the
+//! The bank transfer file over HTTP: what the bank can read (numeric customer codes or EDI, the
 //! header's account types), when there is no file, which days a transfer may be dated, and
 //! that an approved batch keeps paying the accounts it was approved with.
 
@@ -100,7 +100,7 @@ fn issues(app: &TestApp, c: &str) -> Vec<Value> {
 }
 
 on_both_backends!(
-    an_office_number_with_a_letter_leaves_the_customer_code_blank,
+    an_office_number_with_a_letter_is_written_as_edi_information,
     |app| {
         let c = app.open_campaign(10, 2);
         let mut lettered = single(7);
@@ -137,12 +137,16 @@ on_both_backends!(
 
         let made = file(app, id, transfer_day());
         assert_eq!(records(&made).len(), 1 + 2 + 2);
+        let lettered = record_for_branch(&made, "007");
         assert_eq!(
-            &record_for_branch(&made, "007")[91..101],
-            b"          ",
-            "顧客コード1 (bytes 92-101) is numeric"
+            &lettered[91..111],
+            format!("{office:<20}").as_bytes(),
+            "顧客コード1 (bytes 92-101) is numeric: the number goes to EDI情報 (92-111)"
         );
-        assert_eq!(&record_for_branch(&made, "001")[91..101], digits.as_bytes());
+        assert_eq!(lettered[112], b'Y', "識別表示 Y: EDI");
+        let plain = record_for_branch(&made, "001");
+        assert_eq!(&plain[91..101], digits.as_bytes());
+        assert_eq!(plain[112], b' ');
     }
 );
 
