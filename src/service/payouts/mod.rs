@@ -1,6 +1,7 @@
 //! Payout batches, four eyes: one person drafts a batch from the latest year-end check,
-//! another person approves it (whichever token or session each used), and from then on it never changes. A later batch
-//! corrects an approved one and carries only the difference per office.
+//! another person approves it (whichever token or session each used), and from then on it
+//! never changes. A later batch corrects an approved one and carries only the difference per
+//! office.
 
 mod views;
 
