@@ -238,6 +238,18 @@ fn parse_row(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::csv_lines::testing::{body, records_after_header};
+
+    proptest::proptest! {
+        #[test]
+        fn every_record_of_a_sheet_is_a_row_or_a_refused_row(body in body()) {
+            let text = format!("office_number,end_survey_answered\n{body}");
+            let sheet = parse_sheet(text.as_bytes()).unwrap();
+            let (header_line, records) = records_after_header(&text);
+            proptest::prop_assert_eq!(sheet.header_line, header_line);
+            proptest::prop_assert_eq!(sheet.rows.len() + sheet.invalid_row_count, records);
+        }
+    }
 
     #[test]
     fn a_patch_changes_only_what_it_names_and_null_clears() {

@@ -433,3 +433,42 @@ impl<R: Read + Seek> Table<R> {
 
 #[cfg(test)]
 mod tests;
+
+/// For the importers' property tests: bodies made of what troubles a CSV reader, and the
+/// records the one reader finds in them.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::Table;
+    use proptest::prelude::*;
+
+    /// A body after a header: numbers, stray and quoted quotes, commas, line breaks.
+    pub fn body() -> impl Strategy<Value = String> {
+        prop::collection::vec(
+            prop::sample::select(vec![
+                "1370100016",
+                "1371100049",
+                "13-7010-0016",
+                "x",
+                "済",
+                "\"",
+                ",",
+                "\n",
+                "\r\n",
+                " ",
+                "む",
+            ]),
+            0..150,
+        )
+        .prop_map(|pieces| pieces.concat())
+    }
+
+    /// The header's line and how many records follow it.
+    pub fn records_after_header(text: &str) -> (u64, usize) {
+        let mut table = Table::open(std::io::Cursor::new(text.as_bytes())).unwrap();
+        let mut records = 0;
+        while table.next_record().unwrap().is_some() {
+            records += 1;
+        }
+        (table.header.line, records)
+    }
+}

@@ -77,6 +77,21 @@ pub fn parse(bytes: &[u8]) -> Result<OfficeList, TableError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::csv_lines::testing::{body, records_after_header};
+
+    proptest::proptest! {
+        #[test]
+        fn every_record_of_a_list_is_an_office_a_repeat_or_a_refused_row(body in body()) {
+            let text = format!("name,office_number\n{body}");
+            let list = parse(text.as_bytes()).unwrap();
+            let (header_line, records) = records_after_header(&text);
+            proptest::prop_assert_eq!(list.header_line, header_line);
+            proptest::prop_assert_eq!(
+                list.offices.len() + list.duplicate_rows + list.invalid_row_count,
+                records
+            );
+        }
+    }
 
     #[test]
     fn reads_the_office_number_column_and_reports_bad_lines() {
