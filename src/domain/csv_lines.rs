@@ -441,7 +441,8 @@ pub(crate) mod testing {
     use super::Table;
     use proptest::prelude::*;
 
-    /// A body after a header: numbers, stray and quoted quotes, commas, line breaks.
+    /// Text made of the pieces that trouble a CSV reader: numbers, stray and doubled quotes,
+    /// commas, every kind of line break.
     pub fn body() -> impl Strategy<Value = String> {
         prop::collection::vec(
             prop::sample::select(vec![
@@ -451,9 +452,11 @@ pub(crate) mod testing {
                 "x",
                 "済",
                 "\"",
+                "\"\"",
                 ",",
                 "\n",
                 "\r\n",
+                "\r",
                 " ",
                 "む",
             ]),

@@ -137,29 +137,9 @@ fn the_header_may_sit_under_title_lines_and_carry_notes_in_brackets() {
     ));
 }
 
-/// Text made of the pieces that trouble a CSV reader.
-fn troublesome() -> impl Strategy<Value = String> {
-    prop::collection::vec(
-        prop::sample::select(vec![
-            "a",
-            "1370100016",
-            "\"",
-            "\"\"",
-            ",",
-            "\n",
-            "\r\n",
-            " ",
-            "む",
-            "\r",
-        ]),
-        0..120,
-    )
-    .prop_map(|pieces| pieces.concat())
-}
-
 proptest! {
     #[test]
-    fn every_non_blank_line_belongs_to_exactly_one_record(text in troublesome()) {
+    fn every_non_blank_line_belongs_to_exactly_one_record(text in testing::body()) {
         let records = all(&text);
         let lines: Vec<&str> = text.split('\n').collect();
         let mut covered = vec![0u32; lines.len() + 1];
