@@ -18,8 +18,9 @@ office in ten has not answered the end survey); reminders; the campaign ended to
 and ends_on, with a reason); the usage list of N rows as of today; the year-end check; its
 result mails; a payout batch drafted by the admin and approved by the secretariat; the ledger as
 CSV, JSON and XLSX; the payer and N bank accounts (one PUT per office, 24 threads); the 全銀 file
-for the next bank business day; and the time the email worker then needs to empty the outbox,
-while the public slot counter is asked every half second.
+for the next bank business day; the campaign's outcome (JSON and its chart); and the time the
+email worker then needs to empty the outbox, while the public slot counter is asked every half
+second. With --smtp-sink the emails go over SMTP to a sink in this script instead of .eml files.
 
 One line per step: name, HTTP status(es), seconds, answer bytes, the outbox's outstanding messages
 (every status but sent and failed, from /metrics) after the step, and the server's peak RSS during the step. A step answered 5xx or timed out is printed
@@ -90,6 +91,52 @@ def next_business_days(today):
         if (d.month, d.day) in ((12, 31), (1, 1), (1, 2), (1, 3)):
             continue
         yield d
+
+
+class SmtpSink:
+    """The least SMTP server that takes mail: it answers every command, counts each message it
+    is given, and keeps none of it. Each connection is served on its own thread."""
+
+    def __init__(self):
+        self.received = 0
+        self.lock = threading.Lock()
+        self.listener = socket.socket()
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(64)
+        self.port = self.listener.getsockname()[1]
+        threading.Thread(target=self.accept, daemon=True).start()
+
+    def accept(self):
+        while True:
+            conn, _ = self.listener.accept()
+            threading.Thread(target=self.serve, args=(conn,), daemon=True).start()
+
+    def serve(self, conn):
+        f = conn.makefile("rb")
+        conn.sendall(b"220 sink ESMTP\r\n")
+        try:
+            for line in f:
+                verb = line[:4].upper()
+                if verb == b"EHLO":
+                    conn.sendall(b"250-sink\r\n250 8BITMIME\r\n")
+                elif verb == b"DATA":
+                    conn.sendall(b"354 go on\r\n")
+                    for body in f:
+                        if body == b".\r\n":
+                            break
+                    with self.lock:
+                        self.received += 1
+                    conn.sendall(b"250 taken\r\n")
+                elif verb == b"QUIT":
+                    conn.sendall(b"221 bye\r\n")
+                    break
+                else:
+                    conn.sendall(b"250 ok\r\n")
+        except OSError:
+            pass
+        finally:
+            conn.close()
 
 
 class Client:
@@ -224,6 +271,10 @@ class Run:
                         HONORARIA_OUTBOX_DIR=os.path.join(self.work, "outbox"))
         for k in ("HONORARIA_DATABASE_URL", "HONORARIA_SMTP_URL", "HONORARIA_EMAIL_WORKER", "HONORARIA_BIND"):
             self.env.pop(k, None)
+        self.sink = None
+        if self.args.smtp_sink:
+            self.sink = SmtpSink()
+            self.env["HONORARIA_SMTP_URL"] = f"smtp://127.0.0.1:{self.sink.port}"
 
         def token(role, name):
             return subprocess.run([self.args.binary, "token", "create", "--role", role, "--name", name,
@@ -442,6 +493,8 @@ class Run:
                 if self.last_status != 422:
                     break
 
+        self.one("outcome", "GET", f"{base}/outcome")
+        self.one("outcome.svg", "GET", f"{base}/outcome.svg")
         self.drain(base)
 
     def drain(self, base):
@@ -476,6 +529,8 @@ class Run:
         for _, _, names in os.walk(os.path.join(self.work, "outbox")):
             files += sum(1 for x in names if x.endswith(".eml"))
         print(f"{'':<29}.eml files written: {files:,}", flush=True)
+        if self.sink:
+            print(f"{'':<29}messages the SMTP sink took: {self.sink.received:,}", flush=True)
 
 
 def main():
@@ -486,6 +541,8 @@ def main():
     p.add_argument("--pg-url", default=os.environ.get("BENCH_POSTGRES_URL",
                                                       "postgres://postgres@127.0.0.1:5432/postgres"))
     p.add_argument("--drain-timeout", type=int, default=900)
+    p.add_argument("--smtp-sink", action="store_true",
+                   help="send email over SMTP to a sink in this script instead of writing .eml files")
     args = p.parse_args()
     if not 1 <= args.offices <= 9_999_999:
         raise SystemExit("--offices 1..9999999")
