@@ -70,7 +70,7 @@ fn path_error(_: actix_web::error::PathError, _: &actix_web::HttpRequest) -> act
     ApiError::NotFound("not found".into()).into()
 }
 
-type Background = (Arc<AtomicBool>, std::thread::JoinHandle<()>);
+type Background = (Arc<AtomicBool>, Vec<std::thread::JoinHandle<()>>);
 
 /// The threads beside the HTTP server: the email worker (unless turned off) and housekeeping,
 /// each with the flag that stops it.
@@ -81,14 +81,15 @@ fn spawn_background(
 ) -> (Option<Background>, Background) {
     let worker = settings.email_worker.then(|| {
         let stop = Arc::new(AtomicBool::new(false));
-        let handle = crate::worker::spawn(
+        let handles = crate::worker::spawn(
             pool.clone(),
             mailer,
             settings.retry_policy(),
             Duration::from_millis(settings.outbox_poll_ms),
+            settings.email_senders,
             stop.clone(),
         );
-        (stop, handle)
+        (stop, handles)
     });
     let stop = Arc::new(AtomicBool::new(false));
     let housekeeping = crate::housekeeping::spawn(
@@ -96,7 +97,7 @@ fn spawn_background(
         Duration::from_secs(settings.idempotency_ttl_hours.saturating_mul(3600)),
         stop.clone(),
     );
-    (worker, (stop, housekeeping))
+    (worker, (stop, vec![housekeeping]))
 }
 
 /// Headers every answer carries: no sniffing, no framing, no referrer, nothing cached (answers
@@ -207,9 +208,11 @@ impl Application {
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let served = self.server.await;
-        for (stop, handle) in self.worker.into_iter().chain([self.housekeeping]) {
+        for (stop, handles) in self.worker.into_iter().chain([self.housekeeping]) {
             stop.store(true, Ordering::Relaxed);
-            let _ = handle.join();
+            for handle in handles {
+                let _ = handle.join();
+            }
         }
         served
     }

@@ -186,34 +186,43 @@ pub fn drain(pool: &Pool, mailer: &Mailer, policy: &RetryPolicy) -> Result<Vec<O
     }
 }
 
-/// Runs the worker on its own thread until `stop` is set: delivers while messages are due,
-/// then sleeps for `poll`.
+/// Runs the worker on `senders` threads until `stop` is set: each delivers while messages are
+/// due, then sleeps for `poll`. Each message is claimed under a lease, so the threads (and
+/// other instances) never send one message twice.
 pub fn spawn(
     pool: Pool,
     mailer: Mailer,
     policy: RetryPolicy,
     poll: Duration,
+    senders: usize,
     stop: Arc<AtomicBool>,
-) -> std::thread::JoinHandle<()> {
-    std::thread::Builder::new()
-        .name("email-worker".into())
-        .spawn(move || {
-            while !stop.load(Ordering::Relaxed) {
-                let step = pool
-                    .get()
-                    .map_err(DbError::from)
-                    .and_then(|mut conn| deliver_next(&mut conn, &mailer, &policy));
-                match step {
-                    Ok(Outcome::EmptyQueue) => std::thread::sleep(poll),
-                    Ok(_) => {}
-                    Err(e) => {
-                        tracing::error!(error = %crate::telemetry::error_chain(&e), "email worker");
-                        std::thread::sleep(poll);
+) -> Vec<std::thread::JoinHandle<()>> {
+    let mailer = Arc::new(mailer);
+    (0..senders)
+        .map(|n| {
+            let (pool, mailer, policy, stop) =
+                (pool.clone(), mailer.clone(), policy, stop.clone());
+            std::thread::Builder::new()
+                .name(format!("email-worker-{n}"))
+                .spawn(move || {
+                    while !stop.load(Ordering::Relaxed) {
+                        let step = pool
+                            .get()
+                            .map_err(DbError::from)
+                            .and_then(|mut conn| deliver_next(&mut conn, &mailer, &policy));
+                        match step {
+                            Ok(Outcome::EmptyQueue) => std::thread::sleep(poll),
+                            Ok(_) => {}
+                            Err(e) => {
+                                tracing::error!(error = %crate::telemetry::error_chain(&e), "email worker");
+                                std::thread::sleep(poll);
+                            }
+                        }
                     }
-                }
-            }
+                })
+                .expect("spawn an email worker thread")
         })
-        .expect("spawn the email worker thread")
+        .collect()
 }
 
 #[cfg(test)]

@@ -339,6 +339,45 @@ on_both_backends_with_mail!(serve_runs_the_delivery_worker_itself, |backend| {
     Some(())
 });
 
+on_both_backends_with_mail!(
+    the_worker_inside_serve_sends_several_messages_at_once,
+    |backend| {
+        let smtp = FakeSmtp::slow(std::time::Duration::from_millis(300));
+        let app = TestApp::spawn_with(backend, |s| {
+            s.smtp_url = Some(smtp.url().into());
+            s.email_worker = true;
+            s.email_senders = 4;
+            s.outbox_poll_ms = 20;
+        })?;
+        let c = app.open_campaign(50, 10);
+        for n in 1..=8 {
+            apply(&app, &c, &single(n));
+        }
+        let all = (0..1000).any(|_| {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            smtp.messages().len() >= 8
+        });
+        assert!(all, "8 messages delivered: {}", smtp.messages().len());
+        let mut recipients: Vec<String> = smtp
+            .messages()
+            .iter()
+            .flat_map(|m| m.recipients.clone())
+            .collect();
+        recipients.sort();
+        recipients.dedup();
+        assert_eq!(
+            (smtp.messages().len(), recipients.len()),
+            (8, 8),
+            "each once"
+        );
+        assert!(
+            smtp.most_at_once() > 1,
+            "a slow server is given more than one message at a time"
+        );
+        Some(())
+    }
+);
+
 on_both_backends_with_mail!(two_workers_on_one_queue_send_each_message_once, |backend| {
     let smtp = FakeSmtp::start();
     let app = TestApp::spawn_with(backend, |s| s.smtp_url = Some(smtp.url().into()))?;

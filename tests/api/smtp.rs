@@ -14,6 +14,13 @@ pub struct Received {
 pub struct FakeSmtp {
     pub port: u16,
     received: Arc<Mutex<Vec<Received>>>,
+    acknowledging: Arc<Acknowledging>,
+}
+
+/// Messages whose data the server holds before acknowledging them: now, and at most so far.
+#[derive(Default)]
+struct Acknowledging {
+    now: Mutex<(usize, usize)>,
 }
 
 impl FakeSmtp {
@@ -34,16 +41,21 @@ impl FakeSmtp {
         let listener = TcpListener::bind(("127.0.0.1", port)).expect("bind the SMTP port");
         let port = listener.local_addr().unwrap().port();
         let received = Arc::new(Mutex::new(Vec::new()));
-        let store = received.clone();
+        let acknowledging = Arc::new(Acknowledging::default());
+        let (store, held) = (received.clone(), acknowledging.clone());
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
-                let store = store.clone();
+                let (store, held) = (store.clone(), held.clone());
                 std::thread::spawn(move || {
-                    let _ = session(stream, &store, delay);
+                    let _ = session(stream, &store, &held, delay);
                 });
             }
         });
-        FakeSmtp { port, received }
+        FakeSmtp {
+            port,
+            received,
+            acknowledging,
+        }
     }
 
     pub fn url(&self) -> String {
@@ -52,6 +64,11 @@ impl FakeSmtp {
 
     pub fn messages(&self) -> Vec<Received> {
         self.received.lock().unwrap().clone()
+    }
+
+    /// The most messages it was given at the same time.
+    pub fn most_at_once(&self) -> usize {
+        self.acknowledging.now.lock().unwrap().1
     }
 }
 
@@ -67,6 +84,7 @@ pub fn free_port() -> u16 {
 fn session(
     stream: TcpStream,
     store: &Mutex<Vec<Received>>,
+    held: &Acknowledging,
     delay: std::time::Duration,
 ) -> std::io::Result<()> {
     let mut out = stream.try_clone()?;
@@ -114,7 +132,13 @@ fn session(
                         .unwrap_or(&line),
                 );
             }
+            {
+                let mut now = held.now.lock().unwrap();
+                now.0 += 1;
+                now.1 = now.1.max(now.0);
+            }
             std::thread::sleep(delay);
+            held.now.lock().unwrap().0 -= 1;
             store.lock().unwrap().push(Received {
                 recipients: recipients.clone(),
                 data,
