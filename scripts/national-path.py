@@ -18,9 +18,9 @@ office in ten has not answered the end survey); reminders; the campaign ended to
 and ends_on, with a reason); the usage list of N rows as of today; the year-end check; its
 result mails; a payout batch drafted by the admin and approved by the secretariat; the ledger as
 CSV, JSON and XLSX; the payer and N bank accounts (one PUT per office, 24 threads); the 全銀 file
-for the next bank business day; the campaign's outcome (JSON and its chart); and the time the
-email worker then needs to empty the outbox, while the public slot counter is asked every half
-second. With --smtp-sink the emails go over SMTP to a sink in this script instead of .eml files.
+for the next bank business day; an office register of the N offices and the campaign's
+outcome (JSON and its chart); and the time the email worker then needs to empty the outbox,
+while the public slot counter is asked every half second. With --smtp-sink the emails go over SMTP to a sink in this script instead of .eml files.
 
 One line per step: name, HTTP status(es), seconds, answer bytes, the outbox's outstanding messages
 (every status but sent and failed, from /metrics) after the step, and the server's peak RSS during the step. A step answered 5xx or timed out is printed
@@ -493,6 +493,10 @@ class Run:
                 if self.last_status != 422:
                     break
 
+        register = "事業所番号,事業所名,サービスの種類,市区町村コード\n" + "".join(
+            f"{o},全国負荷試験居宅介護支援事業所{i},居宅介護支援,132039\n" for i, o in enumerate(offices, 1))
+        self.one("office register", "POST", f"/api/v1/office-registers?as_of={day}", register.encode(),
+                 ctype="text/csv")
         self.one("outcome", "GET", f"{base}/outcome")
         self.one("outcome.svg", "GET", f"{base}/outcome.svg")
         self.drain(base)
