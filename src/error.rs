@@ -137,12 +137,7 @@ impl ResponseError for ApiError {
     fn error_response(&self) -> HttpResponse {
         self.log_cause();
         let status = self.status_code();
-        let field = |field: &str, message: String| {
-            vec![FieldError {
-                field: field.to_owned(),
-                message,
-            }]
-        };
+        let field = |field: &str, message: String| vec![FieldError::new(field, message)];
         let (detail, errors) = match self {
             ApiError::Invalid(errors) => (
                 errors
@@ -214,10 +209,7 @@ pub fn problem_for_plain_errors<B>(
         .map(|e| e.to_string())
         .unwrap_or_else(|| status.canonical_reason().unwrap_or("error").to_owned());
     let errors = if status == StatusCode::PAYLOAD_TOO_LARGE {
-        vec![FieldError {
-            field: "body".into(),
-            message: detail.clone(),
-        }]
+        vec![FieldError::new("body", detail.clone())]
     } else {
         Vec::new()
     };
@@ -260,9 +252,11 @@ impl From<ServiceError> for ApiError {
                 },
                 offices
                     .into_iter()
-                    .map(|office| crate::domain::FieldError {
-                        field: "offices".into(),
-                        message: format!("{office} already takes part in this campaign"),
+                    .map(|office| {
+                        crate::domain::FieldError::new(
+                            "offices",
+                            format!("{office} already takes part in this campaign"),
+                        )
                     })
                     .collect(),
             ),

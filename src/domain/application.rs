@@ -7,6 +7,7 @@ use super::email::EmailAddress;
 use super::money::Yen;
 use super::name::named;
 use super::office_number::OfficeNumber;
+use super::refusal::Refusal;
 use super::text::one_line as text;
 use super::written::plain_number;
 use super::{FieldError, FieldErrors};
@@ -186,22 +187,17 @@ fn parse_office_number(
     match OfficeNumber::parse(&plain_number(input)) {
         Ok(parsed) => {
             if !parsed.check_digit_matches {
-                let message =
-                    "check digit does not match; some real numbers do not, so staff will review it";
                 match policy {
-                    OfficeCheckDigitPolicy::Flag => warnings.push(FieldError {
-                        field: field.to_owned(),
-                        message: message.into(),
-                    }),
-                    OfficeCheckDigitPolicy::Reject => {
-                        errors.push(field, "check digit does not match")
+                    OfficeCheckDigitPolicy::Flag => {
+                        warnings.push(FieldError::new(field, Refusal::OfficeCheckDigitToReview))
                     }
+                    OfficeCheckDigitPolicy::Reject => errors.push(field, Refusal::OfficeCheckDigit),
                 }
             }
             Some(parsed.number)
         }
         Err(e) => {
-            errors.push(field, e.to_string());
+            errors.push(field, e);
             None
         }
     }
@@ -238,10 +234,10 @@ fn parse_office(
     if municipality_code != campaign.region_code {
         errors.push(
             field("municipality_code"),
-            format!(
-                "the office must be in {} (code {})",
-                campaign.region_name, campaign.region_code
-            ),
+            Refusal::OutsideRegion {
+                region: campaign.region_name.clone(),
+                code: campaign.region_code.clone(),
+            },
         );
     }
     let address = text(errors, &field("address"), &input.address, 300);
@@ -287,7 +283,7 @@ pub fn check(
         if input.tier != Tier::Model && using_on(office, today) {
             errors.push(
                 format!("{path}.using_system_since"),
-                "an office already using the system may only apply as a model office",
+                Refusal::UsingSystemOnlyAsModel,
             );
         }
         offices.extend(parse_office(
@@ -341,24 +337,21 @@ fn check_shape(
     if input.offices.len() != office_count {
         errors.push(
             "offices",
-            format!(
-                "{} takes exactly {office_count} office(s)",
-                input.tier.as_str()
-            ),
+            Refusal::TierTakes {
+                tier: input.tier.as_str().to_owned(),
+                offices: office_count,
+            },
         );
     }
     match input.tier {
         Tier::Model => {
             let max = campaign.max_referrals as usize;
             if input.referrals.is_empty() || input.referrals.len() > max {
-                errors.push(
-                    "referrals",
-                    format!("a model office refers 1 to {max} office(s) that have not started using the system"),
-                );
+                errors.push("referrals", Refusal::Referrals { max });
             }
         }
         _ if !input.referrals.is_empty() => {
-            errors.push("referrals", "only the model tier takes referrals");
+            errors.push("referrals", Refusal::ReferralsOnlyForModel);
         }
         _ => {}
     }
@@ -372,16 +365,10 @@ fn check_pair(errors: &mut FieldErrors, input: &ApplicationInput) {
     }
     let (a, b) = (&input.offices[0], &input.offices[1]);
     if a.kind == b.kind {
-        errors.push(
-            "offices[1].kind",
-            "a pair is one care_management office and one service office",
-        );
+        errors.push("offices[1].kind", Refusal::PairKinds);
     }
     if a.corporate_number.trim() == b.corporate_number.trim() {
-        errors.push(
-            "offices[1].corporate_number",
-            "the two offices of a pair must not belong to the same corporation",
-        );
+        errors.push("offices[1].corporate_number", Refusal::PairSameCorporation);
     }
 }
 
@@ -398,7 +385,7 @@ fn check_referral(
     if using_on(referral, today) {
         errors.push(
             format!("{path}.using_system_since"),
-            "a referred office must not have started using the system",
+            Refusal::ReferralStarted,
         );
     }
     let referrer = input.offices.first().filter(|_| input.tier == Tier::Model);
@@ -408,7 +395,7 @@ fn check_referral(
         {
             errors.push(
                 format!("{path}.corporate_number"),
-                "a referred office must not belong to the model office's corporation",
+                Refusal::ReferralSameCorporation,
             );
         }
     }
@@ -431,10 +418,7 @@ fn check_named_once(errors: &mut FieldErrors, input: &ApplicationInput) {
         );
     for (path, office) in all_inputs {
         if !seen.insert(office.office_number.trim().to_owned()) {
-            errors.push(
-                format!("{path}.office_number"),
-                "this office is named twice in the application",
-            );
+            errors.push(format!("{path}.office_number"), Refusal::NamedTwice);
         }
     }
 }
@@ -442,4 +426,4 @@ fn check_named_once(errors: &mut FieldErrors, input: &ApplicationInput) {
 mod register;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

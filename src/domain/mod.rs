@@ -23,6 +23,7 @@ pub mod outcome;
 pub mod participation;
 pub mod payout;
 pub mod person;
+pub mod refusal;
 pub mod role;
 pub mod secret;
 pub mod sign_in;

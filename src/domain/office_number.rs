@@ -10,7 +10,8 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct OfficeNumber(String);
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum OfficeNumberError {
     #[error("must be 10 characters: 2-digit prefecture, category, 2-digit district, 4-digit serial, check digit")]
     Length,

@@ -5,10 +5,14 @@
 //! sees, so they are held to more: a one-line text (a name, an address) takes no control
 //! character at all, a multi-line text (a reason) only line breaks and tabs.
 
+use super::refusal::Refusal;
 use super::FieldErrors;
 
 /// Why a text is refused; the message is the one a field error carries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
 pub enum TextError {
     #[error("must not contain a NUL character")]
     Nul,
@@ -57,9 +61,9 @@ pub fn multi_line(text: &str) -> Result<(), TextError> {
 pub fn one_line(errors: &mut FieldErrors, field: &str, value: &str, max: usize) -> String {
     let value = value.trim();
     if value.is_empty() || value.chars().count() > max {
-        errors.push(field, format!("must be 1 to {max} characters"));
+        errors.push(field, Refusal::Length { max });
     } else if let Err(e) = single_line(value) {
-        errors.push(field, e.to_string());
+        errors.push(field, e);
     }
     value.to_owned()
 }

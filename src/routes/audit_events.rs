@@ -54,10 +54,10 @@ fn instant(field: &str, value: Option<String>) -> Result<Option<chrono::NaiveDat
             chrono::DateTime::parse_from_rfc3339(&v)
                 .map(|t| t.naive_utc())
                 .map_err(|_| {
-                    ApiError::Invalid(vec![crate::domain::FieldError {
-                        field: field.to_owned(),
-                        message: "must be an instant like 2024-03-31T00:00:00+09:00".into(),
-                    }])
+                    ApiError::Invalid(vec![crate::domain::FieldError::new(
+                        field.to_owned(),
+                        "must be an instant like 2024-03-31T00:00:00+09:00",
+                    )])
                 })
         })
         .transpose()

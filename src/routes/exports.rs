@@ -108,12 +108,7 @@ pub async fn zengin(
         .and_then(|d| d.parse().ok())
         .ok_or_else(|| "required, a date like 2024-04-25".to_owned())
         .and_then(|d| crate::domain::jst::supported(d).map_err(|e| e.to_string()))
-        .map_err(|message| {
-            ApiError::Invalid(vec![FieldError {
-                field: "transfer_date".into(),
-                message,
-            }])
-        })?;
+        .map_err(|message| ApiError::Invalid(vec![FieldError::new("transfer_date", message)]))?;
     let id = id.into_inner();
     let name = format!("zengin-{id}.txt");
     let actor = staff.actor();

@@ -11,10 +11,7 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 
 fn refused(field: String) -> FieldError {
-    FieldError {
-        field,
-        message: TextError::Nul.to_string(),
-    }
+    FieldError::new(field, TextError::Nul)
 }
 
 fn has_encoded_nul(s: &str) -> bool {

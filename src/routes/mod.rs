@@ -345,14 +345,13 @@ pub fn validation_errors(errors: validator::ValidationErrors) -> ApiError {
             match kind {
                 validator::ValidationErrorsKind::Field(list) => {
                     for e in list {
-                        out.push(crate::domain::FieldError {
-                            field: path.clone(),
-                            message: e
-                                .message
+                        out.push(crate::domain::FieldError::new(
+                            path.clone(),
+                            e.message
                                 .as_ref()
                                 .map(|m| m.to_string())
                                 .unwrap_or_else(|| e.code.to_string()),
-                        });
+                        ));
                     }
                 }
                 validator::ValidationErrorsKind::Struct(inner) => walk(&path, inner, out),

@@ -73,12 +73,7 @@ fn register_day(value: Option<String>) -> Result<NaiveDate, ApiError> {
         .parse()
         .map_err(|_| "must be a date like 2024-04-01".to_owned())
         .and_then(|d| jst::supported(d).map_err(|e| e.to_string()))
-        .map_err(|message| {
-            ApiError::Invalid(vec![FieldError {
-                field: "register_as_of".into(),
-                message,
-            }])
-        })
+        .map_err(|message| ApiError::Invalid(vec![FieldError::new("register_as_of", message)]))
 }
 
 async fn outcome_of(

@@ -14,10 +14,10 @@ where
     value
         .map(|v| {
             v.parse::<T>().map_err(|e| {
-                ApiError::Invalid(vec![crate::domain::FieldError {
-                    field: field.to_owned(),
-                    message: e.to_string(),
-                }])
+                ApiError::Invalid(vec![crate::domain::FieldError::new(
+                    field.to_owned(),
+                    e.to_string(),
+                )])
             })
         })
         .transpose()
@@ -40,10 +40,10 @@ pub fn choice<T: Copy>(
         .map(|(_, t)| *t)
         .ok_or_else(|| {
             let allowed: Vec<&str> = names.iter().map(|(spellings, _)| spellings[0]).collect();
-            ApiError::Invalid(vec![crate::domain::FieldError {
-                field: field.to_owned(),
-                message: format!("must be {}", allowed.join(" or ")),
-            }])
+            ApiError::Invalid(vec![crate::domain::FieldError::new(
+                field.to_owned(),
+                format!("must be {}", allowed.join(" or ")),
+            )])
         })
 }
 
@@ -89,16 +89,16 @@ impl PageQuery {
         let per_page = page_number("per_page", &self.per_page, 50)?;
         let mut errors = Vec::new();
         if !(1..=MAX_PAGE).contains(&page) {
-            errors.push(crate::domain::FieldError {
-                field: "page".into(),
-                message: format!("must be from 1 to {MAX_PAGE}"),
-            });
+            errors.push(crate::domain::FieldError::new(
+                "page",
+                format!("must be from 1 to {MAX_PAGE}"),
+            ));
         }
         if !(1..=MAX_PER_PAGE).contains(&per_page) {
-            errors.push(crate::domain::FieldError {
-                field: "per_page".into(),
-                message: format!("must be from 1 to {MAX_PER_PAGE}"),
-            });
+            errors.push(crate::domain::FieldError::new(
+                "per_page",
+                format!("must be from 1 to {MAX_PER_PAGE}"),
+            ));
         }
         if errors.is_empty() {
             Ok(Page { page, per_page })

@@ -84,12 +84,7 @@ pub struct AsOfQuery {
 
 /// A required `as_of` query parameter: a date within the supported years.
 pub(super) fn as_of(value: Option<String>) -> Result<NaiveDate, ApiError> {
-    let invalid = |message: &str| {
-        ApiError::Invalid(vec![FieldError {
-            field: "as_of".into(),
-            message: message.into(),
-        }])
-    };
+    let invalid = |message: &str| ApiError::Invalid(vec![FieldError::new("as_of", message)]);
     let value = value.ok_or_else(|| invalid("required: the date the file is as of"))?;
     let date = value
         .parse()

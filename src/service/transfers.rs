@@ -101,10 +101,10 @@ pub fn issue(
     let mut transfers = Vec::new();
     for line in paid {
         match payees.get(&line.office_number) {
-            None => missing.push(FieldError {
-                field: format!("offices.{}", line.office_number),
-                message: "has no bank account".into(),
-            }),
+            None => missing.push(FieldError::new(
+                format!("offices.{}", line.office_number),
+                "has no bank account",
+            )),
             Some(a) => transfers.push(Transfer {
                 bank_code: a.bank_code.clone(),
                 branch_code: a.branch_code.clone(),

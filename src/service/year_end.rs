@@ -129,15 +129,12 @@ pub fn run(
     let campaign = campaigns::find(conn, campaign_id)?.ok_or(ServiceError::NotFound("campaign"))?;
     if let Err(e) = jst::supported(as_of) {
         let mut errors = FieldErrors::new();
-        errors.push("as_of", e.to_string());
+        errors.push("as_of", e);
         return Err(ServiceError::Invalid(errors));
     }
     if as_of > jst::date_of(now) {
         let mut errors = FieldErrors::new();
-        errors.push(
-            "as_of",
-            "must not be in the future: continued use is judged on what has happened",
-        );
+        errors.push("as_of", crate::domain::refusal::Refusal::FutureAsOf);
         return Err(ServiceError::Invalid(errors));
     }
     let list = rows::usage_list_for(conn, campaign_id, as_of)?.ok_or_else(|| {

@@ -1,6 +1,7 @@
 //! An application read against the office register: the squatter's tell.
 
 use super::{Application, ParticipantRole};
+use crate::domain::refusal::Refusal;
 use crate::domain::FieldError;
 
 impl Application {
@@ -22,12 +23,12 @@ impl Application {
                 .find(|(number, _)| number == office.office_number.as_str());
             if let Some((_, corporate)) = listed {
                 if corporate != office.corporate_number.as_str() {
-                    self.warnings.push(FieldError {
-                        field: format!("{path}.corporate_number"),
-                        message: format!(
-                            "the office register gives {corporate} for this office; staff will review it"
-                        ),
-                    });
+                    self.warnings.push(FieldError::new(
+                        format!("{path}.corporate_number"),
+                        Refusal::RegisterCorporateNumber {
+                            corporate: corporate.clone(),
+                        },
+                    ));
                 }
             }
         }

@@ -2,7 +2,7 @@ use super::*;
 use crate::domain::campaign::{Honoraria, Rules};
 use chrono::NaiveDateTime;
 
-fn campaign() -> Settings {
+pub(crate) fn campaign() -> Settings {
     Settings {
         code: "musashino-2023".into(),
         name: "データ連携促進モデルキャンペーン".into(),
@@ -29,11 +29,11 @@ fn campaign() -> Settings {
     }
 }
 
-fn today() -> NaiveDate {
+pub(crate) fn today() -> NaiveDate {
     "2023-11-01".parse().unwrap()
 }
 
-fn office(number: &str, kind: OfficeKind, corporate: &str) -> OfficeInput {
+pub(crate) fn office(number: &str, kind: OfficeKind, corporate: &str) -> OfficeInput {
     OfficeInput {
         office_number: number.into(),
         name: "むさしの居宅介護支援センター".into(),
@@ -47,7 +47,11 @@ fn office(number: &str, kind: OfficeKind, corporate: &str) -> OfficeInput {
     }
 }
 
-fn input(tier: Tier, offices: Vec<OfficeInput>, referrals: Vec<OfficeInput>) -> ApplicationInput {
+pub(crate) fn input(
+    tier: Tier,
+    offices: Vec<OfficeInput>,
+    referrals: Vec<OfficeInput>,
+) -> ApplicationInput {
     ApplicationInput {
         tier,
         contact: ContactInput {

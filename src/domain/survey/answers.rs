@@ -2,6 +2,7 @@
 //! `answers.{key}`, and only a wholly valid set of answers is kept.
 
 use super::{Definition, QuestionType};
+use crate::domain::refusal::Refusal;
 use crate::domain::FieldErrors;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -78,7 +79,9 @@ fn offered<'a>(
     } else {
         errors.push(
             field(key),
-            format!("{chosen:?} is not an option of this question"),
+            Refusal::NotOffered {
+                chosen: chosen.to_owned(),
+            },
         );
         None
     }
@@ -94,13 +97,13 @@ fn answer_of(
         QuestionType::Single => match value.as_str() {
             Some(s) => offered(errors, key, &q.options, s).map(|s| Answer::Text(s.to_owned())),
             None => {
-                errors.push(field(key), "must be one of the options, as text");
+                errors.push(field(key), Refusal::NotAnOption);
                 None
             }
         },
         QuestionType::Multiple => {
             let Some(chosen) = texts(value) else {
-                errors.push(field(key), "must be a list of the options");
+                errors.push(field(key), Refusal::NotOptions);
                 return None;
             };
             let before = errors.clone();
@@ -118,21 +121,23 @@ fn answer_of(
         }
         QuestionType::Text => {
             let Some(text) = value.as_str() else {
-                errors.push(field(key), "must be text");
+                errors.push(field(key), Refusal::NotText);
                 return None;
             };
             let text = text.trim();
             if text.chars().count() > MAX_TEXT_CHARS {
                 errors.push(
                     field(key),
-                    format!("must be at most {MAX_TEXT_CHARS} characters"),
+                    Refusal::TooLong {
+                        max: MAX_TEXT_CHARS,
+                    },
                 );
                 return None;
             }
             match crate::domain::text::multi_line(text) {
                 Ok(()) => Some(Answer::Text(text.to_owned())),
                 Err(e) => {
-                    errors.push(field(key), e.to_string());
+                    errors.push(field(key), e);
                     None
                 }
             }
@@ -140,14 +145,14 @@ fn answer_of(
         QuestionType::YesNo => match yes_no(value) {
             Some(b) => Some(Answer::YesNo(b)),
             None => {
-                errors.push(field(key), "must be yes or no (true or false)");
+                errors.push(field(key), Refusal::NotYesOrNo);
                 None
             }
         },
         QuestionType::Scale => match scale(value) {
             Some(n @ 1..=5) => u8::try_from(n).ok().map(Answer::Scale),
             _ => {
-                errors.push(field(key), "must be a whole number from 1 to 5");
+                errors.push(field(key), Refusal::NotOnTheScale);
                 None
             }
         },
@@ -164,13 +169,13 @@ pub fn check_answers(
     let mut errors = FieldErrors::new();
     for key in given.keys() {
         if definition.question(key).is_none() {
-            errors.push(field(key), "is not a question of this survey");
+            errors.push(field(key), Refusal::NotAQuestion);
         }
     }
     let mut answers = Answers::new();
     for q in &definition.questions {
         match given.get(&q.key).filter(|v| !blank(v)) {
-            None if q.required => errors.push(field(&q.key), "is required"),
+            None if q.required => errors.push(field(&q.key), Refusal::Required),
             None => {}
             Some(value) => {
                 if let Some(a) = answer_of(&mut errors, &q.key, q, value) {

@@ -2,9 +2,7 @@
 //! submission, and the QR code of the form's address for flyers.
 
 use super::views::{self, ApplyPage, Chosen, Counter, TierOption};
-use super::{
-    csrf, form, html, limit, messages, qr, secure_cookies, see_other, with_cookie, Data, PageError,
-};
+use super::{csrf, form, html, limit, qr, secure_cookies, see_other, with_cookie, Data, PageError};
 use crate::domain::application::{self, Tier};
 use crate::domain::campaign::Phase;
 use crate::domain::money::with_separators;
@@ -218,10 +216,7 @@ pub async fn apply_submit(
         html(status, &apply_page(&campaign, Some(form), None))
     };
     let (input, mut form_errors) = form::read(tier, &values, &campaign.settings);
-    form_errors.extend(values.unstorable().into_iter().map(|e| FieldError {
-        message: messages::japanese(&e.message),
-        ..e
-    }));
+    form_errors.extend(values.unstorable());
     if !form_errors.is_empty() {
         // The rules still judge everything the form could read, so every error shows at once.
         let today = jst::date_of(crate::clock::now());
@@ -258,17 +253,14 @@ pub async fn apply_submit(
         )),
         Err(ServiceError::AlreadyTakingPart(offices)) => Ok(refused(
             StatusCode::CONFLICT,
-            vec![FieldError {
-                field: "offices".into(),
-                message: messages::already_taking_part(&offices),
-            }],
+            vec![FieldError::new(
+                "offices",
+                crate::domain::refusal::Refusal::AlreadyTakingPart(offices),
+            )],
         )),
         Err(ServiceError::Conflict(message)) => Ok(refused(
             StatusCode::CONFLICT,
-            vec![FieldError {
-                field: "offices".into(),
-                message: messages::japanese(&message),
-            }],
+            vec![FieldError::new("offices", message)],
         )),
         Err(ServiceError::StateConflict(_)) => {
             let campaign = public_campaign(&state, &code).await?;

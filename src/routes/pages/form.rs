@@ -1,7 +1,7 @@
 //! The application form: what the applicant typed, read back into the JSON API's input, and
 //! laid out again, tier by tier, with every error beside its field.
 
-use super::messages::{dotted, japanese};
+use super::messages::dotted;
 use crate::domain::application::{ApplicationInput, ContactInput, OfficeInput, OfficeKind, Tier};
 use crate::domain::campaign::Settings;
 use crate::domain::FieldError;
@@ -87,10 +87,10 @@ pub fn read(
     let mut errors = Vec::new();
     for (name, value) in &values.0 {
         if value.contains('\0') {
-            errors.push(FieldError {
-                field: name.clone(),
-                message: "使用できない文字が含まれています".into(),
-            });
+            errors.push(FieldError::new(
+                name.clone(),
+                "使用できない文字が含まれています",
+            ));
         }
     }
     let mut office_at = |group: &str, i: usize| -> OfficeInput {
@@ -101,10 +101,7 @@ pub fn read(
             None => match values.get(&format!("{p}.kind")).parse::<OfficeKind>() {
                 Ok(kind) => kind,
                 Err(_) => {
-                    errors.push(FieldError {
-                        field: format!("{p}.kind"),
-                        message: "選んでください".into(),
-                    });
+                    errors.push(FieldError::new(format!("{p}.kind"), "選んでください"));
                     OfficeKind::CareManagement
                 }
             },
@@ -116,20 +113,20 @@ pub fn read(
             match since.parse() {
                 Ok(day) => Some(day),
                 Err(_) => {
-                    errors.push(FieldError {
-                        field: format!("{p}.using_system_since"),
-                        message: "日付を入力してください（例: 2024-01-10）".into(),
-                    });
+                    errors.push(FieldError::new(
+                        format!("{p}.using_system_since"),
+                        "日付を入力してください（例: 2024-01-10）",
+                    ));
                     None
                 }
             }
         };
         let municipality = values.get(&format!("{p}.municipality_code"));
         if municipality.trim().is_empty() {
-            errors.push(FieldError {
-                field: format!("{p}.municipality_code"),
-                message: "選んでください".into(),
-            });
+            errors.push(FieldError::new(
+                format!("{p}.municipality_code"),
+                "選んでください",
+            ));
         }
         OfficeInput {
             office_number: text("office_number"),
@@ -179,10 +176,7 @@ pub fn merge(form: Vec<FieldError>, rules: Vec<FieldError>) -> Vec<FieldError> {
     for e in rules {
         let field = dotted(&e.field);
         if !all.iter().any(|f| f.field == field) {
-            all.push(FieldError {
-                field,
-                message: japanese(&e.message),
-            });
+            all.push(FieldError { field, ..e });
         }
     }
     all

@@ -4,7 +4,7 @@
 use super::form::Values;
 use super::views::{self, ConditionLine, OfficeLine, SurveyLine};
 use super::{
-    csrf, html, limit, messages, secret_of, secure_cookies, see_other, with_cookie, Data, PageError,
+    csrf, html, limit, secret_of, secure_cookies, see_other, with_cookie, Data, PageError,
 };
 use crate::domain::jst;
 use crate::domain::money::with_separators;
@@ -207,7 +207,7 @@ pub async fn withdraw(
             let page = load_status(&state, secret).await?;
             let message = errors
                 .first()
-                .map(|e| messages::japanese(&e.message))
+                .map(crate::domain::FieldError::japanese)
                 .unwrap_or_default();
             let token = values.get(csrf::FIELD).to_owned();
             Ok(html(

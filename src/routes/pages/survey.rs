@@ -54,22 +54,6 @@ fn choices(kind: QuestionType, options: &[String]) -> Vec<(String, String)> {
     }
 }
 
-/// A refusal said for the applicant, by what the question asks.
-fn japanese(kind: QuestionType, message: &str) -> String {
-    if message == "is required" {
-        return "この質問は必須です。回答してください".into();
-    }
-    match kind {
-        QuestionType::Single | QuestionType::Multiple => "選択肢から選んでください".into(),
-        QuestionType::YesNo => "「はい」か「いいえ」を選んでください".into(),
-        QuestionType::Scale => "1〜5から選んでください".into(),
-        QuestionType::Text if message.starts_with("must be at most") => {
-            format!("{MAX_TEXT_CHARS}文字以内で入力してください")
-        }
-        QuestionType::Text => "使用できない文字が含まれています".into(),
-    }
-}
-
 fn page(
     found: &OfficeSurvey,
     secret: &Secret,
@@ -86,7 +70,7 @@ fn page(
         let error = errors
             .iter()
             .find(|e| e.field == name)
-            .map(|e| japanese(q.kind, &e.message));
+            .map(FieldError::japanese);
         if let Some(e) = &error {
             summary.push((format!("#{id}"), format!("問{}: {e}", i + 1)));
         }

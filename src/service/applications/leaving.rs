@@ -6,6 +6,7 @@ use crate::db::applications as rows;
 use crate::db::{audit, campaigns, is_unique_violation, DbConn};
 use crate::domain::ids::ApplicationId;
 use crate::domain::participation::Status;
+use crate::domain::refusal::Refusal;
 use crate::domain::secret::Secret;
 use crate::domain::FieldErrors;
 use crate::email::templates::Kind;
@@ -31,16 +32,18 @@ fn checked_reason(exit: Exit, reason: Option<&str>) -> Result<Option<&str>, Fiel
     let mut errors = FieldErrors::new();
     match reason {
         None if exit == Exit::Disqualify => {
-            errors.push("reason", "a disqualification needs a reason")
+            errors.push("reason", Refusal::DisqualificationNeedsReason)
         }
-        None if exit == Exit::Void => errors.push("reason", "a void needs a reason"),
+        None if exit == Exit::Void => errors.push("reason", Refusal::VoidNeedsReason),
         Some(r) if r.chars().count() > MAX_REASON_CHARS => errors.push(
             "reason",
-            format!("must be at most {MAX_REASON_CHARS} characters"),
+            Refusal::TooLong {
+                max: MAX_REASON_CHARS,
+            },
         ),
         Some(r) => {
             if let Err(e) = crate::domain::text::multi_line(r) {
-                errors.push("reason", e.to_string());
+                errors.push("reason", e);
             }
         }
         None => {}

@@ -162,7 +162,8 @@ fn build_rows(
         contact_email: app.contact_email.as_str().to_owned(),
         status_secret: Secret::new(secret),
         needs_review: app.needs_review(),
-        warnings_json: serde_json::to_string(&app.warnings).unwrap_or_else(|_| "[]".into()),
+        warnings_json: crate::domain::field_error::to_stored(&app.warnings)
+            .unwrap_or_else(|_| "[]".into()),
         status_reason: None,
         accepted_at: (status == Status::Accepted).then_some(now),
         updated_at: now,

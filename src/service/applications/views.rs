@@ -99,7 +99,7 @@ pub(super) fn view(app: ApplicationRow, offices: Vec<ParticipantRow>) -> Applica
             email: app.contact_email,
         },
         participants: offices.into_iter().map(participant_view).collect(),
-        warnings: serde_json::from_str(&app.warnings_json).unwrap_or_default(),
+        warnings: crate::domain::field_error::from_stored(&app.warnings_json).unwrap_or_default(),
         status_url: None,
         id: app.id,
         campaign_id: app.campaign_id,

@@ -79,10 +79,7 @@ fn require_payees_accepted(conn: &mut DbConn, batch_id: &str) -> ServiceResult<(
         "offices of this batch are no longer accepted: cancel it, run the year-end check again and draft a new batch".into(),
         departed
             .into_iter()
-            .map(|office| FieldError {
-                field: format!("offices.{office}"),
-                message: "is no longer accepted in this campaign".into(),
-            })
+            .map(|office| FieldError::new(format!("offices.{office}"), "is no longer accepted in this campaign"))
             .collect(),
     ))
 }

@@ -339,13 +339,7 @@ pub(super) fn application_page(
         warnings: app
             .warnings
             .iter()
-            .map(|w| {
-                format!(
-                    "{}: {}",
-                    w.field,
-                    super::super::messages::japanese(&w.message)
-                )
-            })
+            .map(|w| format!("{}: {}", w.field, w.japanese()))
             .collect(),
         offices: app
             .participants

@@ -80,18 +80,6 @@ pub(super) fn leave_forms(
         .collect()
 }
 
-fn reason_ja(message: &str) -> String {
-    match message {
-        "a disqualification needs a reason" => "失格の理由を入力してください".into(),
-        "a void needs a reason" => "無効にする理由を入力してください".into(),
-        other if other.starts_with("must be at most") => format!(
-            "{}文字以内で入力してください",
-            applications::MAX_REASON_CHARS
-        ),
-        other => super::super::messages::japanese(other),
-    }
-}
-
 /// Withdraws, disqualifies or voids through the use case the JSON API calls, as the person: back to
 /// the application, or its page again (422) with the refusal beside the reason.
 async fn leave(
@@ -124,7 +112,7 @@ async fn leave(
                 reason,
                 error: errors
                     .first()
-                    .map(|e| reason_ja(&e.message))
+                    .map(crate::domain::FieldError::japanese)
                     .unwrap_or_default(),
             };
             let loaded = load(&state, id).await?;

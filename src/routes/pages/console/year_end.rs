@@ -124,14 +124,6 @@ pub async fn show_year_end(
     Ok(html(StatusCode::OK, &page))
 }
 
-fn as_of_ja(message: &str) -> String {
-    if message.starts_with("must not be in the future") {
-        "未来の日付は指定できません。継続利用は起きたことで判断します".into()
-    } else {
-        refusal_ja(message)
-    }
-}
-
 /// Runs the check through the use case the JSON API calls, as the person, and shows it; the
 /// form again with the reason beside the date when refused.
 #[post("/staff/campaigns/{id}/year-end-checks")]
@@ -163,7 +155,7 @@ pub async fn run_check(
                     StatusCode::UNPROCESSABLE_ENTITY,
                     errors
                         .first()
-                        .map(|e| as_of_ja(&e.message))
+                        .map(crate::domain::FieldError::japanese)
                         .unwrap_or_default(),
                 ),
                 Err(ApiError::Conflict(m)) => (StatusCode::CONFLICT, refusal_ja(&m)),

@@ -255,14 +255,14 @@ pub fn layout(tier: Tier, settings: &Settings, values: &Values, errors: &[FieldE
             "{}・{}: {}",
             legend_of(&e.field),
             field_label(&e.field),
-            e.message
+            e.japanese()
         );
         let visible = sections
             .iter_mut()
             .flat_map(|s| s.controls.iter_mut())
             .find(|c| c.name == e.field && c.kind != "hidden");
         if let Some(c) = visible {
-            c.error.get_or_insert_with(|| e.message.clone());
+            c.error.get_or_insert_with(|| e.japanese());
             summary.push(Summary {
                 href: format!("#{}", c.id),
                 text,
@@ -273,10 +273,10 @@ pub fn layout(tier: Tier, settings: &Settings, values: &Values, errors: &[FieldE
             let prefix = s.id.trim_start_matches("s-").replace('-', ".");
             e.field == prefix || e.field.starts_with(&format!("{prefix}."))
         });
-        let whole = format!("{}: {}", legend_of(&e.field), e.message);
+        let whole = format!("{}: {}", legend_of(&e.field), e.japanese());
         match section {
             Some(s) => {
-                s.error.get_or_insert_with(|| e.message.clone());
+                s.error.get_or_insert_with(|| e.japanese());
                 summary.push(Summary {
                     href: format!("#{}", s.id),
                     text: whole,

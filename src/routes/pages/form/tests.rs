@@ -78,18 +78,9 @@ fn a_nul_character_is_refused_naming_its_field() {
 #[test]
 fn errors_go_beside_their_field_on_their_section_or_above_the_form() {
     let errors = vec![
-        FieldError {
-            field: "offices.0.office_number".into(),
-            message: "10桁".into(),
-        },
-        FieldError {
-            field: "offices.1.kind".into(),
-            message: "組み合わせ".into(),
-        },
-        FieldError {
-            field: "offices".into(),
-            message: "全部".into(),
-        },
+        FieldError::new("offices.0.office_number", "10桁"),
+        FieldError::new("offices.1.kind", "組み合わせ"),
+        FieldError::new("offices", "全部"),
     ];
     let l = layout(Tier::GeneralPair, &settings(), &Values::default(), &errors);
     let office = &l.sections[1];
@@ -110,23 +101,17 @@ fn errors_go_beside_their_field_on_their_section_or_above_the_form() {
 
 #[test]
 fn the_form_errors_win_and_the_rules_fill_in_the_rest_in_japanese() {
-    let form = vec![FieldError {
-        field: "offices.0.kind".into(),
-        message: "選んでください".into(),
-    }];
+    let form = vec![FieldError::new("offices.0.kind", "選んでください")];
     let rules = vec![
-        FieldError {
-            field: "offices[0].kind".into(),
-            message: "a pair is one care_management office and one service office".into(),
-        },
-        FieldError {
-            field: "contact.email".into(),
-            message: "must be an email address such as name@example.jp".into(),
-        },
+        FieldError::new(
+            "offices[0].kind",
+            crate::domain::refusal::Refusal::PairKinds,
+        ),
+        FieldError::new("contact.email", crate::domain::email::EmailError::Invalid),
     ];
     let merged = merge(form, rules);
     assert_eq!(merged.len(), 2);
-    assert_eq!(merged[0].message, "選んでください");
+    assert_eq!(merged[0].japanese(), "選んでください");
     assert_eq!(merged[1].field, "contact.email");
-    assert!(merged[1].message.starts_with("メールアドレス"));
+    assert!(merged[1].japanese().starts_with("メールアドレス"));
 }
