@@ -93,6 +93,26 @@ pub fn accepted_office(
     )
 }
 
+/// The accepted participants among `ids`, by id.
+pub fn accepted_among(
+    conn: &mut DbConn,
+    ids: &[String],
+) -> QueryResult<std::collections::HashMap<String, ParticipantRow>> {
+    let mut found = std::collections::HashMap::new();
+    for chunk in ids.chunks(OFFICE_CHUNK) {
+        found.extend(
+            participants::table
+                .filter(participants::id.eq_any(chunk))
+                .filter(participants::status.eq(Status::Accepted))
+                .select(ParticipantRow::as_select())
+                .load(conn)?
+                .into_iter()
+                .map(|p| (p.id.clone(), p)),
+        );
+    }
+    Ok(found)
+}
+
 /// The checkpoints recorded for these participants, by participant id.
 pub fn checkpoints_of(
     conn: &mut DbConn,

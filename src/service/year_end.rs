@@ -19,6 +19,9 @@ use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+/// Results mailed per round: each round's messages are written and dropped before the next.
+const MAIL_CHUNK: i64 = 2_000;
+
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ResultView {
     pub office_number: String,
@@ -269,30 +272,42 @@ pub fn notify(
             "the results of this check were mailed already".into(),
         ));
     }
-    let results = rows::results_of(conn, id)?;
-    let offices = offices_by_participant(conn, &campaign)?;
-    let messages: Vec<_> = results
-        .iter()
-        .filter_map(|r| offices.get(&r.participant_id).map(|o| (r, o)))
-        .map(|(r, office)| {
-            let mut m = mail::office_mail(&campaign, &office.participant);
-            m.eligible = r.eligible;
-            m.amount = yen(r.amount);
-            m.reasons = reasons_of(&r.reasons)
-                .iter()
-                .map(|r| r.explained())
-                .collect();
-            mail::office_message(
-                notifier,
-                now,
-                OfficeMailKind::YearEndResult,
-                &campaign,
-                &office.participant,
-                &m,
-            )
-        })
-        .collect();
-    crate::db::outbox::insert(conn, &messages)?;
+    // A page of results at a time: 100,000 offices' messages held at once took the server
+    // near a gigabyte.
+    let mut mailed = 0usize;
+    let mut offset = 0i64;
+    loop {
+        let results = rows::results_page(conn, id, offset, MAIL_CHUNK)?;
+        if results.is_empty() {
+            break;
+        }
+        offset += results.len() as i64;
+        let ids: Vec<String> = results.iter().map(|r| r.participant_id.clone()).collect();
+        let offices = rows::accepted_among(conn, &ids)?;
+        let messages: Vec<_> = results
+            .iter()
+            .filter_map(|r| offices.get(&r.participant_id).map(|o| (r, o)))
+            .map(|(r, office)| {
+                let mut m = mail::office_mail(&campaign, office);
+                m.eligible = r.eligible;
+                m.amount = yen(r.amount);
+                m.reasons = reasons_of(&r.reasons)
+                    .iter()
+                    .map(|r| r.explained())
+                    .collect();
+                mail::office_message(
+                    notifier,
+                    now,
+                    OfficeMailKind::YearEndResult,
+                    &campaign,
+                    office,
+                    &m,
+                )
+            })
+            .collect();
+        crate::db::outbox::insert(conn, &messages)?;
+        mailed += messages.len();
+    }
     audit::record(
         conn,
         now,
@@ -303,20 +318,10 @@ pub fn notify(
             entity_id: id,
             campaign_id: Some(&check.campaign_id),
             before: None,
-            after: Some(serde_json::json!({"emails": messages.len()})),
+            after: Some(serde_json::json!({"emails": mailed})),
         },
     )?;
     get(conn, id)
-}
-
-fn offices_by_participant(
-    conn: &mut DbConn,
-    campaign: &CampaignRow,
-) -> ServiceResult<std::collections::HashMap<String, AcceptedOffice>> {
-    Ok(rows::accepted_offices(conn, &campaign.id)?
-        .into_iter()
-        .map(|o| (o.participant.id.clone(), o))
-        .collect())
 }
 
 /// What an office still has to do, in plain words, as of `today`: the end survey once it
