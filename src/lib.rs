@@ -6,7 +6,7 @@ pub mod db;
 pub mod domain;
 pub mod email;
 pub mod error;
-pub mod export;
+pub mod formats;
 pub mod housekeeping;
 pub mod metrics;
 pub mod net;

@@ -2,12 +2,12 @@
 //! `office_number` and one column per checkpoint. Absent means unchanged; JSON `null` (or an
 //! empty cell) clears a date or an attestation.
 
-use super::csv_lines::{Table, TableError};
 use super::office_list::{note_invalid, InvalidRow};
 use super::office_number::OfficeNumber;
 use super::written::plain_number;
 use super::year_end::{Attestation, Checkpoints};
 use super::FieldErrors;
+use crate::formats::csv_lines::{Table, TableError};
 use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer};
 
@@ -238,7 +238,7 @@ fn parse_row(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::csv_lines::testing::{body, records_after_header};
+    use crate::formats::csv_lines::testing::{body, records_after_header};
 
     proptest::proptest! {
         #[test]

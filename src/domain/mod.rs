@@ -7,7 +7,6 @@ pub mod business_day;
 pub mod campaign;
 pub mod checkpoint;
 pub mod corporate_number;
-pub mod csv_lines;
 pub mod delivery;
 pub mod email;
 pub mod field_error;
@@ -33,6 +32,5 @@ pub mod totp;
 pub mod usage_list;
 pub mod written;
 pub mod year_end;
-pub mod zengin;
 
 pub use field_error::{FieldError, FieldErrors};

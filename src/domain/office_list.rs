@@ -2,9 +2,9 @@
 //! row with an office number column (`office_number`, or a name containing 事業所番号) under at
 //! most a few title lines; other columns are ignored.
 
-use super::csv_lines::{Table, TableError};
 use super::office_number::OfficeNumber;
 use super::written::plain_number;
+use crate::formats::csv_lines::{Table, TableError};
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -77,7 +77,7 @@ pub fn parse(bytes: &[u8]) -> Result<OfficeList, TableError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::csv_lines::testing::{body, records_after_header};
+    use crate::formats::csv_lines::testing::{body, records_after_header};
 
     proptest::proptest! {
         #[test]

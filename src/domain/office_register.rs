@@ -6,11 +6,11 @@
 
 use super::application::OfficeKind;
 use super::corporate_number::CorporateNumber;
-use super::csv_lines::{Encoding, Header, Table, TableError};
 use super::municipality::MunicipalityCode;
 use super::office_list::{note_invalid, InvalidRow};
 use super::office_number::OfficeNumber;
 use super::written::plain_number;
+use crate::formats::csv_lines::{Encoding, Header, Table, TableError};
 use std::collections::HashMap;
 use std::io::{Read, Seek};
 

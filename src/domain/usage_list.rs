@@ -4,9 +4,9 @@
 //! national list is never held whole; each bad row is reported with its line and reason and the
 //! good rows are kept.
 
-use super::csv_lines::{Encoding, Table, TableError};
 use super::office_number::OfficeNumber;
 use super::written::plain_number;
+use crate::formats::csv_lines::{Encoding, Table, TableError};
 use std::io::{Read, Seek};
 
 use super::office_list::InvalidRow;
@@ -190,7 +190,7 @@ mod tests {
             let text = format!("{header}\n{}", body.concat());
             let s = read(std::io::Cursor::new(text.as_bytes()), |_| {}).unwrap();
             let (header_line, records) =
-                crate::domain::csv_lines::testing::records_after_header(&text);
+                crate::formats::csv_lines::testing::records_after_header(&text);
             proptest::prop_assert_eq!(s.header_line, header_line);
             proptest::prop_assert_eq!(s.rows + s.duplicate_rows + s.invalid_row_count, records);
         }

@@ -8,7 +8,7 @@ use crate::domain::ids::CampaignId;
 use crate::domain::role::Role;
 use crate::domain::{jst, FieldError};
 use crate::error::ApiError;
-use crate::export::chart;
+use crate::formats::chart;
 use crate::service::outcome::{self, report, OutcomeView};
 use crate::service::{office_registers, ServiceError};
 use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};

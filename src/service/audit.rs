@@ -66,7 +66,7 @@ pub fn export(
     format: ExportFormat,
     send: &mut dyn FnMut(Vec<u8>) -> bool,
 ) -> ServiceResult<()> {
-    use crate::export::csv::{line, Cell};
+    use crate::formats::csv::{line, Cell};
     let up_to = audit::last_seq(conn)?;
     if format == ExportFormat::Csv {
         let mut head = String::from("\u{FEFF}");

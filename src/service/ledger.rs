@@ -7,7 +7,8 @@ use crate::db::DbConn;
 use crate::domain::application::{ParticipantRole, Tier};
 use crate::domain::ids::ApplicationId;
 use crate::domain::FieldErrors;
-use crate::export::csv::{self, Cell};
+use crate::formats::csv::{self, Cell};
+use crate::formats::xlsx::Ledger;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -216,26 +217,15 @@ pub fn stream_json(
     Ok(())
 }
 
-/// The ledger as an Excel workbook: the lines with a totals row, the campaign's facts, and the
-/// approval record (who drafted, who decided, when, the CSV ledger's digest). Rows are written
-/// to a temporary file as they are read, so memory stays flat.
+/// The ledger as an Excel workbook ([`crate::formats::xlsx`]): the lines with a totals row,
+/// the campaign's facts, and the approval record (who drafted, who decided, when, the CSV
+/// ledger's digest). Lines are read a page at a time.
 pub fn xlsx(conn: &mut DbConn, batch_id: &str) -> ServiceResult<Vec<u8>> {
-    use rust_xlsxwriter::{Format, Workbook};
     let batch = rows::find(conn, batch_id)?.ok_or(ServiceError::NotFound("payout batch"))?;
     let campaign = crate::db::campaigns::find(conn, &batch.campaign_id)?
         .ok_or(ServiceError::NotFound("campaign"))?;
     let failed = |e: rust_xlsxwriter::XlsxError| ServiceError::Format(format!("workbook: {e}"));
-    let bold = Format::new().set_bold();
-    let mut book = Workbook::new();
-    let mut sheet = book.new_worksheet_with_constant_memory().map_err(failed)?;
-    sheet.set_name("明細").map_err(failed)?;
-    for (col, name) in HEADER.iter().enumerate() {
-        sheet
-            .write_string_with_format(0, col as u16, *name, &bold)
-            .map_err(failed)?;
-    }
-    let mut row: u32 = 0;
-    let mut total = 0i64;
+    let mut ledger = Ledger::new("明細", &HEADER).map_err(failed)?;
     let mut hash = Sha256::new();
     hash.update(b"\xEF\xBB\xBF");
     hash.update(csv_header().as_bytes());
@@ -243,10 +233,8 @@ pub fn xlsx(conn: &mut DbConn, batch_id: &str) -> ServiceResult<Vec<u8>> {
     pages(conn, batch_id, |page| {
         hash.update(csv_rows(&page).as_bytes());
         for l in &page {
-            row += 1;
-            total += l.amount_yen;
             let cells = [
-                &l.office_number,
+                l.office_number.as_str(),
                 &l.office_name,
                 &l.corporate_number,
                 &l.corporation_name,
@@ -254,13 +242,7 @@ pub fn xlsx(conn: &mut DbConn, batch_id: &str) -> ServiceResult<Vec<u8>> {
                 l.tier.as_str(),
                 l.application_id.as_str(),
             ];
-            for (col, text) in cells.iter().enumerate() {
-                if let Err(e) = sheet.write_string(row, col as u16, *text) {
-                    written = Err(e);
-                    return Ok(false);
-                }
-            }
-            if let Err(e) = sheet.write_number(row, 7, l.amount_yen as f64) {
+            if let Err(e) = ledger.line(&cells, l.amount_yen) {
                 written = Err(e);
                 return Ok(false);
             }
@@ -268,12 +250,7 @@ pub fn xlsx(conn: &mut DbConn, batch_id: &str) -> ServiceResult<Vec<u8>> {
         Ok(true)
     })?;
     written.map_err(failed)?;
-    sheet
-        .write_string_with_format(row + 1, 0, "合計", &bold)
-        .and_then(|s| s.write_number_with_format(row + 1, 7, total as f64, &bold))
-        .map_err(failed)?;
-    book.push_worksheet(sheet);
-
+    let jst = |t| crate::domain::jst::to_jst(t).to_rfc3339();
     let facts: Vec<(&str, String)> = vec![
         ("キャンペーン", campaign.name.clone()),
         ("コード", campaign.code.clone()),
@@ -295,37 +272,23 @@ pub fn xlsx(conn: &mut DbConn, batch_id: &str) -> ServiceResult<Vec<u8>> {
         ("応募締切", campaign.deadline.to_string()),
         ("継続利用の確認日", campaign.ends_on.to_string()),
     ];
-    let decided_at = batch
-        .decided_at
-        .map(|t| crate::domain::jst::to_jst(t).to_rfc3339())
-        .unwrap_or_default();
     let record: Vec<(&str, String)> = vec![
         ("支払バッチ", batch.id.clone()),
         ("状態", batch.status.as_str().to_owned()),
         ("年度末確認", batch.year_end_check_id.clone()),
         ("訂正対象バッチ", batch.corrects.clone().unwrap_or_default()),
         ("作成者", batch.created_by.clone()),
-        (
-            "作成日時",
-            crate::domain::jst::to_jst(batch.created_at).to_rfc3339(),
-        ),
+        ("作成日時", jst(batch.created_at)),
         ("承認・取消者", batch.decided_by.clone().unwrap_or_default()),
-        ("承認・取消日時", decided_at),
+        (
+            "承認・取消日時",
+            batch.decided_at.map(jst).unwrap_or_default(),
+        ),
         ("件数", batch.line_count.to_string()),
         ("合計金額", batch.total_amount.to_string()),
         ("台帳CSVのSHA-256", hex::encode(hash.finalize())),
     ];
-    for (name, pairs) in [("キャンペーン", facts), ("承認記録", record)] {
-        let sheet = book.add_worksheet();
-        sheet.set_name(name).map_err(failed)?;
-        sheet.set_column_width(0, 24).map_err(failed)?;
-        sheet.set_column_width(1, 48).map_err(failed)?;
-        for (i, (label, value)) in pairs.iter().enumerate() {
-            sheet
-                .write_string_with_format(i as u32, 0, *label, &bold)
-                .and_then(|s| s.write_string(i as u32, 1, value))
-                .map_err(failed)?;
-        }
-    }
-    book.save_to_buffer().map_err(failed)
+    ledger
+        .finish("合計", &[("キャンペーン", facts), ("承認記録", record)])
+        .map_err(failed)
 }

@@ -108,7 +108,7 @@ pub fn report(conn: &mut DbConn, campaign_id: &CampaignId) -> ServiceResult<Reco
 
 /// The report's differences and totals as CSV rows for a spreadsheet.
 pub fn csv(r: &Reconciliation) -> Vec<u8> {
-    use crate::export::csv::{line, utf8_with_bom, Cell};
+    use crate::formats::csv::{line, utf8_with_bom, Cell};
     let mut out = String::new();
     line(
         &mut out,

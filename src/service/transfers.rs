@@ -12,8 +12,8 @@ use crate::db::{audit, campaigns, DbConn};
 use crate::domain::business_day;
 use crate::domain::jst;
 use crate::domain::payout::BatchStatus;
-use crate::domain::zengin::{self, Payer, Transfer, ZenginError};
 use crate::domain::{FieldError, FieldErrors};
+use crate::formats::zengin::{self, Payer, Transfer, ZenginError};
 use chrono::{NaiveDate, NaiveDateTime};
 use sha2::{Digest, Sha256};
 

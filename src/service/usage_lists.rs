@@ -4,11 +4,11 @@
 use super::{Actor, ServiceError, ServiceResult};
 use crate::db::year_end::{self as rows, UsageListRow};
 use crate::db::{audit, campaigns, DbConn};
-use crate::domain::csv_lines::Encoding;
 use crate::domain::ids::CampaignId;
 use crate::domain::office_list::InvalidRow;
 use crate::domain::usage_list::{self, Summary};
 use crate::domain::FieldErrors;
+use crate::formats::csv_lines::Encoding;
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 use sha2::{Digest, Sha256};

@@ -3,8 +3,8 @@
 
 use super::{OutcomeView, PointView};
 use crate::domain::outcome::Count;
-use crate::export::chart::{self, Chart, Series};
-use crate::export::csv::{line, utf8_with_bom, Cell};
+use crate::formats::chart::{self, Chart, Series};
+use crate::formats::csv::{line, utf8_with_bom, Cell};
 
 const HEADER: [&str; 12] = [
     "figure",

@@ -9,7 +9,7 @@ use crate::domain::jst;
 use crate::domain::survey::{
     chart, tabulate, written, Answers, Definition, QuestionResult, SurveyKind,
 };
-use crate::export::csv::{line, utf8_with_bom, Cell};
+use crate::formats::csv::{line, utf8_with_bom, Cell};
 use serde::Serialize;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]

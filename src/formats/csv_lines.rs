@@ -260,7 +260,7 @@ impl<R: BufRead> Records<R> {
         // A cell no database stores refuses its row here, so no import has to remember to.
         let unstorable = cells
             .iter()
-            .position(|cell| super::text::storable(cell).is_err());
+            .position(|cell| crate::domain::text::storable(cell).is_err());
         Ok(Some(Record {
             line,
             last_line: spanned.last().map_or(line, |(l, _)| *l),
@@ -269,7 +269,7 @@ impl<R: BufRead> Records<R> {
                 Some(column) => Err(format!(
                     "column {}: {}",
                     column + 1,
-                    super::text::TextError::Nul
+                    crate::domain::text::TextError::Nul
                 )),
             },
         }))

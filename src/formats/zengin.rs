@@ -2,7 +2,7 @@
 //! JIS X 0201 (as Shift_JIS bytes), each ended by CRLF: a header (1), one data record per
 //! transfer (2), a trailer with the count and the total (8), and an end record (9).
 
-use super::bank::{AccountType, ZenginRecord};
+use crate::domain::bank::{AccountType, ZenginRecord};
 use chrono::{Datelike, NaiveDate};
 
 const RECORD: usize = 120;
