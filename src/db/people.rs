@@ -1,6 +1,7 @@
 //! Staff people, their console sessions and failed sign-ins.
 
 use super::schema::{api_tokens, people, sign_in_failures, staff_sessions};
+use super::tokens::TokenRow;
 use super::DbConn;
 use crate::domain::role::Role;
 use chrono::NaiveDateTime;
@@ -80,27 +81,25 @@ pub fn save(conn: &mut DbConn, row: &PersonRow) -> QueryResult<()> {
         .map(drop)
 }
 
-/// Ends every session of the person and revokes every token they hold; how many of each.
-pub fn cut_off(
-    conn: &mut DbConn,
-    person_id: &str,
-    at: NaiveDateTime,
-) -> QueryResult<(usize, usize)> {
-    let sessions = diesel::update(
+/// Ends every live session of the person; how many.
+pub fn end_sessions(conn: &mut DbConn, person_id: &str, at: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(
         staff_sessions::table
             .filter(staff_sessions::person_id.eq(person_id))
             .filter(staff_sessions::ended_at.is_null()),
     )
     .set(staff_sessions::ended_at.eq(Some(at)))
-    .execute(conn)?;
-    let tokens = diesel::update(
-        api_tokens::table
-            .filter(api_tokens::person_id.eq(person_id))
-            .filter(api_tokens::revoked_at.is_null()),
-    )
-    .set(api_tokens::revoked_at.eq(Some(at)))
-    .execute(conn)?;
-    Ok((sessions, tokens))
+    .execute(conn)
+}
+
+/// The person's tokens that still work.
+pub fn live_tokens(conn: &mut DbConn, person_id: &str) -> QueryResult<Vec<TokenRow>> {
+    api_tokens::table
+        .filter(api_tokens::person_id.eq(person_id))
+        .filter(api_tokens::revoked_at.is_null())
+        .order(api_tokens::created_at.asc())
+        .select(TokenRow::as_select())
+        .load(conn)
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

@@ -177,6 +177,50 @@ pub fn find(conn: &mut DbConn, email: &StaffEmail) -> ServiceResult<PersonRow> {
     rows::find_by_email(conn, email.as_str())?.ok_or(ServiceError::NotFound("person"))
 }
 
+/// What cutting a person off ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CutOff {
+    pub sessions: usize,
+    pub tokens: usize,
+}
+
+/// Ends every session of the person and revokes every token they hold, each token in the
+/// audit trail as `token.revoke` with the change that caused it, as if revoked one by one.
+fn cut_off(
+    conn: &mut DbConn,
+    actor: &Actor,
+    now: NaiveDateTime,
+    person: &PersonRow,
+    because: &str,
+) -> ServiceResult<CutOff> {
+    let sessions = rows::end_sessions(conn, &person.id, now)?;
+    let live = rows::live_tokens(conn, &person.id)?;
+    for before in &live {
+        crate::db::tokens::revoke(conn, &before.id, now)?;
+        let mut after = before.clone();
+        after.revoked_at = Some(now);
+        let mut after = serde_json::to_value(&after).map_err(json)?;
+        after["because"] = serde_json::Value::from(because);
+        audit::record(
+            conn,
+            now,
+            audit::Change {
+                actor: &actor.label,
+                action: "token.revoke",
+                entity: "api_token",
+                entity_id: before.id.as_str(),
+                campaign_id: None,
+                before: Some(serde_json::to_value(before).map_err(json)?),
+                after: Some(after),
+            },
+        )?;
+    }
+    Ok(CutOff {
+        sessions,
+        tokens: live.len(),
+    })
+}
+
 /// Disables a person: their sessions end and their tokens are revoked at once. Runs inside
 /// the caller's write transaction.
 pub fn disable(
@@ -184,7 +228,7 @@ pub fn disable(
     actor: &Actor,
     now: NaiveDateTime,
     email: &StaffEmail,
-) -> ServiceResult<PersonView> {
+) -> ServiceResult<(PersonView, CutOff)> {
     let before = find(conn, email)?;
     if before.disabled_at.is_some() {
         return Err(ServiceError::StateConflict(format!(
@@ -195,19 +239,27 @@ pub fn disable(
     let mut after = before.clone();
     after.disabled_at = Some(now);
     rows::save(conn, &after)?;
-    rows::cut_off(conn, &after.id, now)?;
     record(conn, actor, now, "person.disable", Some(&before), &after)?;
-    Ok(view(&after))
+    let ended = cut_off(conn, actor, now, &after, "person.disable")?;
+    Ok((view(&after), ended))
 }
 
-/// Ends a person's password and sessions and opens a new one-time link. Runs inside the
-/// caller's write transaction.
+/// A reset: the person as they are now, the new one-time link, and what was ended.
+pub struct Reset {
+    pub person: PersonView,
+    pub welcome: Secret,
+    pub ended: CutOff,
+}
+
+/// Ends a person's password and sessions, revokes their tokens, and opens a new one-time link.
+/// Tokens go too because a reset usually follows a suspected compromise: whoever learnt the
+/// password may have minted a token with it. Runs inside the caller's write transaction.
 pub fn reset(
     conn: &mut DbConn,
     actor: &Actor,
     now: NaiveDateTime,
     email: &StaffEmail,
-) -> ServiceResult<(PersonView, Secret)> {
+) -> ServiceResult<Reset> {
     let before = find(conn, email)?;
     let welcome = welcome_secret();
     let mut after = before.clone();
@@ -215,9 +267,13 @@ pub fn reset(
     after.welcome_hash = Some(hash_secret(&welcome));
     after.welcome_expires_at = Some(now + Duration::hours(WELCOME_VALID_HOURS));
     rows::save(conn, &after)?;
-    rows::cut_off(conn, &after.id, now)?;
     record(conn, actor, now, "person.reset", Some(&before), &after)?;
-    Ok((view(&after), welcome))
+    let ended = cut_off(conn, actor, now, &after, "person.reset")?;
+    Ok(Reset {
+        person: view(&after),
+        welcome,
+        ended,
+    })
 }
 
 /// The person a one-time link belongs to, while it still works.

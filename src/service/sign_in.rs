@@ -67,14 +67,23 @@ pub struct Resumed {
     pub totp_pending: bool,
 }
 
-/// The actor a person is in the audit trail when they act through the console.
-pub fn session_actor(person: &PersonRow) -> Actor {
+/// How the audit trail tells one session from another: the first 8 hex digits of the stored
+/// hash of its id. The cookie itself never reaches the trail, and 32 bits of a SHA-256 give
+/// nothing towards it; an operator finds the row with `id_hash LIKE 'reference%'`.
+pub fn session_reference(id_hash: &str) -> &str {
+    id_hash.get(..8).unwrap_or(id_hash)
+}
+
+/// The actor a person is in the audit trail when they act through the console session whose
+/// id hashes to `id_hash`.
+pub fn session_actor(person: &PersonRow, id_hash: &str) -> Actor {
     Actor {
         label: format!(
-            "{}:{} <{}> (session)",
+            "{}:{} <{}> (session {})",
             person.role.as_str(),
             person.name,
-            person.email
+            person.email,
+            session_reference(id_hash)
         ),
         token_id: None,
         role: Some(person.role),
@@ -172,10 +181,11 @@ pub fn sign_in(
     store.write(|conn, now| match person {
         Some(person) => {
             let cookie = Secret::new(random_hex(32));
+            let id_hash = hash(cookie.expose());
             rows::insert_session(
                 conn,
                 &SessionRow {
-                    id_hash: hash(cookie.expose()),
+                    id_hash: id_hash.clone(),
                     person_id: person.id.clone(),
                     csrf_token: random_text(32),
                     created_at: now,
@@ -186,7 +196,7 @@ pub fn sign_in(
             record(
                 conn,
                 now,
-                &session_actor(&person).label,
+                &session_actor(&person, &id_hash).label,
                 "person.sign_in",
                 &person.id,
                 json!({"email": person.email, "client": attempt.client}),
@@ -290,7 +300,7 @@ pub fn sign_out(conn: &mut DbConn, now: NaiveDateTime, session: &Resumed) -> Ser
         record(
             conn,
             now,
-            &session_actor(person).label,
+            &session_actor(person, &session.id_hash).label,
             "person.sign_out",
             &person.id,
             json!({"email": person.email}),
@@ -309,10 +319,11 @@ pub enum PasswordChange {
 /// Changes a person's own password once the current one is given.
 pub fn change_password(
     store: &Store,
-    person_id: &str,
+    session: &Resumed,
     current: &str,
     chosen: &str,
 ) -> ServiceResult<Result<(), PasswordChange>> {
+    let person_id = session.person.id.as_str();
     let person =
         store.read(|conn| rows::find(conn, person_id)?.ok_or(ServiceError::NotFound("person")))?;
     let stored = person
@@ -335,7 +346,7 @@ pub fn change_password(
         record(
             conn,
             now,
-            &session_actor(&after).label,
+            &session_actor(&after, &session.id_hash).label,
             "person.change_password",
             &after.id,
             json!({"email": after.email}),
@@ -365,10 +376,11 @@ pub fn enable_totp(
     conn: &mut DbConn,
     console: &Console,
     now: NaiveDateTime,
-    person_id: &str,
+    session: &Resumed,
     secret_base32: &str,
     code: &str,
 ) -> ServiceResult<Result<(), TotpChange>> {
+    let person_id = session.person.id.as_str();
     let Ok(totp) = Totp::from_base32(secret_base32) else {
         return Ok(Err(TotpChange::BadSecret));
     };
@@ -385,7 +397,7 @@ pub fn enable_totp(
     record(
         conn,
         now,
-        &session_actor(&after).label,
+        &session_actor(&after, &session.id_hash).label,
         "person.totp_on",
         &after.id,
         json!({"email": after.email}),

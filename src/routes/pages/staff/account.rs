@@ -159,7 +159,6 @@ pub async fn account_submit(
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
     let values = staff_form(&state, &req, &session, &body, ACCOUNT)?;
-    let person_id = session.person.id.clone();
     let refused = |errors: Vec<(&'static str, String)>, secret: Option<String>| {
         Ok(html(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -168,14 +167,13 @@ pub async fn account_submit(
     };
     match values.get("action") {
         "password" => {
-            let store = state.store.clone();
+            let (store, me) = (state.store.clone(), session.clone());
             let (current, chosen) = (
                 values.get("current_password").to_owned(),
                 values.get("new_password").to_owned(),
             );
             let changed =
-                blocking(move || sign_in::change_password(&store, &person_id, &current, &chosen))
-                    .await?;
+                blocking(move || sign_in::change_password(&store, &me, &current, &chosen)).await?;
             match changed {
                 Ok(()) => Ok(see_other(&format!("{ACCOUNT}?done=password"))),
                 Err(PasswordChange::WrongCurrent) => refused(
@@ -191,14 +189,14 @@ pub async fn account_submit(
             }
         }
         "totp" => {
-            let console = state.console.clone();
+            let (console, me) = (state.console.clone(), session.clone());
             let (secret, code) = (
                 values.get("totp_secret").to_owned(),
                 values.get("totp_code").to_owned(),
             );
             let typed = secret.clone();
             let enabled = write(&state, move |conn, now| {
-                sign_in::enable_totp(conn, &console, now, &person_id, &secret, &code)
+                sign_in::enable_totp(conn, &console, now, &me, &secret, &code)
             })
             .await?;
             match enabled {
