@@ -2,7 +2,7 @@
 //! password, listed, disabled (which ends their sessions and tokens at once), reset. Every
 //! change is in the audit trail; passwords are kept only as argon2id hashes.
 
-use super::{Actor, ServiceError, ServiceResult};
+use super::{Actor, ServiceError, ServiceResult, Store};
 use crate::db::people::{self as rows, PersonRow};
 use crate::db::{audit, DbConn};
 use crate::domain::jst;
@@ -160,6 +160,7 @@ pub fn add(
         disabled_at: None,
         created_at: now,
         created_by: actor.label.clone(),
+        totp_last_step: None,
     };
     rows::insert(conn, &row)?;
     record(conn, actor, now, "person.add", None, &row)?;
@@ -288,15 +289,13 @@ pub fn welcomed(
         .ok_or(ServiceError::NotFound("welcome link"))
 }
 
-/// Sets the password chosen through a one-time link, which then stops working. Runs inside
-/// the caller's write transaction.
-pub fn choose_password(
-    conn: &mut DbConn,
-    now: NaiveDateTime,
-    secret: &Secret,
-    chosen: &str,
-) -> ServiceResult<PersonView> {
-    let before = welcomed(conn, secret, now)?;
+/// Sets the password chosen through a one-time link, which then stops working. The password
+/// is hashed before the write transaction, which holds no lock while argon2 runs; the write
+/// changes the person only while the link is still theirs and open, so of two posts of one
+/// link exactly one sets a password and the other finds the link gone. Blocks: callers run it
+/// on the blocking pool.
+pub fn choose_password(store: &Store, secret: &Secret, chosen: &str) -> ServiceResult<PersonView> {
+    let before = store.read(|conn| welcomed(conn, secret, crate::clock::now()))?;
     let email = StaffEmail::parse(&before.email).map_err(|e| {
         let mut errors = FieldErrors::new();
         errors.push("email", e);
@@ -307,26 +306,29 @@ pub fn choose_password(
         errors.push("password", e.to_string());
         ServiceError::Invalid(errors)
     })?;
-    let mut after = before.clone();
-    after.password_hash = Some(hash_password(&password)?);
-    after.welcome_hash = None;
-    after.welcome_expires_at = None;
-    rows::save(conn, &after)?;
-    let actor = Actor {
-        label: format!("{}:{} <{}>", after.role.as_str(), after.name, after.email),
-        token_id: None,
-        role: Some(after.role),
-        account: None,
-    };
-    record(
-        conn,
-        &actor,
-        now,
-        "person.choose_password",
-        Some(&before),
-        &after,
-    )?;
-    Ok(view(&after))
+    let hashed = hash_password(&password)?;
+    let link = hash_secret(secret);
+    store.write(|conn, now| {
+        if !rows::consume_welcome(conn, &before.id, &link, now, &hashed)? {
+            return Err(ServiceError::NotFound("welcome link"));
+        }
+        let after = rows::find(conn, &before.id)?.ok_or(ServiceError::NotFound("person"))?;
+        let actor = Actor {
+            label: format!("{}:{} <{}>", after.role.as_str(), after.name, after.email),
+            token_id: None,
+            role: Some(after.role),
+            account: None,
+        };
+        record(
+            conn,
+            &actor,
+            now,
+            "person.choose_password",
+            Some(&before),
+            &after,
+        )?;
+        Ok(view(&after))
+    })
 }
 
 #[cfg(test)]

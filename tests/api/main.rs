@@ -29,6 +29,7 @@ mod permissions;
 mod race;
 mod scale;
 mod sign_in;
+mod sign_in_races;
 mod smtp;
 mod squatting;
 mod staff_client;
