@@ -258,7 +258,7 @@ on_both_backends!(
 );
 
 /// The audit events about one kind of entity, as the export gives them.
-fn events_about(app: &TestApp, entity: &str) -> Vec<serde_json::Value> {
+pub(crate) fn events_about(app: &TestApp, entity: &str) -> Vec<serde_json::Value> {
     let r = app.get(&format!(
         "/api/v1/audit-events/export?format=jsonl&entity={entity}"
     ));
