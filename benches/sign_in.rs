@@ -3,6 +3,10 @@
 //! lookup costs) measured in the same run, and how many sign-ins a second each core could
 //! verify, which is the most a flood of sign-ins can take from intake on that core.
 //!
+//! What a flood of sign-ins does to intake, and how the cap on hashes at once
+//! (`HONORARIA_STAFF_SIGN_IN_CONCURRENCY`) keeps it, is measured over HTTP against the release
+//! binary by `scripts/sign-in-flood.sh`.
+//!
 //!     cargo bench --bench sign_in [-- ROUNDS]
 
 use honoraria::domain::person::{Password, StaffEmail};

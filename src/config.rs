@@ -55,6 +55,11 @@ pub struct Settings {
     pub staff_session_max_hours: u64,
     /// Whether every person must have TOTP on before using the console.
     pub staff_require_totp: bool,
+    /// Password hashes and verifications (sign-ins, welcome links, password changes) running
+    /// at once in this process; unset: half the CPUs, at least one.
+    pub staff_sign_in_concurrency: Option<u32>,
+    /// How long a sign-in waits for one of those before it is answered 503 with `Retry-After`.
+    pub staff_sign_in_wait_ms: u64,
     /// 64 hex digits sealing secrets at rest (TOTP secrets). Unset: read from
     /// `secret_key_file`, which is made on first start.
     pub secret_key: Option<Secret>,
@@ -90,6 +95,8 @@ impl Default for Settings {
             staff_session_idle_minutes: 30,
             staff_session_max_hours: 12,
             staff_require_totp: false,
+            staff_sign_in_concurrency: None,
+            staff_sign_in_wait_ms: 1000,
             secret_key: None,
             secret_key_file: "data/secret.key".into(),
         }
@@ -127,6 +134,17 @@ impl Settings {
     pub fn view_rate_limit(&self) -> u32 {
         self.public_view_rate_limit
             .unwrap_or_else(|| self.public_rate_limit.saturating_mul(20))
+    }
+
+    /// Password hashes and verifications at once in this process.
+    pub fn hash_concurrency(&self) -> usize {
+        self.staff_sign_in_concurrency
+            .and_then(|n| usize::try_from(n).ok())
+            .unwrap_or_else(|| {
+                crate::domain::sign_in::default_hash_concurrency(
+                    std::thread::available_parallelism().map_or(1, usize::from),
+                )
+            })
     }
 
     pub fn load(config_file: &str, overrides: &Overrides) -> Result<Self, ConfigError> {
@@ -213,6 +231,14 @@ impl Settings {
             "staff_session_max_hours",
             self.staff_session_max_hours,
             1..=7 * 24,
+        )?;
+        if let Some(n) = self.staff_sign_in_concurrency {
+            in_range("staff_sign_in_concurrency", n.into(), 1..=1_024)?;
+        }
+        in_range(
+            "staff_sign_in_wait_ms",
+            self.staff_sign_in_wait_ms,
+            0..=60_000,
         )?;
         Ok(())
     }

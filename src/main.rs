@@ -111,7 +111,8 @@ enum StaffCommand {
         #[arg(long)]
         email: String,
     },
-    /// End a person's password and sessions; prints a new one-time link.
+    /// End a person's password and sessions and revoke their tokens (a reset assumes the
+    /// password may be known to someone else); prints a new one-time link.
     Reset {
         #[arg(long)]
         email: String,
@@ -293,19 +294,31 @@ fn staff(settings: &Settings, command: StaffCommand) -> Result<ExitCode, String>
         }
         StaffCommand::Disable { email } => {
             let email = StaffEmail::parse(&email)?;
-            db::write_transaction(&mut conn, |c| people::disable(c, &actor, now, &email))
-                .map_err(|e| e.to_string())?;
+            let (_, ended) =
+                db::write_transaction(&mut conn, |c| people::disable(c, &actor, now, &email))
+                    .map_err(|e| e.to_string())?;
             println!(
-                "{} disabled; their sessions and tokens have ended",
-                email.as_str()
+                "{} disabled; {} sessions ended and {} tokens revoked",
+                email.as_str(),
+                ended.sessions,
+                ended.tokens
             );
         }
         StaffCommand::Reset { email } => {
             let email = StaffEmail::parse(&email)?;
-            let (_, secret) =
-                db::write_transaction(&mut conn, |c| people::reset(c, &actor, now, &email))
-                    .map_err(|e| e.to_string())?;
-            println!("{}", link(&secret));
+            let reset = db::write_transaction(&mut conn, |c| people::reset(c, &actor, now, &email))
+                .map_err(|e| e.to_string())?;
+            // The link alone on standard output, as `staff add` prints it, for scripts; what
+            // else the reset did on standard error, for the person running it.
+            println!("{}", link(&reset.welcome));
+            eprintln!(
+                "honoraria: {}: password cleared, {} sessions ended and {} tokens revoked (a \
+                 reset assumes the password may be known to someone else); once they have \
+                 chosen a new password, make new tokens with `token create --for`",
+                email.as_str(),
+                reset.ended.sessions,
+                reset.ended.tokens
+            );
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -155,6 +155,10 @@ impl Application {
                 require_totp: settings.staff_require_totp,
                 key,
             },
+            hashing: routes::hash_gate::HashGate::new(
+                settings.hash_concurrency(),
+                std::time::Duration::from_millis(settings.staff_sign_in_wait_ms),
+            ),
         });
         let server = HttpServer::new(move || {
             App::new()

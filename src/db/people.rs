@@ -1,6 +1,7 @@
 //! Staff people, their console sessions and failed sign-ins.
 
 use super::schema::{api_tokens, people, sign_in_failures, staff_sessions};
+use super::tokens::TokenRow;
 use super::DbConn;
 use crate::domain::role::Role;
 use chrono::NaiveDateTime;
@@ -24,6 +25,9 @@ pub struct PersonRow {
     pub disabled_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub created_by: String,
+    /// The last TOTP step accepted; moved only by [`claim_totp_step`] and [`set_totp`].
+    #[serde(skip)]
+    pub totp_last_step: Option<i64>,
 }
 
 pub fn insert(conn: &mut DbConn, row: &PersonRow) -> QueryResult<()> {
@@ -64,7 +68,8 @@ pub fn list(conn: &mut DbConn) -> QueryResult<Vec<PersonRow>> {
         .load(conn)
 }
 
-/// Writes every field of the person as given.
+/// Writes the person's fields as given, but the TOTP step, which only moves forward through
+/// its own guarded statements.
 pub fn save(conn: &mut DbConn, row: &PersonRow) -> QueryResult<()> {
     diesel::update(people::table.find(&row.id))
         .set((
@@ -80,27 +85,25 @@ pub fn save(conn: &mut DbConn, row: &PersonRow) -> QueryResult<()> {
         .map(drop)
 }
 
-/// Ends every session of the person and revokes every token they hold; how many of each.
-pub fn cut_off(
-    conn: &mut DbConn,
-    person_id: &str,
-    at: NaiveDateTime,
-) -> QueryResult<(usize, usize)> {
-    let sessions = diesel::update(
+/// Ends every live session of the person; how many.
+pub fn end_sessions(conn: &mut DbConn, person_id: &str, at: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(
         staff_sessions::table
             .filter(staff_sessions::person_id.eq(person_id))
             .filter(staff_sessions::ended_at.is_null()),
     )
     .set(staff_sessions::ended_at.eq(Some(at)))
-    .execute(conn)?;
-    let tokens = diesel::update(
-        api_tokens::table
-            .filter(api_tokens::person_id.eq(person_id))
-            .filter(api_tokens::revoked_at.is_null()),
-    )
-    .set(api_tokens::revoked_at.eq(Some(at)))
-    .execute(conn)?;
-    Ok((sessions, tokens))
+    .execute(conn)
+}
+
+/// The person's tokens that still work.
+pub fn live_tokens(conn: &mut DbConn, person_id: &str) -> QueryResult<Vec<TokenRow>> {
+    api_tokens::table
+        .filter(api_tokens::person_id.eq(person_id))
+        .filter(api_tokens::revoked_at.is_null())
+        .order(api_tokens::created_at.asc())
+        .select(TokenRow::as_select())
+        .load(conn)
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -153,8 +156,26 @@ pub fn end_session(conn: &mut DbConn, id_hash: &str, at: NaiveDateTime) -> Query
     .map(|n| n == 1)
 }
 
-pub fn note_failure(
+/// Makes the failure count and the attempt written after it one step for every instance:
+/// PostgreSQL takes a transaction-scoped advisory lock (READ COMMITTED would let two
+/// transactions each count four and each add a fifth); SQLite's write transaction already
+/// holds the database's only write lock from its first statement.
+pub fn serialise_attempts(conn: &mut DbConn) -> QueryResult<()> {
+    /// Any fixed number; this is the only advisory lock the service takes.
+    const SIGN_IN_ATTEMPTS: i64 = 0x5167_6e49;
+    match conn {
+        DbConn::Sqlite(_) => Ok(()),
+        DbConn::Pg(pg) => diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
+            .bind::<diesel::sql_types::BigInt, _>(SIGN_IN_ATTEMPTS)
+            .execute(pg)
+            .map(drop),
+    }
+}
+
+/// Writes down a sign-in attempt as a failure, before it is judged.
+pub fn note_attempt(
     conn: &mut DbConn,
+    attempt_id: &str,
     email: &str,
     address: &str,
     at: NaiveDateTime,
@@ -164,9 +185,71 @@ pub fn note_failure(
             sign_in_failures::email.eq(email),
             sign_in_failures::address.eq(address),
             sign_in_failures::at.eq(at),
+            sign_in_failures::attempt_id.eq(attempt_id),
         ))
         .execute(conn)
         .map(drop)
+}
+
+/// Takes back an attempt that turned out right, or that was never judged.
+pub fn forget_attempt(conn: &mut DbConn, attempt_id: &str) -> QueryResult<()> {
+    diesel::delete(sign_in_failures::table.filter(sign_in_failures::attempt_id.eq(attempt_id)))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Records `step` as the person's last accepted TOTP step when it is later than the one
+/// recorded; whether it was. One statement, so two requests with one code cannot both pass.
+pub fn claim_totp_step(conn: &mut DbConn, person_id: &str, step: i64) -> QueryResult<bool> {
+    diesel::update(
+        people::table.find(person_id).filter(
+            people::totp_last_step
+                .is_null()
+                .or(people::totp_last_step.lt(step)),
+        ),
+    )
+    .set(people::totp_last_step.eq(step))
+    .execute(conn)
+    .map(|n| n == 1)
+}
+
+/// Sets the person's (sealed) TOTP secret, with the step of the code that confirmed it as the
+/// last one accepted.
+pub fn set_totp(conn: &mut DbConn, person_id: &str, sealed: &str, step: i64) -> QueryResult<()> {
+    diesel::update(people::table.find(person_id))
+        .set((
+            people::totp_secret_sealed.eq(sealed),
+            people::totp_last_step.eq(step),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Sets the password chosen through a one-time link and closes the link, only while the link
+/// is still the person's and still open: whether it was. Under READ COMMITTED the condition is
+/// evaluated again after waiting on a concurrent update, so of two posts of one link exactly
+/// one changes the row.
+pub fn consume_welcome(
+    conn: &mut DbConn,
+    person_id: &str,
+    welcome_hash: &str,
+    now: NaiveDateTime,
+    password_hash: &str,
+) -> QueryResult<bool> {
+    diesel::update(
+        people::table
+            .find(person_id)
+            .filter(people::welcome_hash.eq(welcome_hash))
+            .filter(people::welcome_expires_at.gt(now))
+            .filter(people::disabled_at.is_null()),
+    )
+    .set((
+        people::password_hash.eq(password_hash),
+        people::welcome_hash.eq(None::<String>),
+        people::welcome_expires_at.eq(None::<NaiveDateTime>),
+    ))
+    .execute(conn)
+    .map(|n| n == 1)
 }
 
 /// Failed sign-ins since `since`: for this email, and from this address.

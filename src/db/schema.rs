@@ -31,6 +31,7 @@ diesel::table! {
         disabled_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         created_by -> Text,
+        totp_last_step -> Nullable<BigInt>,
     }
 }
 
@@ -50,6 +51,7 @@ diesel::table! {
         email -> Text,
         address -> Text,
         at -> Timestamp,
+        attempt_id -> Nullable<Text>,
     }
 }
 

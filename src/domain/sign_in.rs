@@ -42,6 +42,14 @@ pub fn retry_after_secs() -> i64 {
     FAILURE_WINDOW_MINUTES * 60
 }
 
+/// Password hashes and verifications at once in one process when the setting is unset: half
+/// the CPUs, at least one. Each is ~17 ms of one core doing nothing else; the other half stay
+/// for intake and every other request whatever a flood of sign-ins does, while a secretariat's
+/// own sign-ins (a few a minute) never notice the cap.
+pub fn default_hash_concurrency(cpus: usize) -> usize {
+    (cpus / 2).max(1)
+}
+
 /// Since when failures count at `now`.
 pub fn window_start(now: NaiveDateTime) -> NaiveDateTime {
     now - Duration::minutes(FAILURE_WINDOW_MINUTES)
@@ -117,6 +125,13 @@ mod tests {
             assert_eq!(locked_out(email, client), locked, "{email} {client}");
         }
         assert_eq!(retry_after_secs(), 900);
+    }
+
+    #[test]
+    fn half_the_cpus_hash_passwords_and_at_least_one() {
+        for (cpus, permits) in [(1, 1), (2, 1), (3, 1), (4, 2), (16, 8)] {
+            assert_eq!(default_hash_concurrency(cpus), permits, "{cpus}");
+        }
     }
 
     fn at(minutes: i64) -> NaiveDateTime {

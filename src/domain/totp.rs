@@ -14,6 +14,21 @@ pub enum TotpError {
     BadSecret,
 }
 
+/// Seconds a code lasts.
+const STEP_SECS: i64 = 30;
+
+/// The step (Unix time / 30 s) a code made at `now` belongs to.
+pub fn step_at(now: NaiveDateTime) -> i64 {
+    now.and_utc().timestamp().div_euclid(STEP_SECS)
+}
+
+/// A code is accepted once: only for a step later than the last one accepted from the
+/// person, so a code seen over a shoulder or in a log is worthless once used, and so is any
+/// code older than it.
+pub fn fresh(step: i64, last_accepted: Option<i64>) -> bool {
+    last_accepted.is_none_or(|last| step > last)
+}
+
 /// One person's generator.
 pub struct Totp(TOTP);
 
@@ -45,11 +60,34 @@ impl Totp {
         )
     }
 
+    /// The step `code` was made for, when it is right at `now` or one step before or after.
+    pub fn step_of(&self, code: &str, now: NaiveDateTime) -> Option<i64> {
+        let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+        if code.len() != 6 {
+            return None;
+        }
+        let current = step_at(now);
+        // Every candidate is compared, in constant time, so the answer's timing says nothing
+        // about which step (if any) matched.
+        [current - 1, current, current + 1]
+            .into_iter()
+            .fold(None, |found, step| {
+                let made = self
+                    .0
+                    .generate(u64::try_from(step * STEP_SECS).unwrap_or(0));
+                let same = made.len() == code.len()
+                    && made
+                        .bytes()
+                        .zip(code.bytes())
+                        .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                        == 0;
+                found.or(same.then_some(step))
+            })
+    }
+
     /// Whether `code` is right at `now`, or one step before or after.
     pub fn check(&self, code: &str, now: NaiveDateTime) -> bool {
-        let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
-        let seconds = u64::try_from(now.and_utc().timestamp()).unwrap_or(0);
-        code.len() == 6 && self.0.check(&code, seconds)
+        self.step_of(code, now).is_some()
     }
 
     /// The code at `now`.
@@ -79,6 +117,40 @@ mod tests {
         assert!(totp.check("287 082", at(59 + 30)), "one step late");
         assert!(!totp.check("287082", at(59 + 60)), "two steps late");
         assert!(!totp.check("28708", at(59)));
+    }
+
+    #[test]
+    fn a_code_names_its_step_within_one_either_side() {
+        let totp = Totp::new(b"12345678901234567890".to_vec()).unwrap();
+        let now = at(1_800_000_015);
+        let step = step_at(now);
+        assert_eq!(step, 60_000_000);
+        for (made_at, expected) in [
+            (now, Some(step)),
+            (at(1_800_000_015 - 30), Some(step - 1)),
+            (at(1_800_000_015 + 30), Some(step + 1)),
+            (at(1_800_000_015 - 60), None),
+            (at(1_800_000_015 + 60), None),
+        ] {
+            assert_eq!(
+                totp.step_of(&totp.code(made_at), now),
+                expected,
+                "{made_at}"
+            );
+        }
+        assert_eq!(totp.step_of("12345", now), None);
+    }
+
+    #[test]
+    fn a_code_is_accepted_only_after_the_last_accepted_step() {
+        for (step, last, accepted) in [
+            (10, None, true),
+            (10, Some(9), true),
+            (10, Some(10), false),
+            (10, Some(11), false),
+        ] {
+            assert_eq!(fresh(step, last), accepted, "{step} after {last:?}");
+        }
     }
 
     #[test]

@@ -21,8 +21,8 @@ pub const SESSION_COOKIE: &str = "honoraria_staff";
 pub enum Via {
     /// An API token, with its own name.
     Token { id: TokenId, name: String },
-    /// A console session (reads only).
-    Session,
+    /// A console session (reads only), with the reference the audit trail tells it by.
+    Session { reference: String },
 }
 
 /// A request made with a live staff token or console session.
@@ -46,13 +46,13 @@ impl Staff {
                 self.role.as_str(),
                 self.account.name,
             ),
-            (Some(email), Via::Session) => format!(
-                "{}:{} <{email}> (session)",
+            (Some(email), Via::Session { reference }) => format!(
+                "{}:{} <{email}> (session {reference})",
                 self.role.as_str(),
                 self.account.name,
             ),
             (None, Via::Token { name, .. }) => format!("{}:{name}", self.role.as_str()),
-            (None, Via::Session) => format!("{}:{}", self.role.as_str(), self.account.name),
+            (None, Via::Session { .. }) => format!("{}:{}", self.role.as_str(), self.account.name),
         };
         Actor {
             label,
@@ -66,7 +66,7 @@ impl Staff {
     pub fn token_id(&self) -> Option<&TokenId> {
         match &self.via {
             Via::Token { id, .. } => Some(id),
-            Via::Session => None,
+            Via::Session { .. } => None,
         }
     }
 
@@ -74,7 +74,7 @@ impl Staff {
     pub fn caller(&self) -> &str {
         match &self.via {
             Via::Token { id, .. } => id.as_str(),
-            Via::Session => &self.account.id,
+            Via::Session { .. } => &self.account.id,
         }
     }
 
@@ -158,7 +158,9 @@ impl FromRequest for Staff {
                     .ok_or(ApiError::Unauthorized)?;
                     Ok(Staff {
                         role: resumed.person.role,
-                        via: Via::Session,
+                        via: Via::Session {
+                            reference: sign_in::session_reference(&resumed.id_hash).to_owned(),
+                        },
                         account: sign_in::account(&resumed.person),
                     })
                 }

@@ -9,6 +9,7 @@ pub mod body_timeout;
 pub mod campaigns;
 pub mod client_addr;
 pub mod exports;
+pub mod hash_gate;
 pub mod health;
 pub mod input_guard;
 pub mod openapi;
@@ -40,6 +41,8 @@ pub struct AppState {
     pub intake: crate::service::intake::Intake,
     pub trusted_proxies: crate::net::TrustedProxies,
     pub console: crate::service::sign_in::Console,
+    /// Password hashes and verifications at once in this process.
+    pub hashing: hash_gate::HashGate,
 }
 
 pub type Data = web::Data<AppState>;

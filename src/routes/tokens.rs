@@ -67,7 +67,7 @@ pub async fn me(staff: Staff) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(Me {
         via: match staff.via {
             Via::Token { .. } => "token",
-            Via::Session => "session",
+            Via::Session { .. } => "session",
         },
         person: staff.account,
     }))

@@ -1,6 +1,7 @@
 //! Use cases: each runs inside the caller's database transaction, applies the domain rules,
 //! writes rows and their audit events, and returns what the API shows.
 
+pub mod account;
 pub mod allocation;
 pub mod applications;
 pub mod audit;
@@ -223,6 +224,16 @@ impl Store {
         let result = db::write_transaction(&mut *self.conn()?, |conn| f(conn, crate::clock::now()));
         self.note_write();
         result
+    }
+
+    /// Runs `f` in one write transaction that changes nothing this process remembers (sign-in
+    /// attempts, sessions), so that a flood of sign-ins does not make every public slot
+    /// counter read the database again as [`Store::write`] would.
+    pub fn write_aside<T>(
+        &self,
+        f: impl FnOnce(&mut DbConn, NaiveDateTime) -> ServiceResult<T>,
+    ) -> ServiceResult<T> {
+        db::write_transaction(&mut *self.conn()?, |conn| f(conn, crate::clock::now()))
     }
 
     /// Runs a create at most once per `Idempotency-Key` (see [`idempotency::run`]).

@@ -2,7 +2,7 @@
 //! password, listed, disabled (which ends their sessions and tokens at once), reset. Every
 //! change is in the audit trail; passwords are kept only as argon2id hashes.
 
-use super::{Actor, ServiceError, ServiceResult};
+use super::{Actor, ServiceError, ServiceResult, Store};
 use crate::db::people::{self as rows, PersonRow};
 use crate::db::{audit, DbConn};
 use crate::domain::jst;
@@ -160,6 +160,7 @@ pub fn add(
         disabled_at: None,
         created_at: now,
         created_by: actor.label.clone(),
+        totp_last_step: None,
     };
     rows::insert(conn, &row)?;
     record(conn, actor, now, "person.add", None, &row)?;
@@ -177,6 +178,50 @@ pub fn find(conn: &mut DbConn, email: &StaffEmail) -> ServiceResult<PersonRow> {
     rows::find_by_email(conn, email.as_str())?.ok_or(ServiceError::NotFound("person"))
 }
 
+/// What cutting a person off ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CutOff {
+    pub sessions: usize,
+    pub tokens: usize,
+}
+
+/// Ends every session of the person and revokes every token they hold, each token in the
+/// audit trail as `token.revoke` with the change that caused it, as if revoked one by one.
+fn cut_off(
+    conn: &mut DbConn,
+    actor: &Actor,
+    now: NaiveDateTime,
+    person: &PersonRow,
+    because: &str,
+) -> ServiceResult<CutOff> {
+    let sessions = rows::end_sessions(conn, &person.id, now)?;
+    let live = rows::live_tokens(conn, &person.id)?;
+    for before in &live {
+        crate::db::tokens::revoke(conn, &before.id, now)?;
+        let mut after = before.clone();
+        after.revoked_at = Some(now);
+        let mut after = serde_json::to_value(&after).map_err(json)?;
+        after["because"] = serde_json::Value::from(because);
+        audit::record(
+            conn,
+            now,
+            audit::Change {
+                actor: &actor.label,
+                action: "token.revoke",
+                entity: "api_token",
+                entity_id: before.id.as_str(),
+                campaign_id: None,
+                before: Some(serde_json::to_value(before).map_err(json)?),
+                after: Some(after),
+            },
+        )?;
+    }
+    Ok(CutOff {
+        sessions,
+        tokens: live.len(),
+    })
+}
+
 /// Disables a person: their sessions end and their tokens are revoked at once. Runs inside
 /// the caller's write transaction.
 pub fn disable(
@@ -184,7 +229,7 @@ pub fn disable(
     actor: &Actor,
     now: NaiveDateTime,
     email: &StaffEmail,
-) -> ServiceResult<PersonView> {
+) -> ServiceResult<(PersonView, CutOff)> {
     let before = find(conn, email)?;
     if before.disabled_at.is_some() {
         return Err(ServiceError::StateConflict(format!(
@@ -195,19 +240,27 @@ pub fn disable(
     let mut after = before.clone();
     after.disabled_at = Some(now);
     rows::save(conn, &after)?;
-    rows::cut_off(conn, &after.id, now)?;
     record(conn, actor, now, "person.disable", Some(&before), &after)?;
-    Ok(view(&after))
+    let ended = cut_off(conn, actor, now, &after, "person.disable")?;
+    Ok((view(&after), ended))
 }
 
-/// Ends a person's password and sessions and opens a new one-time link. Runs inside the
-/// caller's write transaction.
+/// A reset: the person as they are now, the new one-time link, and what was ended.
+pub struct Reset {
+    pub person: PersonView,
+    pub welcome: Secret,
+    pub ended: CutOff,
+}
+
+/// Ends a person's password and sessions, revokes their tokens, and opens a new one-time link.
+/// Tokens go too because a reset usually follows a suspected compromise: whoever learnt the
+/// password may have minted a token with it. Runs inside the caller's write transaction.
 pub fn reset(
     conn: &mut DbConn,
     actor: &Actor,
     now: NaiveDateTime,
     email: &StaffEmail,
-) -> ServiceResult<(PersonView, Secret)> {
+) -> ServiceResult<Reset> {
     let before = find(conn, email)?;
     let welcome = welcome_secret();
     let mut after = before.clone();
@@ -215,9 +268,13 @@ pub fn reset(
     after.welcome_hash = Some(hash_secret(&welcome));
     after.welcome_expires_at = Some(now + Duration::hours(WELCOME_VALID_HOURS));
     rows::save(conn, &after)?;
-    rows::cut_off(conn, &after.id, now)?;
     record(conn, actor, now, "person.reset", Some(&before), &after)?;
-    Ok((view(&after), welcome))
+    let ended = cut_off(conn, actor, now, &after, "person.reset")?;
+    Ok(Reset {
+        person: view(&after),
+        welcome,
+        ended,
+    })
 }
 
 /// The person a one-time link belongs to, while it still works.
@@ -232,15 +289,13 @@ pub fn welcomed(
         .ok_or(ServiceError::NotFound("welcome link"))
 }
 
-/// Sets the password chosen through a one-time link, which then stops working. Runs inside
-/// the caller's write transaction.
-pub fn choose_password(
-    conn: &mut DbConn,
-    now: NaiveDateTime,
-    secret: &Secret,
-    chosen: &str,
-) -> ServiceResult<PersonView> {
-    let before = welcomed(conn, secret, now)?;
+/// Sets the password chosen through a one-time link, which then stops working. The password
+/// is hashed before the write transaction, which holds no lock while argon2 runs; the write
+/// changes the person only while the link is still theirs and open, so of two posts of one
+/// link exactly one sets a password and the other finds the link gone. Blocks: callers run it
+/// on the blocking pool.
+pub fn choose_password(store: &Store, secret: &Secret, chosen: &str) -> ServiceResult<PersonView> {
+    let before = store.read(|conn| welcomed(conn, secret, crate::clock::now()))?;
     let email = StaffEmail::parse(&before.email).map_err(|e| {
         let mut errors = FieldErrors::new();
         errors.push("email", e);
@@ -251,26 +306,29 @@ pub fn choose_password(
         errors.push("password", e.to_string());
         ServiceError::Invalid(errors)
     })?;
-    let mut after = before.clone();
-    after.password_hash = Some(hash_password(&password)?);
-    after.welcome_hash = None;
-    after.welcome_expires_at = None;
-    rows::save(conn, &after)?;
-    let actor = Actor {
-        label: format!("{}:{} <{}>", after.role.as_str(), after.name, after.email),
-        token_id: None,
-        role: Some(after.role),
-        account: None,
-    };
-    record(
-        conn,
-        &actor,
-        now,
-        "person.choose_password",
-        Some(&before),
-        &after,
-    )?;
-    Ok(view(&after))
+    let hashed = hash_password(&password)?;
+    let link = hash_secret(secret);
+    store.write(|conn, now| {
+        if !rows::consume_welcome(conn, &before.id, &link, now, &hashed)? {
+            return Err(ServiceError::NotFound("welcome link"));
+        }
+        let after = rows::find(conn, &before.id)?.ok_or(ServiceError::NotFound("person"))?;
+        let actor = Actor {
+            label: format!("{}:{} <{}>", after.role.as_str(), after.name, after.email),
+            token_id: None,
+            role: Some(after.role),
+            account: None,
+        };
+        record(
+            conn,
+            &actor,
+            now,
+            "person.choose_password",
+            Some(&before),
+            &after,
+        )?;
+        Ok(view(&after))
+    })
 }
 
 #[cfg(test)]

@@ -1,17 +1,17 @@
-//! People signing in to the console: the password (and TOTP code) checked, failures counted
-//! and audited, sessions kept on the server and ended there, a person's own password and
-//! second factor changed.
+//! People signing in to the console: the password (and TOTP code) checked, attempts counted
+//! and failures audited, sessions kept on the server and ended there. The person's own account
+//! (password, second factor) is in `account`.
 //!
-//! The password check (argon2id, tens of milliseconds of CPU) runs between a read and a write,
-//! never inside a write transaction, so signing in holds no lock while it hashes. Callers run
-//! these functions on the blocking pool.
+//! The password check (argon2id, tens of milliseconds of CPU) runs between two short writes,
+//! never inside a transaction, so signing in holds no lock while it hashes. Callers run these
+//! functions on the blocking pool, the password checks behind the process's hashing permits.
 
 use super::people::{hash_password, verify_password};
 use super::sealing::SealKey;
-use super::{Account, Actor, ServiceError, ServiceResult, Store};
+use super::{Account, Actor, ServiceResult, Store};
 use crate::db::people::{self as rows, PersonRow, SessionRow};
 use crate::db::{audit, DbConn};
-use crate::domain::person::{Password, PasswordRefusal, StaffEmail};
+use crate::domain::person::{Password, StaffEmail};
 use crate::domain::secret::Secret;
 use crate::domain::sign_in::{self as rules, SessionRules};
 use crate::domain::totp::Totp;
@@ -22,7 +22,7 @@ use sha2::{Digest, Sha256};
 use std::sync::OnceLock;
 
 /// What sealed TOTP secrets are sealed for.
-const TOTP_PURPOSE: &str = "totp";
+pub(super) const TOTP_PURPOSE: &str = "totp";
 /// The longest typed email kept in the failure records and the audit trail.
 const MAX_TYPED_EMAIL: usize = 254;
 
@@ -67,14 +67,23 @@ pub struct Resumed {
     pub totp_pending: bool,
 }
 
-/// The actor a person is in the audit trail when they act through the console.
-pub fn session_actor(person: &PersonRow) -> Actor {
+/// How the audit trail tells one session from another: the first 8 hex digits of the stored
+/// hash of its id. The cookie itself never reaches the trail, and 32 bits of a SHA-256 give
+/// nothing towards it; an operator finds the row with `id_hash LIKE 'reference%'`.
+pub fn session_reference(id_hash: &str) -> &str {
+    id_hash.get(..8).unwrap_or(id_hash)
+}
+
+/// The actor a person is in the audit trail when they act through the console session whose
+/// id hashes to `id_hash`.
+pub fn session_actor(person: &PersonRow, id_hash: &str) -> Actor {
     Actor {
         label: format!(
-            "{}:{} <{}> (session)",
+            "{}:{} <{}> (session {})",
             person.role.as_str(),
             person.name,
-            person.email
+            person.email,
+            session_reference(id_hash)
         ),
         token_id: None,
         role: Some(person.role),
@@ -91,13 +100,13 @@ pub fn account(person: &PersonRow) -> Account {
     }
 }
 
-fn hash(value: &str) -> String {
+pub(super) fn hash(value: &str) -> String {
     hex::encode(Sha256::digest(value.as_bytes()))
 }
 
 /// A hash to verify against when the address is unknown or has no password yet, made with
 /// the same parameters as real ones so that every refusal costs the same time.
-fn dummy_hash() -> &'static str {
+pub(super) fn dummy_hash() -> &'static str {
     static DUMMY: OnceLock<String> = OnceLock::new();
     DUMMY.get_or_init(|| {
         let mut filler = [0u8; 24];
@@ -126,75 +135,104 @@ fn typed_email(typed: &str) -> String {
         .collect()
 }
 
-fn totp_of(key: &SealKey, person: &PersonRow) -> Option<Totp> {
+pub(super) fn totp_of(key: &SealKey, person: &PersonRow) -> Option<Totp> {
     let sealed = person.totp_secret_sealed.as_deref()?;
     let plain = key.open(TOTP_PURPOSE, &person.id, sealed)?;
     Totp::from_base32(std::str::from_utf8(&plain).ok()?).ok()
 }
 
-/// Checks a sign-in and, when it holds, starts a new session. A locked-out email or client is
-/// refused before the password is looked at.
+/// Whether the failures already counted lock this email or client out: a read, so that a
+/// flood against a locked email or from a locked client is answered without waiting for a
+/// hashing permit. [`sign_in`] counts again, atomically, before it judges.
+pub fn locked_out(store: &Store, attempt: &Attempt) -> ServiceResult<Option<Refusal>> {
+    let email = typed_email(&attempt.email);
+    let since = rules::window_start(crate::clock::now());
+    let (by_email, by_client) =
+        store.read(|conn| Ok(rows::failures_since(conn, &email, &attempt.client, since)?))?;
+    Ok(rules::locked_out(by_email, by_client).then(locked))
+}
+
+fn locked() -> Refusal {
+    Refusal::LockedOut {
+        retry_after_secs: rules::retry_after_secs(),
+    }
+}
+
+/// What the second factor says about a sign-in whose password was right.
+enum SecondFactor {
+    /// The person has no TOTP.
+    NotOn,
+    /// A right code, not used before, of this step: accepted if the step is still unclaimed
+    /// when the session is written.
+    Step(i64),
+    Wrong,
+}
+
+fn second_factor(
+    console: &Console,
+    person: &PersonRow,
+    code: &str,
+    now: NaiveDateTime,
+) -> SecondFactor {
+    if person.totp_secret_sealed.is_none() {
+        return SecondFactor::NotOn;
+    }
+    // A secret this key cannot open lets nobody in rather than skipping the code.
+    totp_of(&console.key, person)
+        .and_then(|totp| totp.step_of(code, now))
+        .filter(|step| crate::domain::totp::fresh(*step, person.totp_last_step))
+        .map_or(SecondFactor::Wrong, SecondFactor::Step)
+}
+
+/// Checks a sign-in and, when it holds, starts a new session.
+///
+/// The attempt is written down as a failure before the password is verified, in a short
+/// transaction that first counts the failures within the window (serialised across instances,
+/// see [`rows::serialise_attempts`]): however many guesses arrive at once, no more than the
+/// lockout allows are ever judged. A right answer takes its own row back when the session is
+/// written; a wrong one leaves it and is audited.
 pub fn sign_in(
     store: &Store,
     console: &Console,
     attempt: &Attempt,
 ) -> ServiceResult<Result<SignedIn, Refusal>> {
     let email = typed_email(&attempt.email);
-    let now = crate::clock::now();
-    let (person, (by_email, by_client)) = store.read(|conn| {
-        let since = rules::window_start(now);
-        Ok((
-            rows::find_by_email(conn, &email)?,
-            rows::failures_since(conn, &email, &attempt.client, since)?,
-        ))
+    let attempt_id = uuid::Uuid::new_v4().to_string();
+    let begun = store.write_aside(|conn, now| {
+        rows::serialise_attempts(conn)?;
+        let (by_email, by_client) =
+            rows::failures_since(conn, &email, &attempt.client, rules::window_start(now))?;
+        if rules::locked_out(by_email, by_client) {
+            return Ok(None);
+        }
+        rows::note_attempt(conn, &attempt_id, &email, &attempt.client, now)?;
+        Ok(Some(rows::find_by_email(conn, &email)?))
     })?;
-    if rules::locked_out(by_email, by_client) {
-        return Ok(Err(Refusal::LockedOut {
-            retry_after_secs: rules::retry_after_secs(),
-        }));
-    }
+    let Some(person) = begun else {
+        return Ok(Err(locked()));
+    };
+    let now = crate::clock::now();
     let stored = person
         .as_ref()
         .and_then(|p| p.password_hash.as_deref())
         .unwrap_or_else(|| dummy_hash());
     let password_ok = verify_password(stored, &attempt.password);
-    let person = person.filter(|p| {
-        password_ok
-            && p.password_hash.is_some()
-            && p.disabled_at.is_none()
-            && match (&p.totp_secret_sealed, totp_of(&console.key, p)) {
-                (None, _) => true,
-                (Some(_), Some(totp)) => totp.check(&attempt.totp, now),
-                // A secret this key cannot open lets nobody in rather than skipping the code.
-                (Some(_), None) => false,
+    let judged = person
+        .filter(|p| password_ok && p.password_hash.is_some() && p.disabled_at.is_none())
+        .map(|p| {
+            let second = second_factor(console, &p, &attempt.totp, now);
+            (p, second)
+        });
+    store.write_aside(|conn, now| {
+        let person = match judged {
+            Some((person, SecondFactor::NotOn)) => Some(person),
+            // Another sign-in with the same code may have claimed its step meanwhile.
+            Some((person, SecondFactor::Step(step))) => {
+                rows::claim_totp_step(conn, &person.id, step)?.then_some(person)
             }
-    });
-    store.write(|conn, now| match person {
-        Some(person) => {
-            let cookie = Secret::new(random_hex(32));
-            rows::insert_session(
-                conn,
-                &SessionRow {
-                    id_hash: hash(cookie.expose()),
-                    person_id: person.id.clone(),
-                    csrf_token: random_text(32),
-                    created_at: now,
-                    last_seen_at: now,
-                    ended_at: None,
-                },
-            )?;
-            record(
-                conn,
-                now,
-                &session_actor(&person).label,
-                "person.sign_in",
-                &person.id,
-                json!({"email": person.email, "client": attempt.client}),
-            )?;
-            Ok(Ok(SignedIn { cookie, person }))
-        }
-        None => {
-            rows::note_failure(conn, &email, &attempt.client, now)?;
+            Some((_, SecondFactor::Wrong)) | None => None,
+        };
+        let Some(person) = person else {
             record(
                 conn,
                 now,
@@ -203,12 +241,35 @@ pub fn sign_in(
                 &email,
                 json!({"email": email, "client": attempt.client}),
             )?;
-            Ok(Err(Refusal::WrongCredentials))
-        }
+            return Ok(Err(Refusal::WrongCredentials));
+        };
+        rows::forget_attempt(conn, &attempt_id)?;
+        let cookie = Secret::new(random_hex(32));
+        let id_hash = hash(cookie.expose());
+        rows::insert_session(
+            conn,
+            &SessionRow {
+                id_hash: id_hash.clone(),
+                person_id: person.id.clone(),
+                csrf_token: random_text(32),
+                created_at: now,
+                last_seen_at: now,
+                ended_at: None,
+            },
+        )?;
+        record(
+            conn,
+            now,
+            &session_actor(&person, &id_hash).label,
+            "person.sign_in",
+            &person.id,
+            json!({"email": person.email, "client": attempt.client}),
+        )?;
+        Ok(Ok(SignedIn { cookie, person }))
     })
 }
 
-fn record(
+pub(super) fn record(
     conn: &mut DbConn,
     now: NaiveDateTime,
     actor: &str,
@@ -290,105 +351,11 @@ pub fn sign_out(conn: &mut DbConn, now: NaiveDateTime, session: &Resumed) -> Ser
         record(
             conn,
             now,
-            &session_actor(person).label,
+            &session_actor(person, &session.id_hash).label,
             "person.sign_out",
             &person.id,
             json!({"email": person.email}),
         )?;
     }
     Ok(())
-}
-
-/// Why a password change was refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PasswordChange {
-    WrongCurrent,
-    Refused(PasswordRefusal),
-}
-
-/// Changes a person's own password once the current one is given.
-pub fn change_password(
-    store: &Store,
-    person_id: &str,
-    current: &str,
-    chosen: &str,
-) -> ServiceResult<Result<(), PasswordChange>> {
-    let person =
-        store.read(|conn| rows::find(conn, person_id)?.ok_or(ServiceError::NotFound("person")))?;
-    let stored = person
-        .password_hash
-        .as_deref()
-        .unwrap_or_else(|| dummy_hash());
-    if !verify_password(stored, current) {
-        return Ok(Err(PasswordChange::WrongCurrent));
-    }
-    let email = StaffEmail::parse(&person.email).map_err(|_| ServiceError::NotFound("person"))?;
-    let password = match Password::parse(chosen, &email) {
-        Ok(p) => p,
-        Err(refusal) => return Ok(Err(PasswordChange::Refused(refusal))),
-    };
-    let hashed = hash_password(&password)?;
-    store.write(|conn, now| {
-        let mut after = rows::find(conn, person_id)?.ok_or(ServiceError::NotFound("person"))?;
-        after.password_hash = Some(hashed);
-        rows::save(conn, &after)?;
-        record(
-            conn,
-            now,
-            &session_actor(&after).label,
-            "person.change_password",
-            &after.id,
-            json!({"email": after.email}),
-        )?;
-        Ok(Ok(()))
-    })
-}
-
-/// A new TOTP secret to show the person before they confirm it.
-pub fn new_totp() -> Totp {
-    let mut secret = vec![0u8; crate::domain::totp::SECRET_BYTES];
-    rand::rngs::OsRng.fill_bytes(&mut secret);
-    Totp::new(secret).expect("160 random bits make a valid secret")
-}
-
-/// Why turning TOTP on was refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TotpChange {
-    /// The secret carried back by the form is not one this service made.
-    BadSecret,
-    WrongCode,
-}
-
-/// Turns TOTP on for a person, once a code made from the shown secret proves their app has
-/// it. The secret is stored sealed.
-pub fn enable_totp(
-    conn: &mut DbConn,
-    console: &Console,
-    now: NaiveDateTime,
-    person_id: &str,
-    secret_base32: &str,
-    code: &str,
-) -> ServiceResult<Result<(), TotpChange>> {
-    let Ok(totp) = Totp::from_base32(secret_base32) else {
-        return Ok(Err(TotpChange::BadSecret));
-    };
-    if !totp.check(code, now) {
-        return Ok(Err(TotpChange::WrongCode));
-    }
-    let mut after = rows::find(conn, person_id)?.ok_or(ServiceError::NotFound("person"))?;
-    after.totp_secret_sealed = Some(console.key.seal(
-        TOTP_PURPOSE,
-        &after.id,
-        totp.base32().as_bytes(),
-    ));
-    rows::save(conn, &after)?;
-    record(
-        conn,
-        now,
-        &session_actor(&after).label,
-        "person.totp_on",
-        &after.id,
-        json!({"email": after.email}),
-    )?;
-    Ok(Ok(()))
 }

@@ -256,3 +256,114 @@ on_both_backends!(
         assert!(out(&reset).contains("/staff/welcome/"), "{}", out(&reset));
     }
 );
+
+/// The audit events about one kind of entity, as the export gives them.
+pub(crate) fn events_about(app: &TestApp, entity: &str) -> Vec<serde_json::Value> {
+    let r = app.get(&format!(
+        "/api/v1/audit-events/export?format=jsonl&entity={entity}"
+    ));
+    assert_eq!(r.status, 200);
+    let text = match r.body {
+        serde_json::Value::String(s) => s,
+        other => other.to_string(),
+    };
+    text.lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn add_with_password(app: &TestApp, email: &str, role: &str) {
+    let o = honoraria(
+        app,
+        &[
+            "staff",
+            "add",
+            "--email",
+            email,
+            "--name",
+            "佐藤 一郎",
+            "--role",
+            role,
+            "--password-stdin",
+        ],
+        Some(&format!("{}\n", crate::sign_in::PASSWORD)),
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+on_both_backends!(
+    a_reset_or_a_disable_ends_sessions_and_tokens_and_the_trail_says_so,
+    |app| {
+        use crate::sign_in::{Client, PASSWORD};
+        let ichiro = "ichiro@example.jp";
+        add_with_password(app, ichiro, "admin");
+        let token = token_for(app, ichiro, "ichiro-laptop");
+        let mut browser = Client::new(app);
+        assert_eq!(browser.sign_in(ichiro, PASSWORD, "", "").status, 303);
+        assert_eq!(browser.get("/staff").status, 200);
+
+        // A reset: the link alone on standard output, what else it ended on standard error.
+        let reset = honoraria(app, &["staff", "reset", "--email", ichiro], None);
+        assert!(reset.status.success());
+        assert_eq!(out(&reset).lines().count(), 1, "{}", out(&reset));
+        let said = String::from_utf8_lossy(&reset.stderr).into_owned();
+        assert!(
+            said.contains("1 sessions ended and 1 tokens revoked"),
+            "{said}"
+        );
+        assert_eq!(
+            app.request("GET", "/api/v1/me", Some(&token), None).status,
+            401,
+            "a reset revokes the person's tokens"
+        );
+        assert_eq!(browser.get("/staff").status, 303, "and ends the session");
+        assert_eq!(
+            browser.sign_in(ichiro, PASSWORD, "", "").status,
+            401,
+            "and the old password"
+        );
+
+        let hanako = "hanako@example.jp";
+        add_with_password(app, hanako, "secretariat");
+        let hers = token_for(app, hanako, "hanako-script");
+        let disabled = honoraria(app, &["staff", "disable", "--email", hanako], None);
+        assert!(disabled.status.success());
+        assert!(
+            out(&disabled).contains("0 sessions ended and 1 tokens revoked"),
+            "{}",
+            out(&disabled)
+        );
+        assert_eq!(
+            app.request("GET", "/api/v1/me", Some(&hers), None).status,
+            401
+        );
+
+        let people = events_about(app, "person");
+        for (action, email) in [("person.reset", ichiro), ("person.disable", hanako)] {
+            let event = people
+                .iter()
+                .find(|e| e["action"] == action && e["after"]["email"] == email)
+                .unwrap_or_else(|| panic!("{action} audited"));
+            assert_eq!(event["actor"], "cli");
+        }
+        let revoked = events_about(app, "api_token");
+        let revoked: Vec<_> = revoked
+            .iter()
+            .filter(|e| e["action"] == "token.revoke")
+            .collect();
+        assert_eq!(revoked.len(), 2, "{revoked:?}");
+        for (name, because) in [
+            ("ichiro-laptop", "person.reset"),
+            ("hanako-script", "person.disable"),
+        ] {
+            let event = revoked
+                .iter()
+                .find(|e| e["after"]["name"] == name)
+                .unwrap_or_else(|| panic!("{name} revoked in the trail"));
+            assert_eq!(event["after"]["because"], because);
+            assert!(event["before"]["revoked_at"].is_null());
+            assert!(!event["after"]["revoked_at"].is_null());
+            assert_eq!(event["actor"], "cli");
+        }
+    }
+);

@@ -71,6 +71,11 @@ impl From<ApiError> for PageError {
                 "ただいま混み合っています",
                 "しばらく待ってから、もう一度お試しください。",
             ),
+            ApiError::Busy => PageError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "サインインが混み合っています",
+                "数秒待ってから、もう一度お試しください。",
+            ),
             ApiError::Internal(_) => PageError::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "エラーが発生しました",

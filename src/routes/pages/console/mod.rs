@@ -26,7 +26,7 @@ impl Session {
     /// The person as the audit trail names them, with their account, so that four eyes
     /// compares people whichever way each came in.
     fn actor(&self) -> Actor {
-        sign_in::session_actor(&self.0.person)
+        sign_in::session_actor(&self.0.person, &self.0.id_hash)
     }
 
     /// Whether the person's role changes things (an auditor only reads).

@@ -8,7 +8,7 @@ use super::{at, batch_status_ja, refused, summary, yen};
 use crate::domain::ids::CampaignId;
 use crate::domain::payout::BatchStatus;
 use crate::domain::person::may_approve;
-use crate::routes::{blocking, read, write};
+use crate::routes::{read, write};
 use crate::service::payouts::{self, BatchInput, BatchView, LineView};
 use crate::service::year_end as checks;
 use crate::service::{campaigns, people, Page};
@@ -272,8 +272,12 @@ pub async fn approve(
     let values = session.change_form(&state, &req, &body, &back)?;
     let stored = session.0.person.password_hash.clone().unwrap_or_default();
     let typed = values.get("password").to_owned();
-    // Verifying costs tens of milliseconds of CPU: the blocking pool, never an async worker.
-    let verified = blocking(move || Ok(people::verify_password(&stored, &typed))).await?;
+    // Verifying costs tens of milliseconds of CPU: behind a hashing permit on the blocking
+    // pool, never on an async worker.
+    let verified = state
+        .hashing
+        .run(move || Ok(people::verify_password(&stored, &typed)))
+        .await?;
     if !verified {
         let loaded = load_batch(&state, id, PageNumber { page: None }.page()).await?;
         let error = "パスワードが正しくありません。サインインに使うパスワードを入力してください";

@@ -1,4 +1,5 @@
-//! The person's own account page: changing the password and turning TOTP on.
+//! The person's own account page: changing the password, turning TOTP on, and replacing its
+//! secret (a new phone) once a code from the old one or the password is given.
 
 use super::{
     html, password_refusal_ja, qr, see_other, staff_form, Data, PageError, Session, SummaryLine,
@@ -6,8 +7,10 @@ use super::{
 };
 use crate::domain::person::MIN_PASSWORD_CHARS;
 use crate::error::ApiError;
-use crate::routes::{blocking, write};
-use crate::service::sign_in::{self, PasswordChange, Resumed, TotpChange};
+use crate::routes::write;
+use crate::service::account::{self as own, PasswordChange, Proof, TotpChange};
+use crate::service::people;
+use crate::service::sign_in::Resumed;
 use crate::service::ServiceError;
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
@@ -25,6 +28,9 @@ struct TotpSetup {
     secret: String,
     qr_svg: String,
     error: Option<String>,
+    /// TOTP is on: the form replaces the secret and asks for the current one's code.
+    replacing: bool,
+    current_error: Option<String>,
 }
 
 #[derive(Template)]
@@ -37,7 +43,7 @@ struct AccountPage {
     totp_pending: bool,
     errors: Vec<SummaryLine>,
     password_fields: Vec<PasswordField>,
-    totp_setup: Option<TotpSetup>,
+    totp_setup: TotpSetup,
 }
 
 #[derive(serde::Deserialize)]
@@ -76,6 +82,7 @@ fn label_of(field: &str) -> &'static str {
     match field {
         "current_password" => "現在のパスワード",
         "new_password" => "新しいパスワード",
+        "totp_current_code" => "今の認証アプリの確認コード",
         _ => "確認コード",
     }
 }
@@ -89,27 +96,27 @@ fn account_page(
     totp_secret: Option<String>,
 ) -> Result<AccountPage, PageError> {
     let person = &session.person;
-    let totp_setup = if person.totp_secret_sealed.is_some() {
-        None
-    } else {
-        let secret = totp_secret.unwrap_or_else(|| sign_in::new_totp().base32());
-        let totp =
-            crate::domain::totp::Totp::from_base32(&secret).unwrap_or_else(|_| sign_in::new_totp());
-        let svg = qr::svg(&totp.uri(&person.email))
-            .map_err(|e| PageError::from(ApiError::internal(e)))?;
-        // Inline in the page: the XML prolog has no place inside HTML.
-        let qr_svg = svg
-            .find("<svg")
-            .map(|at| svg[at..].to_owned())
-            .unwrap_or(svg);
-        Some(TotpSetup {
-            secret: totp.base32(),
-            qr_svg,
-            error: errors
-                .iter()
-                .find(|(f, _)| *f == "totp_code")
-                .map(|(_, m)| m.clone()),
-        })
+    let secret = totp_secret.unwrap_or_else(|| own::new_totp().base32());
+    let totp = crate::domain::totp::Totp::from_base32(&secret).unwrap_or_else(|_| own::new_totp());
+    let svg =
+        qr::svg(&totp.uri(&person.email)).map_err(|e| PageError::from(ApiError::internal(e)))?;
+    // Inline in the page: the XML prolog has no place inside HTML.
+    let qr_svg = svg
+        .find("<svg")
+        .map(|at| svg[at..].to_owned())
+        .unwrap_or(svg);
+    let error_of = |field: &str| {
+        errors
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, m)| m.clone())
+    };
+    let totp_setup = TotpSetup {
+        secret: totp.base32(),
+        qr_svg,
+        error: error_of("totp_code"),
+        replacing: person.totp_secret_sealed.is_some(),
+        current_error: error_of("totp_current_code"),
     };
     Ok(AccountPage {
         csrf_token: session.csrf_token.clone(),
@@ -141,6 +148,9 @@ pub async fn account(
         Some("totp") => {
             Some("2段階認証を有効にしました。次回のサインインから確認コードが必要です。")
         }
+        Some("totp-replaced") => Some(
+            "認証アプリを変更しました。次回のサインインから新しいアプリの確認コードが必要です。",
+        ),
         _ => None,
     };
     Ok(html(
@@ -150,7 +160,8 @@ pub async fn account(
 }
 
 /// A change to the person's own account: `action=password` (`current_password`,
-/// `new_password`) or `action=totp` (`totp_secret` as shown, `totp_code` from the app).
+/// `new_password`) or `action=totp` (`totp_secret` as shown, `totp_code` from the app; when
+/// TOTP is on already, `totp_current_code` from the current app or `totp_password`).
 #[post("/staff/account")]
 pub async fn account_submit(
     state: Data,
@@ -159,7 +170,6 @@ pub async fn account_submit(
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
     let values = staff_form(&state, &req, &session, &body, ACCOUNT)?;
-    let person_id = session.person.id.clone();
     let refused = |errors: Vec<(&'static str, String)>, secret: Option<String>| {
         Ok(html(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -168,14 +178,15 @@ pub async fn account_submit(
     };
     match values.get("action") {
         "password" => {
-            let store = state.store.clone();
+            let (store, me) = (state.store.clone(), session.clone());
             let (current, chosen) = (
                 values.get("current_password").to_owned(),
                 values.get("new_password").to_owned(),
             );
-            let changed =
-                blocking(move || sign_in::change_password(&store, &person_id, &current, &chosen))
-                    .await?;
+            let changed = state
+                .hashing
+                .run(move || own::change_password(&store, &me, &current, &chosen))
+                .await?;
             match changed {
                 Ok(()) => Ok(see_other(&format!("{ACCOUNT}?done=password"))),
                 Err(PasswordChange::WrongCurrent) => refused(
@@ -191,22 +202,50 @@ pub async fn account_submit(
             }
         }
         "totp" => {
-            let console = state.console.clone();
-            let (secret, code) = (
+            let typed_password = values.get("totp_password").to_owned();
+            let password_verified = if typed_password.is_empty() {
+                false
+            } else {
+                // Verified behind a hashing permit, before the write transaction begins.
+                let stored = session.person.password_hash.clone().unwrap_or_default();
+                state
+                    .hashing
+                    .run(move || Ok(people::verify_password(&stored, &typed_password)))
+                    .await?
+            };
+            let (console, me) = (state.console.clone(), session.clone());
+            let (secret, code, current) = (
                 values.get("totp_secret").to_owned(),
                 values.get("totp_code").to_owned(),
+                values.get("totp_current_code").to_owned(),
             );
             let typed = secret.clone();
+            let replacing = session.person.totp_secret_sealed.is_some();
             let enabled = write(&state, move |conn, now| {
-                sign_in::enable_totp(conn, &console, now, &person_id, &secret, &code)
+                let proof = if password_verified {
+                    Proof::PasswordVerified
+                } else if current.is_empty() {
+                    Proof::Nothing
+                } else {
+                    Proof::CurrentCode(&current)
+                };
+                own::enable_totp(conn, &console, now, &me, &secret, &code, proof)
             })
             .await?;
             match enabled {
+                Ok(()) if replacing => Ok(see_other(&format!("{ACCOUNT}?done=totp-replaced"))),
                 Ok(()) => Ok(see_other(&format!("{ACCOUNT}?done=totp"))),
                 Err(TotpChange::WrongCode) => refused(
                     vec![(
                         "totp_code",
                         "確認コードが正しくありません。認証アプリに今表示されている6桁を入力してください".into(),
+                    )],
+                    Some(typed),
+                ),
+                Err(TotpChange::NeedsCurrent) => refused(
+                    vec![(
+                        "totp_current_code",
+                        "今お使いの認証アプリに表示されている6桁の確認コード（まだ使っていないもの）か、パスワードを入力してください".into(),
                     )],
                     Some(typed),
                 ),

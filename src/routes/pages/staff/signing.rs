@@ -58,7 +58,8 @@ pub async fn sign_in_form(
 }
 
 /// Signs a person in: 303 to `next` with a new session's cookie, 401 with one wording for
-/// every wrong answer, 429 while the email or the client is locked out.
+/// every wrong answer, 429 while the email or the client is locked out, 503 with
+/// `Retry-After` when every hashing permit stayed taken for the whole wait.
 #[post("/staff/sign-in")]
 pub async fn sign_in_submit(
     state: Data,
@@ -84,8 +85,22 @@ pub async fn sign_in_submit(
             .map(|a| a.to_string())
             .unwrap_or_default(),
     };
-    let (store, console) = (state.store.clone(), state.console.clone());
-    let outcome = blocking(move || sign_in::sign_in(&store, &console, &attempt)).await?;
+    let store = state.store.clone();
+    let (precheck, attempt) = blocking(move || {
+        let locked = sign_in::locked_out(&store, &attempt)?;
+        Ok((locked, attempt))
+    })
+    .await?;
+    let outcome = match precheck {
+        Some(refusal) => Err(refusal),
+        None => {
+            let (store, console) = (state.store.clone(), state.console.clone());
+            state
+                .hashing
+                .run(move || sign_in::sign_in(&store, &console, &attempt))
+                .await?
+        }
+    };
     match outcome {
         Ok(signed) => {
             let res = see_other(&next);

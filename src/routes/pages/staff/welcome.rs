@@ -6,7 +6,7 @@ use super::{
 };
 use crate::domain::person::MIN_PASSWORD_CHARS;
 use crate::error::ApiError;
-use crate::routes::{read, write};
+use crate::routes::read;
 use crate::service::people;
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
@@ -101,10 +101,15 @@ pub async fn welcome_submit(
         let page = welcome_page(action, token, &person, Some(password_refusal_ja(refusal)));
         return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, &page));
     }
-    let secret = secret_of(&raw)?;
-    write(&state, move |conn, now| {
-        people::choose_password(conn, now, &secret, &chosen).map(drop)
-    })
-    .await?;
-    Ok(see_other(SIGN_IN))
+    let (store, secret) = (state.store.clone(), secret_of(&raw)?);
+    match state
+        .hashing
+        .run(move || people::choose_password(&store, &secret, &chosen))
+        .await
+    {
+        Ok(_) => Ok(see_other(SIGN_IN)),
+        // Used meanwhile by another post of the same link.
+        Err(ApiError::NotFound(_)) => Err(link_gone()),
+        Err(e) => Err(e.into()),
+    }
 }
