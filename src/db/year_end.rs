@@ -325,6 +325,27 @@ pub fn checks_of(conn: &mut DbConn, campaign_id: &CampaignId) -> QueryResult<Vec
         .load(conn)
 }
 
+/// What a check decided for an office, without what it was judged on: all that paying and
+/// reconciling need (a national check's inputs would be some 50 MB more held at once).
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = year_end_results)]
+pub struct VerdictRow {
+    pub office_number: String,
+    pub participant_id: String,
+    pub application_id: ApplicationId,
+    pub role: ParticipantRole,
+    pub eligible: bool,
+    pub amount: i64,
+}
+
+pub fn verdicts_of(conn: &mut DbConn, check_id: &str) -> QueryResult<Vec<VerdictRow>> {
+    year_end_results::table
+        .filter(year_end_results::check_id.eq(check_id))
+        .order(year_end_results::office_number.asc())
+        .select(VerdictRow::as_select())
+        .load(conn)
+}
+
 pub fn results_of(conn: &mut DbConn, check_id: &str) -> QueryResult<Vec<ResultRow>> {
     year_end_results::table
         .filter(year_end_results::check_id.eq(check_id))

@@ -56,7 +56,7 @@ pub fn report(conn: &mut DbConn, campaign_id: &CampaignId) -> ServiceResult<Reco
     let accepted = year_end::accepted_offices(conn, campaign_id)?;
     let check = year_end::latest_check(conn, campaign_id)?;
     let results = match &check {
-        Some(c) => year_end::results_of(conn, &c.id)?,
+        Some(c) => year_end::verdicts_of(conn, &c.id)?,
         None => Vec::new(),
     };
     let batches = payouts::of_campaign(conn, campaign_id)?;

@@ -12,7 +12,7 @@ use super::outbox::{self as mail, Notifier};
 use super::{inline_rows, Actor, ServiceError, ServiceResult};
 use crate::db::campaigns;
 use crate::db::payouts::{self as rows, BatchRow, LineRow};
-use crate::db::year_end::{self as checks, CheckRow, ResultRow};
+use crate::db::year_end::{self as checks, CheckRow, VerdictRow};
 use crate::db::{audit, is_unique_violation, DbConn};
 use crate::domain::application::ParticipantRole;
 use crate::domain::ids::{ApplicationId, CampaignId};
@@ -118,7 +118,7 @@ pub fn create(
     let approved_ids: Vec<&str> = approved.iter().map(|b| b.id.as_str()).collect();
     payout::check_corrects(&approved_ids, input.corrects.as_deref())
         .map_err(|refusal| ServiceError::StateConflict(refusal.to_string()))?;
-    let results = checks::results_of(conn, &check.id)?;
+    let results = checks::verdicts_of(conn, &check.id)?;
     let due: BTreeMap<String, i64> = results
         .iter()
         .map(|r| (r.office_number.clone(), r.amount))
@@ -183,7 +183,7 @@ fn lines_for(
     conn: &mut DbConn,
     batch_id: &str,
     amounts: &BTreeMap<String, i64>,
-    results: &[ResultRow],
+    results: &[VerdictRow],
     approved: &[BatchRow],
 ) -> ServiceResult<Vec<LineRow>> {
     type Payee = (String, ApplicationId, ParticipantRole);
