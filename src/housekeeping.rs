@@ -1,11 +1,13 @@
 //! Periodic work beside the server: stored `Idempotency-Key` responses expire after a
-//! configurable time, so the table does not grow without bound; and once a day the audit
+//! configurable time, and sign-in failures and sessions after a day, so no table grows without
+//! bound; and once a day the audit
 //! chain's head is written to the log, which is kept apart from the database, so a cut tail
 //! with a rewritten head can be told from the log as from an anchor an auditor kept. And
 //! memory freed after a large request goes back to the system.
 
 use crate::clock;
-use crate::db::{idempotency, Pool};
+use crate::db::{idempotency, DbConn, Pool};
+use diesel::QueryResult;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -43,6 +45,20 @@ fn log_audit_head(pool: &Pool) {
     }
 }
 
+/// Runs one clean-up on a pooled connection and logs what it removed, or why it could not.
+fn clean(pool: &Pool, what: &str, job: impl FnOnce(&mut DbConn) -> QueryResult<usize>) {
+    match pool.get().map_err(crate::db::DbError::from) {
+        Ok(mut conn) => match job(&mut conn) {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(removed = n, "{what}"),
+            Err(e) => {
+                tracing::error!(error = %crate::telemetry::error_chain(&e), "removing {what}")
+            }
+        },
+        Err(e) => tracing::error!(error = %crate::telemetry::error_chain(&e), "removing {what}"),
+    }
+}
+
 pub fn spawn(pool: Pool, ttl: Duration, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<()> {
     std::thread::Builder::new()
         .name("housekeeping".into())
@@ -63,17 +79,13 @@ pub fn spawn(pool: Pool, ttl: Duration, stop: Arc<AtomicBool>) -> std::thread::J
                     last = Some(Instant::now());
                     let cutoff = clock::now()
                         - chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::MAX);
-                    match pool
-                        .get()
-                        .map(|mut c| idempotency::purge_before(&mut c, cutoff))
-                    {
-                        Ok(Ok(n)) if n > 0 => {
-                            tracing::info!(purged = n, "expired idempotency keys")
-                        }
-                        Ok(Ok(_)) => {}
-                        Ok(Err(e)) => tracing::error!(error = %crate::telemetry::error_chain(&e), "purging idempotency keys"),
-                        Err(e) => tracing::error!(error = %crate::telemetry::error_chain(&e), "purging idempotency keys"),
-                    }
+                    clean(&pool, "expired idempotency keys", |c| {
+                        idempotency::purge_before(c, cutoff)
+                    });
+                    let day_ago = clock::now() - chrono::Duration::days(1);
+                    clean(&pool, "old sign-in failures and sessions", |c| {
+                        crate::db::people::forget_stale(c, day_ago)
+                    });
                 }
                 std::thread::sleep(Duration::from_millis(500));
             }

@@ -191,6 +191,23 @@ pub fn note_attempt(
         .map(drop)
 }
 
+/// Forgets sign-in failures from before `before` (the lockout looks back 15 minutes; every
+/// failure stays in the audit trail) and sessions ended, or last seen, before it. Without
+/// this a flood of sign-ins grows the table for ever. How many rows went.
+pub fn forget_stale(conn: &mut DbConn, before: NaiveDateTime) -> QueryResult<usize> {
+    let failures = diesel::delete(sign_in_failures::table.filter(sign_in_failures::at.lt(before)))
+        .execute(conn)?;
+    let sessions = diesel::delete(
+        staff_sessions::table.filter(
+            staff_sessions::ended_at
+                .lt(before)
+                .or(staff_sessions::last_seen_at.lt(before)),
+        ),
+    )
+    .execute(conn)?;
+    Ok(failures + sessions)
+}
+
 /// Takes back an attempt that turned out right, or that was never judged.
 pub fn forget_attempt(conn: &mut DbConn, attempt_id: &str) -> QueryResult<()> {
     diesel::delete(sign_in_failures::table.filter(sign_in_failures::attempt_id.eq(attempt_id)))

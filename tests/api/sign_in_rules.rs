@@ -75,6 +75,50 @@ on_both_backends!(twenty_failures_from_one_address_lock_it_out, |app| {
     assert_eq!(locked.retry_after.as_deref(), Some("900"));
 });
 
+on_both_backends!(
+    failures_and_sessions_older_than_a_day_are_forgotten,
+    |app| {
+        use honoraria::db::schema::{sign_in_failures, staff_sessions};
+        let email = "hanako@example.jp";
+        add_person(app, email, Role::Secretariat, Some(PASSWORD));
+        let mut browser = Client::new(app);
+        assert_eq!(
+            browser
+                .sign_in(email, "まちがったパスワードです", "", "")
+                .status,
+            401
+        );
+        assert_eq!(browser.sign_in(email, PASSWORD, "", "").status, 303);
+        let mut conn = app.pool.get().unwrap();
+        let count = |conn: &mut honoraria::db::DbConn| -> (i64, i64) {
+            (
+                sign_in_failures::table.count().get_result(conn).unwrap(),
+                staff_sessions::table.count().get_result(conn).unwrap(),
+            )
+        };
+        assert_eq!(count(&mut conn), (1, 1));
+        let now = chrono::Utc::now().naive_utc();
+        assert_eq!(
+            honoraria::db::people::forget_stale(&mut conn, now - Duration::days(1)).unwrap(),
+            0,
+            "today's failure and the live session stay"
+        );
+        diesel::update(sign_in_failures::table)
+            .set(sign_in_failures::at.eq(now - Duration::days(2)))
+            .execute(&mut *conn)
+            .unwrap();
+        diesel::update(staff_sessions::table)
+            .set(staff_sessions::last_seen_at.eq(now - Duration::days(2)))
+            .execute(&mut *conn)
+            .unwrap();
+        assert_eq!(
+            honoraria::db::people::forget_stale(&mut conn, now - Duration::days(1)).unwrap(),
+            2
+        );
+        assert_eq!(count(&mut conn), (0, 0));
+    }
+);
+
 /// Posts the account page's TOTP form with these fields; the new secret it showed.
 fn replace_totp(browser: &mut Client, fields: &[(&str, &str)], code_in: i64) -> (u16, String) {
     let page = browser.get("/staff/account");
