@@ -2,9 +2,11 @@
 //! `office_number` and one column per checkpoint. Absent means unchanged; JSON `null` (or an
 //! empty cell) clears a date or an attestation.
 
+use super::application::ParticipantRole;
 use super::csv_lines::{Table, TableError};
 use super::office_list::{note_invalid, InvalidRow};
 use super::office_number::OfficeNumber;
+use super::refusal::Refusal;
 use super::written::plain_number;
 use super::year_end::{Attestation, Checkpoints};
 use super::FieldErrors;
@@ -99,6 +101,59 @@ impl CheckpointPatch {
                 }),
         }
     }
+}
+
+/// One office's checkpoints as the console's form sends them: a box is ticked or not, a date
+/// and a reason as typed.
+#[derive(Debug, Clone, Default)]
+pub struct FormCheckpoints<'a> {
+    pub usage_started_on: &'a str,
+    pub start_survey_answered: bool,
+    pub end_survey_answered: bool,
+    pub workflow_change_confirmed: bool,
+    pub linkage_confirmed: bool,
+    pub continued_use_attested_reason: &'a str,
+}
+
+/// The patch a console form asks for. The form shows every checkpoint the office's role has,
+/// so an unticked box is false, an empty date clears the date and an empty reason withdraws
+/// the attestation; a checkpoint the role lacks is left out, as the form leaves it out. A
+/// reason sent as it stands changes nothing: ticking a survey must not renew an attestation
+/// (which would make it stand in for usage lists imported before today).
+pub fn form_patch(
+    role: ParticipantRole,
+    current: &Checkpoints,
+    form: &FormCheckpoints<'_>,
+) -> Result<CheckpointPatch, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let typed = form.usage_started_on.trim();
+    let usage_started_on = if typed.is_empty() {
+        Some(None)
+    } else {
+        errors
+            .take(
+                "usage_started_on",
+                date(typed).map_err(|_| Refusal::NotADate),
+            )
+            .map(Some)
+    };
+    let reason = form.continued_use_attested_reason.trim();
+    let continued_use_attested = match &current.continued_use_attested {
+        Some(a) if a.reason == reason => None,
+        _ if reason.is_empty() => Some(None),
+        _ => Some(Some(Attestation {
+            reason: reason.to_owned(),
+        })),
+    };
+    errors.finish(|| CheckpointPatch {
+        usage_started_on,
+        start_survey_answered: Some(form.start_survey_answered),
+        end_survey_answered: Some(form.end_survey_answered),
+        workflow_change_confirmed: (role == ParticipantRole::Model)
+            .then_some(form.workflow_change_confirmed),
+        linkage_confirmed: (role == ParticipantRole::Referred).then_some(form.linkage_confirmed),
+        continued_use_attested,
+    })
 }
 
 /// One good row of a checkpoint upload.
@@ -278,6 +333,54 @@ mod tests {
             serde_json::from_str(r#"{"continued_use_attested": {"reason": "  "}}"#).unwrap();
         let errors = patch.check("").into_vec();
         assert_eq!(errors[0].field, "continued_use_attested.reason");
+    }
+
+    #[test]
+    fn a_form_sets_what_the_role_has_and_leaves_an_attestation_as_it_stands() {
+        let current = Checkpoints {
+            continued_use_attested: Some(Attestation {
+                reason: "利用画面で確認".into(),
+            }),
+            ..Checkpoints::default()
+        };
+        let form = FormCheckpoints {
+            usage_started_on: "2024-01-10",
+            start_survey_answered: true,
+            continued_use_attested_reason: " 利用画面で確認 ",
+            ..FormCheckpoints::default()
+        };
+        let patch = form_patch(ParticipantRole::Single, &current, &form).unwrap();
+        assert_eq!(
+            patch.usage_started_on,
+            Some(Some("2024-01-10".parse().unwrap()))
+        );
+        assert_eq!(patch.start_survey_answered, Some(true));
+        assert_eq!(patch.end_survey_answered, Some(false), "unticked is false");
+        assert_eq!(patch.workflow_change_confirmed, None, "not a model office");
+        assert_eq!(patch.linkage_confirmed, None);
+        assert_eq!(patch.continued_use_attested, None, "the same reason stands");
+        let model = FormCheckpoints {
+            workflow_change_confirmed: true,
+            ..FormCheckpoints::default()
+        };
+        let patch = form_patch(ParticipantRole::Model, &current, &model).unwrap();
+        assert_eq!(patch.workflow_change_confirmed, Some(true));
+        assert_eq!(patch.usage_started_on, Some(None), "an empty date clears");
+        assert_eq!(patch.continued_use_attested, Some(None), "withdrawn");
+        assert!(patch.check("").is_empty());
+    }
+
+    #[test]
+    fn a_form_date_that_is_no_date_is_refused_in_words_a_page_can_say() {
+        let form = FormCheckpoints {
+            usage_started_on: "1月10日",
+            ..FormCheckpoints::default()
+        };
+        let errors = form_patch(ParticipantRole::Referred, &Checkpoints::default(), &form)
+            .unwrap_err()
+            .into_vec();
+        assert_eq!(errors[0].field, "usage_started_on");
+        assert_eq!(errors[0].refusal, Refusal::NotADate);
     }
 
     #[test]
