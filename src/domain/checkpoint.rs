@@ -7,6 +7,7 @@ use super::csv_lines::{Table, TableError};
 use super::office_list::{note_invalid, InvalidRow};
 use super::office_number::OfficeNumber;
 use super::refusal::Refusal;
+use super::row_refusal::RowRefusal;
 use super::written::plain_number;
 use super::year_end::{Attestation, Checkpoints};
 use super::FieldErrors;
@@ -131,10 +132,7 @@ pub fn form_patch(
         Some(None)
     } else {
         errors
-            .take(
-                "usage_started_on",
-                date(typed).map_err(|_| Refusal::NotADate),
-            )
+            .take("usage_started_on", date(typed).ok_or(Refusal::NotADate))
             .map(Some)
     };
     let reason = form.continued_use_attested_reason.trim();
@@ -183,18 +181,18 @@ pub enum SheetError {
 }
 
 /// Yes and no as spreadsheets write them.
-fn yes_no(cell: &str) -> Result<bool, String> {
+fn yes_no(cell: &str) -> Option<bool> {
     match cell.to_lowercase().as_str() {
-        "true" | "yes" | "y" | "1" | "済" | "○" | "はい" => Ok(true),
-        "false" | "no" | "n" | "0" | "未" | "×" | "いいえ" => Ok(false),
-        other => Err(format!("{other:?} is not true or false")),
+        "true" | "yes" | "y" | "1" | "済" | "○" | "はい" => Some(true),
+        "false" | "no" | "n" | "0" | "未" | "×" | "いいえ" => Some(false),
+        _ => None,
     }
 }
 
-fn date(cell: &str) -> Result<NaiveDate, String> {
+fn date(cell: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(cell, "%Y-%m-%d")
         .or_else(|_| NaiveDate::parse_from_str(cell, "%Y/%m/%d"))
-        .map_err(|_| format!("{cell:?} is not a date like 2024-01-10"))
+        .ok()
 }
 
 /// Parses a checkpoint upload. An empty cell leaves that checkpoint as it is, except that an
@@ -248,7 +246,7 @@ fn parse_row(
     record: &[String],
     office: usize,
     columns: &[Option<usize>; 6],
-) -> Result<(OfficeNumber, CheckpointPatch), String> {
+) -> Result<(OfficeNumber, CheckpointPatch), RowRefusal> {
     let cell = |c: Option<usize>| {
         c.and_then(|i| record.get(i))
             .map(|v| v.trim())
@@ -256,16 +254,29 @@ fn parse_row(
     };
     let written = record.get(office).map(String::as_str).unwrap_or("");
     let number = OfficeNumber::parse(&plain_number(written))
-        .map_err(|e| format!("office_number {written:?}: {e}"))?
+        .map_err(|error| RowRefusal::OfficeNumber {
+            written: written.to_owned(),
+            error,
+        })?
         .number;
-    let flag = |i: usize, name: &str| {
+    let flag = |i: usize, column: &'static str| {
         cell(columns[i])
-            .map(|v| yes_no(v).map_err(|e| format!("{name}: {e}")))
+            .map(|v| {
+                yes_no(v).ok_or_else(|| RowRefusal::NotYesOrNo {
+                    column,
+                    written: v.to_owned(),
+                })
+            })
             .transpose()
     };
     let patch = CheckpointPatch {
         usage_started_on: cell(columns[0])
-            .map(|v| date(v).map_err(|e| format!("usage_started_on: {e}")))
+            .map(|v| {
+                date(v).ok_or_else(|| RowRefusal::NotADate {
+                    column: "usage_started_on",
+                    written: v.to_owned(),
+                })
+            })
             .transpose()?
             .map(Some),
         start_survey_answered: flag(1, "start_survey_answered")?,
@@ -280,12 +291,7 @@ fn parse_row(
     };
     let errors = patch.check("");
     if !errors.is_empty() {
-        let text: Vec<String> = errors
-            .into_vec()
-            .into_iter()
-            .map(|e| format!("{}: {}", e.field, e.message))
-            .collect();
-        return Err(text.join("; "));
+        return Err(RowRefusal::Fields(errors.into_vec()));
     }
     Ok((number, patch))
 }

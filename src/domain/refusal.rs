@@ -80,6 +80,10 @@ pub enum Refusal {
     NoHeaderRow,
     /// A checkpoint sheet whose header names no checkpoint column.
     NoCheckpointColumn,
+    /// A workflow change confirmed for an office that is not a model office.
+    WorkflowOnlyForModel,
+    /// A linkage confirmed for an office that was not referred.
+    LinkageOnlyForReferred,
     Other(String),
 }
 
@@ -146,6 +150,8 @@ impl Refusal {
             FileRequired => "choose a file to upload".into(),
             NoHeaderRow => super::csv_lines::TableError::NoHeader.to_string(),
             NoCheckpointColumn => super::checkpoint::SheetError::NoCheckpointColumn.to_string(),
+            WorkflowOnlyForModel => "only a model office has a workflow change to confirm".into(),
+            LinkageOnlyForReferred => "only a referred office has a linkage to confirm".into(),
             Other(message) => message.clone(),
         }
     }
@@ -242,6 +248,10 @@ impl Refusal {
                 super::csv_lines::HEADER_SEARCH_RECORDS
             ),
             NoCheckpointColumn => "見出し行にチェックポイントの列がありません（usage_started_on、start_survey_answered、end_survey_answered、workflow_change_confirmed、linkage_confirmed、continued_use_attested_reason のいずれか）".into(),
+            WorkflowOnlyForModel => "業務フロー変更の確認はモデル事業所だけにあります".into(),
+            LinkageOnlyForReferred => {
+                "データ連携の確認は紹介を受けた事業所だけにあります".into()
+            }
             Other(message) => message.clone(),
         }
     }

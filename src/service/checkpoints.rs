@@ -9,6 +9,8 @@ use crate::domain::application::ParticipantRole;
 use crate::domain::checkpoint::{CheckpointPatch, PatchSheet};
 use crate::domain::ids::CampaignId;
 use crate::domain::office_list::{note_invalid, InvalidRow, MAX_REPORTED_INVALID};
+use crate::domain::refusal::Refusal;
+use crate::domain::row_refusal::RowRefusal;
 use crate::domain::year_end::{conditions, Attestation, Checkpoints, Reason};
 use crate::domain::FieldErrors;
 use chrono::{NaiveDate, NaiveDateTime};
@@ -37,13 +39,13 @@ fn check_role(patch: &CheckpointPatch, role: ParticipantRole, prefix: &str) -> F
     if patch.workflow_change_confirmed.is_some() && role != ParticipantRole::Model {
         errors.push(
             format!("{prefix}workflow_change_confirmed"),
-            "only a model office has a workflow change to confirm",
+            Refusal::WorkflowOnlyForModel,
         );
     }
     if patch.linkage_confirmed.is_some() && role != ParticipantRole::Referred {
         errors.push(
             format!("{prefix}linkage_confirmed"),
-            "only a referred office has a linkage to confirm",
+            Refusal::LinkageOnlyForReferred,
         );
     }
     errors
@@ -317,25 +319,19 @@ pub fn upload(
                 &mut invalid_rows,
                 &mut invalid_row_count,
                 row.line,
-                format!(
-                    "{} is not an accepted office of this campaign",
-                    row.office_number.as_str()
-                ),
+                RowRefusal::NotAccepted {
+                    office: row.office_number.as_str().to_owned(),
+                },
             );
             continue;
         };
         let errors = check_role(&row.patch, office.participant.role, "");
         if !errors.is_empty() {
-            let text: Vec<String> = errors
-                .into_vec()
-                .into_iter()
-                .map(|e| format!("{}: {}", e.field, e.message))
-                .collect();
             note_invalid(
                 &mut invalid_rows,
                 &mut invalid_row_count,
                 row.line,
-                text.join("; "),
+                RowRefusal::Fields(errors.into_vec()),
             );
             continue;
         }

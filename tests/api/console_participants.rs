@@ -177,6 +177,12 @@ on_both_backends!(
         assert!(taken.has("id=\"header-line\">1行目<"));
         assert!(taken.has("<td class=\"num\">3行目</td>"), "{}", taken.text);
         assert!(taken.has("<td class=\"num\">4行目</td>"));
+        assert!(
+            taken.has("このキャンペーンの参加決定の事業所ではありません"),
+            "every reason in Japanese: {}",
+            taken.text
+        );
+        assert!(taken.has("start_survey_answered: 「maybe」は、はい・いいえとして読めません"));
         assert_eq!(
             checkpoints_of(app, &c, &number(1, "care_management"))["start_survey_answered"],
             true
@@ -201,6 +207,7 @@ on_both_backends!(
         assert!(listed.has("id=\"rows-taken\">2事業所<"), "{}", listed.text);
         assert!(listed.has("id=\"encoding\">UTF-8<"));
         assert!(listed.has("<td class=\"num\">3行目</td>"));
+        assert!(listed.has("事業所番号「13701」: 10桁で入力してください"));
         assert_eq!(actors_of(app, &c, "usage_list.import"), [HANAKO]);
         assert!(browser.get(&page).has("時点の利用者リストで判定しています"));
         assert!(
