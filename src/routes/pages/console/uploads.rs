@@ -86,7 +86,7 @@ async fn open(
         let mut part = part.map_err(|_| unreadable())?;
         let name = part.name().unwrap_or_default().to_owned();
         if name == "file" {
-            // A file input with nothing chosen still sends its part, with an empty name.
+            // A file input with nothing chosen still sends its part, with an empty filename.
             let chosen = part
                 .content_disposition()
                 .and_then(|d| d.get_filename())
