@@ -43,7 +43,33 @@ pub fn accepted_offices(
     conn: &mut DbConn,
     campaign_id: &CampaignId,
 ) -> QueryResult<Vec<AcceptedOffice>> {
-    let rows: Vec<(ParticipantRow, NaiveDateTime, Option<CheckpointRow>)> = participants::table
+    load_accepted(conn, campaign_id, None)
+}
+
+/// A page of the campaign's accepted offices by office number, and how many there are.
+pub fn accepted_offices_page(
+    conn: &mut DbConn,
+    campaign_id: &CampaignId,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<AcceptedOffice>, i64)> {
+    let total = participants::table
+        .filter(participants::campaign_id.eq(campaign_id))
+        .filter(participants::status.eq(Status::Accepted))
+        .count()
+        .get_result(conn)?;
+    Ok((
+        load_accepted(conn, campaign_id, Some((offset, limit)))?,
+        total,
+    ))
+}
+
+fn load_accepted(
+    conn: &mut DbConn,
+    campaign_id: &CampaignId,
+    window: Option<(i64, i64)>,
+) -> QueryResult<Vec<AcceptedOffice>> {
+    let mut query = participants::table
         .inner_join(applications::table)
         .left_join(checkpoints::table)
         .filter(participants::campaign_id.eq(campaign_id))
@@ -54,7 +80,11 @@ pub fn accepted_offices(
             applications::submitted_at,
             Option::<CheckpointRow>::as_select(),
         ))
-        .load(conn)?;
+        .into_boxed();
+    if let Some((offset, limit)) = window {
+        query = query.offset(offset).limit(limit);
+    }
+    let rows: Vec<(ParticipantRow, NaiveDateTime, Option<CheckpointRow>)> = query.load(conn)?;
     Ok(rows
         .into_iter()
         .map(|(participant, submitted_at, checkpoints)| AcceptedOffice {

@@ -2,8 +2,11 @@
 //! `office_number` and one column per checkpoint. Absent means unchanged; JSON `null` (or an
 //! empty cell) clears a date or an attestation.
 
+use super::application::ParticipantRole;
 use super::office_list::{note_invalid, InvalidRow};
 use super::office_number::OfficeNumber;
+use super::refusal::Refusal;
+use super::row_refusal::RowRefusal;
 use super::written::plain_number;
 use super::year_end::{Attestation, Checkpoints};
 use super::FieldErrors;
@@ -101,6 +104,56 @@ impl CheckpointPatch {
     }
 }
 
+/// One office's checkpoints as the console's form sends them: a box is ticked or not, a date
+/// and a reason as typed.
+#[derive(Debug, Clone, Default)]
+pub struct FormCheckpoints<'a> {
+    pub usage_started_on: &'a str,
+    pub start_survey_answered: bool,
+    pub end_survey_answered: bool,
+    pub workflow_change_confirmed: bool,
+    pub linkage_confirmed: bool,
+    pub continued_use_attested_reason: &'a str,
+}
+
+/// The patch a console form asks for. The form shows every checkpoint the office's role has,
+/// so an unticked box is false, an empty date clears the date and an empty reason withdraws
+/// the attestation; a checkpoint the role lacks is left out, as the form leaves it out. A
+/// reason sent as it stands changes nothing: ticking a survey must not renew an attestation
+/// (which would make it stand in for usage lists imported before today).
+pub fn form_patch(
+    role: ParticipantRole,
+    current: &Checkpoints,
+    form: &FormCheckpoints<'_>,
+) -> Result<CheckpointPatch, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let typed = form.usage_started_on.trim();
+    let usage_started_on = if typed.is_empty() {
+        Some(None)
+    } else {
+        errors
+            .take("usage_started_on", date(typed).ok_or(Refusal::NotADate))
+            .map(Some)
+    };
+    let reason = form.continued_use_attested_reason.trim();
+    let continued_use_attested = match &current.continued_use_attested {
+        Some(a) if a.reason == reason => None,
+        _ if reason.is_empty() => Some(None),
+        _ => Some(Some(Attestation {
+            reason: reason.to_owned(),
+        })),
+    };
+    errors.finish(|| CheckpointPatch {
+        usage_started_on,
+        start_survey_answered: Some(form.start_survey_answered),
+        end_survey_answered: Some(form.end_survey_answered),
+        workflow_change_confirmed: (role == ParticipantRole::Model)
+            .then_some(form.workflow_change_confirmed),
+        linkage_confirmed: (role == ParticipantRole::Referred).then_some(form.linkage_confirmed),
+        continued_use_attested,
+    })
+}
+
 /// One good row of a checkpoint upload.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PatchRow {
@@ -128,18 +181,18 @@ pub enum SheetError {
 }
 
 /// Yes and no as spreadsheets write them.
-fn yes_no(cell: &str) -> Result<bool, String> {
+fn yes_no(cell: &str) -> Option<bool> {
     match cell.to_lowercase().as_str() {
-        "true" | "yes" | "y" | "1" | "済" | "○" | "はい" => Ok(true),
-        "false" | "no" | "n" | "0" | "未" | "×" | "いいえ" => Ok(false),
-        other => Err(format!("{other:?} is not true or false")),
+        "true" | "yes" | "y" | "1" | "済" | "○" | "はい" => Some(true),
+        "false" | "no" | "n" | "0" | "未" | "×" | "いいえ" => Some(false),
+        _ => None,
     }
 }
 
-fn date(cell: &str) -> Result<NaiveDate, String> {
+fn date(cell: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(cell, "%Y-%m-%d")
         .or_else(|_| NaiveDate::parse_from_str(cell, "%Y/%m/%d"))
-        .map_err(|_| format!("{cell:?} is not a date like 2024-01-10"))
+        .ok()
 }
 
 /// Parses a checkpoint upload. An empty cell leaves that checkpoint as it is, except that an
@@ -193,7 +246,7 @@ fn parse_row(
     record: &[String],
     office: usize,
     columns: &[Option<usize>; 6],
-) -> Result<(OfficeNumber, CheckpointPatch), String> {
+) -> Result<(OfficeNumber, CheckpointPatch), RowRefusal> {
     let cell = |c: Option<usize>| {
         c.and_then(|i| record.get(i))
             .map(|v| v.trim())
@@ -201,16 +254,29 @@ fn parse_row(
     };
     let written = record.get(office).map(String::as_str).unwrap_or("");
     let number = OfficeNumber::parse(&plain_number(written))
-        .map_err(|e| format!("office_number {written:?}: {e}"))?
+        .map_err(|error| RowRefusal::OfficeNumber {
+            written: written.to_owned(),
+            error,
+        })?
         .number;
-    let flag = |i: usize, name: &str| {
+    let flag = |i: usize, column: &'static str| {
         cell(columns[i])
-            .map(|v| yes_no(v).map_err(|e| format!("{name}: {e}")))
+            .map(|v| {
+                yes_no(v).ok_or_else(|| RowRefusal::NotYesOrNo {
+                    column,
+                    written: v.to_owned(),
+                })
+            })
             .transpose()
     };
     let patch = CheckpointPatch {
         usage_started_on: cell(columns[0])
-            .map(|v| date(v).map_err(|e| format!("usage_started_on: {e}")))
+            .map(|v| {
+                date(v).ok_or_else(|| RowRefusal::NotADate {
+                    column: "usage_started_on",
+                    written: v.to_owned(),
+                })
+            })
             .transpose()?
             .map(Some),
         start_survey_answered: flag(1, "start_survey_answered")?,
@@ -225,12 +291,7 @@ fn parse_row(
     };
     let errors = patch.check("");
     if !errors.is_empty() {
-        let text: Vec<String> = errors
-            .into_vec()
-            .into_iter()
-            .map(|e| format!("{}: {}", e.field, e.message))
-            .collect();
-        return Err(text.join("; "));
+        return Err(RowRefusal::Fields(errors.into_vec()));
     }
     Ok((number, patch))
 }
@@ -278,6 +339,54 @@ mod tests {
             serde_json::from_str(r#"{"continued_use_attested": {"reason": "  "}}"#).unwrap();
         let errors = patch.check("").into_vec();
         assert_eq!(errors[0].field, "continued_use_attested.reason");
+    }
+
+    #[test]
+    fn a_form_sets_what_the_role_has_and_leaves_an_attestation_as_it_stands() {
+        let current = Checkpoints {
+            continued_use_attested: Some(Attestation {
+                reason: "利用画面で確認".into(),
+            }),
+            ..Checkpoints::default()
+        };
+        let form = FormCheckpoints {
+            usage_started_on: "2024-01-10",
+            start_survey_answered: true,
+            continued_use_attested_reason: " 利用画面で確認 ",
+            ..FormCheckpoints::default()
+        };
+        let patch = form_patch(ParticipantRole::Single, &current, &form).unwrap();
+        assert_eq!(
+            patch.usage_started_on,
+            Some(Some("2024-01-10".parse().unwrap()))
+        );
+        assert_eq!(patch.start_survey_answered, Some(true));
+        assert_eq!(patch.end_survey_answered, Some(false), "unticked is false");
+        assert_eq!(patch.workflow_change_confirmed, None, "not a model office");
+        assert_eq!(patch.linkage_confirmed, None);
+        assert_eq!(patch.continued_use_attested, None, "the same reason stands");
+        let model = FormCheckpoints {
+            workflow_change_confirmed: true,
+            ..FormCheckpoints::default()
+        };
+        let patch = form_patch(ParticipantRole::Model, &current, &model).unwrap();
+        assert_eq!(patch.workflow_change_confirmed, Some(true));
+        assert_eq!(patch.usage_started_on, Some(None), "an empty date clears");
+        assert_eq!(patch.continued_use_attested, Some(None), "withdrawn");
+        assert!(patch.check("").is_empty());
+    }
+
+    #[test]
+    fn a_form_date_that_is_no_date_is_refused_in_words_a_page_can_say() {
+        let form = FormCheckpoints {
+            usage_started_on: "1月10日",
+            ..FormCheckpoints::default()
+        };
+        let errors = form_patch(ParticipantRole::Referred, &Checkpoints::default(), &form)
+            .unwrap_err()
+            .into_vec();
+        assert_eq!(errors[0].field, "usage_started_on");
+        assert_eq!(errors[0].refusal, Refusal::NotADate);
     }
 
     #[test]

@@ -24,6 +24,7 @@ pub mod payout;
 pub mod person;
 pub mod refusal;
 pub mod role;
+pub mod row_refusal;
 pub mod secret;
 pub mod sign_in;
 pub mod survey;

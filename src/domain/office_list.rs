@@ -3,6 +3,7 @@
 //! most a few title lines; other columns are ignored.
 
 use super::office_number::OfficeNumber;
+use super::row_refusal::RowRefusal;
 use super::written::plain_number;
 use crate::formats::csv_lines::{Table, TableError};
 use serde::Serialize;
@@ -11,7 +12,19 @@ use serde::Serialize;
 pub struct InvalidRow {
     /// 1-based line in the file; the header is line 1.
     pub line: u64,
+    /// Why, in English: [`RowRefusal::english`].
     pub error: String,
+    /// Why, as a value: the console says it in Japanese from this.
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub refusal: RowRefusal,
+}
+
+impl InvalidRow {
+    /// Why, in Japanese, for the console's upload page.
+    pub fn japanese(&self) -> String {
+        self.refusal.japanese()
+    }
 }
 
 /// Invalid rows listed in an import's answer; beyond this only their count is kept, so a
@@ -19,10 +32,20 @@ pub struct InvalidRow {
 pub const MAX_REPORTED_INVALID: usize = 1_000;
 
 /// Counts a refused row and lists it while fewer than [`MAX_REPORTED_INVALID`] are listed.
-pub fn note_invalid(listed: &mut Vec<InvalidRow>, count: &mut usize, line: u64, error: String) {
+pub fn note_invalid(
+    listed: &mut Vec<InvalidRow>,
+    count: &mut usize,
+    line: u64,
+    refusal: impl Into<RowRefusal>,
+) {
     *count += 1;
     if listed.len() < MAX_REPORTED_INVALID {
-        listed.push(InvalidRow { line, error });
+        let refusal = refusal.into();
+        listed.push(InvalidRow {
+            line,
+            error: refusal.english(),
+            refusal,
+        });
     }
 }
 
@@ -54,11 +77,11 @@ pub fn parse(bytes: &[u8]) -> Result<OfficeList, TableError> {
     let mut seen = std::collections::HashSet::new();
     while let Some(record) = table.next_record()? {
         let parsed = record.fields.and_then(|cells| {
-            let cell = cells
-                .get(column)
-                .ok_or_else(|| "no office number in this row".to_owned())?;
-            OfficeNumber::parse(&plain_number(cell))
-                .map_err(|e| format!("office number {cell:?}: {e}"))
+            let cell = cells.get(column).ok_or(RowRefusal::NoOfficeNumber)?;
+            OfficeNumber::parse(&plain_number(cell)).map_err(|error| RowRefusal::OfficeNumber {
+                written: cell.clone(),
+                error,
+            })
         });
         match parsed {
             Ok(p) if seen.insert(p.number.as_str().to_owned()) => list.offices.push(p.number),

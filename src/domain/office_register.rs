@@ -9,6 +9,7 @@ use super::corporate_number::CorporateNumber;
 use super::municipality::MunicipalityCode;
 use super::office_list::{note_invalid, InvalidRow};
 use super::office_number::OfficeNumber;
+use super::row_refusal::RowRefusal;
 use super::written::plain_number;
 use crate::formats::csv_lines::{Encoding, Header, Table, TableError};
 use std::collections::HashMap;
@@ -175,7 +176,10 @@ pub fn read<R: Read + Seek>(input: R) -> Result<Register, RegisterError> {
     };
     let mut seen: HashMap<OfficeNumber, usize> = HashMap::new();
     while let Some(record) = table.next_record().map_err(TableError::from)? {
-        match record.fields.and_then(|cells| columns.read(&cells)) {
+        let read = record
+            .fields
+            .and_then(|cells| columns.read(&cells).map_err(RowRefusal::Other));
+        match read {
             Ok((office, care_management)) => {
                 register.rows += 1;
                 match seen.get(&office.office_number) {

@@ -72,6 +72,18 @@ pub enum Refusal {
     DisqualificationNeedsReason,
     VoidNeedsReason,
     FutureAsOf,
+    /// A date field that is not a date (a console form's, typed by hand).
+    NotADate,
+    /// An upload form sent without a file chosen.
+    FileRequired,
+    /// An uploaded CSV with no header row naming the office number column near its top.
+    NoHeaderRow,
+    /// A checkpoint sheet whose header names no checkpoint column.
+    NoCheckpointColumn,
+    /// A workflow change confirmed for an office that is not a model office.
+    WorkflowOnlyForModel,
+    /// A linkage confirmed for an office that was not referred.
+    LinkageOnlyForReferred,
     Other(String),
 }
 
@@ -134,6 +146,12 @@ impl Refusal {
             FutureAsOf => {
                 "must not be in the future: continued use is judged on what has happened".into()
             }
+            NotADate => "must be a date like 2024-03-31".into(),
+            FileRequired => "choose a file to upload".into(),
+            NoHeaderRow => crate::formats::csv_lines::TableError::NoHeader.to_string(),
+            NoCheckpointColumn => super::checkpoint::SheetError::NoCheckpointColumn.to_string(),
+            WorkflowOnlyForModel => "only a model office has a workflow change to confirm".into(),
+            LinkageOnlyForReferred => "only a referred office has a linkage to confirm".into(),
             Other(message) => message.clone(),
         }
     }
@@ -223,6 +241,17 @@ impl Refusal {
             FutureAsOf => {
                 "未来の日付は指定できません。継続利用は起きたことで判断します".into()
             }
+            NotADate => "日付を 2026-03-31 の形で入力してください".into(),
+            FileRequired => "取り込むファイルを選んでください".into(),
+            NoHeaderRow => format!(
+                "見出し行が見つかりません。先頭{}行以内に、事業所番号の列（「事業所番号」を含む列名、または office_number）がある見出し行を置いてください",
+                crate::formats::csv_lines::HEADER_SEARCH_RECORDS
+            ),
+            NoCheckpointColumn => "見出し行にチェックポイントの列がありません（usage_started_on、start_survey_answered、end_survey_answered、workflow_change_confirmed、linkage_confirmed、continued_use_attested_reason のいずれか）".into(),
+            WorkflowOnlyForModel => "業務フロー変更の確認はモデル事業所だけにあります".into(),
+            LinkageOnlyForReferred => {
+                "データ連携の確認は紹介を受けた事業所だけにあります".into()
+            }
             Other(message) => message.clone(),
         }
     }
@@ -276,6 +305,25 @@ macro_rules! in_english_only {
 }
 
 in_english_only!(super::money::YenError);
+
+impl From<crate::formats::csv_lines::TableError> for Refusal {
+    fn from(e: crate::formats::csv_lines::TableError) -> Self {
+        match e {
+            crate::formats::csv_lines::TableError::NoHeader => Refusal::NoHeaderRow,
+            // A broken read (the client's body stopped) is said as it happened.
+            other => Refusal::Other(other.to_string()),
+        }
+    }
+}
+
+impl From<super::checkpoint::SheetError> for Refusal {
+    fn from(e: super::checkpoint::SheetError) -> Self {
+        match e {
+            super::checkpoint::SheetError::Table(table) => table.into(),
+            super::checkpoint::SheetError::NoCheckpointColumn => Refusal::NoCheckpointColumn,
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests;

@@ -5,6 +5,7 @@
 //! good rows are kept.
 
 use super::office_number::OfficeNumber;
+use super::row_refusal::RowRefusal;
 use super::written::plain_number;
 use crate::formats::csv_lines::{Encoding, Table, TableError};
 use std::io::{Read, Seek};
@@ -56,7 +57,7 @@ pub fn read<R: Read + Seek>(
             }
         };
         let Some(cell) = cells.get(column) else {
-            note_invalid(&mut summary, line, "no office number in this row".into());
+            note_invalid(&mut summary, line, RowRefusal::NoOfficeNumber);
             continue;
         };
         let plain = plain_number(cell);
@@ -69,14 +70,21 @@ pub fn read<R: Read + Seek>(
                     summary.duplicate_rows += 1;
                 }
             }
-            Err(e) => note_invalid(&mut summary, line, format!("office number {cell:?}: {e}")),
+            Err(error) => note_invalid(
+                &mut summary,
+                line,
+                RowRefusal::OfficeNumber {
+                    written: cell.clone(),
+                    error,
+                },
+            ),
         }
     }
     summary.encoding = table.encoding();
     Ok(summary)
 }
 
-fn note_invalid(summary: &mut Summary, line: u64, error: String) {
+fn note_invalid(summary: &mut Summary, line: u64, error: RowRefusal) {
     super::office_list::note_invalid(
         &mut summary.invalid_rows,
         &mut summary.invalid_row_count,

@@ -17,6 +17,7 @@
 //! - The header is the first of the first [`HEADER_SEARCH_RECORDS`] records that has a column
 //!   naming the office number; title lines above it are skipped.
 
+use crate::domain::row_refusal::RowRefusal;
 use std::collections::VecDeque;
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 
@@ -176,7 +177,7 @@ pub struct Record {
     /// The line it ends on: later than `line` when a quoted field spans lines.
     pub last_line: u64,
     /// Its fields, or why it was refused.
-    pub fields: Result<Vec<String>, String>,
+    pub fields: Result<Vec<String>, RowRefusal>,
 }
 
 /// Records of already-decoded text, each with the lines it stands on.
@@ -235,12 +236,9 @@ impl<R: BufRead> Records<R> {
             };
             let Some((next_line, next_text)) = next else {
                 let why = if spanned.len() + 1 < MAX_RECORD_LINES {
-                    "a quoted field starting on this line is not closed by the end of the file"
-                        .to_owned()
+                    RowRefusal::UnclosedQuote
                 } else {
-                    format!(
-                        "a quoted field starting on this line is still open after {MAX_RECORD_LINES} lines"
-                    )
+                    RowRefusal::QuoteTooLong
                 };
                 // The lines after the first are read again as records of their own.
                 for spanned_line in spanned.into_iter().rev() {
@@ -266,11 +264,7 @@ impl<R: BufRead> Records<R> {
             last_line: spanned.last().map_or(line, |(l, _)| *l),
             fields: match unstorable {
                 None => Ok(cells),
-                Some(column) => Err(format!(
-                    "column {}: {}",
-                    column + 1,
-                    crate::domain::text::TextError::Nul
-                )),
+                Some(column) => Err(RowRefusal::Unstorable { column: column + 1 }),
             },
         }))
     }

@@ -39,14 +39,30 @@ impl Read for BodyReader {
     }
 }
 
-/// Feeds the body to `consume` as it arrives, up to `limit` bytes (413 beyond, naming the
-/// body), and answers what `consume` made of it.
-pub async fn consume_body<T, F>(
-    mut payload: web::Payload,
+impl BodyReader {
+    /// The whole body, for a reader that needs it at once (a checkpoint sheet, an attendee
+    /// list: the JSON API holds these whole too); a body that broke off is the file's fault.
+    pub fn into_bytes(mut self) -> Result<Vec<u8>, ServiceError> {
+        let mut bytes = Vec::new();
+        self.read_to_end(&mut bytes).map_err(|e| {
+            let mut errors = crate::domain::FieldErrors::new();
+            errors.push("body", e.to_string());
+            ServiceError::Invalid(errors)
+        })?;
+        Ok(bytes)
+    }
+}
+
+/// Feeds a body (a request's, or one part of a multipart form) to `consume` as it arrives, up
+/// to `limit` bytes (413 beyond, naming the body), and answers what `consume` made of it.
+pub async fn consume_body<S, E, T, F>(
+    mut payload: S,
     limit: usize,
     consume: F,
 ) -> Result<T, ApiError>
 where
+    S: futures_util::Stream<Item = Result<web::Bytes, E>> + Unpin,
+    E: std::fmt::Display,
     T: Send + 'static,
     F: FnOnce(BodyReader) -> Result<T, ServiceError> + Send + 'static,
 {

@@ -5,12 +5,13 @@ use super::body_stream::consume_body;
 use super::{
     create_once, idempotency_key, parse_json, read, write, Data, PageQuery, MAX_CSV_BYTES,
 };
-use crate::domain::checkpoint::{parse_sheet, CheckpointPatch};
+use crate::domain::checkpoint::CheckpointPatch;
 use crate::domain::ids::CampaignId;
+use crate::domain::refusal::Refusal;
 use crate::domain::role::Role;
 use crate::domain::FieldError;
 use crate::error::ApiError;
-use crate::service::{checkpoints, usage_lists, year_end, ServiceError};
+use crate::service::{checkpoints, usage_lists, year_end};
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -58,14 +59,7 @@ pub async fn upload_checkpoints(
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::may_operate)?;
     let body = super::read_body(payload, MAX_CSV_BYTES).await?;
-    let sheet = super::blocking(move || {
-        parse_sheet(&body).map_err(|e| {
-            let mut errors = crate::domain::FieldErrors::new();
-            errors.push("body", e.to_string());
-            ServiceError::Invalid(errors)
-        })
-    })
-    .await?;
+    let sheet = super::blocking(move || checkpoints::parse_sheet(&body)).await?;
     let actor = staff.actor();
     let campaign = id.into_inner();
     let result = write(&state, move |conn, now| {
@@ -82,14 +76,18 @@ pub struct AsOfQuery {
     pub as_of: Option<String>,
 }
 
-/// A required `as_of` query parameter: a date within the supported years.
-pub(super) fn as_of(value: Option<String>) -> Result<NaiveDate, ApiError> {
-    let invalid = |message: &str| ApiError::Invalid(vec![FieldError::new("as_of", message)]);
-    let value = value.ok_or_else(|| invalid("required: the date the file is as of"))?;
+/// A required `as_of` (a query parameter, or the console's upload field): a date within the
+/// supported years.
+pub(crate) fn as_of(value: Option<String>) -> Result<NaiveDate, ApiError> {
+    let invalid = |refusal: Refusal| ApiError::Invalid(vec![FieldError::new("as_of", refusal)]);
+    let value = value
+        .filter(|v| !v.trim().is_empty())
+        .ok_or(invalid(Refusal::Required))?;
     let date = value
+        .trim()
         .parse()
-        .map_err(|_| invalid("must be a date like 2024-03-31"))?;
-    crate::domain::jst::supported(date).map_err(|e| invalid(&e.to_string()))
+        .map_err(|_| invalid(Refusal::NotADate))?;
+    crate::domain::jst::supported(date).map_err(|e| invalid(e.into()))
 }
 
 /// Imports a usage list: offices using the system as of `as_of` (admin, secretariat). UTF-8

@@ -1,7 +1,7 @@
 //! Recording what each accepted office has done: one office through PATCH, many through a CSV
 //! upload. Every change is in the audit trail with its before and after.
 
-use super::{Actor, ServiceError, ServiceResult};
+use super::{Actor, Page, Paged, ServiceError, ServiceResult};
 use crate::db::campaigns;
 use crate::db::year_end::{self as rows, AcceptedOffice, CheckpointRow};
 use crate::db::{audit, DbConn};
@@ -9,9 +9,11 @@ use crate::domain::application::ParticipantRole;
 use crate::domain::checkpoint::{CheckpointPatch, PatchSheet};
 use crate::domain::ids::CampaignId;
 use crate::domain::office_list::{note_invalid, InvalidRow, MAX_REPORTED_INVALID};
-use crate::domain::year_end::{Attestation, Checkpoints};
+use crate::domain::refusal::Refusal;
+use crate::domain::row_refusal::RowRefusal;
+use crate::domain::year_end::{conditions, Attestation, Checkpoints, Reason};
 use crate::domain::FieldErrors;
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
 /// The checkpoints as stored, as the domain reads them.
@@ -37,13 +39,13 @@ fn check_role(patch: &CheckpointPatch, role: ParticipantRole, prefix: &str) -> F
     if patch.workflow_change_confirmed.is_some() && role != ParticipantRole::Model {
         errors.push(
             format!("{prefix}workflow_change_confirmed"),
-            "only a model office has a workflow change to confirm",
+            Refusal::WorkflowOnlyForModel,
         );
     }
     if patch.linkage_confirmed.is_some() && role != ParticipantRole::Referred {
         errors.push(
             format!("{prefix}linkage_confirmed"),
-            "only a referred office has a linkage to confirm",
+            Refusal::LinkageOnlyForReferred,
         );
     }
     errors
@@ -143,6 +145,92 @@ pub fn patch(
     })
 }
 
+/// One accepted office's checkpoints now (404 for an office not accepted in the campaign).
+pub fn of_office(
+    conn: &mut DbConn,
+    campaign_id: &CampaignId,
+    office_number: &str,
+) -> ServiceResult<CheckpointsView> {
+    let office = rows::accepted_office(conn, campaign_id, office_number)?
+        .ok_or(ServiceError::NotFound("accepted office"))?;
+    Ok(CheckpointsView {
+        checkpoints: of_row(office.checkpoints.as_ref()),
+        office_number: office.participant.office_number,
+        role: office.participant.role,
+    })
+}
+
+/// One accepted office on the console's checkpoint table.
+pub struct OfficeCheckpoints {
+    pub office_number: String,
+    pub name: String,
+    pub role: ParticipantRole,
+    /// The day it said, when applying, that it started (or would start) using the system.
+    pub using_system_since: Option<NaiveDate>,
+    pub checkpoints: Checkpoints,
+    /// Whether the latest usage list names it.
+    pub on_usage_list: bool,
+    /// The conditions it does not meet yet, by the rule the year-end check applies today.
+    pub open: Vec<Reason>,
+}
+
+/// A page of the campaign's accepted offices with their checkpoints, judged against the
+/// latest usage list as of `today` (none yet: continued use is open unless attested).
+pub struct Board {
+    pub usage_list_as_of: Option<NaiveDate>,
+    pub offices: Paged<OfficeCheckpoints>,
+}
+
+pub fn board(
+    conn: &mut DbConn,
+    campaign_id: &CampaignId,
+    page: Page,
+    today: NaiveDate,
+) -> ServiceResult<Board> {
+    campaigns::find(conn, campaign_id)?.ok_or(ServiceError::NotFound("campaign"))?;
+    let (offices, total) =
+        rows::accepted_offices_page(conn, campaign_id, page.offset(), page.per_page)?;
+    let list = rows::usage_list_for(conn, campaign_id, today)?;
+    let numbers: Vec<String> = offices
+        .iter()
+        .map(|o| o.participant.office_number.clone())
+        .collect();
+    let listed = match &list {
+        Some(list) => rows::listed_among(conn, &list.id, &numbers)?,
+        None => Default::default(),
+    };
+    let items = offices
+        .into_iter()
+        .map(|office| {
+            let on_usage_list = listed.contains(&office.participant.office_number);
+            let judged = super::year_end::judged(
+                &office,
+                on_usage_list,
+                list.as_ref().map(|l| l.imported_at),
+                today,
+            );
+            let p = office.participant;
+            OfficeCheckpoints {
+                open: conditions(&judged)
+                    .into_iter()
+                    .filter(|c| !c.met)
+                    .map(|c| c.reason)
+                    .collect(),
+                checkpoints: judged.checkpoints,
+                on_usage_list,
+                office_number: p.office_number,
+                name: p.name,
+                role: p.role,
+                using_system_since: p.using_system_since,
+            }
+        })
+        .collect();
+    Ok(Board {
+        usage_list_as_of: list.map(|l| l.as_of),
+        offices: Paged::new(items, total, page),
+    })
+}
+
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SheetResult {
     /// The line taken as the header.
@@ -153,6 +241,16 @@ pub struct SheetResult {
     pub invalid_row_count: usize,
     /// Rows not applied, with their line in the file and why.
     pub invalid_rows: Vec<InvalidRow>,
+}
+
+/// Reads a checkpoint sheet, before any transaction; a file that is no sheet is refused
+/// naming the body.
+pub fn parse_sheet(csv: &[u8]) -> ServiceResult<PatchSheet> {
+    crate::domain::checkpoint::parse_sheet(csv).map_err(|e| {
+        let mut errors = FieldErrors::new();
+        errors.push("body", e);
+        ServiceError::Invalid(errors)
+    })
 }
 
 /// Audit events of a sheet written per this many rows.
@@ -221,25 +319,19 @@ pub fn upload(
                 &mut invalid_rows,
                 &mut invalid_row_count,
                 row.line,
-                format!(
-                    "{} is not an accepted office of this campaign",
-                    row.office_number.as_str()
-                ),
+                RowRefusal::NotAccepted {
+                    office: row.office_number.as_str().to_owned(),
+                },
             );
             continue;
         };
         let errors = check_role(&row.patch, office.participant.role, "");
         if !errors.is_empty() {
-            let text: Vec<String> = errors
-                .into_vec()
-                .into_iter()
-                .map(|e| format!("{}: {}", e.field, e.message))
-                .collect();
             note_invalid(
                 &mut invalid_rows,
                 &mut invalid_row_count,
                 row.line,
-                text.join("; "),
+                RowRefusal::Fields(errors.into_vec()),
             );
             continue;
         }

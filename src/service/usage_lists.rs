@@ -68,7 +68,7 @@ pub fn parse(input: impl Read) -> ServiceResult<ParsedList> {
     })
     .map_err(|e| {
         let mut errors = FieldErrors::new();
-        errors.push("body", e.to_string());
+        errors.push("body", e);
         ServiceError::Invalid(errors)
     })?;
     Ok(ParsedList {

@@ -7,7 +7,7 @@ use super::checkpoints::of_row;
 use super::outbox::{self as mail, Notifier};
 use super::{inline_rows, Actor, Page, Paged, ServiceError, ServiceResult};
 use crate::db::campaigns::{self, CampaignRow};
-use crate::db::year_end::{self as rows, AcceptedOffice, CheckRow, ResultRow, UsageListRow};
+use crate::db::year_end::{self as rows, AcceptedOffice, CheckRow, ResultRow};
 use crate::db::{audit, DbConn};
 use crate::domain::application::ParticipantRole;
 use crate::domain::ids::CampaignId;
@@ -96,10 +96,12 @@ fn view(check: CheckRow, result_count: i64, results: Option<Vec<ResultRow>>) -> 
     }
 }
 
-fn judged(
+/// `office` as the check reads it as of `as_of`, against a usage list imported at
+/// `list_imported_at` that does or does not name it (`None`: no list yet).
+pub(super) fn judged(
     office: &AcceptedOffice,
     on_usage_list: bool,
-    list: &UsageListRow,
+    list_imported_at: Option<NaiveDateTime>,
     as_of: NaiveDate,
 ) -> Judged {
     let p = &office.participant;
@@ -108,7 +110,7 @@ fn judged(
             .checkpoints
             .as_ref()
             .and_then(|c| c.continued_use_attested_at),
-        usage_list_imported_at: Some(list.imported_at),
+        usage_list_imported_at: list_imported_at,
         as_of,
         office_number: p.office_number.clone(),
         application_id: p.application_id.to_string(),
@@ -157,7 +159,7 @@ pub fn run(
             judged(
                 o,
                 listed.contains(&o.participant.office_number),
-                &list,
+                Some(list.imported_at),
                 as_of,
             )
         })

@@ -15,7 +15,7 @@ use serde_json::Value;
 const PASSWORD: &str = "むさしの事務局の春の青空";
 
 /// Adds a person who can sign in at once, and signs them in.
-fn signed_in(app: &TestApp, email: &str, name: &str, role: Role) -> Client {
+pub(crate) fn signed_in(app: &TestApp, email: &str, name: &str, role: Role) -> Client {
     let address = StaffEmail::parse(email).unwrap();
     let password = Password::parse(PASSWORD, &address).unwrap();
     let mut conn = app.pool.get().unwrap();

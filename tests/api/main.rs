@@ -9,6 +9,7 @@ mod browser;
 mod campaigns;
 mod cli;
 mod console;
+mod console_participants;
 mod contact;
 mod email;
 mod exports;

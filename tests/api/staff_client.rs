@@ -46,16 +46,25 @@ impl Client {
     }
 
     pub fn send(&mut self, req: ureq::Request, form: Option<&[(&str, &str)]>) -> Reply {
-        let cookies: Vec<String> = self.jar.iter().map(|(k, v)| format!("{k}={v}")).collect();
-        let req = if cookies.is_empty() {
-            req
-        } else {
-            req.set("Cookie", &cookies.join("; "))
-        };
+        let req = self.with_cookies(req);
         let result = match form {
             Some(pairs) => req.send_form(pairs),
             None => req.call(),
         };
+        self.keep(result)
+    }
+
+    fn with_cookies(&self, req: ureq::Request) -> ureq::Request {
+        let cookies: Vec<String> = self.jar.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        if cookies.is_empty() {
+            req
+        } else {
+            req.set("Cookie", &cookies.join("; "))
+        }
+    }
+
+    /// The answer, its cookies kept in the jar.
+    fn keep(&mut self, result: Result<ureq::Response, ureq::Error>) -> Reply {
         let resp = match result {
             Ok(r) | Err(ureq::Error::Status(_, r)) => r,
             Err(e) => panic!("{e}"),
@@ -107,6 +116,63 @@ impl Client {
         let mut fields = vec![("csrf_token", csrf.as_str())];
         fields.extend_from_slice(form);
         self.post(action, &fields)
+    }
+
+    /// Posts `multipart/form-data` as a browser sends a form with a file input: the text
+    /// `fields` in order, then the file part `file` (`None`: the input with nothing chosen).
+    pub fn post_multipart(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file: Option<(&str, &[u8])>,
+    ) -> Reply {
+        let boundary = "----honorariaTestBoundary7MA4YWxkTrZu0gW";
+        let mut body = Vec::new();
+        for (name, value) in fields {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        let (filename, bytes) = file.unwrap_or(("", b""));
+        let content_type = if file.is_some() {
+            "text/csv"
+        } else {
+            "application/octet-stream"
+        };
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: {content_type}\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let req = self.agent.post(&format!("{}{path}", self.base)).set(
+            "Content-Type",
+            &format!("multipart/form-data; boundary={boundary}"),
+        );
+        let result = self.with_cookies(req).send_bytes(&body);
+        self.keep(result)
+    }
+
+    /// Opens `page` and uploads `file` to `action`, the page's CSRF token first as the form
+    /// sends it.
+    pub fn upload(
+        &mut self,
+        page: &str,
+        action: &str,
+        fields: &[(&str, &str)],
+        file: Option<(&str, &[u8])>,
+    ) -> Reply {
+        let opened = self.get(page);
+        assert_eq!(opened.status, 200, "{}", opened.text);
+        let csrf = opened.input("csrf_token");
+        let mut all = vec![("csrf_token", csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.post_multipart(action, &all, file)
     }
 
     /// Opens the sign-in form and signs in with these answers.

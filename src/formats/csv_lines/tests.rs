@@ -62,6 +62,7 @@ fn an_unclosed_quote_is_refused_at_its_first_line_and_reading_goes_on_after_it()
         .fields
         .as_ref()
         .unwrap_err()
+        .english()
         .contains("end of the file"));
     assert_eq!(taken(&r[2]), ["next", "2"]);
     assert_eq!(taken(&r[3]), ["last", "3"]);
@@ -74,7 +75,12 @@ fn a_quoted_field_may_span_twenty_lines_but_not_twenty_one() {
     assert_eq!((twenty[0].line, twenty[0].last_line), (1, 20));
     assert_eq!((twenty[1].line, taken(&twenty[1])), (21, vec!["after"]));
     let longer = all(&body(MAX_RECORD_LINES + 1));
-    assert!(longer[0].fields.as_ref().unwrap_err().contains("20 lines"));
+    assert!(longer[0]
+        .fields
+        .as_ref()
+        .unwrap_err()
+        .english()
+        .contains("20 lines"));
     let lines: Vec<u64> = longer.iter().map(|r| r.line).collect();
     assert_eq!(lines, (1..=22).collect::<Vec<_>>());
     assert_eq!(taken(&longer[20]), ["l\"", "x"]);

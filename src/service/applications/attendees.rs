@@ -32,7 +32,7 @@ pub struct AttendeeImport {
 pub fn parse_attendees(csv: &[u8]) -> ServiceResult<OfficeList> {
     office_list::parse(csv).map_err(|e| {
         let mut errors = FieldErrors::new();
-        errors.push("body", e.to_string());
+        errors.push("body", e);
         ServiceError::Invalid(errors)
     })
 }

@@ -1,13 +1,16 @@
 //! The secretariat console behind the sign-in, in Japanese: the first page, applications, the
-//! year-end check and payout batches. Every page reads and every form changes through the same
-//! use cases as the JSON API, with the signed-in person as the actor; an auditor sees every
-//! page without its change buttons, and any change an auditor posts is 403.
+//! participants' checkpoints and uploads, the year-end check and payout batches. Every page
+//! reads and every form changes through the same use cases as the JSON API, with the signed-in
+//! person as the actor; an auditor sees every page without its change buttons, and any change
+//! an auditor posts is 403.
 
 mod applications;
 mod audit;
 mod dashboard;
 mod leaving;
+mod participants;
 mod payouts;
+mod uploads;
 mod year_end;
 
 use super::form::Values;
@@ -43,15 +46,21 @@ impl Session {
         body: &[u8],
         back: &str,
     ) -> Result<Values, PageError> {
-        if !self.may_change() {
-            return Err(PageError::new(
-                StatusCode::FORBIDDEN,
-                "この操作はできません",
-                "監査担当の方は閲覧のみできます。変更は事務局または管理者が行います。",
-            )
-            .with_link(back.to_owned(), "元のページへ戻る"));
-        }
+        self.may_post(back)?;
         staff_form(state, req, &self.0, body, back)
+    }
+
+    /// 403 for a role that only reads, before anything of the post is looked at.
+    fn may_post(&self, back: &str) -> Result<(), PageError> {
+        if self.may_change() {
+            return Ok(());
+        }
+        Err(PageError::new(
+            StatusCode::FORBIDDEN,
+            "この操作はできません",
+            "監査担当の方は閲覧のみできます。変更は事務局または管理者が行います。",
+        )
+        .with_link(back.to_owned(), "元のページへ戻る"))
     }
 }
 
@@ -121,7 +130,7 @@ fn summary(errors: &[(&'static str, &'static str, String)]) -> Vec<SummaryLine> 
     errors
         .iter()
         .map(|(field, label, message)| SummaryLine {
-            field,
+            field: (*field).to_owned(),
             label,
             message: message.clone(),
         })
@@ -144,5 +153,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(payouts::show_batch)
         .service(payouts::approve)
         .service(payouts::cancel)
-        .service(audit::show_audit);
+        .service(audit::show_audit)
+        .service(participants::show_participants)
+        .service(participants::edit_checkpoints)
+        .service(uploads::upload_checkpoints)
+        .service(uploads::upload_usage_list)
+        .service(uploads::upload_attendees);
 }

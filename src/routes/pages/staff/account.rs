@@ -128,7 +128,7 @@ fn account_page(
         errors: errors
             .into_iter()
             .map(|(field, message)| SummaryLine {
-                field,
+                field: field.to_owned(),
                 label: label_of(field),
                 message,
             })

@@ -48,7 +48,8 @@ fn password_refusal_ja(refusal: PasswordRefusal) -> String {
 }
 
 pub(super) struct SummaryLine {
-    pub field: &'static str,
+    /// The field's id without its `f-`: a form repeated per row names the row in it.
+    pub field: String,
     pub label: &'static str,
     pub message: String,
 }
@@ -144,12 +145,22 @@ pub(super) fn staff_form(
 ) -> Result<Values, PageError> {
     let values = Values::parse(body).map_err(|_| PageError::expired(back.to_owned()))?;
     super::storable(&values)?;
-    let token_ok = csrf::same_bytes(
-        session.csrf_token.as_bytes(),
-        values.get(csrf::FIELD).as_bytes(),
-    );
+    staff_token(state, req, session, values.get(csrf::FIELD), back)?;
+    Ok(values)
+}
+
+/// A console post's CSRF token (a form's field, or an upload's part): this session's, from
+/// this site; else the post is refused as from an expired page.
+pub(super) fn staff_token(
+    state: &Data,
+    req: &HttpRequest,
+    session: &Resumed,
+    token: &str,
+    back: &str,
+) -> Result<(), PageError> {
+    let token_ok = csrf::same_bytes(session.csrf_token.as_bytes(), token.as_bytes());
     if token_ok && csrf::same_origin(req, &state.notifier.public_base_url) {
-        Ok(values)
+        Ok(())
     } else {
         Err(PageError::expired(back.to_owned()))
     }
