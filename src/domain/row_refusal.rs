@@ -2,11 +2,11 @@
 //! (an invalid row's `error`), the console's upload page in Japanese, each from one exhaustive
 //! match, so a page never shows the English and rewording one never changes the other.
 
-use crate::formats::csv_lines::MAX_RECORD_LINES;
 use super::office_number::OfficeNumberError;
 use super::refusal::Refusal;
 use super::text::TextError;
 use super::FieldError;
+use crate::formats::csv_lines::MAX_RECORD_LINES;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RowRefusal {

@@ -9,12 +9,12 @@ use super::super::staff::{staff_token, Session};
 use super::super::{csrf, html, Data, PageError};
 use super::participants::{first_page, participants_page, Typed, Upload};
 use super::refused;
-use crate::formats::csv_lines::Encoding;
 use crate::domain::ids::CampaignId;
 use crate::domain::office_list::InvalidRow;
 use crate::domain::refusal::Refusal;
 use crate::domain::{jst, FieldError};
 use crate::error::ApiError;
+use crate::formats::csv_lines::Encoding;
 use crate::routes::body_stream::{consume_body, BodyReader};
 use crate::routes::{read, write, MAX_CSV_BYTES};
 use crate::service::{
