@@ -39,7 +39,6 @@ fn checkpoints_of(app: &TestApp, c: &str, office: &str) -> Value {
         .clone()
 }
 
-/// The actors of the campaign's audit events with this action.
 /// Who did `action` in the campaign, each session's reference left out (it differs per
 /// sign-in).
 fn actors_of(app: &TestApp, c: &str, action: &str) -> Vec<String> {
