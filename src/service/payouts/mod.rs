@@ -238,6 +238,9 @@ pub fn cancel(
     get(conn, id)
 }
 
+/// Payout notices written per round.
+const NOTICE_CHUNK: i64 = 2_000;
+
 /// Approves a draft by someone other than its author; mails each office its payout. Runs
 /// inside the caller's write transaction.
 pub fn approve(
@@ -251,32 +254,39 @@ pub fn approve(
     super::transfers::freeze(conn, &batch, now)?;
     let campaign =
         campaigns::find(conn, &batch.campaign_id)?.ok_or(ServiceError::NotFound("campaign"))?;
-    let lines = rows::lines(conn, id)?;
-    let accounts = crate::db::bank::accounts(conn, &batch.campaign_id)?;
-    let offices: std::collections::HashMap<String, _> =
-        checks::accepted_offices(conn, &batch.campaign_id)?
-            .into_iter()
-            .map(|o| (o.participant.id.clone(), o.participant))
+    // A page of lines at a time, as the result mails are written: 90,000 notices held at once
+    // took hundreds of MB.
+    let mut offset = 0i64;
+    loop {
+        let lines = rows::lines_page(conn, id, offset, NOTICE_CHUNK)?;
+        if lines.is_empty() {
+            break;
+        }
+        offset += lines.len() as i64;
+        let ids: Vec<String> = lines.iter().map(|l| l.participant_id.clone()).collect();
+        let offices = checks::accepted_among(conn, &ids)?;
+        let numbers: Vec<String> = lines.iter().map(|l| l.office_number.clone()).collect();
+        let with_account = crate::db::bank::with_account_among(conn, &batch.campaign_id, &numbers)?;
+        let messages: Vec<_> = lines
+            .iter()
+            .filter_map(|l| offices.get(&l.participant_id).map(|p| (l, p)))
+            .map(|(line, office)| {
+                let mut m = mail::office_mail(&campaign, office);
+                m.amount = yen(line.amount.abs());
+                m.reclaim = line.amount < 0;
+                m.has_account = with_account.contains(&line.office_number);
+                mail::office_message(
+                    notifier,
+                    now,
+                    OfficeMailKind::PayoutNotice,
+                    &campaign,
+                    office,
+                    &m,
+                )
+            })
             .collect();
-    let messages: Vec<_> = lines
-        .iter()
-        .filter_map(|l| offices.get(&l.participant_id).map(|p| (l, p)))
-        .map(|(line, office)| {
-            let mut m = mail::office_mail(&campaign, office);
-            m.amount = yen(line.amount.abs());
-            m.reclaim = line.amount < 0;
-            m.has_account = accounts.contains_key(&line.office_number);
-            mail::office_message(
-                notifier,
-                now,
-                OfficeMailKind::PayoutNotice,
-                &campaign,
-                office,
-                &m,
-            )
-        })
-        .collect();
-    crate::db::outbox::insert(conn, &messages)?;
+        crate::db::outbox::insert(conn, &messages)?;
+    }
     get(conn, id)
 }
 
