@@ -49,24 +49,18 @@ pub fn account(
         .optional()
 }
 
-/// Which of `office_numbers` have an account in the campaign.
-pub fn with_account_among(
+/// Every office account of the campaign, by office number.
+pub fn accounts(
     conn: &mut DbConn,
     campaign_id: &CampaignId,
-    office_numbers: &[String],
-) -> QueryResult<std::collections::HashSet<String>> {
-    let mut found = std::collections::HashSet::new();
-    // Well under either backend's bind limit.
-    for chunk in office_numbers.chunks(5_000) {
-        found.extend(
-            bank_accounts::table
-                .filter(bank_accounts::campaign_id.eq(campaign_id))
-                .filter(bank_accounts::office_number.eq_any(chunk))
-                .select(bank_accounts::office_number)
-                .load::<String>(conn)?,
-        );
-    }
-    Ok(found)
+) -> QueryResult<std::collections::HashMap<String, BankAccountRow>> {
+    Ok(bank_accounts::table
+        .filter(bank_accounts::campaign_id.eq(campaign_id))
+        .select(BankAccountRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(|a| (a.office_number.clone(), a))
+        .collect())
 }
 
 /// Which of `office_numbers` have an account in the campaign.
