@@ -64,17 +64,24 @@ pub fn accepted_offices_page(
     ))
 }
 
+/// A campaign's accepted offices with their applications and checkpoints, by office number.
+#[diesel::dsl::auto_type(no_type_alias)]
+fn accepted_in<'a>(campaign_id: &'a CampaignId) -> _ {
+    let accepted: Status = Status::Accepted;
+    participants::table
+        .inner_join(applications::table)
+        .left_join(checkpoints::table)
+        .filter(participants::campaign_id.eq(campaign_id))
+        .filter(participants::status.eq(accepted))
+        .order(participants::office_number.asc())
+}
+
 fn load_accepted(
     conn: &mut DbConn,
     campaign_id: &CampaignId,
     window: Option<(i64, i64)>,
 ) -> QueryResult<Vec<AcceptedOffice>> {
-    let mut query = participants::table
-        .inner_join(applications::table)
-        .left_join(checkpoints::table)
-        .filter(participants::campaign_id.eq(campaign_id))
-        .filter(participants::status.eq(Status::Accepted))
-        .order(participants::office_number.asc())
+    let mut query = accepted_in(campaign_id)
         .select((
             ParticipantRow::as_select(),
             applications::submitted_at,
@@ -95,25 +102,83 @@ fn load_accepted(
         .collect())
 }
 
+/// What the check reads of an accepted office's row: no names, addresses or emails, of which
+/// a national check would otherwise hold 100,000.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = participants)]
+pub struct JudgedParticipant {
+    pub id: String,
+    pub application_id: ApplicationId,
+    pub office_number: String,
+    pub using_system_since: Option<NaiveDate>,
+    pub role: ParticipantRole,
+    pub honorarium_yen: i64,
+}
+
+/// An accepted office as the check reads it.
+pub struct OfficeToJudge {
+    pub participant: JudgedParticipant,
+    pub submitted_at: NaiveDateTime,
+    pub checkpoints: Option<CheckpointRow>,
+}
+
+impl From<&AcceptedOffice> for OfficeToJudge {
+    fn from(o: &AcceptedOffice) -> Self {
+        let p = &o.participant;
+        OfficeToJudge {
+            participant: JudgedParticipant {
+                id: p.id.clone(),
+                application_id: p.application_id.clone(),
+                office_number: p.office_number.clone(),
+                using_system_since: p.using_system_since,
+                role: p.role,
+                honorarium_yen: p.honorarium_yen,
+            },
+            submitted_at: o.submitted_at,
+            checkpoints: o.checkpoints.clone(),
+        }
+    }
+}
+
+/// Every accepted office of the campaign as the check reads it, by office number.
+pub fn offices_to_judge(
+    conn: &mut DbConn,
+    campaign_id: &CampaignId,
+) -> QueryResult<Vec<OfficeToJudge>> {
+    let rows: Vec<(JudgedParticipant, NaiveDateTime, Option<CheckpointRow>)> =
+        accepted_in(campaign_id)
+            .select((
+                JudgedParticipant::as_select(),
+                applications::submitted_at,
+                Option::<CheckpointRow>::as_select(),
+            ))
+            .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(participant, submitted_at, checkpoints)| OfficeToJudge {
+            participant,
+            submitted_at,
+            checkpoints,
+        })
+        .collect())
+}
+
 /// The accepted office with this number in the campaign, if there is one.
 pub fn accepted_office(
     conn: &mut DbConn,
     campaign_id: &CampaignId,
     office_number: &str,
 ) -> QueryResult<Option<AcceptedOffice>> {
-    let row: Option<(ParticipantRow, NaiveDateTime, Option<CheckpointRow>)> = participants::table
-        .inner_join(applications::table)
-        .left_join(checkpoints::table)
-        .filter(participants::campaign_id.eq(campaign_id))
-        .filter(participants::office_number.eq(office_number))
-        .filter(participants::status.eq(Status::Accepted))
-        .select((
-            ParticipantRow::as_select(),
-            applications::submitted_at,
-            Option::<CheckpointRow>::as_select(),
-        ))
-        .first(conn)
-        .optional()?;
+    let row: Option<(ParticipantRow, NaiveDateTime, Option<CheckpointRow>)> =
+        accepted_in(campaign_id)
+            .filter(participants::office_number.eq(office_number))
+            .select((
+                ParticipantRow::as_select(),
+                applications::submitted_at,
+                Option::<CheckpointRow>::as_select(),
+            ))
+            .first(conn)
+            .optional()?;
     Ok(
         row.map(|(participant, submitted_at, checkpoints)| AcceptedOffice {
             participant,
@@ -320,12 +385,16 @@ pub struct ResultRow {
     pub inputs_json: String,
 }
 
-pub fn insert_check(conn: &mut DbConn, check: &CheckRow, results: &[ResultRow]) -> QueryResult<()> {
+pub fn insert_check(conn: &mut DbConn, check: &CheckRow) -> QueryResult<()> {
     diesel::insert_into(year_end_checks::table)
         .values(check)
-        .execute(conn)?;
-    super::insert_all!(conn, year_end_results::table, results)?;
-    Ok(())
+        .execute(conn)
+        .map(drop)
+}
+
+/// Results of a check already inserted.
+pub fn insert_results(conn: &mut DbConn, results: &[ResultRow]) -> QueryResult<()> {
+    super::insert_all!(conn, year_end_results::table, results).map(drop)
 }
 
 pub fn find_check(conn: &mut DbConn, id: &str) -> QueryResult<Option<CheckRow>> {

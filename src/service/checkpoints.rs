@@ -204,7 +204,7 @@ pub fn board(
         .map(|office| {
             let on_usage_list = listed.contains(&office.participant.office_number);
             let judged = super::year_end::judged(
-                &office,
+                &(&office).into(),
                 on_usage_list,
                 list.as_ref().map(|l| l.imported_at),
                 today,

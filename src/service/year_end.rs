@@ -7,7 +7,7 @@ use super::checkpoints::of_row;
 use super::outbox::{self as mail, Notifier};
 use super::{inline_rows, Actor, Page, Paged, ServiceError, ServiceResult};
 use crate::db::campaigns::{self, CampaignRow};
-use crate::db::year_end::{self as rows, AcceptedOffice, CheckRow, ResultRow};
+use crate::db::year_end::{self as rows, AcceptedOffice, CheckRow, OfficeToJudge, ResultRow};
 use crate::db::{audit, DbConn};
 use crate::domain::application::ParticipantRole;
 use crate::domain::ids::CampaignId;
@@ -18,6 +18,9 @@ use crate::email::templates::{yen, OfficeMailKind};
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+
+/// Results written per round when a check runs.
+const RESULT_CHUNK: usize = 2_000;
 
 /// Results mailed per round: each round's messages are written and dropped before the next.
 const MAIL_CHUNK: i64 = 2_000;
@@ -99,7 +102,7 @@ fn view(check: CheckRow, result_count: i64, results: Option<Vec<ResultRow>>) -> 
 /// `office` as the check reads it as of `as_of`, against a usage list imported at
 /// `list_imported_at` that does or does not name it (`None`: no list yet).
 pub(super) fn judged(
-    office: &AcceptedOffice,
+    office: &OfficeToJudge,
     on_usage_list: bool,
     list_imported_at: Option<NaiveDateTime>,
     as_of: NaiveDate,
@@ -147,12 +150,13 @@ pub fn run(
             "no usage list as of {as_of} or earlier has been imported"
         ))
     })?;
-    let offices = rows::accepted_offices(conn, campaign_id)?;
+    let offices = rows::offices_to_judge(conn, campaign_id)?;
     let numbers: Vec<String> = offices
         .iter()
         .map(|o| o.participant.office_number.clone())
         .collect();
     let listed = rows::listed_among(conn, &list.id, &numbers)?;
+    drop(numbers);
     let inputs: Vec<Judged> = offices
         .iter()
         .map(|o| {
@@ -165,22 +169,46 @@ pub fn run(
         })
         .collect();
     let verdicts = year_end::check(&inputs, campaign.partner_failure_blocks);
+    let inputs_json = |input: &Judged| {
+        serde_json::to_string(input)
+            .map_err(|e| ServiceError::Format(format!("a check's inputs as JSON: {e}")))
+    };
     let mut digest = Sha256::new();
     digest.update(format!(
         "{}\n{}\n{as_of}\n{}\n",
         list.id, list.sha256, campaign.partner_failure_blocks
     ));
-    let check_id = uuid::Uuid::now_v7().to_string();
-    let results: Vec<ResultRow> = offices
-        .iter()
-        .zip(&inputs)
-        .zip(&verdicts)
-        .map(|((office, input), verdict)| {
-            let inputs_json = serde_json::to_string(input).unwrap_or_default();
-            digest.update(&inputs_json);
-            digest.update("\n");
-            ResultRow {
-                check_id: check_id.clone(),
+    for input in &inputs {
+        digest.update(inputs_json(input)?);
+        digest.update("\n");
+    }
+    let check = CheckRow {
+        id: uuid::Uuid::now_v7().to_string(),
+        campaign_id: campaign_id.clone(),
+        as_of,
+        usage_list_id: list.id.clone(),
+        total_amount: verdicts.iter().map(|v| v.amount).sum(),
+        eligible_count: verdicts.iter().filter(|v| v.eligible).count() as i32,
+        inputs_sha256: hex::encode(digest.finalize()),
+        created_at: now,
+        created_by: actor.label.clone(),
+        notified_at: None,
+        dry_run: year_end::dry_run(as_of, list.as_of, campaign.ends_on).is_some(),
+    };
+    rows::insert_check(conn, &check)?;
+    // Results written a chunk at a time, each with what it was judged on, so a national check
+    // never holds every office's inputs as JSON at once; kept only to answer inline.
+    let count = offices.len() as i64;
+    let mut kept = Vec::new();
+    for ((offices, inputs), verdicts) in offices
+        .chunks(RESULT_CHUNK)
+        .zip(inputs.chunks(RESULT_CHUNK))
+        .zip(verdicts.chunks(RESULT_CHUNK))
+    {
+        let mut results = Vec::with_capacity(offices.len());
+        for ((office, input), verdict) in offices.iter().zip(inputs).zip(verdicts) {
+            results.push(ResultRow {
+                check_id: check.id.clone(),
                 office_number: verdict.office_number.clone(),
                 participant_id: office.participant.id.clone(),
                 application_id: office.participant.application_id.clone(),
@@ -193,24 +221,14 @@ pub fn run(
                     .map(|r| r.as_str())
                     .collect::<Vec<_>>()
                     .join(","),
-                inputs_json,
-            }
-        })
-        .collect();
-    let check = CheckRow {
-        id: check_id,
-        campaign_id: campaign_id.clone(),
-        as_of,
-        usage_list_id: list.id.clone(),
-        total_amount: verdicts.iter().map(|v| v.amount).sum(),
-        eligible_count: verdicts.iter().filter(|v| v.eligible).count() as i32,
-        inputs_sha256: hex::encode(digest.finalize()),
-        created_at: now,
-        created_by: actor.label.clone(),
-        notified_at: None,
-        dry_run: year_end::dry_run(as_of, list.as_of, campaign.ends_on).is_some(),
-    };
-    rows::insert_check(conn, &check, &results)?;
+                inputs_json: inputs_json(input)?,
+            });
+        }
+        rows::insert_results(conn, &results)?;
+        if count <= super::MAX_INLINE_ROWS {
+            kept.extend(results);
+        }
+    }
     audit::record(
         conn,
         now,
@@ -224,8 +242,7 @@ pub fn run(
             after: Some(serde_json::to_value(&check).unwrap_or_default()),
         },
     )?;
-    let count = results.len() as i64;
-    Ok(view(check, count, inline_rows(count, || Ok(results))?))
+    Ok(view(check, count, inline_rows(count, || Ok(kept))?))
 }
 
 pub fn get(conn: &mut DbConn, id: &str) -> ServiceResult<CheckView> {
