@@ -14,6 +14,7 @@ pub mod schema;
 mod stored;
 pub mod surveys;
 pub mod tokens;
+pub mod usage_lists;
 pub mod year_end;
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};

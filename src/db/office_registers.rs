@@ -118,11 +118,11 @@ pub fn offices_in(
 pub fn usage_lists_by_day(
     conn: &mut DbConn,
     campaign_id: &CampaignId,
-) -> QueryResult<Vec<super::year_end::UsageListRow>> {
-    let mut lists: Vec<super::year_end::UsageListRow> = usage_lists::table
+) -> QueryResult<Vec<super::usage_lists::UsageListRow>> {
+    let mut lists: Vec<super::usage_lists::UsageListRow> = usage_lists::table
         .filter(usage_lists::campaign_id.eq(campaign_id))
         .order((usage_lists::as_of.asc(), usage_lists::imported_at.desc()))
-        .select(super::year_end::UsageListRow::as_select())
+        .select(super::usage_lists::UsageListRow::as_select())
         .load(conn)?;
     lists.dedup_by_key(|l| l.as_of);
     Ok(lists)

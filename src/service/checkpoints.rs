@@ -190,13 +190,13 @@ pub fn board(
     campaigns::find(conn, campaign_id)?.ok_or(ServiceError::NotFound("campaign"))?;
     let (offices, total) =
         rows::accepted_offices_page(conn, campaign_id, page.offset(), page.per_page)?;
-    let list = rows::usage_list_for(conn, campaign_id, today)?;
+    let list = crate::db::usage_lists::usage_list_for(conn, campaign_id, today)?;
     let numbers: Vec<String> = offices
         .iter()
         .map(|o| o.participant.office_number.clone())
         .collect();
     let listed = match &list {
-        Some(list) => rows::listed_among(conn, &list.id, &numbers)?,
+        Some(list) => crate::db::usage_lists::listed_among(conn, &list.id, &numbers)?,
         None => Default::default(),
     };
     let items = offices

@@ -6,7 +6,7 @@ pub mod report;
 
 use super::{campaigns, ServiceError, ServiceResult};
 use crate::db::office_registers::{self as rows, RegisterRow};
-use crate::db::year_end::{listed_among, UsageListRow};
+use crate::db::usage_lists::{listed_among, UsageListRow};
 use crate::db::{payouts, DbConn};
 use crate::domain::ids::{CampaignId, RegisterId};
 use crate::domain::municipality::MunicipalityCode;

@@ -2,7 +2,7 @@
 //! arrives, before any transaction; storing it takes one transaction and no campaign lock.
 
 use super::{Actor, ServiceError, ServiceResult};
-use crate::db::year_end::{self as rows, UsageListRow};
+use crate::db::usage_lists::{self as rows, UsageListRow};
 use crate::db::{audit, campaigns, DbConn};
 use crate::domain::ids::CampaignId;
 use crate::domain::office_list::InvalidRow;

@@ -7,6 +7,7 @@ use super::checkpoints::of_row;
 use super::outbox::{self as mail, Notifier};
 use super::{inline_rows, Actor, Page, Paged, ServiceError, ServiceResult};
 use crate::db::campaigns::{self, CampaignRow};
+use crate::db::usage_lists as lists;
 use crate::db::year_end::{self as rows, AcceptedOffice, CheckRow, OfficeToJudge, ResultRow};
 use crate::db::{audit, DbConn};
 use crate::domain::application::ParticipantRole;
@@ -145,7 +146,7 @@ pub fn run(
         errors.push("as_of", crate::domain::refusal::Refusal::FutureAsOf);
         return Err(ServiceError::Invalid(errors));
     }
-    let list = rows::usage_list_for(conn, campaign_id, as_of)?.ok_or_else(|| {
+    let list = lists::usage_list_for(conn, campaign_id, as_of)?.ok_or_else(|| {
         ServiceError::StateConflict(format!(
             "no usage list as of {as_of} or earlier has been imported"
         ))
@@ -155,7 +156,7 @@ pub fn run(
         .iter()
         .map(|o| o.participant.office_number.clone())
         .collect();
-    let listed = rows::listed_among(conn, &list.id, &numbers)?;
+    let listed = lists::listed_among(conn, &list.id, &numbers)?;
     drop(numbers);
     let inputs: Vec<Judged> = offices
         .iter()

@@ -54,7 +54,7 @@ fn require_latest(
 fn require_payable(conn: &mut DbConn, check: &CheckRow) -> ServiceResult<()> {
     let campaign =
         campaigns::find(conn, &check.campaign_id)?.ok_or(ServiceError::NotFound("campaign"))?;
-    let list = checks::find_usage_list(conn, &check.usage_list_id)?
+    let list = crate::db::usage_lists::find_usage_list(conn, &check.usage_list_id)?
         .ok_or(ServiceError::NotFound("usage list"))?;
     let why = match year_end::dry_run(check.as_of, list.as_of, campaign.ends_on) {
         Some(why) => why.to_string(),
