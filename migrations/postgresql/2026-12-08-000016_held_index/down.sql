@@ -1,0 +1,1 @@
+DROP INDEX participants_campaign_status_role;
