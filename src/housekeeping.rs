@@ -31,6 +31,22 @@ fn release_freed_memory() {
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 fn release_freed_memory() {}
 
+/// Lets glibc keep at most two heaps. By default every thread that allocates may get a heap
+/// of its own (up to eight per core), and each keeps what it once held: 100,000 bank account
+/// `PUT`s from 24 clients, served across the blocking pool's threads, took the server from
+/// 150 MB to over 900 MB. Two heaps are plenty for a server that spends its time waiting on
+/// the database. Call before the server's threads start.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+pub fn limit_heaps() {
+    // SAFETY: mallopt takes two integers and only sets the allocator's own parameter.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 2);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+pub fn limit_heaps() {}
+
 fn log_audit_head(pool: &Pool) {
     match pool.get().map(|mut c| crate::db::audit::head(&mut c)) {
         Ok(Ok(head)) => {

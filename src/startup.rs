@@ -118,6 +118,7 @@ fn security_headers() -> actix_web::middleware::DefaultHeaders {
 
 impl Application {
     pub fn build(settings: Settings) -> Result<Self, StartupError> {
+        crate::housekeeping::limit_heaps();
         let pool = prepare_database(&settings)?;
         let mailer = settings.mailer()?;
         let key = crate::service::sealing::SealKey::load(
