@@ -225,7 +225,7 @@ fn create_token(
     name: &str,
     for_email: Option<&str>,
 ) -> Result<ExitCode, String> {
-    let email = for_email.map(StaffEmail::parse).transpose()?;
+    let email = for_email.map(staff_email).transpose()?;
     let mut conn = connection(settings)?;
     let now = clock::now();
     let created = db::write_transaction(&mut conn, |c| {
@@ -247,17 +247,15 @@ fn create_token(
     Ok(ExitCode::SUCCESS)
 }
 
+fn staff_email(typed: &str) -> Result<StaffEmail, String> {
+    StaffEmail::parse(typed).map_err(|e| format!("email {e}"))
+}
+
 fn staff(settings: &Settings, command: StaffCommand) -> Result<ExitCode, String> {
     let mut conn = connection(settings)?;
     let now = clock::now();
     let actor = Actor::cli();
-    let link = |secret: &honoraria::domain::secret::Secret| {
-        format!(
-            "{}/staff/welcome/{}",
-            settings.public_base_url.trim_end_matches('/'),
-            secret.expose()
-        )
-    };
+    let link = |secret| people::welcome_link(&settings.public_base_url, secret);
     match command {
         StaffCommand::Add {
             email,
@@ -265,7 +263,7 @@ fn staff(settings: &Settings, command: StaffCommand) -> Result<ExitCode, String>
             role,
             password_stdin,
         } => {
-            let email = StaffEmail::parse(&email)?;
+            let email = staff_email(&email)?;
             let password = if password_stdin {
                 let mut line = String::new();
                 std::io::stdin()
@@ -293,7 +291,7 @@ fn staff(settings: &Settings, command: StaffCommand) -> Result<ExitCode, String>
             }
         }
         StaffCommand::Disable { email } => {
-            let email = StaffEmail::parse(&email)?;
+            let email = staff_email(&email)?;
             let (_, ended) =
                 db::write_transaction(&mut conn, |c| people::disable(c, &actor, now, &email))
                     .map_err(|e| e.to_string())?;
@@ -305,7 +303,7 @@ fn staff(settings: &Settings, command: StaffCommand) -> Result<ExitCode, String>
             );
         }
         StaffCommand::Reset { email } => {
-            let email = StaffEmail::parse(&email)?;
+            let email = staff_email(&email)?;
             let reset = db::write_transaction(&mut conn, |c| people::reset(c, &actor, now, &email))
                 .map_err(|e| e.to_string())?;
             // The link alone on standard output, as `staff add` prints it, for scripts; what

@@ -68,6 +68,19 @@ pub fn list(conn: &mut DbConn) -> QueryResult<Vec<PersonRow>> {
         .load(conn)
 }
 
+/// Each person's latest session start among the sessions kept (an index on `person_id`).
+pub fn latest_sessions(conn: &mut DbConn) -> QueryResult<Vec<(String, NaiveDateTime)>> {
+    use diesel::dsl::max;
+    let found: Vec<(String, Option<NaiveDateTime>)> = staff_sessions::table
+        .group_by(staff_sessions::person_id)
+        .select((staff_sessions::person_id, max(staff_sessions::created_at)))
+        .load(conn)?;
+    Ok(found
+        .into_iter()
+        .filter_map(|(person, at)| Some((person, at?)))
+        .collect())
+}
+
 /// Writes the person's fields as given, but the TOTP step, which only moves forward through
 /// its own guarded statements.
 pub fn save(conn: &mut DbConn, row: &PersonRow) -> QueryResult<()> {

@@ -1,7 +1,8 @@
 //! Staff as people: a person's sign-in address, the password rules, which token roles a
 //! person may hold, and who may approve whose batch.
 
-use super::email::EmailAddress;
+use super::email::{EmailAddress, EmailError};
+use super::refusal::Refusal;
 use super::role::Role;
 
 /// A person's sign-in address: an ordinary email address, lower-cased, so that one address
@@ -10,11 +11,9 @@ use super::role::Role;
 pub struct StaffEmail(String);
 
 impl StaffEmail {
-    pub fn parse(input: &str) -> Result<Self, String> {
+    pub fn parse(input: &str) -> Result<Self, EmailError> {
         let lowered = input.trim().to_ascii_lowercase();
-        EmailAddress::parse(&lowered)
-            .map(|_| StaffEmail(lowered))
-            .map_err(|e| e.to_string())
+        EmailAddress::parse(&lowered).map(|_| StaffEmail(lowered))
     }
 
     pub fn as_str(&self) -> &str {
@@ -121,6 +120,30 @@ pub fn may_hold(person: Role, token: Role) -> bool {
     rank(token) <= rank(person)
 }
 
+/// A person may not disable themselves: the console they are using would end under them, and
+/// the last admin could lock everyone out. `actor` is the acting account's id (`None` for the
+/// command line, which is nobody's account).
+pub fn may_disable(actor: Option<&str>, person: &str) -> Result<(), Refusal> {
+    if actor == Some(person) {
+        return Err(Refusal::DisableSelf);
+    }
+    Ok(())
+}
+
+/// A person may not lower their own role. Only an admin changes roles, so the admin acting
+/// stays one: there is always an admin to change roles back.
+pub fn may_change_role(
+    actor: Option<&str>,
+    person: &str,
+    from: Role,
+    to: Role,
+) -> Result<(), Refusal> {
+    if actor == Some(person) && rank(to) < rank(from) {
+        return Err(Refusal::DemoteSelf);
+    }
+    Ok(())
+}
+
 /// Four eyes: a batch is approved by an account (a person, or a machine account) other than
 /// the one that drafted it, whichever tokens or sessions each used.
 pub fn may_approve(author_account: &str, approver_account: &str) -> bool {
@@ -178,6 +201,24 @@ mod tests {
             (Auditor, Auditor, true),
         ] {
             assert_eq!(may_hold(person, token), allowed, "{person:?} {token:?}");
+        }
+    }
+
+    #[test]
+    fn nobody_disables_themselves_or_lowers_their_own_role() {
+        use Role::*;
+        assert_eq!(may_disable(Some("a"), "a"), Err(Refusal::DisableSelf));
+        assert_eq!(may_disable(Some("a"), "b"), Ok(()));
+        assert_eq!(may_disable(None, "a"), Ok(()), "the command line is nobody");
+        for (actor, from, to, allowed) in [
+            ("a", Admin, Secretariat, false),
+            ("a", Admin, Auditor, false),
+            ("a", Admin, Admin, true),
+            ("b", Admin, Auditor, true),
+            ("b", Auditor, Admin, true),
+        ] {
+            let judged = may_change_role(Some(actor), "a", from, to);
+            assert_eq!(judged.is_ok(), allowed, "{actor} {from:?} -> {to:?}");
         }
     }
 

@@ -84,6 +84,14 @@ pub enum Refusal {
     WorkflowOnlyForModel,
     /// A linkage confirmed for an office that was not referred.
     LinkageOnlyForReferred,
+    /// A person added with an address another person signs in with.
+    PersonExists,
+    /// A person disabling themselves.
+    DisableSelf,
+    /// A person disabled twice (a form sent again).
+    AlreadyDisabled,
+    /// A person lowering their own role.
+    DemoteSelf,
     Other(String),
 }
 
@@ -152,6 +160,12 @@ impl Refusal {
             NoCheckpointColumn => super::checkpoint::SheetError::NoCheckpointColumn.to_string(),
             WorkflowOnlyForModel => "only a model office has a workflow change to confirm".into(),
             LinkageOnlyForReferred => "only a referred office has a linkage to confirm".into(),
+            PersonExists => "is already a person here".into(),
+            DisableSelf => "you may not disable yourself; another admin can".into(),
+            AlreadyDisabled => "is disabled already".into(),
+            DemoteSelf => {
+                "you may not lower your own role; another admin can, so an admin remains".into()
+            }
             Other(message) => message.clone(),
         }
     }
@@ -251,6 +265,15 @@ impl Refusal {
             WorkflowOnlyForModel => "業務フロー変更の確認はモデル事業所だけにあります".into(),
             LinkageOnlyForReferred => {
                 "データ連携の確認は紹介を受けた事業所だけにあります".into()
+            }
+            PersonExists => "このメールアドレスの担当者はすでに登録されています".into(),
+            DisableSelf => {
+                "ご自身は無効にできません。必要なときは、ほかの管理者が行います".into()
+            }
+            AlreadyDisabled => "この担当者はすでに無効です".into(),
+            DemoteSelf => {
+                "ご自身の役割は下げられません。管理者がいなくならないよう、ほかの管理者が行います"
+                    .into()
             }
             Other(message) => message.clone(),
         }

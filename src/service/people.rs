@@ -6,10 +6,11 @@ use super::{Actor, ServiceError, ServiceResult, Store};
 use crate::db::people::{self as rows, PersonRow};
 use crate::db::{audit, DbConn};
 use crate::domain::jst;
-use crate::domain::person::{Password, StaffEmail};
+use crate::domain::person::{self as rules, Password, StaffEmail};
+use crate::domain::refusal::Refusal;
 use crate::domain::role::Role;
 use crate::domain::secret::Secret;
-use crate::domain::FieldErrors;
+use crate::domain::{FieldError, FieldErrors};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use chrono::{DateTime, Duration, FixedOffset, NaiveDateTime};
@@ -80,11 +81,28 @@ fn welcome_secret() -> Secret {
     )
 }
 
+/// The one-time link as the person is given it, on the command line and in the console.
+pub fn welcome_link(public_base_url: &str, secret: &Secret) -> String {
+    format!(
+        "{}/staff/welcome/{}",
+        public_base_url.trim_end_matches('/'),
+        secret.expose()
+    )
+}
+
+/// A refusal of a change to the person signing in as `email`, kept as a value under `field`
+/// so the console says it in Japanese beside the field; the command line prints the English.
+fn refused(email: &str, field: &str, refusal: Refusal) -> ServiceError {
+    let detail = format!("{email}: {}", refusal.english());
+    ServiceError::Refused(detail, vec![FieldError::new(field, refusal)])
+}
+
 pub fn hash_secret(secret: &Secret) -> String {
     hex::encode(Sha256::digest(secret.expose().as_bytes()))
 }
 
-fn check_name(name: &str) -> Result<String, FieldErrors> {
+/// A person's name as the rules take it: one line, 1 to 100 characters.
+pub fn check_name(name: &str) -> Result<String, FieldErrors> {
     let mut errors = FieldErrors::new();
     let name = crate::domain::text::one_line(&mut errors, "name", name, 100);
     errors.finish(|| name)
@@ -140,10 +158,7 @@ pub fn add(
 ) -> ServiceResult<Added> {
     let name = check_name(name)?;
     if rows::find_by_email(conn, email.as_str())?.is_some() {
-        return Err(ServiceError::Conflict(format!(
-            "{} is already a person here",
-            email.as_str()
-        )));
+        return Err(refused(email.as_str(), "email", Refusal::PersonExists));
     }
     let welcome = password.is_none().then(welcome_secret);
     let row = PersonRow {
@@ -176,6 +191,62 @@ pub fn list(conn: &mut DbConn) -> ServiceResult<Vec<PersonView>> {
 
 pub fn find(conn: &mut DbConn, email: &StaffEmail) -> ServiceResult<PersonRow> {
     rows::find_by_email(conn, email.as_str())?.ok_or(ServiceError::NotFound("person"))
+}
+
+/// The sign-in address of the person with this id, as the use cases below take it.
+pub fn email_of(conn: &mut DbConn, id: &str) -> ServiceResult<StaffEmail> {
+    let row = rows::find(conn, id)?.ok_or(ServiceError::NotFound("person"))?;
+    StaffEmail::parse(&row.email).map_err(|_| ServiceError::NotFound("person"))
+}
+
+/// A person as the console lists them, with when they last signed in.
+pub struct Listed {
+    pub person: PersonView,
+    /// The start of their latest session still kept (sessions are forgotten a day after
+    /// their last use, so an older sign-in is `None`: the audit trail keeps every one).
+    pub last_sign_in: Option<NaiveDateTime>,
+}
+
+/// Every person, with their latest kept session: two queries, however many people.
+pub fn roster(conn: &mut DbConn) -> ServiceResult<Vec<Listed>> {
+    let latest: std::collections::HashMap<String, NaiveDateTime> =
+        rows::latest_sessions(conn)?.into_iter().collect();
+    Ok(rows::list(conn)?
+        .iter()
+        .map(|row| Listed {
+            last_sign_in: latest.get(&row.id).copied(),
+            person: view(row),
+        })
+        .collect())
+}
+
+/// The account acting, when it is a person's (or a machine account's) own.
+fn acting(actor: &Actor) -> Option<&str> {
+    actor.account.as_ref().map(|a| a.id.as_str())
+}
+
+/// Changes a person's role, audited as `person.role` with the person before and after. Their
+/// sessions go on with the new role from their next request, and a token of theirs never acts
+/// above it. Nobody lowers their own role, so the admin acting remains one. The same role again
+/// changes nothing and writes nothing. Runs inside the caller's write transaction.
+pub fn set_role(
+    conn: &mut DbConn,
+    actor: &Actor,
+    now: NaiveDateTime,
+    email: &StaffEmail,
+    role: Role,
+) -> ServiceResult<PersonView> {
+    let before = find(conn, email)?;
+    rules::may_change_role(acting(actor), &before.id, before.role, role)
+        .map_err(|r| refused(&before.email, "role", r))?;
+    if before.role == role {
+        return Ok(view(&before));
+    }
+    let mut after = before.clone();
+    after.role = role;
+    rows::save(conn, &after)?;
+    record(conn, actor, now, "person.role", Some(&before), &after)?;
+    Ok(view(&after))
 }
 
 /// What cutting a person off ended.
@@ -222,8 +293,8 @@ fn cut_off(
     })
 }
 
-/// Disables a person: their sessions end and their tokens are revoked at once. Runs inside
-/// the caller's write transaction.
+/// Disables a person: their sessions end and their tokens are revoked at once. Nobody disables
+/// themselves. Runs inside the caller's write transaction.
 pub fn disable(
     conn: &mut DbConn,
     actor: &Actor,
@@ -231,11 +302,10 @@ pub fn disable(
     email: &StaffEmail,
 ) -> ServiceResult<(PersonView, CutOff)> {
     let before = find(conn, email)?;
+    rules::may_disable(acting(actor), &before.id)
+        .map_err(|r| refused(&before.email, "email", r))?;
     if before.disabled_at.is_some() {
-        return Err(ServiceError::StateConflict(format!(
-            "{} is disabled already",
-            before.email
-        )));
+        return Err(refused(&before.email, "email", Refusal::AlreadyDisabled));
     }
     let mut after = before.clone();
     after.disabled_at = Some(now);

@@ -10,6 +10,7 @@ mod campaigns;
 mod cli;
 mod console;
 mod console_participants;
+mod console_people;
 mod contact;
 mod email;
 mod exports;

@@ -1,7 +1,7 @@
 //! A campaign's applications: the list with its filters, and one application with its offices,
 //! emails and history (the forms to take it out of the campaign are in `leaving`).
 
-use super::super::staff::{Session, SummaryLine};
+use super::super::staff::{admin, Session, SummaryLine};
 use super::super::{html, Data, PageError};
 use super::leaving::{leave_forms, LeaveForm, Typed};
 use super::{at, summary, yen};
@@ -42,6 +42,7 @@ struct Row {
 #[template(path = "pages/staff/applications.html")]
 struct ListPage {
     csrf_token: String,
+    is_admin: bool,
     campaign_id: String,
     campaign_name: String,
     statuses: Vec<Choice>,
@@ -138,6 +139,7 @@ pub async fn list(
     let last = (found.total + PER_PAGE - 1) / PER_PAGE;
     let view = ListPage {
         csrf_token: session.0.csrf_token.clone(),
+        is_admin: admin(&session.0),
         campaign_id: campaign.to_string(),
         campaign_name: name,
         statuses: Status::ALL
@@ -207,6 +209,7 @@ struct EmailLine {
 #[template(path = "pages/staff/application.html")]
 pub(super) struct ApplicationPage {
     csrf_token: String,
+    is_admin: bool,
     campaign_id: String,
     campaign_name: String,
     sequence: i64,
@@ -323,6 +326,7 @@ pub(super) fn application_page(
         .unwrap_or_default();
     ApplicationPage {
         csrf_token: session.0.csrf_token.clone(),
+        is_admin: admin(&session.0),
         forms: leave_forms(session, &app, typed),
         errors,
         campaign_id: app.campaign_id.to_string(),

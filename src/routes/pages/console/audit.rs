@@ -1,7 +1,7 @@
 //! The audit trail as staff read it: every change, newest page last, optionally one
 //! campaign's, with the hash chain's check at the top, for every role.
 
-use super::super::staff::Session;
+use super::super::staff::{admin, Session};
 use super::super::{html, Data, PageError};
 use super::at;
 use super::year_end::{pager, PageNumber};
@@ -37,6 +37,7 @@ fn event_line(e: &AuditEventView) -> EventLine {
 #[template(path = "pages/staff/audit.html")]
 struct AuditPage {
     csrf_token: String,
+    is_admin: bool,
     campaign_id: String,
     chain: Verification,
     total: i64,
@@ -86,6 +87,7 @@ pub async fn show_audit(
     };
     let view = AuditPage {
         csrf_token: session.0.csrf_token.clone(),
+        is_admin: admin(&session.0),
         chain,
         total: found.total,
         events: found.items.iter().map(event_line).collect(),

@@ -1,6 +1,6 @@
 //! The console's first page: each campaign's counter and what waits on staff.
 
-use super::super::staff::{role_ja, Session};
+use super::super::staff::{admin, role_ja, Session};
 use super::super::{html, Data, PageError};
 use super::{at, phase_ja, yen};
 use crate::routes::read;
@@ -42,6 +42,7 @@ struct BatchLine {
 #[template(path = "pages/staff/dashboard.html")]
 struct DashboardPage {
     csrf_token: String,
+    is_admin: bool,
     name: String,
     email: String,
     role: &'static str,
@@ -66,6 +67,7 @@ pub async fn home(state: Data, session: Session) -> Result<HttpResponse, PageErr
     let person = &session.0.person;
     let page = DashboardPage {
         csrf_token: session.0.csrf_token.clone(),
+        is_admin: admin(&session.0),
         name: person.name.clone(),
         email: person.email.clone(),
         role: role_ja(person.role),

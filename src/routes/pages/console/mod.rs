@@ -1,8 +1,9 @@
 //! The secretariat console behind the sign-in, in Japanese: the first page, applications, the
-//! participants' checkpoints and uploads, the year-end check and payout batches. Every page
-//! reads and every form changes through the same use cases as the JSON API, with the signed-in
-//! person as the actor; an auditor sees every page without its change buttons, and any change
-//! an auditor posts is 403.
+//! participants' checkpoints and uploads, the year-end check and payout batches, the audit
+//! trail, and the people page (admins only). Every page reads and every form changes through
+//! the same use cases as the JSON API (the people page: as the command line), with the
+//! signed-in person as the actor; an auditor sees every page without its change buttons, and
+//! any change an auditor posts is 403.
 
 mod applications;
 mod audit;
@@ -10,6 +11,7 @@ mod dashboard;
 mod leaving;
 mod participants;
 mod payouts;
+mod people;
 mod uploads;
 mod year_end;
 
@@ -48,6 +50,20 @@ impl Session {
     ) -> Result<Values, PageError> {
         self.may_post(back)?;
         staff_form(state, req, &self.0, body, back)
+    }
+
+    /// 403 for anyone but an admin, before anything of the request is looked at: managing
+    /// people is an admin's, as minting tokens is.
+    fn admin_only(&self) -> Result<(), PageError> {
+        if super::staff::admin(&self.0) {
+            return Ok(());
+        }
+        Err(PageError::new(
+            StatusCode::FORBIDDEN,
+            "このページは管理者のみ利用できます",
+            "担当者の追加、役割の変更、無効化、パスワードのリセットは管理者が行います。",
+        )
+        .with_link("/staff".to_owned(), "コンソールのトップへ戻る"))
     }
 
     /// 403 for a role that only reads, before anything of the post is looked at.
@@ -154,6 +170,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(payouts::approve)
         .service(payouts::cancel)
         .service(audit::show_audit)
+        .service(people::show_people)
+        .service(people::add_person)
+        .service(people::change_person)
         .service(participants::show_participants)
         .service(participants::edit_checkpoints)
         .service(uploads::upload_checkpoints)

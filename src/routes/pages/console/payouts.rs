@@ -1,7 +1,7 @@
 //! Payout batches: a campaign's batches, drafting one from the latest year-end check, and a
 //! second person approving it after giving their password again, or cancelling it.
 
-use super::super::staff::{Session, SummaryLine};
+use super::super::staff::{admin, Session, SummaryLine};
 use super::super::{html, see_other, Data, PageError};
 use super::year_end::{check_line, pager, CheckLine, PageNumber};
 use super::{at, batch_status_ja, refused, summary, yen};
@@ -57,6 +57,7 @@ fn batch_line(b: &BatchView) -> BatchLine {
 #[template(path = "pages/staff/payouts.html")]
 struct PayoutsPage {
     csrf_token: String,
+    is_admin: bool,
     may_change: bool,
     campaign_id: String,
     campaign_name: String,
@@ -86,6 +87,7 @@ pub async fn show_payouts(
     };
     let page = PayoutsPage {
         csrf_token: session.0.csrf_token.clone(),
+        is_admin: admin(&session.0),
         may_change: session.may_change(),
         campaign_id: campaign.to_string(),
         campaign_name: view.name,
@@ -152,6 +154,7 @@ struct Signature {
 #[template(path = "pages/staff/batch.html")]
 struct BatchPage {
     csrf_token: String,
+    is_admin: bool,
     campaign_id: String,
     campaign_name: String,
     batch: BatchLine,
@@ -207,6 +210,7 @@ fn batch_view(session: &Session, loaded: LoadedBatch, password_error: Option<Str
     };
     BatchPage {
         csrf_token: session.0.csrf_token.clone(),
+        is_admin: admin(&session.0),
         campaign_id: b.campaign_id.to_string(),
         campaign_name: loaded.campaign_name.clone(),
         batch: batch_line(b),

@@ -5,7 +5,7 @@
 //! arrives; the text fields (the token, the date) come before it, as the form orders them, so
 //! a post is judged before its file is read.
 
-use super::super::staff::{staff_token, Session};
+use super::super::staff::{admin, staff_token, Session};
 use super::super::{csrf, html, Data, PageError};
 use super::participants::{first_page, participants_page, Typed, Upload};
 use super::refused;
@@ -176,6 +176,7 @@ impl Opened {
         };
         let page = UploadPage {
             csrf_token: session.0.csrf_token.clone(),
+            is_admin: admin(&session.0),
             campaign_id: self.campaign.to_string(),
             campaign_name: self.campaign_name,
             title: upload.title(),
@@ -233,6 +234,7 @@ struct Taken {
 #[template(path = "pages/staff/upload.html")]
 struct UploadPage {
     csrf_token: String,
+    is_admin: bool,
     campaign_id: String,
     campaign_name: String,
     title: &'static str,

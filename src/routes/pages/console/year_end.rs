@@ -2,7 +2,7 @@
 //! verdicts office by office, with the paging a batch's page shares.
 
 use super::super::form::Values;
-use super::super::staff::{Session, SummaryLine};
+use super::super::staff::{admin, Session, SummaryLine};
 use super::super::{html, see_other, Data, PageError};
 use super::{at, refusal_ja, summary, yen};
 use crate::domain::ids::CampaignId;
@@ -71,6 +71,7 @@ pub(super) fn check_line(c: &CheckView) -> CheckLine {
 #[template(path = "pages/staff/year_end.html")]
 struct YearEndPage {
     csrf_token: String,
+    is_admin: bool,
     may_change: bool,
     campaign_id: String,
     campaign_name: String,
@@ -98,6 +99,7 @@ async fn year_end_page(
     };
     Ok(YearEndPage {
         csrf_token: session.0.csrf_token.clone(),
+        is_admin: admin(&session.0),
         may_change: session.may_change(),
         campaign_id: campaign.to_string(),
         campaign_name: view.name,
@@ -189,6 +191,7 @@ fn result_line(r: &ResultView) -> ResultLine {
 #[template(path = "pages/staff/check.html")]
 struct CheckPage {
     csrf_token: String,
+    is_admin: bool,
     campaign_id: String,
     campaign_name: String,
     check: CheckLine,
@@ -225,6 +228,7 @@ pub async fn show_check(
     };
     let page = CheckPage {
         csrf_token: session.0.csrf_token.clone(),
+        is_admin: admin(&session.0),
         campaign_id: view.campaign_id.to_string(),
         campaign_name: name,
         check: check_line(&view),

@@ -37,6 +37,7 @@ struct TotpSetup {
 #[template(path = "pages/staff/account.html")]
 struct AccountPage {
     csrf_token: String,
+    is_admin: bool,
     name: String,
     email: String,
     done: Option<&'static str>,
@@ -120,6 +121,7 @@ fn account_page(
     };
     Ok(AccountPage {
         csrf_token: session.csrf_token.clone(),
+        is_admin: super::admin(session),
         name: person.name.clone(),
         email: person.email.clone(),
         done,

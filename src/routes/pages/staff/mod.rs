@@ -36,6 +36,11 @@ pub(super) fn role_ja(role: Role) -> &'static str {
     }
 }
 
+/// Whether the person is an admin: the console's bar links to the people page for them only.
+pub(super) fn admin(session: &Resumed) -> bool {
+    session.person.role == Role::Admin
+}
+
 fn password_refusal_ja(refusal: PasswordRefusal) -> String {
     match refusal {
         PasswordRefusal::TooShort => format!("{MIN_PASSWORD_CHARS}文字以上にしてください"),

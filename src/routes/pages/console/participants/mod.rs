@@ -8,7 +8,7 @@ mod upload_forms;
 pub(super) use upload_forms::Upload;
 
 use super::super::form::Values;
-use super::super::staff::{Session, SummaryLine};
+use super::super::staff::{admin, Session, SummaryLine};
 use super::super::{html, see_other, Data, PageError};
 use super::refused;
 use crate::domain::checkpoint::{form_patch, FormCheckpoints};
@@ -45,6 +45,7 @@ pub(super) enum Typed {
 #[template(path = "pages/staff/participants.html")]
 pub(super) struct ParticipantsPage {
     csrf_token: String,
+    is_admin: bool,
     may_change: bool,
     campaign_id: String,
     campaign_name: String,
@@ -127,6 +128,7 @@ pub(super) async fn participants_page(
     let uploads = [Upload::Checkpoints, Upload::UsageList, Upload::Attendees];
     Ok(ParticipantsPage {
         csrf_token: session.0.csrf_token.clone(),
+        is_admin: admin(&session.0),
         may_change: session.may_change(),
         usage_list_as_of: board.usage_list_as_of.map(|d| d.to_string()),
         page: page.page,
