@@ -238,7 +238,7 @@ pub fn participations_query<'a>(
 /// campaign's lock on every batch of applications).
 pub fn held(conn: &mut DbConn, campaign_id: &CampaignId) -> QueryResult<(i64, i64, i64)> {
     // Three counts, each off an index: the accepted offices and the model ones off
-    // (campaign_id, status, role), and the accepted seminar attendees from the attendee list's
+    // (status, campaign_id, role), and the accepted seminar attendees from the attendee list's
     // side, which is short. One join from every accepted office to the attendees read each of
     // them under the campaign's lock, and intake slowed as the campaign filled.
     let accepted = participants::table

@@ -1,1 +1,1 @@
-DROP INDEX participants_campaign_status_role;
+DROP INDEX participants_status_campaign_role;
