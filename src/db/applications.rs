@@ -237,10 +237,9 @@ pub fn participations_query<'a>(
 /// Offices, model offices and non-attendees held by accepted applications (it runs under the
 /// campaign's lock on every batch of applications).
 pub fn held(conn: &mut DbConn, campaign_id: &CampaignId) -> QueryResult<(i64, i64, i64)> {
-    // Three counts, each off an index: the accepted offices and the model ones off
-    // (status, campaign_id, role), and the accepted seminar attendees from the attendee list's
-    // side, which is short. One join from every accepted office to the attendees read each of
-    // them under the campaign's lock, and intake slowed as the campaign filled.
+    // Three counts: the accepted offices and the model ones off (campaign_id, status), and the
+    // accepted seminar attendees from the attendee list's side, which is short. One join from
+    // every accepted office to the attendees read each of them under the campaign's lock.
     let accepted = participants::table
         .filter(participants::campaign_id.eq(campaign_id))
         .filter(participants::status.eq(Status::Accepted));

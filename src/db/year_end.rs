@@ -170,16 +170,21 @@ pub fn accepted_office(
     campaign_id: &CampaignId,
     office_number: &str,
 ) -> QueryResult<Option<AcceptedOffice>> {
-    let row: Option<(ParticipantRow, NaiveDateTime, Option<CheckpointRow>)> =
-        accepted_in(campaign_id)
-            .filter(participants::office_number.eq(office_number))
-            .select((
-                ParticipantRow::as_select(),
-                applications::submitted_at,
-                Option::<CheckpointRow>::as_select(),
-            ))
-            .first(conn)
-            .optional()?;
+    // Not `accepted_in`: with its order by office number SQLite walked every accepted office
+    // of the campaign for this one (100,000 bank account `PUT`s fell from 873 to 110 a second).
+    let row: Option<(ParticipantRow, NaiveDateTime, Option<CheckpointRow>)> = participants::table
+        .inner_join(applications::table)
+        .left_join(checkpoints::table)
+        .filter(participants::campaign_id.eq(campaign_id))
+        .filter(participants::office_number.eq(office_number))
+        .filter(participants::status.eq(Status::Accepted))
+        .select((
+            ParticipantRow::as_select(),
+            applications::submitted_at,
+            Option::<CheckpointRow>::as_select(),
+        ))
+        .first(conn)
+        .optional()?;
     Ok(
         row.map(|(participant, submitted_at, checkpoints)| AcceptedOffice {
             participant,

@@ -1,1 +1,0 @@
-DROP INDEX participants_status_campaign_role;
