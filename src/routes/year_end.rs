@@ -211,7 +211,7 @@ pub async fn notify(
 
 /// Reminds each accepted office with open checkpoints what is missing, at most once a day
 /// each (admin, secretariat).
-#[utoipa::path(params(("id" = String, Path, description = "the campaign")), responses((status = 200, body = year_end::Reminders)), security(("bearer" = [])))]
+#[utoipa::path(params(("id" = String, Path, description = "the campaign")), responses((status = 200, body = crate::service::reminders::Reminders)), security(("bearer" = [])))]
 #[post("/campaigns/{id}/reminders")]
 pub async fn remind(
     state: Data,
@@ -223,7 +223,7 @@ pub async fn remind(
     let campaign = id.into_inner();
     let notifier = state.notifier.clone();
     let sent = write(&state, move |conn, now| {
-        year_end::remind(conn, &notifier, &actor, now, &campaign)
+        crate::service::reminders::remind(conn, &notifier, &actor, now, &campaign)
     })
     .await?;
     Ok(HttpResponse::Ok().json(sent))

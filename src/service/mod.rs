@@ -20,6 +20,7 @@ pub mod payouts;
 pub mod people;
 pub mod recent;
 pub mod reconciliation;
+pub mod reminders;
 pub mod sealing;
 pub mod sign_in;
 pub mod status_link;

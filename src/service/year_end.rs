@@ -1,14 +1,14 @@
 //! The year-end check over the database: it gathers every accepted office with its
 //! checkpoints and whether the usage list names it, judges them (`domain::year_end`), and keeps
-//! the verdicts with what each was judged on; the results mailed to each office; reminders to
-//! offices whose checkpoints are still open.
+//! the verdicts with what each was judged on; and the results mailed to each office
+//! (reminders are `service::reminders`).
 
 use super::checkpoints::of_row;
 use super::outbox::{self as mail, Notifier};
 use super::{inline_rows, Actor, Page, Paged, ServiceError, ServiceResult};
-use crate::db::campaigns::{self, CampaignRow};
+use crate::db::campaigns;
 use crate::db::usage_lists as lists;
-use crate::db::year_end::{self as rows, AcceptedOffice, CheckRow, OfficeToJudge, ResultRow};
+use crate::db::year_end::{self as rows, CheckRow, OfficeToJudge, ResultRow};
 use crate::db::{audit, DbConn};
 use crate::domain::application::ParticipantRole;
 use crate::domain::ids::CampaignId;
@@ -342,114 +342,4 @@ pub fn notify(
         },
     )?;
     get(conn, id)
-}
-
-/// What an office still has to do, in plain words, as of `today`: the end survey once it
-/// has opened.
-pub fn missing(
-    office: &AcceptedOffice,
-    campaign: &CampaignRow,
-    today: NaiveDate,
-) -> Vec<&'static str> {
-    let c = of_row(office.checkpoints.as_ref());
-    let mut items = Vec::new();
-    if c.usage_started_on.is_none() && office.participant.using_system_since.is_none() {
-        items.push("システムの利用開始（利用を始めた日を事務局へお知らせください）");
-    }
-    if !c.start_survey_answered {
-        items.push("利用開始時アンケートへのご回答");
-    }
-    let end_survey = crate::domain::survey::Window::of(
-        crate::domain::survey::SurveyKind::End,
-        None,
-        campaign.ends_on,
-        campaign.survey_days(),
-    );
-    if !c.end_survey_answered && end_survey.opens_on.is_some_and(|day| today >= day) {
-        items.push("年度末アンケートへのご回答");
-    }
-    items
-}
-
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct Reminders {
-    /// Offices reminded now.
-    pub sent: Vec<String>,
-    /// Offices with something open that were already reminded today (Japan time).
-    pub already_reminded_today: Vec<String>,
-    /// Offices with nothing open.
-    pub complete: usize,
-}
-
-/// Reminds every accepted office with open checkpoints of what is missing, at most once a day
-/// (Japan time) each. Runs inside the caller's write transaction.
-pub fn remind(
-    conn: &mut DbConn,
-    notifier: &Notifier,
-    actor: &Actor,
-    now: NaiveDateTime,
-    campaign_id: &CampaignId,
-) -> ServiceResult<Reminders> {
-    let campaign = campaigns::lock(conn, campaign_id)?.ok_or(ServiceError::NotFound("campaign"))?;
-    let today = jst::date_of(now);
-    let mut outcome = Reminders {
-        sent: Vec::new(),
-        already_reminded_today: Vec::new(),
-        complete: 0,
-    };
-    let already = rows::reminded_on(conn, campaign_id, today)?;
-    let offices = rows::accepted_offices(conn, campaign_id)?;
-    let mut links = super::surveys::reminder_links(
-        conn,
-        &notifier.public_base_url,
-        &campaign,
-        &offices,
-        today,
-    )?;
-    let mut messages = Vec::new();
-    let mut reminded = Vec::new();
-    for office in &offices {
-        let open = missing(office, &campaign, today);
-        let number = office.participant.office_number.clone();
-        if open.is_empty() {
-            outcome.complete += 1;
-        } else if already.contains(&office.participant.id) {
-            outcome.already_reminded_today.push(number);
-        } else {
-            let mut m = mail::office_mail(&campaign, &office.participant);
-            m.missing = open;
-            m.survey_links = links.remove(&office.participant.id).unwrap_or_default();
-            messages.push(mail::office_message(
-                notifier,
-                now,
-                OfficeMailKind::Reminder,
-                &campaign,
-                &office.participant,
-                &m,
-            ));
-            reminded.push(rows::ReminderRow {
-                campaign_id,
-                participant_id: &office.participant.id,
-                day: today,
-                sent_at: now,
-            });
-            outcome.sent.push(number);
-        }
-    }
-    rows::note_reminders(conn, &reminded)?;
-    crate::db::outbox::insert(conn, &messages)?;
-    audit::record(
-        conn,
-        now,
-        audit::Change {
-            actor: &actor.label,
-            action: "checkpoints.remind",
-            entity: "campaign",
-            entity_id: campaign_id.as_str(),
-            campaign_id: Some(campaign_id),
-            before: None,
-            after: Some(serde_json::json!({"reminded": outcome.sent})),
-        },
-    )?;
-    Ok(outcome)
 }
