@@ -74,7 +74,7 @@ fn by_role(reconciliation: &Value, amount: &str) -> Value {
     json!(sum)
 }
 
-fn application_of(app: &TestApp, c: &str, office: &str) -> String {
+pub(crate) fn application_of(app: &TestApp, c: &str, office: &str) -> String {
     let r = app.get(&format!("/api/v1/campaigns/{c}/participants?per_page=500"));
     r.body["items"]
         .as_array()

@@ -3,6 +3,7 @@
 
 use crate::exports::account;
 use crate::helpers::{fields, model, office, pair, single, TestApp};
+use crate::money::application_of;
 use crate::on_both_backends;
 use crate::transfers::{file, payer, put_account, put_payer, transfer_day, zengin};
 use serde_json::{json, Value};
@@ -596,16 +597,7 @@ on_both_backends!(the_money_lifecycle_reconciles_at_every_step, |app| {
         &json!({"year_end_check_id": caught_up["id"], "corrects": correcting_id}),
     );
     assert_eq!(late.status, 201, "{}", late.body);
-    let participants = app.get(&format!("/api/v1/campaigns/{c}/participants?per_page=500"));
-    let application = participants.body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["office_number"] == third.as_str())
-        .unwrap()["application_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let application = application_of(app, &c, &third);
     let out = app.post(
         &format!("/api/v1/applications/{application}/disqualify"),
         &json!({"reason": "重複応募"}),
@@ -629,15 +621,7 @@ on_both_backends!(the_money_lifecycle_reconciles_at_every_step, |app| {
     );
     assert_eq!(r.status, 200, "{}", r.body);
     let fourth = number(4, "care_management");
-    let fourth_application = participants.body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["office_number"] == fourth.as_str())
-        .unwrap()["application_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let fourth_application = application_of(app, &c, &fourth);
     let out = app.post(
         &format!("/api/v1/applications/{fourth_application}/disqualify"),
         &json!({"reason": "事業所廃止"}),
