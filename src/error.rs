@@ -1,5 +1,6 @@
 //! The one place errors become HTTP: RFC 9457 problem+json, causes logged, never sent.
 
+use crate::domain::conflict::{Conflict, NotAllowed};
 use crate::domain::FieldError;
 use crate::service::ServiceError;
 use actix_web::dev::ServiceResponse;
@@ -21,17 +22,23 @@ pub enum ApiError {
     Unauthorized,
     #[error("{0}")]
     Forbidden(String),
+    /// A use case refused this caller: said in English here, in Japanese on the console.
+    #[error("{}", .0.english())]
+    NotAllowed(NotAllowed),
     /// The request is not well-formed; `field` names what is wrong (`body`, a JSON path, a
     /// query parameter, a header).
     #[error("{field}: {message}")]
     BadRequest { field: String, message: String },
     #[error("{0}")]
     NotFound(String),
-    #[error("{0}")]
-    Conflict(String),
+    #[error("{}", .0.english())]
+    Conflict(Conflict),
     /// 409 naming every record in the way.
     #[error("{0}")]
     ConflictWith(String, Vec<FieldError>),
+    /// 409 naming every record in the way, for a refusal the console says in Japanese.
+    #[error("{}", .0.english())]
+    RefusedWith(Conflict, Vec<FieldError>),
     #[error("invalid input")]
     Invalid(Vec<FieldError>),
     #[error("{0}")]
@@ -93,10 +100,12 @@ impl ApiError {
     fn slug(&self) -> &'static str {
         match self {
             ApiError::Unauthorized => "unauthorized",
-            ApiError::Forbidden(_) => "forbidden",
+            ApiError::Forbidden(_) | ApiError::NotAllowed(_) => "forbidden",
             ApiError::BadRequest { .. } => "malformed-request",
             ApiError::NotFound(_) => "not-found",
-            ApiError::Conflict(_) | ApiError::ConflictWith(..) => "conflict",
+            ApiError::Conflict(_) | ApiError::ConflictWith(..) | ApiError::RefusedWith(..) => {
+                "conflict"
+            }
             ApiError::Invalid(_) => "invalid-input",
             ApiError::Unprocessable(_) => "unprocessable",
             ApiError::TooLarge { .. } => "too-large",
@@ -124,10 +133,12 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::Forbidden(_) | ApiError::NotAllowed(_) => StatusCode::FORBIDDEN,
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
-            ApiError::Conflict(_) | ApiError::ConflictWith(..) => StatusCode::CONFLICT,
+            ApiError::Conflict(_) | ApiError::ConflictWith(..) | ApiError::RefusedWith(..) => {
+                StatusCode::CONFLICT
+            }
             ApiError::Invalid(_) | ApiError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::RequestTimeout { .. } => StatusCode::REQUEST_TIMEOUT,
@@ -161,6 +172,7 @@ impl ResponseError for ApiError {
                 (self.to_string(), field("Content-Type", self.to_string()))
             }
             ApiError::ConflictWith(detail, errors) => (detail.clone(), errors.clone()),
+            ApiError::RefusedWith(conflict, errors) => (conflict.english(), errors.clone()),
             ApiError::Unavailable(_) => (
                 "the service cannot reach its database; try again shortly".to_owned(),
                 Vec::new(),
@@ -241,10 +253,10 @@ impl From<ServiceError> for ApiError {
     fn from(e: ServiceError) -> Self {
         match e {
             ServiceError::NotFound(what) => ApiError::NotFound(format!("{what} not found")),
-            ServiceError::Forbidden(m) => ApiError::Forbidden(m),
-            ServiceError::StateConflict(m) | ServiceError::Conflict(m) => ApiError::Conflict(m),
+            ServiceError::Forbidden(refusal) => ApiError::NotAllowed(refusal),
+            ServiceError::StateConflict(conflict) => ApiError::Conflict(conflict),
             ServiceError::Invalid(errors) => ApiError::Invalid(errors.into_vec()),
-            ServiceError::Refused(detail, errors) => ApiError::ConflictWith(detail, errors),
+            ServiceError::Refused(conflict, errors) => ApiError::RefusedWith(conflict, errors),
             ServiceError::AlreadyTakingPart(offices) => ApiError::ConflictWith(
                 if offices.is_empty() {
                     "an office of this application already takes part in this campaign".into()

@@ -14,6 +14,18 @@ named! {
     }
 }
 
+impl DeliveryStatus {
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            DeliveryStatus::Queued => "送信待ち",
+            DeliveryStatus::Sending => "送信中",
+            DeliveryStatus::Sent => "送信済み",
+            DeliveryStatus::Retrying => "再送待ち",
+            DeliveryStatus::Failed => "送信失敗",
+        }
+    }
+}
+
 named! {
     pub enum AttemptOutcome {
         Sent => "sent",

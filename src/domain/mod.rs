@@ -6,6 +6,7 @@ pub mod bank;
 pub mod business_day;
 pub mod campaign;
 pub mod checkpoint;
+pub mod conflict;
 pub mod corporate_number;
 pub mod delivery;
 pub mod email;

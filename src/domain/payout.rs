@@ -17,6 +17,16 @@ named! {
     }
 }
 
+impl BatchStatus {
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            BatchStatus::Draft => "承認待ち",
+            BatchStatus::Cancelled => "取消済み",
+            BatchStatus::Approved => "承認済み",
+        }
+    }
+}
+
 /// Per office (by office number), what a new batch must pay: what the check owes minus what
 /// approved batches paid. Offices at zero are left out.
 pub fn owed(

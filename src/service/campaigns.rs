@@ -5,6 +5,7 @@ use super::{allocation, Actor, Page, Paged, ServiceError, ServiceResult};
 use crate::db::campaigns::{self as rows, CampaignRow, DeadlineChangeRow};
 use crate::db::{audit, is_unique_violation, DbConn};
 use crate::domain::campaign::{given, Contact, Honoraria, Phase, Rules, Settings};
+use crate::domain::conflict::Conflict;
 use crate::domain::ids::CampaignId;
 use crate::domain::survey::SurveyDays;
 use crate::domain::{jst, FieldErrors};
@@ -266,10 +267,9 @@ pub fn create(
     let row = CampaignRow::new(CampaignId::new(), &settings, now);
     rows::insert(conn, &row).map_err(|e| {
         if is_unique_violation(&e) {
-            ServiceError::Conflict(format!(
-                "a campaign with code {:?} already exists",
-                row.code
-            ))
+            ServiceError::StateConflict(Conflict::CampaignCodeTaken {
+                code: row.code.clone(),
+            })
         } else {
             e.into()
         }
@@ -351,13 +351,11 @@ fn refuse_update(
     let opened = current.phase(now) != Phase::NotYetOpen;
     if opened && next.honoraria != current.honoraria {
         return Err(ServiceError::StateConflict(
-            "honoraria cannot change once the campaign has opened".into(),
+            Conflict::HonorariaFixedOnceOpen,
         ));
     }
     if opened && next.opens_at != current.opens_at {
-        return Err(ServiceError::StateConflict(
-            "opens_at cannot change once the campaign has opened".into(),
-        ));
+        return Err(ServiceError::StateConflict(Conflict::OpensAtFixedOnceOpen));
     }
     let mut errors: FieldErrors = next.check();
     if next.deadline != current.deadline && reason.is_empty() {
@@ -376,10 +374,11 @@ fn refuse_update(
     }
     let held = allocation::held(conn, id)?;
     if !allocation::caps(next).hold(held) {
-        return Err(ServiceError::Conflict(format!(
-            "slots cannot go below those taken: {} offices, {} model offices, {} non-attendees hold slots",
-            held.offices, held.model, held.non_attendees
-        )));
+        return Err(ServiceError::StateConflict(Conflict::SlotsBelowTaken {
+            offices: held.offices,
+            model: held.model,
+            non_attendees: held.non_attendees,
+        }));
     }
     Ok(())
 }

@@ -12,6 +12,7 @@ use super::{ServiceError, ServiceResult};
 use crate::db::campaigns::CampaignRow;
 use crate::db::{self, campaigns, DbConn};
 use crate::domain::application::ApplicationInput;
+use crate::domain::conflict::Conflict;
 use crate::domain::ids::CampaignId;
 use chrono::NaiveDateTime;
 use std::collections::{HashMap, HashSet};
@@ -175,7 +176,7 @@ fn prepare_all(
         if let Some(k) = &job.key {
             // A twin with the same key waits for the single path, which replays this batch's answer.
             if !keys_seen.insert((k.scope.clone(), k.key_hash.clone())) {
-                return Err(ServiceError::Conflict("twin keys in one batch".into()));
+                return Err(ServiceError::StateConflict(Conflict::TwinKeys));
             }
             match idempotency::replay(conn, Some(k)) {
                 Ok(Some(stored)) => {

@@ -34,6 +34,7 @@ use crate::db::{self, DbConn, Pool, PooledConn};
 
 /// The connection use cases run on, as handlers name it in the closures they pass.
 pub type Conn = DbConn;
+use crate::domain::conflict::{Conflict, NotAllowed};
 use crate::domain::{role::Role, FieldErrors};
 use chrono::NaiveDateTime;
 
@@ -88,24 +89,22 @@ pub enum ServiceError {
     #[error("{0} not found")]
     NotFound(&'static str),
     /// This caller may not do this to this resource (the author approving their own batch).
-    #[error("{0}")]
-    Forbidden(String),
-    /// The resource's state forbids this now (closed campaign, approved batch, …).
-    #[error("{0}")]
-    StateConflict(String),
+    #[error("{}", .0.english())]
+    Forbidden(NotAllowed),
+    /// The records' state forbids this now (closed campaign, approved batch, a duplicate
+    /// code, …).
+    #[error("{}", .0.english())]
+    StateConflict(Conflict),
     #[error("invalid input")]
     Invalid(FieldErrors),
-    /// Another record is in the way (duplicate code, …).
-    #[error("{0}")]
-    Conflict(String),
+    /// The records' state forbids this, for every record named (an office without a bank
+    /// account, …): 409 with each in `errors`.
+    #[error("{}", .0.english())]
+    Refused(Conflict, Vec<crate::domain::FieldError>),
     /// Offices of an application already take part in the campaign (which, when known). How
     /// another application holds them is never said: that is not a stranger's to learn.
     #[error("already taking part in this campaign: {}", .0.join(", "))]
     AlreadyTakingPart(Vec<String>),
-    /// The resource's state forbids this, for every record named (an office without a bank
-    /// account, …): 409 with each in `errors`.
-    #[error("{0}")]
-    Refused(String, Vec<crate::domain::FieldError>),
     #[error("the Idempotency-Key was already used with a different request body")]
     IdempotencyKeyReused,
     /// The database could not be reached in time.

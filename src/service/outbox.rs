@@ -7,6 +7,7 @@ use crate::db::campaigns::CampaignRow;
 pub use crate::db::outbox::ListFilter;
 use crate::db::outbox::{self as rows, MessageRow};
 use crate::db::{audit, DbConn};
+use crate::domain::conflict::Conflict;
 use crate::domain::delivery::{AttemptOutcome, DeliveryStatus};
 use crate::domain::ids::{ApplicationId, CampaignId, MessageId};
 use crate::domain::jst;
@@ -317,10 +318,9 @@ pub fn resend(
         before.status,
         DeliveryStatus::Sending | DeliveryStatus::Queued
     ) {
-        return Err(ServiceError::StateConflict(format!(
-            "the message is {} already",
-            before.status
-        )));
+        return Err(ServiceError::StateConflict(Conflict::MessageAlready {
+            status: before.status,
+        }));
     }
     rows::requeue(conn, id, now)?;
     audit::record(

@@ -8,6 +8,7 @@ use super::{campaigns, ServiceError, ServiceResult};
 use crate::db::office_registers::{self as rows, RegisterRow};
 use crate::db::usage_lists::{listed_among, UsageListRow};
 use crate::db::{payouts, DbConn};
+use crate::domain::conflict::Conflict;
 use crate::domain::ids::{CampaignId, RegisterId};
 use crate::domain::municipality::MunicipalityCode;
 use crate::domain::outcome::{self, Count, RegionOffice};
@@ -118,21 +119,23 @@ pub fn outcome(
 ) -> ServiceResult<OutcomeView> {
     let campaign = campaigns::find(conn, campaign_id)?;
     let register = rows::latest_on_or_before(conn, register_as_of)?.ok_or_else(|| {
-        ServiceError::StateConflict(format!(
-            "no office register as of {register_as_of} or earlier: import one with POST /api/v1/office-registers"
-        ))
+        ServiceError::StateConflict(Conflict::NoRegister {
+            as_of: register_as_of,
+        })
     })?;
     let lists = rows::usage_lists_by_day(conn, campaign_id)?;
     if lists.is_empty() {
-        return Err(ServiceError::StateConflict(format!(
-            "the campaign has no usage list: import one with POST /api/v1/campaigns/{campaign_id}/usage-lists"
-        )));
+        return Err(ServiceError::StateConflict(
+            Conflict::NoUsageListForOutcome {
+                campaign_id: campaign_id.to_string(),
+            },
+        ));
     }
     let region = MunicipalityCode::parse(&campaign.region_code).map_err(|e| {
-        ServiceError::StateConflict(format!(
-            "the campaign's region code {}: {e}",
-            campaign.region_code
-        ))
+        ServiceError::StateConflict(Conflict::RegionCode {
+            code: campaign.region_code.clone(),
+            why: e.to_string(),
+        })
     })?;
     let offices: Vec<RegionOffice> = rows::offices_in(conn, &register.id, region.as_str())?
         .into_iter()

@@ -5,6 +5,7 @@
 use super::{Actor, ServiceError, ServiceResult, Store};
 use crate::db::people::{self as rows, PersonRow};
 use crate::db::{audit, DbConn};
+use crate::domain::conflict::Conflict;
 use crate::domain::jst;
 use crate::domain::person::{self as rules, Password, StaffEmail};
 use crate::domain::refusal::Refusal;
@@ -93,8 +94,11 @@ pub fn welcome_link(public_base_url: &str, secret: &Secret) -> String {
 /// A refusal of a change to the person signing in as `email`, kept as a value under `field`
 /// so the console says it in Japanese beside the field; the command line prints the English.
 fn refused(email: &str, field: &str, refusal: Refusal) -> ServiceError {
-    let detail = format!("{email}: {}", refusal.english());
-    ServiceError::Refused(detail, vec![FieldError::new(field, refusal)])
+    let conflict = Conflict::Person {
+        email: email.to_owned(),
+        refusal: refusal.clone(),
+    };
+    ServiceError::Refused(conflict, vec![FieldError::new(field, refusal)])
 }
 
 pub fn hash_secret(secret: &Secret) -> String {

@@ -8,6 +8,7 @@ use crate::db::campaigns::{self as campaign_rows, CampaignRow};
 use crate::db::surveys::{self as rows, AnswerRow, SurveyRow};
 use crate::db::{audit, DbConn};
 use crate::domain::checkpoint::CheckpointPatch;
+use crate::domain::conflict::Conflict;
 use crate::domain::ids::CampaignId;
 use crate::domain::jst;
 use crate::domain::participation::Status;
@@ -120,9 +121,9 @@ pub fn define(
         if stored.questions != definition.questions
             && rows::answer_count(conn, campaign_id, kind)? > 0
         {
-            return Err(ServiceError::StateConflict(format!(
-                "the {kind} survey has answers: its questions can no longer change"
-            )));
+            return Err(ServiceError::StateConflict(Conflict::SurveyAnswered {
+                kind,
+            }));
         }
     }
     let row = stored(conn, actor, now, campaign_id, kind, &definition)?;
@@ -238,14 +239,11 @@ pub fn for_office(
 }
 
 /// Why a survey takes no answer now, in the API's words.
-pub fn refusal(kind: SurveyKind, state: WindowState) -> Option<String> {
+pub fn refusal(kind: SurveyKind, state: WindowState) -> Option<Conflict> {
     match state {
         WindowState::Open => None,
-        WindowState::NotYet(Some(day)) => Some(format!("the {kind} survey opens on {day}")),
-        WindowState::NotYet(None) => Some(format!(
-            "the {kind} survey opens once the application is accepted"
-        )),
-        WindowState::Closed(day) => Some(format!("the {kind} survey closed after {day}")),
+        WindowState::NotYet(opens_on) => Some(Conflict::SurveyNotYet { kind, opens_on }),
+        WindowState::Closed(closed_after) => Some(Conflict::SurveyClosed { kind, closed_after }),
     }
 }
 

@@ -3,6 +3,7 @@
 use super::{Account, Actor, Page, Paged, ServiceError, ServiceResult};
 use crate::db::people::PersonRow;
 use crate::db::{audit, tokens, DbConn};
+use crate::domain::conflict::{Conflict, NotAllowed};
 use crate::domain::ids::TokenId;
 use crate::domain::person;
 use crate::domain::secret::Secret;
@@ -83,19 +84,17 @@ pub fn create(
         ),
         Owner::Person(person) => {
             if person.disabled_at.is_some() {
-                return Err(ServiceError::StateConflict(format!(
-                    "{} is disabled",
-                    person.email
-                )));
+                return Err(ServiceError::StateConflict(Conflict::PersonDisabled {
+                    email: person.email.clone(),
+                }));
             }
             (Some(person.id.clone()), person.id.clone(), person.role)
         }
     };
     if !person::may_hold(ceiling, role) {
-        return Err(ServiceError::Forbidden(format!(
-            "a token's role is no higher than its holder's ({})",
-            ceiling.as_str()
-        )));
+        return Err(ServiceError::Forbidden(NotAllowed::TokenAboveHolder {
+            ceiling,
+        }));
     }
     let secret: String = rand::thread_rng()
         .sample_iter(&Alphanumeric)
@@ -192,9 +191,7 @@ pub fn revoke(
 ) -> ServiceResult<TokenView> {
     let before = tokens::find(conn, id)?.ok_or(ServiceError::NotFound("token"))?;
     if before.revoked_at.is_some() {
-        return Err(ServiceError::StateConflict(
-            "the token is already revoked".into(),
-        ));
+        return Err(ServiceError::StateConflict(Conflict::TokenRevoked));
     }
     tokens::revoke(conn, id, now)?;
     let after = tokens::find(conn, id)?.ok_or(ServiceError::NotFound("token"))?;

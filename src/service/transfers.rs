@@ -10,6 +10,7 @@ use crate::db::bank::{self as accounts, FrozenPayeeRow, FrozenPayerRow};
 use crate::db::payouts::{self as rows, BatchRow};
 use crate::db::{audit, campaigns, DbConn};
 use crate::domain::business_day;
+use crate::domain::conflict::Conflict;
 use crate::domain::jst;
 use crate::domain::payout::BatchStatus;
 use crate::domain::{FieldError, FieldErrors};
@@ -80,7 +81,7 @@ pub fn issue(
     let batch = rows::find(conn, batch_id)?.ok_or(ServiceError::NotFound("payout batch"))?;
     if batch.status != BatchStatus::Approved {
         return Err(ServiceError::StateConflict(
-            "only an approved batch is sent to the bank".into(),
+            Conflict::OnlyApprovedSentToBank,
         ));
     }
     let paid: Vec<_> = rows::lines(conn, batch_id)?
@@ -88,14 +89,11 @@ pub fn issue(
         .filter(|l| l.amount > 0)
         .collect();
     if paid.is_empty() {
-        return Err(ServiceError::StateConflict(
-            "nothing to transfer: every line of the batch reclaims money".into(),
-        ));
+        return Err(ServiceError::StateConflict(Conflict::NothingToTransfer));
     }
     freeze(conn, &batch, now)?;
-    let payer = accounts::frozen_payer(conn, batch_id)?.ok_or_else(|| {
-        ServiceError::StateConflict("the campaign has no paying account (PUT …/payer)".into())
-    })?;
+    let payer = accounts::frozen_payer(conn, batch_id)?
+        .ok_or_else(|| ServiceError::StateConflict(Conflict::NoPayer))?;
     let payees = accounts::frozen_payees(conn, batch_id)?;
     let mut missing = Vec::new();
     let mut transfers = Vec::new();
@@ -118,7 +116,7 @@ pub fn issue(
     }
     if !missing.is_empty() {
         return Err(ServiceError::Refused(
-            "offices cannot be paid by transfer".into(),
+            Conflict::OfficesWithoutAccount,
             missing,
         ));
     }
@@ -132,9 +130,10 @@ pub fn issue(
     };
     let file = zengin::file(&payer, date, &transfers).map_err(|e| match e {
         ZenginError::Characters { .. } | ZenginError::TooLong { .. } => {
-            ServiceError::StateConflict(format!("the transfer file cannot be written: {e}"))
+            ServiceError::StateConflict(Conflict::TransferFile(e.to_string()))
         }
-        other => ServiceError::StateConflict(other.to_string()),
+        ZenginError::NoTransfers => ServiceError::StateConflict(Conflict::NothingToTransfer),
+        other => ServiceError::StateConflict(Conflict::TransferFile(other.to_string())),
     })?;
     let total: i64 = transfers.iter().map(|t| t.amount).sum();
     audit::record(

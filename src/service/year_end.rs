@@ -11,6 +11,7 @@ use crate::db::usage_lists as lists;
 use crate::db::year_end::{self as rows, CheckRow, OfficeToJudge, ResultRow};
 use crate::db::{audit, DbConn};
 use crate::domain::application::ParticipantRole;
+use crate::domain::conflict::Conflict;
 use crate::domain::ids::CampaignId;
 use crate::domain::jst;
 use crate::domain::year_end::{self, Judged, Reason};
@@ -146,11 +147,8 @@ pub fn run(
         errors.push("as_of", crate::domain::refusal::Refusal::FutureAsOf);
         return Err(ServiceError::Invalid(errors));
     }
-    let list = lists::usage_list_for(conn, campaign_id, as_of)?.ok_or_else(|| {
-        ServiceError::StateConflict(format!(
-            "no usage list as of {as_of} or earlier has been imported"
-        ))
-    })?;
+    let list = lists::usage_list_for(conn, campaign_id, as_of)?
+        .ok_or_else(|| ServiceError::StateConflict(Conflict::NoUsageList { as_of }))?;
     let offices = rows::offices_to_judge(conn, campaign_id)?;
     let numbers: Vec<String> = offices
         .iter()
@@ -288,9 +286,7 @@ pub fn notify(
     let campaign =
         campaigns::find(conn, &check.campaign_id)?.ok_or(ServiceError::NotFound("campaign"))?;
     if !rows::mark_notified(conn, id, now)? {
-        return Err(ServiceError::StateConflict(
-            "the results of this check were mailed already".into(),
-        ));
+        return Err(ServiceError::StateConflict(Conflict::ResultsMailedAlready));
     }
     // A page of results at a time: 100,000 offices' messages held at once took the server
     // near a gigabyte.

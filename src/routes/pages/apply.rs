@@ -258,10 +258,6 @@ pub async fn apply_submit(
                 crate::domain::refusal::Refusal::AlreadyTakingPart(offices),
             )],
         )),
-        Err(ServiceError::Conflict(message)) => Ok(refused(
-            StatusCode::CONFLICT,
-            vec![FieldError::new("offices", message)],
-        )),
         Err(ServiceError::StateConflict(_)) => {
             let campaign = public_campaign(&state, &code).await?;
             Ok(html(StatusCode::CONFLICT, &apply_page(&campaign, None, None)))

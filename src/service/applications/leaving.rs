@@ -4,6 +4,7 @@
 use super::views::{snapshot, view, ApplicationView};
 use crate::db::applications as rows;
 use crate::db::{audit, campaigns, is_unique_violation, DbConn};
+use crate::domain::conflict::Conflict;
 use crate::domain::ids::ApplicationId;
 use crate::domain::participation::Status;
 use crate::domain::refusal::Refusal;
@@ -66,10 +67,9 @@ pub fn leave(
         campaigns::lock(conn, &app.campaign_id)?.ok_or(ServiceError::NotFound("campaign"))?;
     let app = rows::find(conn, id)?.ok_or(ServiceError::NotFound("application"))?;
     if !may_leave(app.status, leaving.exit) {
-        return Err(ServiceError::StateConflict(format!(
-            "the application is already {}",
-            app.status
-        )));
+        return Err(ServiceError::StateConflict(Conflict::ApplicationAlready {
+            status: app.status,
+        }));
     }
     let reason = checked_reason(leaving.exit, leaving.reason)?;
     let (status, action, kind) = match leaving.exit {
@@ -83,9 +83,7 @@ pub fn leave(
     };
     rows::set_status(conn, id, status, reason, now).map_err(|e| {
         if is_unique_violation(&e) {
-            ServiceError::Conflict(
-                "an office of this withdrawn application has applied again; disqualify that application instead".into(),
-            )
+            ServiceError::StateConflict(Conflict::AppliedAgain)
         } else {
             e.into()
         }

@@ -7,6 +7,7 @@ use crate::db::campaigns::CampaignRow;
 use crate::db::{audit, campaigns, is_unique_violation, DbConn};
 use crate::domain::application::{self, ApplicationInput};
 use crate::domain::campaign::Phase;
+use crate::domain::conflict::Conflict;
 use crate::domain::ids::{ApplicationId, CampaignId};
 use crate::domain::jst;
 use crate::domain::municipality::MunicipalityCode;
@@ -24,12 +25,8 @@ pub fn check_open(
     now: NaiveDateTime,
 ) -> ServiceResult<()> {
     match settings.phase(now) {
-        Phase::NotYetOpen => Err(ServiceError::StateConflict(
-            "the campaign is not open for applications yet".into(),
-        )),
-        Phase::Closed => Err(ServiceError::StateConflict(
-            "the campaign no longer takes applications: its deadline has passed".into(),
-        )),
+        Phase::NotYetOpen => Err(ServiceError::StateConflict(Conflict::CampaignNotOpenYet)),
+        Phase::Closed => Err(ServiceError::StateConflict(Conflict::CampaignClosed)),
         Phase::Open => Ok(()),
     }
 }

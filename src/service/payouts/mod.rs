@@ -15,6 +15,7 @@ use crate::db::payouts::{self as rows, BatchRow, LineRow};
 use crate::db::year_end::{self as checks, CheckRow, VerdictRow};
 use crate::db::{audit, is_unique_violation, DbConn};
 use crate::domain::application::ParticipantRole;
+use crate::domain::conflict::{Conflict, NotAllowed};
 use crate::domain::ids::{ApplicationId, CampaignId};
 use crate::domain::payout::{self, owed, BatchStatus};
 use crate::domain::person::may_approve;
@@ -42,9 +43,7 @@ fn require_latest(
 ) -> ServiceResult<()> {
     let latest = checks::latest_check(conn, campaign_id)?;
     if latest.is_some_and(|c| c.id != check_id) {
-        return Err(ServiceError::StateConflict(
-            "a newer year-end check exists; build the batch from the latest".into(),
-        ));
+        return Err(ServiceError::StateConflict(Conflict::NewerCheck));
     }
     Ok(())
 }
@@ -56,16 +55,11 @@ fn require_payable(conn: &mut DbConn, check: &CheckRow) -> ServiceResult<()> {
         campaigns::find(conn, &check.campaign_id)?.ok_or(ServiceError::NotFound("campaign"))?;
     let list = crate::db::usage_lists::find_usage_list(conn, &check.usage_list_id)?
         .ok_or(ServiceError::NotFound("usage list"))?;
-    let why = match year_end::dry_run(check.as_of, list.as_of, campaign.ends_on) {
-        Some(why) => why.to_string(),
-        None if check.dry_run => {
-            "the check is a dry run: it was run before the campaign's end as it then stood".into()
-        }
-        None => return Ok(()),
-    };
-    Err(ServiceError::StateConflict(format!(
-        "{why}; nothing is paid from a dry run: run the check again at or after the end, on a usage list from then"
-    )))
+    match year_end::dry_run(check.as_of, list.as_of, campaign.ends_on) {
+        Some(why) => Err(ServiceError::StateConflict(Conflict::DryRun(Some(why)))),
+        None if check.dry_run => Err(ServiceError::StateConflict(Conflict::DryRun(None))),
+        None => Ok(()),
+    }
 }
 
 /// Only offices still accepted are paid: one that left after the check holds the batch up
@@ -76,10 +70,15 @@ fn require_payees_accepted(conn: &mut DbConn, batch_id: &str) -> ServiceResult<(
         return Ok(());
     }
     Err(ServiceError::Refused(
-        "offices of this batch are no longer accepted: cancel it, run the year-end check again and draft a new batch".into(),
+        Conflict::OfficesNoLongerAccepted,
         departed
             .into_iter()
-            .map(|office| FieldError::new(format!("offices.{office}"), "is no longer accepted in this campaign"))
+            .map(|office| {
+                FieldError::new(
+                    format!("offices.{office}"),
+                    "is no longer accepted in this campaign",
+                )
+            })
             .collect(),
     ))
 }
@@ -107,9 +106,7 @@ pub fn create(
     require_payable(conn, &check)?;
     let batches = rows::of_campaign(conn, campaign_id)?;
     if batches.iter().any(|b| b.status == BatchStatus::Draft) {
-        return Err(ServiceError::StateConflict(
-            "this campaign has a draft batch already: approve or cancel it first".into(),
-        ));
+        return Err(ServiceError::StateConflict(Conflict::DraftExists));
     }
     let approved: Vec<BatchRow> = batches
         .into_iter()
@@ -117,7 +114,7 @@ pub fn create(
         .collect();
     let approved_ids: Vec<&str> = approved.iter().map(|b| b.id.as_str()).collect();
     payout::check_corrects(&approved_ids, input.corrects.as_deref())
-        .map_err(|refusal| ServiceError::StateConflict(refusal.to_string()))?;
+        .map_err(|refusal| ServiceError::StateConflict(Conflict::Corrects(refusal)))?;
     let results = checks::verdicts_of(conn, &check.id)?;
     let due: BTreeMap<String, i64> = results
         .iter()
@@ -126,9 +123,7 @@ pub fn create(
     let paid = rows::approved_per_office(conn, campaign_id)?;
     let amounts = owed(&due, &paid);
     if amounts.is_empty() {
-        return Err(ServiceError::StateConflict(
-            "the batch would pay nothing: approved batches already pay what the check says".into(),
-        ));
+        return Err(ServiceError::StateConflict(Conflict::NothingToPay));
     }
     let id = uuid::Uuid::now_v7().to_string();
     let lines = lines_for(conn, &id, &amounts, &results, &approved)?;
@@ -153,7 +148,7 @@ pub fn create(
     };
     rows::insert(conn, &batch, &lines).map_err(|e| {
         if is_unique_violation(&e) {
-            ServiceError::StateConflict("this campaign has a draft batch already".into())
+            ServiceError::StateConflict(Conflict::DraftExists)
         } else {
             e.into()
         }
@@ -303,10 +298,9 @@ fn decide(
     campaigns::lock(conn, &found.campaign_id)?.ok_or(ServiceError::NotFound("campaign"))?;
     let before = rows::find(conn, id)?.ok_or(ServiceError::NotFound("payout batch"))?;
     if before.status != BatchStatus::Draft {
-        return Err(ServiceError::StateConflict(format!(
-            "the batch is {} already",
-            before.status
-        )));
+        return Err(ServiceError::StateConflict(Conflict::BatchAlready {
+            status: before.status,
+        }));
     }
     let token = actor.token_id.as_ref().map(|t| t.to_string());
     if to == BatchStatus::Approved {
@@ -321,9 +315,7 @@ fn decide(
             _ => false,
         };
         if !allowed {
-            return Err(ServiceError::Forbidden(
-                "a batch is approved by a different person than its author, whichever token or session each uses".into(),
-            ));
+            return Err(ServiceError::Forbidden(NotAllowed::SelfApproval));
         }
         require_latest(conn, &before.campaign_id, &before.year_end_check_id)?;
         let check = checks::find_check(conn, &before.year_end_check_id)?
@@ -340,9 +332,7 @@ fn decide(
             .map(|a| (a.id.as_str(), a.name.as_str())),
     };
     if !rows::decide(conn, id, to, &decider, now)? {
-        return Err(ServiceError::StateConflict(
-            "the batch is no longer a draft".into(),
-        ));
+        return Err(ServiceError::StateConflict(Conflict::BatchNoLongerDraft));
     }
     let after = rows::find(conn, id)?.ok_or(ServiceError::NotFound("payout batch"))?;
     audit::record(

@@ -6,7 +6,6 @@ use super::super::{html, Data, PageError};
 use super::leaving::{leave_forms, LeaveForm, Typed};
 use super::{at, summary, yen};
 use crate::domain::application::Tier;
-use crate::domain::delivery::DeliveryStatus;
 use crate::domain::ids::{ApplicationId, CampaignId};
 use crate::domain::participation::Status;
 use crate::routes::{filter, flag, read, PageQuery};
@@ -253,22 +252,12 @@ fn event_line(e: AuditEventView) -> EventLine {
     }
 }
 
-fn delivery_ja(status: DeliveryStatus) -> &'static str {
-    match status {
-        DeliveryStatus::Queued => "送信待ち",
-        DeliveryStatus::Sending => "送信中",
-        DeliveryStatus::Sent => "送信済み",
-        DeliveryStatus::Retrying => "再送待ち",
-        DeliveryStatus::Failed => "送信失敗",
-    }
-}
-
 fn email_line(m: MessageView) -> EmailLine {
     EmailLine {
         created_at: at(m.created_at),
         subject: m.subject,
         recipient: m.recipient,
-        status: delivery_ja(m.status),
+        status: m.status.label_ja(),
     }
 }
 

@@ -20,7 +20,6 @@ use super::staff::{staff_form, Session, SummaryLine};
 use super::{Data, PageError};
 use crate::domain::campaign::Phase;
 use crate::domain::money::with_separators;
-use crate::domain::payout::BatchStatus;
 use crate::error::ApiError;
 use crate::service::{sign_in, Actor};
 use actix_web::http::StatusCode;
@@ -96,44 +95,12 @@ fn phase_ja(phase: Phase) -> &'static str {
     }
 }
 
-fn batch_status_ja(status: BatchStatus) -> &'static str {
-    match status {
-        BatchStatus::Draft => "承認待ち",
-        BatchStatus::Cancelled => "取消済み",
-        BatchStatus::Approved => "承認済み",
-    }
-}
-
-/// A refusal the use cases give in English, said in Japanese where it is one staff meet in
-/// these pages; any other is shown as it came, so nothing is hidden.
-fn refusal_ja(message: &str) -> String {
-    let known = [
-        ("the application is already", "この応募はすでに辞退済みまたは失格です。"),
-        ("an office of this withdrawn application has applied again", "この応募の事業所が改めて応募しています。そちらの応募を失格にしてください。"),
-        ("no usage list as of", "その日付以前の利用者リストが取り込まれていません。先に利用者リストを取り込んでください。"),
-        ("a newer year-end check exists", "より新しい年度末確認があります。最新の確認から作成してください。"),
-        ("the check is a dry run", "試行（ドライラン）の確認からは支払えません。キャンペーン終了日以降に、終了日以降の利用者リストで確認をやり直してください。"),
-        ("this campaign has a draft batch already", "このキャンペーンには承認待ちのバッチがすでにあります。承認するか取り消してから作成してください。"),
-        ("the batch would pay nothing", "支払う金額がありません。承認済みのバッチが確認の結果どおりにすでに支払っています。"),
-        ("corrects must name", "訂正するバッチには、このキャンペーンの承認済みバッチを選んでください。"),
-        ("this campaign has an approved batch", "承認済みのバッチがあるため、訂正するバッチを選んでください。"),
-        ("the batch is", "このバッチは承認待ちではなくなっています。"),
-        ("offices of this batch are no longer accepted", "このバッチには参加決定でなくなった事業所があります。取り消して、年度末確認をやり直してから作成してください。"),
-        ("a batch is approved by a different person", "作成した本人は承認できません。別の担当者が承認してください。"),
-    ];
-    known
-        .iter()
-        .find(|(english, _)| message.starts_with(english))
-        .map(|(_, japanese)| (*japanese).to_owned())
-        .unwrap_or_else(|| message.to_owned())
-}
-
 /// A change a use case refused as a page: what stands in the way, and the way back.
 fn refused(e: ApiError, back: String) -> PageError {
     let (status, message) = match &e {
-        ApiError::Forbidden(m) => (StatusCode::FORBIDDEN, refusal_ja(m)),
-        ApiError::Conflict(m) | ApiError::ConflictWith(m, _) => {
-            (StatusCode::CONFLICT, refusal_ja(m))
+        ApiError::NotAllowed(refusal) => (StatusCode::FORBIDDEN, refusal.japanese()),
+        ApiError::Conflict(conflict) | ApiError::RefusedWith(conflict, _) => {
+            (StatusCode::CONFLICT, conflict.japanese())
         }
         _ => return e.into(),
     };

@@ -4,7 +4,7 @@
 use super::super::staff::{admin, Session, SummaryLine};
 use super::super::{html, see_other, Data, PageError};
 use super::year_end::{check_line, pager, CheckLine, PageNumber};
-use super::{at, batch_status_ja, refused, summary, yen};
+use super::{at, refused, summary, yen};
 use crate::domain::ids::CampaignId;
 use crate::domain::payout::BatchStatus;
 use crate::domain::person::may_approve;
@@ -44,7 +44,7 @@ fn decider_of(b: &BatchView) -> String {
 fn batch_line(b: &BatchView) -> BatchLine {
     BatchLine {
         id: b.id.clone(),
-        status: batch_status_ja(b.status),
+        status: b.status.label_ja(),
         created_at: at(b.created_at),
         author: author_of(b),
         decider: decider_of(b),

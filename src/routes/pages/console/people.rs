@@ -214,7 +214,7 @@ fn new_link(
 /// otherwise.
 fn field_refusals(e: ApiError) -> Result<Vec<FieldError>, PageError> {
     match e {
-        ApiError::Invalid(errors) | ApiError::ConflictWith(_, errors) if !errors.is_empty() => {
+        ApiError::Invalid(errors) | ApiError::RefusedWith(_, errors) if !errors.is_empty() => {
             Ok(errors)
         }
         e => Err(refused(e, PAGE.to_owned())),

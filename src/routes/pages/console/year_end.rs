@@ -4,7 +4,7 @@
 use super::super::form::Values;
 use super::super::staff::{admin, Session, SummaryLine};
 use super::super::{html, see_other, Data, PageError};
-use super::{at, refusal_ja, summary, yen};
+use super::{at, summary, yen};
 use crate::domain::ids::CampaignId;
 use crate::domain::jst;
 use crate::error::ApiError;
@@ -160,7 +160,7 @@ pub async fn run_check(
                         .map(crate::domain::FieldError::japanese)
                         .unwrap_or_default(),
                 ),
-                Err(ApiError::Conflict(m)) => (StatusCode::CONFLICT, refusal_ja(&m)),
+                Err(ApiError::Conflict(conflict)) => (StatusCode::CONFLICT, conflict.japanese()),
                 Err(e) => return Err(e.into()),
             }
         }
