@@ -5,6 +5,7 @@
 
 use super::schema::{audit_chain, audit_events};
 use super::DbConn;
+use crate::domain::audit_action::Action;
 use crate::domain::ids::CampaignId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -15,7 +16,7 @@ use sha2::{Digest, Sha256};
 #[derive(Debug, Clone)]
 pub struct Change<'a> {
     pub actor: &'a str,
-    pub action: &'a str,
+    pub action: Action,
     pub entity: &'a str,
     pub entity_id: &'a str,
     pub campaign_id: Option<&'a CampaignId>,
@@ -101,7 +102,7 @@ pub fn record_all(
             seq: first + i as i64,
             at,
             actor: change.actor.to_owned(),
-            action: change.action.to_owned(),
+            action: change.action.as_str().to_owned(),
             entity: change.entity.to_owned(),
             entity_id: change.entity_id.to_owned(),
             campaign_id: change.campaign_id.map(|c| c.as_str().to_owned()),
@@ -397,7 +398,7 @@ mod tests {
                 .unwrap()
                 .naive_utc(),
             actor: "admin:me".into(),
-            action: "campaign.create".into(),
+            action: Action::CampaignCreate.as_str().into(),
             entity: "campaign".into(),
             entity_id: "c1".into(),
             campaign_id: Some("c1".into()),

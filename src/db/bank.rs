@@ -4,6 +4,7 @@
 use super::schema::{bank_accounts, payer_accounts, payout_batch_payees, payout_batch_payers};
 use super::DbConn;
 use crate::domain::bank::AccountType;
+use crate::domain::ids::BatchId;
 use crate::domain::ids::CampaignId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -121,7 +122,7 @@ pub fn save_payer(conn: &mut DbConn, row: &PayerRow) -> QueryResult<()> {
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = payout_batch_payers)]
 pub struct FrozenPayerRow {
-    pub batch_id: String,
+    pub batch_id: BatchId,
     pub requester_code: String,
     pub requester_name_kana: String,
     pub bank_code: String,
@@ -135,7 +136,7 @@ pub struct FrozenPayerRow {
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = payout_batch_payees)]
 pub struct FrozenPayeeRow {
-    pub batch_id: String,
+    pub batch_id: BatchId,
     pub office_number: String,
     pub bank_code: String,
     pub branch_code: String,
@@ -145,7 +146,7 @@ pub struct FrozenPayeeRow {
     pub frozen_at: NaiveDateTime,
 }
 
-pub fn frozen_payer(conn: &mut DbConn, batch_id: &str) -> QueryResult<Option<FrozenPayerRow>> {
+pub fn frozen_payer(conn: &mut DbConn, batch_id: &BatchId) -> QueryResult<Option<FrozenPayerRow>> {
     payout_batch_payers::table
         .find(batch_id)
         .select(FrozenPayerRow::as_select())
@@ -156,7 +157,7 @@ pub fn frozen_payer(conn: &mut DbConn, batch_id: &str) -> QueryResult<Option<Fro
 /// Every frozen office account of the batch, by office number.
 pub fn frozen_payees(
     conn: &mut DbConn,
-    batch_id: &str,
+    batch_id: &BatchId,
 ) -> QueryResult<std::collections::HashMap<String, FrozenPayeeRow>> {
     Ok(payout_batch_payees::table
         .filter(payout_batch_payees::batch_id.eq(batch_id))

@@ -4,7 +4,7 @@
 use super::schema::{payout_batches, payout_lines};
 use super::DbConn;
 use crate::domain::application::ParticipantRole;
-use crate::domain::ids::{ApplicationId, CampaignId};
+use crate::domain::ids::{ApplicationId, BatchId, CampaignId, CheckId};
 use crate::domain::payout::BatchStatus;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -13,10 +13,10 @@ use serde::Serialize;
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize)]
 #[diesel(table_name = payout_batches, treat_none_as_default_value = false)]
 pub struct BatchRow {
-    pub id: String,
+    pub id: BatchId,
     pub campaign_id: CampaignId,
-    pub year_end_check_id: String,
-    pub corrects: Option<String>,
+    pub year_end_check_id: CheckId,
+    pub corrects: Option<BatchId>,
     pub status: BatchStatus,
     pub total_amount: i64,
     pub line_count: i32,
@@ -36,7 +36,7 @@ pub struct BatchRow {
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize)]
 #[diesel(table_name = payout_lines)]
 pub struct LineRow {
-    pub batch_id: String,
+    pub batch_id: BatchId,
     pub office_number: String,
     pub participant_id: String,
     pub application_id: ApplicationId,
@@ -63,7 +63,7 @@ pub fn refresh_statistics(conn: &mut DbConn) -> QueryResult<()> {
     Ok(())
 }
 
-pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<BatchRow>> {
+pub fn find(conn: &mut DbConn, id: &BatchId) -> QueryResult<Option<BatchRow>> {
     payout_batches::table
         .find(id)
         .select(BatchRow::as_select())
@@ -71,7 +71,7 @@ pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<BatchRow>> {
         .optional()
 }
 
-pub fn lines(conn: &mut DbConn, batch_id: &str) -> QueryResult<Vec<LineRow>> {
+pub fn lines(conn: &mut DbConn, batch_id: &BatchId) -> QueryResult<Vec<LineRow>> {
     payout_lines::table
         .filter(payout_lines::batch_id.eq(batch_id))
         .order(payout_lines::office_number.asc())
@@ -83,7 +83,7 @@ pub fn lines(conn: &mut DbConn, batch_id: &str) -> QueryResult<Vec<LineRow>> {
 /// reads the page off the index instead of sorting the whole batch.
 pub fn lines_page(
     conn: &mut DbConn,
-    batch_id: &str,
+    batch_id: &BatchId,
     offset: i64,
     limit: i64,
 ) -> QueryResult<Vec<LineRow>> {
@@ -125,7 +125,7 @@ pub fn approved_per_office(
 
 /// The offices of a batch's positive lines whose participation is no longer accepted
 /// (withdrawn, disqualified or voided since the check), in office-number order.
-pub fn departed_payees(conn: &mut DbConn, batch_id: &str) -> QueryResult<Vec<String>> {
+pub fn departed_payees(conn: &mut DbConn, batch_id: &BatchId) -> QueryResult<Vec<String>> {
     use super::schema::participants;
     use crate::domain::participation::Status;
     payout_lines::table
@@ -175,7 +175,7 @@ pub struct Decider<'a> {
 /// Moves a draft to `status`, recording who decided; false when it was no longer a draft.
 pub fn decide(
     conn: &mut DbConn,
-    id: &str,
+    id: &BatchId,
     status: BatchStatus,
     by: &Decider<'_>,
     at: NaiveDateTime,
@@ -203,7 +203,7 @@ pub fn decide(
 /// sorting, 170 ms a page of a 100,000-line batch.
 pub fn ledger_page(
     conn: &mut DbConn,
-    batch_id: &str,
+    batch_id: &BatchId,
     after_office: &str,
     limit: i64,
 ) -> QueryResult<

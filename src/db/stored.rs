@@ -7,7 +7,9 @@ use crate::domain::application::{OfficeKind, ParticipantRole, Tier};
 use crate::domain::bank::AccountType;
 use crate::domain::campaign::OfficeCheckDigitPolicy;
 use crate::domain::delivery::{AttemptOutcome, DeliveryStatus};
-use crate::domain::ids::{ApplicationId, CampaignId, MessageId, RegisterId, TokenId};
+use crate::domain::ids::{
+    ApplicationId, BatchId, CampaignId, CheckId, MessageId, RegisterId, TokenId,
+};
 use crate::domain::participation::Status;
 use crate::domain::payout::BatchStatus;
 use crate::domain::role::Role;
@@ -68,10 +70,10 @@ macro_rules! id_text {
                 Ok(<$ty>::from(text))
             }
         }
+
+        stored_as_text!($ty);
     )+};
 }
-
-id_text!(CampaignId, ApplicationId, TokenId, MessageId, RegisterId);
 
 impl StoredText for Secret {
     fn stored(&self) -> &str {
@@ -138,9 +140,15 @@ stored_as_text!(
     AccountType,
     SurveyKind,
     Secret,
+);
+
+id_text!(
     CampaignId,
     ApplicationId,
     TokenId,
     MessageId,
     RegisterId,
+    BatchId,
+    CheckId
 );
+

@@ -8,7 +8,7 @@ use super::schema::{
 use super::usage_lists::OFFICE_CHUNK;
 use super::DbConn;
 use crate::domain::application::ParticipantRole;
-use crate::domain::ids::{ApplicationId, CampaignId};
+use crate::domain::ids::{ApplicationId, CampaignId, CheckId};
 use crate::domain::participation::Status;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -257,7 +257,7 @@ pub fn replace_checkpoints(conn: &mut DbConn, rows: &[CheckpointRow]) -> QueryRe
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize)]
 #[diesel(table_name = year_end_checks, treat_none_as_default_value = false)]
 pub struct CheckRow {
-    pub id: String,
+    pub id: CheckId,
     pub campaign_id: CampaignId,
     pub as_of: NaiveDate,
     pub usage_list_id: String,
@@ -275,7 +275,7 @@ pub struct CheckRow {
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize)]
 #[diesel(table_name = year_end_results)]
 pub struct ResultRow {
-    pub check_id: String,
+    pub check_id: CheckId,
     pub office_number: String,
     pub participant_id: String,
     pub application_id: ApplicationId,
@@ -300,7 +300,7 @@ pub fn insert_results(conn: &mut DbConn, results: &[ResultRow]) -> QueryResult<(
     super::insert_all!(conn, year_end_results::table, results).map(drop)
 }
 
-pub fn find_check(conn: &mut DbConn, id: &str) -> QueryResult<Option<CheckRow>> {
+pub fn find_check(conn: &mut DbConn, id: &CheckId) -> QueryResult<Option<CheckRow>> {
     year_end_checks::table
         .find(id)
         .select(CheckRow::as_select())
@@ -340,7 +340,7 @@ pub struct VerdictRow {
     pub amount: i64,
 }
 
-pub fn verdicts_of(conn: &mut DbConn, check_id: &str) -> QueryResult<Vec<VerdictRow>> {
+pub fn verdicts_of(conn: &mut DbConn, check_id: &CheckId) -> QueryResult<Vec<VerdictRow>> {
     year_end_results::table
         .filter(year_end_results::check_id.eq(check_id))
         .order(year_end_results::office_number.asc())
@@ -348,7 +348,7 @@ pub fn verdicts_of(conn: &mut DbConn, check_id: &str) -> QueryResult<Vec<Verdict
         .load(conn)
 }
 
-pub fn results_of(conn: &mut DbConn, check_id: &str) -> QueryResult<Vec<ResultRow>> {
+pub fn results_of(conn: &mut DbConn, check_id: &CheckId) -> QueryResult<Vec<ResultRow>> {
     year_end_results::table
         .filter(year_end_results::check_id.eq(check_id))
         .order(year_end_results::office_number.asc())
@@ -357,7 +357,7 @@ pub fn results_of(conn: &mut DbConn, check_id: &str) -> QueryResult<Vec<ResultRo
 }
 
 /// How many offices a check judged: an index-only count on the primary key.
-pub fn count_results(conn: &mut DbConn, check_id: &str) -> QueryResult<i64> {
+pub fn count_results(conn: &mut DbConn, check_id: &CheckId) -> QueryResult<i64> {
     year_end_results::table
         .filter(year_end_results::check_id.eq(check_id))
         .count()
@@ -368,7 +368,7 @@ pub fn count_results(conn: &mut DbConn, check_id: &str) -> QueryResult<i64> {
 /// database reads the page off the index instead of sorting the whole check.
 pub fn results_page(
     conn: &mut DbConn,
-    check_id: &str,
+    check_id: &CheckId,
     offset: i64,
     limit: i64,
 ) -> QueryResult<Vec<ResultRow>> {
@@ -382,7 +382,11 @@ pub fn results_page(
 }
 
 /// Marks a check's results as mailed; false when they were already.
-pub fn mark_notified(conn: &mut DbConn, check_id: &str, now: NaiveDateTime) -> QueryResult<bool> {
+pub fn mark_notified(
+    conn: &mut DbConn,
+    check_id: &CheckId,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
     let updated = diesel::update(
         year_end_checks::table
             .find(check_id)

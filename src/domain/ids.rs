@@ -80,3 +80,11 @@ id_type!(
     /// An imported office register.
     RegisterId
 );
+id_type!(
+    /// A payout batch.
+    BatchId
+);
+id_type!(
+    /// A year-end check.
+    CheckId
+);

@@ -2,6 +2,7 @@
 
 pub mod allocation;
 pub mod application;
+pub mod audit_action;
 pub mod bank;
 pub mod business_day;
 pub mod campaign;

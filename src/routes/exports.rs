@@ -2,6 +2,7 @@
 
 use super::auth::Staff;
 use super::{read, write, Data};
+use crate::domain::ids::BatchId;
 use crate::domain::ids::CampaignId;
 use crate::domain::role::Role;
 use crate::domain::FieldError;
@@ -26,12 +27,12 @@ pub struct LedgerQuery {
 }
 
 /// A batch's ledger as CSV that Excel opens correctly (staff).
-#[utoipa::path(params(LedgerQuery), responses((status = 200, content_type = "text/csv", description = "one header row, then one row per line"), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)), security(("bearer" = [])))]
+#[utoipa::path(params(("id" = String, Path, description = "the payout batch"), LedgerQuery), responses((status = 200, content_type = "text/csv", description = "one header row, then one row per line"), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)), security(("bearer" = [])))]
 #[get("/payout-batches/{id}/ledger.csv")]
 pub async fn ledger_csv(
     state: Data,
     _signed_in: Staff,
-    id: web::Path<String>,
+    id: web::Path<BatchId>,
     query: web::Query<LedgerQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let shift_jis = super::choice(
@@ -58,12 +59,12 @@ pub async fn ledger_csv(
 }
 
 /// A batch's ledger as JSON, with the SHA-256 of the CSV ledger (staff).
-#[utoipa::path(responses((status = 200, body = ledger::LedgerJson), (status = 404, body = crate::error::Problem)), security(("bearer" = [])))]
+#[utoipa::path(params(("id" = String, Path, description = "the payout batch")), responses((status = 200, body = ledger::LedgerJson), (status = 404, body = crate::error::Problem)), security(("bearer" = [])))]
 #[get("/payout-batches/{id}/ledger.json")]
 pub async fn ledger_json(
     state: Data,
     _signed_in: Staff,
-    id: web::Path<String>,
+    id: web::Path<BatchId>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let checked = id.clone();
@@ -93,12 +94,12 @@ pub struct TransferQuery {
 /// its SHA-256). 409 for a batch not approved, one with nothing to transfer (only reclaims), a
 /// campaign without a paying account, or offices without a bank account (each named in
 /// `errors`); 422 for a `transfer_date` before today (Japan time) or not a bank business day.
-#[utoipa::path(params(TransferQuery), responses((status = 200, content_type = "text/plain", description = "the transfer file"), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)), security(("bearer" = [])))]
+#[utoipa::path(params(("id" = String, Path, description = "the payout batch"), TransferQuery), responses((status = 200, content_type = "text/plain", description = "the transfer file"), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)), security(("bearer" = [])))]
 #[get("/payout-batches/{id}/zengin")]
 pub async fn zengin(
     state: Data,
     staff: Staff,
-    id: web::Path<String>,
+    id: web::Path<BatchId>,
     query: web::Query<TransferQuery>,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::may_operate)?;
@@ -158,12 +159,12 @@ pub async fn reconciliation(
 
 /// A batch's ledger as an Excel workbook: lines with a totals row, the campaign's facts and
 /// the approval record (staff).
-#[utoipa::path(responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", description = "the workbook"), (status = 404, body = crate::error::Problem)), security(("bearer" = [])))]
+#[utoipa::path(params(("id" = String, Path, description = "the payout batch")), responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", description = "the workbook"), (status = 404, body = crate::error::Problem)), security(("bearer" = [])))]
 #[get("/payout-batches/{id}/ledger.xlsx")]
 pub async fn ledger_xlsx(
     state: Data,
     _signed_in: Staff,
-    id: web::Path<String>,
+    id: web::Path<BatchId>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let name = format!("ledger-{id}.xlsx");

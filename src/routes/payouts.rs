@@ -2,6 +2,7 @@
 
 use super::auth::Staff;
 use super::{create_once, idempotency_key, parse_json, read, write, Data, PageQuery};
+use crate::domain::ids::BatchId;
 use crate::domain::ids::CampaignId;
 use crate::domain::role::Role;
 use crate::error::ApiError;
@@ -51,12 +52,12 @@ pub async fn list(
 }
 
 /// One batch with its lines, inline up to 1,000 lines (staff).
-#[utoipa::path(responses((status = 200, body = BatchView), (status = 404, body = crate::error::Problem)), security(("bearer" = [])))]
+#[utoipa::path(params(("id" = String, Path, description = "the payout batch")), responses((status = 200, body = BatchView), (status = 404, body = crate::error::Problem)), security(("bearer" = [])))]
 #[get("/payout-batches/{id}")]
 pub async fn get(
     state: Data,
     _signed_in: Staff,
-    id: web::Path<String>,
+    id: web::Path<BatchId>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let batch = read(&state, move |conn| payouts::get(conn, &id)).await?;
@@ -73,7 +74,7 @@ pub async fn get(
 pub async fn lines(
     state: Data,
     _signed_in: Staff,
-    id: web::Path<String>,
+    id: web::Path<BatchId>,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let page = query.page()?;
@@ -83,12 +84,12 @@ pub async fn lines(
 }
 
 /// Cancels a draft (admin, secretariat); an approved batch: 409.
-#[utoipa::path(responses((status = 200, body = BatchView), (status = 409, body = crate::error::Problem)), security(("bearer" = [])))]
+#[utoipa::path(params(("id" = String, Path, description = "the payout batch")), responses((status = 200, body = BatchView), (status = 409, body = crate::error::Problem)), security(("bearer" = [])))]
 #[post("/payout-batches/{id}/cancel")]
 pub async fn cancel(
     state: Data,
     staff: Staff,
-    id: web::Path<String>,
+    id: web::Path<BatchId>,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::may_operate)?;
     let actor = staff.actor();
@@ -102,12 +103,12 @@ pub async fn cancel(
 
 /// Approves a draft (admin, secretariat): by its author 403, again 409. From then on the batch
 /// never changes, and each office is mailed its payout.
-#[utoipa::path(responses((status = 200, body = BatchView), (status = 403, body = crate::error::Problem), (status = 409, body = crate::error::Problem)), security(("bearer" = [])))]
+#[utoipa::path(params(("id" = String, Path, description = "the payout batch")), responses((status = 200, body = BatchView), (status = 403, body = crate::error::Problem), (status = 409, body = crate::error::Problem)), security(("bearer" = [])))]
 #[post("/payout-batches/{id}/approve")]
 pub async fn approve(
     state: Data,
     staff: Staff,
-    id: web::Path<String>,
+    id: web::Path<BatchId>,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::may_operate)?;
     let actor = staff.actor();

@@ -7,6 +7,7 @@ use super::{
 };
 use crate::domain::checkpoint::CheckpointPatch;
 use crate::domain::ids::CampaignId;
+use crate::domain::ids::CheckId;
 use crate::domain::refusal::Refusal;
 use crate::domain::role::Role;
 use crate::domain::FieldError;
@@ -159,12 +160,12 @@ pub async fn run_check(
 }
 
 /// One year-end check with every office's verdict, inline up to 1,000 offices (staff).
-#[utoipa::path(responses((status = 200, body = year_end::CheckView), (status = 404, body = crate::error::Problem)), security(("bearer" = [])))]
+#[utoipa::path(params(("id" = String, Path, description = "the year-end check")), responses((status = 200, body = year_end::CheckView), (status = 404, body = crate::error::Problem)), security(("bearer" = [])))]
 #[get("/year-end-checks/{id}")]
 pub async fn get_check(
     state: Data,
     _signed_in: Staff,
-    id: web::Path<String>,
+    id: web::Path<CheckId>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let check = read(&state, move |conn| year_end::get(conn, &id)).await?;
@@ -181,7 +182,7 @@ pub async fn get_check(
 pub async fn check_results(
     state: Data,
     _signed_in: Staff,
-    id: web::Path<String>,
+    id: web::Path<CheckId>,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let page = query.page()?;
@@ -191,12 +192,12 @@ pub async fn check_results(
 }
 
 /// Mails every office of a check its result, once (admin, secretariat).
-#[utoipa::path(responses((status = 200, body = year_end::CheckView), (status = 409, description = "mailed already", body = crate::error::Problem)), security(("bearer" = [])))]
+#[utoipa::path(params(("id" = String, Path, description = "the year-end check")), responses((status = 200, body = year_end::CheckView), (status = 409, description = "mailed already", body = crate::error::Problem)), security(("bearer" = [])))]
 #[post("/year-end-checks/{id}/notify")]
 pub async fn notify(
     state: Data,
     staff: Staff,
-    id: web::Path<String>,
+    id: web::Path<CheckId>,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::may_operate)?;
     let actor = staff.actor();

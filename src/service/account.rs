@@ -8,6 +8,7 @@ use super::sign_in::{dummy_hash, record, session_actor, totp_of, Console, Resume
 use super::{ServiceError, ServiceResult, Store};
 use crate::db::people as rows;
 use crate::db::DbConn;
+use crate::domain::audit_action::Action;
 use crate::domain::person::{Password, PasswordRefusal, StaffEmail};
 use crate::domain::totp::{self, Totp};
 use chrono::NaiveDateTime;
@@ -53,7 +54,7 @@ pub fn change_password(
             conn,
             now,
             &session_actor(&after, &session.id_hash).label,
-            "person.change_password",
+            Action::PersonChangePassword,
             &after.id,
             json!({"email": after.email}),
         )?;
@@ -132,9 +133,9 @@ pub fn enable_totp(
         now,
         &session_actor(&person, &session.id_hash).label,
         if replacing {
-            "person.totp_replace"
+            Action::PersonTotpReplace
         } else {
-            "person.totp_on"
+            Action::PersonTotpOn
         },
         &person.id,
         json!({"email": person.email}),

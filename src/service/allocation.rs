@@ -8,6 +8,7 @@ use crate::db::campaigns::CampaignRow;
 use crate::db::{audit, DbConn};
 use crate::domain::allocation::{promotions, Caps, Slots};
 use crate::domain::application::Tier;
+use crate::domain::audit_action::Action;
 use crate::domain::campaign::{Phase, Settings};
 use crate::domain::ids::{ApplicationId, CampaignId};
 use crate::domain::participation::Status;
@@ -178,7 +179,7 @@ pub fn promote_waiting(
             now,
             audit::Change {
                 actor: &actor.label,
-                action: "application.promote",
+                action: Action::ApplicationPromote,
                 entity: "application",
                 entity_id: id.as_str(),
                 campaign_id: Some(&campaign.id),

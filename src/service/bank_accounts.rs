@@ -5,6 +5,7 @@
 use super::{Actor, ServiceError, ServiceResult};
 use crate::db::bank::{self as rows, BankAccountRow, PayerRow};
 use crate::db::{audit, campaigns, year_end, DbConn};
+use crate::domain::audit_action::Action;
 use crate::domain::bank::{masked, AccountInput, AccountType, PayerInput};
 use crate::domain::ids::CampaignId;
 use crate::domain::jst;
@@ -81,7 +82,7 @@ pub fn put_account(
         now,
         audit::Change {
             actor: &actor.label,
-            action: "bank_account.set",
+            action: Action::BankAccountSet,
             entity: "bank_account",
             entity_id: office_number,
             campaign_id: Some(campaign_id),
@@ -166,7 +167,7 @@ pub fn put_payer(
         now,
         audit::Change {
             actor: &actor.label,
-            action: "payer_account.set",
+            action: Action::PayerAccountSet,
             entity: "payer_account",
             entity_id: campaign_id.as_str(),
             campaign_id: Some(campaign_id),

@@ -4,6 +4,7 @@ use super::applications::MAX_REASON_CHARS;
 use super::{allocation, Actor, Page, Paged, ServiceError, ServiceResult};
 use crate::db::campaigns::{self as rows, CampaignRow, DeadlineChangeRow};
 use crate::db::{audit, is_unique_violation, DbConn};
+use crate::domain::audit_action::Action;
 use crate::domain::campaign::{given, Contact, Honoraria, Phase, Rules, Settings};
 use crate::domain::conflict::Conflict;
 use crate::domain::ids::CampaignId;
@@ -289,7 +290,7 @@ pub fn create(
         now,
         audit::Change {
             actor: &actor.label,
-            action: "campaign.create",
+            action: Action::CampaignCreate,
             entity: "campaign",
             entity_id: row.id.as_str(),
             campaign_id: Some(&row.id),
@@ -422,9 +423,9 @@ pub fn update(
         audit::Change {
             actor: &actor.label,
             action: if deadline_moves {
-                "campaign.deadline_change"
+                Action::CampaignDeadlineChange
             } else {
-                "campaign.update"
+                Action::CampaignUpdate
             },
             entity: "campaign",
             entity_id: id.as_str(),

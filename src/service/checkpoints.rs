@@ -6,6 +6,7 @@ use crate::db::campaigns;
 use crate::db::year_end::{self as rows, AcceptedOffice, CheckpointRow};
 use crate::db::{audit, DbConn};
 use crate::domain::application::ParticipantRole;
+use crate::domain::audit_action::Action;
 use crate::domain::checkpoint::{CheckpointPatch, PatchSheet};
 use crate::domain::ids::CampaignId;
 use crate::domain::office_list::{note_invalid, InvalidRow, MAX_REPORTED_INVALID};
@@ -97,7 +98,7 @@ fn applied<'a>(
     let p = &office.participant;
     let change = audit::Change {
         actor: &actor.label,
-        action: "participant.checkpoints",
+        action: Action::ParticipantCheckpoints,
         entity: "participant",
         entity_id: &p.id,
         campaign_id: Some(&p.campaign_id),
@@ -276,7 +277,7 @@ fn record(
             .zip(&participants)
             .map(|((before, after), participant)| audit::Change {
                 actor: &actor.label,
-                action: "participant.checkpoints",
+                action: Action::ParticipantCheckpoints,
                 entity: "participant",
                 entity_id: participant,
                 campaign_id: Some(campaign_id),

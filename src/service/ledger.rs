@@ -6,6 +6,7 @@ use crate::db::payouts as rows;
 use crate::db::DbConn;
 use crate::domain::application::{ParticipantRole, Tier};
 use crate::domain::ids::ApplicationId;
+use crate::domain::ids::BatchId;
 use crate::domain::FieldErrors;
 use crate::formats::csv::{self, Cell};
 use crate::formats::xlsx::Ledger;
@@ -32,7 +33,7 @@ const PAGE: i64 = 5_000;
 /// stop; memory stays at one page whatever the batch's size.
 fn pages(
     conn: &mut DbConn,
-    batch_id: &str,
+    batch_id: &BatchId,
     mut each: impl FnMut(Vec<LedgerLine>) -> ServiceResult<bool>,
 ) -> ServiceResult<()> {
     let mut after = String::new();
@@ -101,7 +102,7 @@ fn csv_rows(lines: &[LedgerLine]) -> String {
 /// Whether the ledger can be exported as asked: the batch exists, and for Shift_JIS, every
 /// character of it has a Shift_JIS code (else 422 naming the first row that does not). Run
 /// before a streamed export, whose status is sent with its first byte.
-pub fn check_export(conn: &mut DbConn, batch_id: &str, shift_jis: bool) -> ServiceResult<()> {
+pub fn check_export(conn: &mut DbConn, batch_id: &BatchId, shift_jis: bool) -> ServiceResult<()> {
     rows::find(conn, batch_id)?.ok_or(ServiceError::NotFound("payout batch"))?;
     if !shift_jis {
         return Ok(());
@@ -134,7 +135,7 @@ pub fn check_export(conn: &mut DbConn, batch_id: &str, shift_jis: bool) -> Servi
 /// [`check_export`]).
 pub fn stream_csv(
     conn: &mut DbConn,
-    batch_id: &str,
+    batch_id: &BatchId,
     shift_jis: bool,
     send: &mut dyn FnMut(Vec<u8>) -> bool,
 ) -> ServiceResult<()> {
@@ -181,7 +182,7 @@ fn json(value: &impl Serialize) -> ServiceResult<String> {
 /// made alongside only to be hashed.
 pub fn stream_json(
     conn: &mut DbConn,
-    batch_id: &str,
+    batch_id: &BatchId,
     send: &mut dyn FnMut(Vec<u8>) -> bool,
 ) -> ServiceResult<()> {
     let batch = super::payouts::get_without_lines(conn, batch_id)?;
@@ -220,7 +221,7 @@ pub fn stream_json(
 /// The ledger as an Excel workbook ([`crate::formats::xlsx`]): the lines with a totals row,
 /// the campaign's facts, and the approval record (who drafted, who decided, when, the CSV
 /// ledger's digest). Lines are read a page at a time.
-pub fn xlsx(conn: &mut DbConn, batch_id: &str) -> ServiceResult<Vec<u8>> {
+pub fn xlsx(conn: &mut DbConn, batch_id: &BatchId) -> ServiceResult<Vec<u8>> {
     let batch = rows::find(conn, batch_id)?.ok_or(ServiceError::NotFound("payout batch"))?;
     let campaign = crate::db::campaigns::find(conn, &batch.campaign_id)?
         .ok_or(ServiceError::NotFound("campaign"))?;
@@ -273,10 +274,17 @@ pub fn xlsx(conn: &mut DbConn, batch_id: &str) -> ServiceResult<Vec<u8>> {
         ("継続利用の確認日", campaign.ends_on.to_string()),
     ];
     let record: Vec<(&str, String)> = vec![
-        ("支払バッチ", batch.id.clone()),
+        ("支払バッチ", batch.id.to_string()),
         ("状態", batch.status.as_str().to_owned()),
-        ("年度末確認", batch.year_end_check_id.clone()),
-        ("訂正対象バッチ", batch.corrects.clone().unwrap_or_default()),
+        ("年度末確認", batch.year_end_check_id.to_string()),
+        (
+            "訂正対象バッチ",
+            batch
+                .corrects
+                .as_ref()
+                .map(BatchId::to_string)
+                .unwrap_or_default(),
+        ),
         ("作成者", batch.created_by.clone()),
         ("作成日時", jst(batch.created_at)),
         ("承認・取消者", batch.decided_by.clone().unwrap_or_default()),

@@ -6,6 +6,7 @@ use super::usage_lists::Spooled;
 use super::{Actor, ServiceError, ServiceResult};
 use crate::db::office_registers::{self as rows, RegisterOfficeRow, RegisterRow};
 use crate::db::{audit, DbConn};
+use crate::domain::audit_action::Action;
 use crate::domain::ids::RegisterId;
 use crate::domain::office_list::InvalidRow;
 use crate::domain::office_register::{self, Register, RegisterError};
@@ -106,7 +107,7 @@ pub fn import(
         now,
         audit::Change {
             actor: &actor.label,
-            action: "office_register.import",
+            action: Action::OfficeRegisterImport,
             entity: "office_register",
             entity_id: row.id.as_str(),
             campaign_id: None,

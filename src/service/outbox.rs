@@ -7,6 +7,7 @@ use crate::db::campaigns::CampaignRow;
 pub use crate::db::outbox::ListFilter;
 use crate::db::outbox::{self as rows, MessageRow};
 use crate::db::{audit, DbConn};
+use crate::domain::audit_action::Action;
 use crate::domain::conflict::Conflict;
 use crate::domain::delivery::{AttemptOutcome, DeliveryStatus};
 use crate::domain::ids::{ApplicationId, CampaignId, MessageId};
@@ -328,7 +329,7 @@ pub fn resend(
         now,
         audit::Change {
             actor: &actor.label,
-            action: "email.resend",
+            action: Action::EmailResend,
             entity: "outbox_message",
             entity_id: id.as_str(),
             campaign_id: before.campaign_id.as_ref(),

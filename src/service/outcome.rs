@@ -162,7 +162,7 @@ pub fn outcome(
     let figures = outcome::compute(&offices, &using, &participants, approved_total_yen);
     let mut answer = view(&campaign, &register, &lists, figures);
     answer.approved_total_yen = approved_total_yen;
-    answer.approved_batch_ids = approved.into_iter().map(|b| b.id).collect();
+    answer.approved_batch_ids = approved.into_iter().map(|b| b.id.to_string()).collect();
     Ok(answer)
 }
 

@@ -5,6 +5,7 @@
 use super::{Actor, ServiceError, ServiceResult, Store};
 use crate::db::people::{self as rows, PersonRow};
 use crate::db::{audit, DbConn};
+use crate::domain::audit_action::Action;
 use crate::domain::conflict::Conflict;
 use crate::domain::jst;
 use crate::domain::person::{self as rules, Password, StaffEmail};
@@ -116,7 +117,7 @@ fn record(
     conn: &mut DbConn,
     actor: &Actor,
     now: NaiveDateTime,
-    action: &str,
+    action: Action,
     before: Option<&PersonRow>,
     after: &PersonRow,
 ) -> ServiceResult<()> {
@@ -182,7 +183,7 @@ pub fn add(
         totp_last_step: None,
     };
     rows::insert(conn, &row)?;
-    record(conn, actor, now, "person.add", None, &row)?;
+    record(conn, actor, now, Action::PersonAdd, None, &row)?;
     Ok(Added {
         person: view(&row),
         welcome,
@@ -249,7 +250,7 @@ pub fn set_role(
     let mut after = before.clone();
     after.role = role;
     rows::save(conn, &after)?;
-    record(conn, actor, now, "person.role", Some(&before), &after)?;
+    record(conn, actor, now, Action::PersonRole, Some(&before), &after)?;
     Ok(view(&after))
 }
 
@@ -267,7 +268,7 @@ fn cut_off(
     actor: &Actor,
     now: NaiveDateTime,
     person: &PersonRow,
-    because: &str,
+    because: Action,
 ) -> ServiceResult<CutOff> {
     let sessions = rows::end_sessions(conn, &person.id, now)?;
     let live = rows::live_tokens(conn, &person.id)?;
@@ -276,13 +277,13 @@ fn cut_off(
         let mut after = before.clone();
         after.revoked_at = Some(now);
         let mut after = serde_json::to_value(&after).map_err(json)?;
-        after["because"] = serde_json::Value::from(because);
+        after["because"] = serde_json::Value::from(because.as_str());
         audit::record(
             conn,
             now,
             audit::Change {
                 actor: &actor.label,
-                action: "token.revoke",
+                action: Action::TokenRevoke,
                 entity: "api_token",
                 entity_id: before.id.as_str(),
                 campaign_id: None,
@@ -314,8 +315,15 @@ pub fn disable(
     let mut after = before.clone();
     after.disabled_at = Some(now);
     rows::save(conn, &after)?;
-    record(conn, actor, now, "person.disable", Some(&before), &after)?;
-    let ended = cut_off(conn, actor, now, &after, "person.disable")?;
+    record(
+        conn,
+        actor,
+        now,
+        Action::PersonDisable,
+        Some(&before),
+        &after,
+    )?;
+    let ended = cut_off(conn, actor, now, &after, Action::PersonDisable)?;
     Ok((view(&after), ended))
 }
 
@@ -342,8 +350,8 @@ pub fn reset(
     after.welcome_hash = Some(hash_secret(&welcome));
     after.welcome_expires_at = Some(now + Duration::hours(WELCOME_VALID_HOURS));
     rows::save(conn, &after)?;
-    record(conn, actor, now, "person.reset", Some(&before), &after)?;
-    let ended = cut_off(conn, actor, now, &after, "person.reset")?;
+    record(conn, actor, now, Action::PersonReset, Some(&before), &after)?;
+    let ended = cut_off(conn, actor, now, &after, Action::PersonReset)?;
     Ok(Reset {
         person: view(&after),
         welcome,
@@ -397,7 +405,7 @@ pub fn choose_password(store: &Store, secret: &Secret, chosen: &str) -> ServiceR
             conn,
             &actor,
             now,
-            "person.choose_password",
+            Action::PersonChoosePassword,
             Some(&before),
             &after,
         )?;

@@ -4,6 +4,7 @@
 use super::{ServiceError, ServiceResult};
 use crate::db::{campaigns, payouts, year_end, DbConn};
 use crate::domain::ids::CampaignId;
+use crate::domain::ids::{BatchId, CheckId};
 use crate::domain::payout::{reckon, BatchStatus, Difference, Due, RoleSummary};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -18,7 +19,7 @@ pub struct SlotsSummary {
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CheckSummary {
-    pub id: String,
+    pub id: CheckId,
     pub as_of: NaiveDate,
     pub eligible_count: i32,
     pub total_amount: i64,
@@ -26,9 +27,9 @@ pub struct CheckSummary {
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct BatchSummary {
-    pub id: String,
+    pub id: BatchId,
     pub status: BatchStatus,
-    pub corrects: Option<String>,
+    pub corrects: Option<BatchId>,
     pub line_count: i32,
     pub total_amount: i64,
 }

@@ -6,6 +6,7 @@ use super::{Actor, ServiceError, ServiceResult};
 use crate::db::campaigns::{self, CampaignRow};
 use crate::db::year_end::{self as rows, AcceptedOffice};
 use crate::db::{audit, DbConn};
+use crate::domain::audit_action::Action;
 use crate::domain::ids::CampaignId;
 use crate::domain::jst;
 use crate::email::templates::OfficeMailKind;
@@ -111,7 +112,7 @@ pub fn remind(
         now,
         audit::Change {
             actor: &actor.label,
-            action: "checkpoints.remind",
+            action: Action::CheckpointsRemind,
             entity: "campaign",
             entity_id: campaign_id.as_str(),
             campaign_id: Some(campaign_id),

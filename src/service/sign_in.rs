@@ -11,6 +11,7 @@ use super::sealing::SealKey;
 use super::{Account, Actor, ServiceResult, Store};
 use crate::db::people::{self as rows, PersonRow, SessionRow};
 use crate::db::{audit, DbConn};
+use crate::domain::audit_action::Action;
 use crate::domain::person::{Password, StaffEmail};
 use crate::domain::secret::Secret;
 use crate::domain::sign_in::{self as rules, SessionRules};
@@ -237,7 +238,7 @@ pub fn sign_in(
                 conn,
                 now,
                 "anonymous",
-                "person.sign_in_failed",
+                Action::PersonSignInFailed,
                 &email,
                 json!({"email": email, "client": attempt.client}),
             )?;
@@ -261,7 +262,7 @@ pub fn sign_in(
             conn,
             now,
             &session_actor(&person, &id_hash).label,
-            "person.sign_in",
+            Action::PersonSignIn,
             &person.id,
             json!({"email": person.email, "client": attempt.client}),
         )?;
@@ -273,7 +274,7 @@ pub(super) fn record(
     conn: &mut DbConn,
     now: NaiveDateTime,
     actor: &str,
-    action: &str,
+    action: Action,
     entity_id: &str,
     after: serde_json::Value,
 ) -> ServiceResult<()> {
@@ -352,7 +353,7 @@ pub fn sign_out(conn: &mut DbConn, now: NaiveDateTime, session: &Resumed) -> Ser
             conn,
             now,
             &session_actor(person, &session.id_hash).label,
-            "person.sign_out",
+            Action::PersonSignOut,
             &person.id,
             json!({"email": person.email}),
         )?;

@@ -7,6 +7,7 @@ use crate::db::applications::{self as app_rows, ApplicationRow, ParticipantRow};
 use crate::db::campaigns::{self as campaign_rows, CampaignRow};
 use crate::db::surveys::{self as rows, AnswerRow, SurveyRow};
 use crate::db::{audit, DbConn};
+use crate::domain::audit_action::Action;
 use crate::domain::checkpoint::CheckpointPatch;
 use crate::domain::conflict::Conflict;
 use crate::domain::ids::CampaignId;
@@ -134,7 +135,7 @@ pub fn define(
         now,
         audit::Change {
             actor: &actor.label,
-            action: "survey.define",
+            action: Action::SurveyDefine,
             entity: "survey",
             entity_id: &format!("{campaign_id}:{kind}"),
             campaign_id: Some(campaign_id),
@@ -293,7 +294,7 @@ pub fn answer(
         now,
         audit::Change {
             actor: &actor.label,
-            action: "survey.answer",
+            action: Action::SurveyAnswer,
             entity: "participant",
             entity_id: &found.office.id,
             campaign_id: Some(&found.campaign.id),

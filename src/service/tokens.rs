@@ -3,6 +3,7 @@
 use super::{Account, Actor, Page, Paged, ServiceError, ServiceResult};
 use crate::db::people::PersonRow;
 use crate::db::{audit, tokens, DbConn};
+use crate::domain::audit_action::Action;
 use crate::domain::conflict::{Conflict, NotAllowed};
 use crate::domain::ids::TokenId;
 use crate::domain::person;
@@ -118,7 +119,7 @@ pub fn create(
         now,
         audit::Change {
             actor: &actor.label,
-            action: "token.create",
+            action: Action::TokenCreate,
             entity: "api_token",
             entity_id: row.id.as_str(),
             campaign_id: None,
@@ -200,7 +201,7 @@ pub fn revoke(
         now,
         audit::Change {
             actor: &actor.label,
-            action: "token.revoke",
+            action: Action::TokenRevoke,
             entity: "api_token",
             entity_id: id.as_str(),
             campaign_id: None,

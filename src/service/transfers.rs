@@ -9,8 +9,10 @@ use super::{Actor, ServiceError, ServiceResult};
 use crate::db::bank::{self as accounts, FrozenPayeeRow, FrozenPayerRow};
 use crate::db::payouts::{self as rows, BatchRow};
 use crate::db::{audit, campaigns, DbConn};
+use crate::domain::audit_action::Action;
 use crate::domain::business_day;
 use crate::domain::conflict::Conflict;
+use crate::domain::ids::BatchId;
 use crate::domain::jst;
 use crate::domain::payout::BatchStatus;
 use crate::domain::{FieldError, FieldErrors};
@@ -68,7 +70,7 @@ pub fn issue(
     conn: &mut DbConn,
     actor: &Actor,
     now: NaiveDateTime,
-    batch_id: &str,
+    batch_id: &BatchId,
     date: NaiveDate,
 ) -> ServiceResult<Vec<u8>> {
     if let Err(why) = business_day::check_transfer_date(date, jst::date_of(now)) {
@@ -141,9 +143,9 @@ pub fn issue(
         now,
         audit::Change {
             actor: &actor.label,
-            action: "payout_batch.zengin_issue",
+            action: Action::PayoutBatchZenginIssue,
             entity: "payout_batch",
-            entity_id: batch_id,
+            entity_id: batch_id.as_str(),
             campaign_id: Some(&batch.campaign_id),
             before: None,
             after: Some(serde_json::json!({

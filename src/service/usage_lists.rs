@@ -4,6 +4,7 @@
 use super::{Actor, ServiceError, ServiceResult};
 use crate::db::usage_lists::{self as rows, UsageListRow};
 use crate::db::{audit, campaigns, DbConn};
+use crate::domain::audit_action::Action;
 use crate::domain::ids::CampaignId;
 use crate::domain::office_list::InvalidRow;
 use crate::domain::usage_list::{self, Summary};
@@ -124,7 +125,7 @@ pub fn import(
         now,
         audit::Change {
             actor: &actor.label,
-            action: "usage_list.import",
+            action: Action::UsageListImport,
             entity: "usage_list",
             entity_id: &row.id,
             campaign_id: Some(campaign_id),

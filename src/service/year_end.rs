@@ -11,8 +11,9 @@ use crate::db::usage_lists as lists;
 use crate::db::year_end::{self as rows, CheckRow, OfficeToJudge, ResultRow};
 use crate::db::{audit, DbConn};
 use crate::domain::application::ParticipantRole;
+use crate::domain::audit_action::Action;
 use crate::domain::conflict::Conflict;
-use crate::domain::ids::CampaignId;
+use crate::domain::ids::{CampaignId, CheckId};
 use crate::domain::jst;
 use crate::domain::year_end::{self, Judged, Reason};
 use crate::domain::FieldErrors;
@@ -38,7 +39,7 @@ pub struct ResultView {
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CheckView {
-    pub id: String,
+    pub id: CheckId,
     pub campaign_id: CampaignId,
     pub as_of: NaiveDate,
     /// The usage list the check used: the latest `as_of` on or before the check's.
@@ -182,7 +183,7 @@ pub fn run(
         digest.update("\n");
     }
     let check = CheckRow {
-        id: uuid::Uuid::now_v7().to_string(),
+        id: CheckId::new(),
         campaign_id: campaign_id.clone(),
         as_of,
         usage_list_id: list.id.clone(),
@@ -233,9 +234,9 @@ pub fn run(
         now,
         audit::Change {
             actor: &actor.label,
-            action: "year_end_check.run",
+            action: Action::YearEndCheckRun,
             entity: "year_end_check",
-            entity_id: &check.id,
+            entity_id: check.id.as_str(),
             campaign_id: Some(campaign_id),
             before: None,
             after: Some(serde_json::to_value(&check).unwrap_or_default()),
@@ -244,7 +245,7 @@ pub fn run(
     Ok(view(check, count, inline_rows(count, || Ok(kept))?))
 }
 
-pub fn get(conn: &mut DbConn, id: &str) -> ServiceResult<CheckView> {
+pub fn get(conn: &mut DbConn, id: &CheckId) -> ServiceResult<CheckView> {
     let check = rows::find_check(conn, id)?.ok_or(ServiceError::NotFound("year-end check"))?;
     let count = rows::count_results(conn, id)?;
     let results = inline_rows(count, || Ok(rows::results_of(conn, id)?))?;
@@ -263,7 +264,7 @@ pub fn list(conn: &mut DbConn, campaign_id: &CampaignId) -> ServiceResult<Vec<Ch
 }
 
 /// A page of a check's results, in office-number order.
-pub fn results(conn: &mut DbConn, id: &str, page: Page) -> ServiceResult<Paged<ResultView>> {
+pub fn results(conn: &mut DbConn, id: &CheckId, page: Page) -> ServiceResult<Paged<ResultView>> {
     rows::find_check(conn, id)?.ok_or(ServiceError::NotFound("year-end check"))?;
     let total = rows::count_results(conn, id)?;
     let items = rows::results_page(conn, id, page.offset(), page.per_page)?
@@ -280,7 +281,7 @@ pub fn notify(
     notifier: &Notifier,
     actor: &Actor,
     now: NaiveDateTime,
-    id: &str,
+    id: &CheckId,
 ) -> ServiceResult<CheckView> {
     let check = rows::find_check(conn, id)?.ok_or(ServiceError::NotFound("year-end check"))?;
     let campaign =
@@ -329,9 +330,9 @@ pub fn notify(
         now,
         audit::Change {
             actor: &actor.label,
-            action: "year_end_check.notify",
+            action: Action::YearEndCheckNotify,
             entity: "year_end_check",
-            entity_id: id,
+            entity_id: id.as_str(),
             campaign_id: Some(&check.campaign_id),
             before: None,
             after: Some(serde_json::json!({"emails": mailed})),

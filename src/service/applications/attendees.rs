@@ -2,6 +2,7 @@
 
 use crate::db::applications as rows;
 use crate::db::{audit, campaigns, DbConn};
+use crate::domain::audit_action::Action;
 use crate::domain::ids::{ApplicationId, CampaignId};
 use crate::domain::office_list::{self, InvalidRow, OfficeList};
 use crate::domain::FieldErrors;
@@ -57,7 +58,7 @@ pub fn import_attendees(
         now,
         audit::Change {
             actor: &actor.label,
-            action: "campaign.seminar_attendees.import",
+            action: Action::SeminarAttendeesImport,
             entity: "campaign",
             entity_id: campaign_id.as_str(),
             campaign_id: Some(campaign_id),

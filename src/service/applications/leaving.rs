@@ -4,6 +4,7 @@
 use super::views::{snapshot, view, ApplicationView};
 use crate::db::applications as rows;
 use crate::db::{audit, campaigns, is_unique_violation, DbConn};
+use crate::domain::audit_action::Action;
 use crate::domain::conflict::Conflict;
 use crate::domain::ids::ApplicationId;
 use crate::domain::participation::Status;
@@ -73,13 +74,17 @@ pub fn leave(
     }
     let reason = checked_reason(leaving.exit, leaving.reason)?;
     let (status, action, kind) = match leaving.exit {
-        Exit::Withdraw => (Status::Withdrawn, "application.withdraw", Kind::Withdrawn),
+        Exit::Withdraw => (
+            Status::Withdrawn,
+            Action::ApplicationWithdraw,
+            Kind::Withdrawn,
+        ),
         Exit::Disqualify => (
             Status::Disqualified,
-            "application.disqualify",
+            Action::ApplicationDisqualify,
             Kind::Disqualified,
         ),
-        Exit::Void => (Status::Voided, "application.void", Kind::Voided),
+        Exit::Void => (Status::Voided, Action::ApplicationVoid, Kind::Voided),
     };
     rows::set_status(conn, id, status, reason, now).map_err(|e| {
         if is_unique_violation(&e) {

@@ -6,6 +6,7 @@ use crate::db::applications::{self as rows, ApplicationRow, ParticipantRow};
 use crate::db::campaigns::CampaignRow;
 use crate::db::{audit, campaigns, is_unique_violation, DbConn};
 use crate::domain::application::{self, ApplicationInput};
+use crate::domain::audit_action::Action;
 use crate::domain::campaign::Phase;
 use crate::domain::conflict::Conflict;
 use crate::domain::ids::{ApplicationId, CampaignId};
@@ -296,7 +297,7 @@ pub fn allocate(
         .iter()
         .map(|(row, its)| audit::Change {
             actor: "applicant",
-            action: "application.submit",
+            action: Action::ApplicationSubmit,
             entity: "application",
             entity_id: row.id.as_str(),
             campaign_id: Some(&row.campaign_id),

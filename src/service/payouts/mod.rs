@@ -15,8 +15,9 @@ use crate::db::payouts::{self as rows, BatchRow, LineRow};
 use crate::db::year_end::{self as checks, CheckRow, VerdictRow};
 use crate::db::{audit, is_unique_violation, DbConn};
 use crate::domain::application::ParticipantRole;
+use crate::domain::audit_action::Action;
 use crate::domain::conflict::{Conflict, NotAllowed};
-use crate::domain::ids::{ApplicationId, CampaignId};
+use crate::domain::ids::{ApplicationId, BatchId, CampaignId, CheckId};
 use crate::domain::payout::{self, owed, BatchStatus};
 use crate::domain::person::may_approve;
 use crate::domain::year_end;
@@ -29,20 +30,20 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BatchInput {
-    pub year_end_check_id: String,
+    pub year_end_check_id: CheckId,
     /// The approved batch this one corrects; required once the campaign has one.
     #[serde(default)]
-    pub corrects: Option<String>,
+    pub corrects: Option<BatchId>,
 }
 
 /// The check must be the campaign's latest: approved batches add up to what it says.
 fn require_latest(
     conn: &mut DbConn,
     campaign_id: &CampaignId,
-    check_id: &str,
+    check_id: &CheckId,
 ) -> ServiceResult<()> {
     let latest = checks::latest_check(conn, campaign_id)?;
-    if latest.is_some_and(|c| c.id != check_id) {
+    if latest.is_some_and(|c| &c.id != check_id) {
         return Err(ServiceError::StateConflict(Conflict::NewerCheck));
     }
     Ok(())
@@ -64,7 +65,7 @@ fn require_payable(conn: &mut DbConn, check: &CheckRow) -> ServiceResult<()> {
 
 /// Only offices still accepted are paid: one that left after the check holds the batch up
 /// until it is rebuilt from a new check (reclaim lines do not).
-fn require_payees_accepted(conn: &mut DbConn, batch_id: &str) -> ServiceResult<()> {
+fn require_payees_accepted(conn: &mut DbConn, batch_id: &BatchId) -> ServiceResult<()> {
     let departed = rows::departed_payees(conn, batch_id)?;
     if departed.is_empty() {
         return Ok(());
@@ -113,7 +114,7 @@ pub fn create(
         .filter(|b| b.status == BatchStatus::Approved)
         .collect();
     let approved_ids: Vec<&str> = approved.iter().map(|b| b.id.as_str()).collect();
-    payout::check_corrects(&approved_ids, input.corrects.as_deref())
+    payout::check_corrects(&approved_ids, input.corrects.as_ref().map(BatchId::as_str))
         .map_err(|refusal| ServiceError::StateConflict(Conflict::Corrects(refusal)))?;
     let results = checks::verdicts_of(conn, &check.id)?;
     let due: BTreeMap<String, i64> = results
@@ -125,7 +126,7 @@ pub fn create(
     if amounts.is_empty() {
         return Err(ServiceError::StateConflict(Conflict::NothingToPay));
     }
-    let id = uuid::Uuid::now_v7().to_string();
+    let id = BatchId::new();
     let lines = lines_for(conn, &id, &amounts, &results, &approved)?;
     let batch = BatchRow {
         id,
@@ -159,9 +160,9 @@ pub fn create(
         now,
         audit::Change {
             actor: &actor.label,
-            action: "payout_batch.create",
+            action: Action::PayoutBatchCreate,
             entity: "payout_batch",
-            entity_id: &batch.id,
+            entity_id: batch.id.as_str(),
             campaign_id: Some(campaign_id),
             before: None,
             after: Some(serde_json::json!({"batch": batch, "lines": lines})),
@@ -176,7 +177,7 @@ pub fn create(
 /// again since, under another application).
 fn lines_for(
     conn: &mut DbConn,
-    batch_id: &str,
+    batch_id: &BatchId,
     amounts: &BTreeMap<String, i64>,
     results: &[VerdictRow],
     approved: &[BatchRow],
@@ -227,7 +228,7 @@ pub fn cancel(
     conn: &mut DbConn,
     actor: &Actor,
     now: NaiveDateTime,
-    id: &str,
+    id: &BatchId,
 ) -> ServiceResult<BatchView> {
     decide(conn, actor, now, id, BatchStatus::Cancelled)?;
     get(conn, id)
@@ -243,7 +244,7 @@ pub fn approve(
     notifier: &Notifier,
     actor: &Actor,
     now: NaiveDateTime,
-    id: &str,
+    id: &BatchId,
 ) -> ServiceResult<BatchView> {
     let batch = decide(conn, actor, now, id, BatchStatus::Approved)?;
     super::transfers::freeze(conn, &batch, now)?;
@@ -291,7 +292,7 @@ fn decide(
     conn: &mut DbConn,
     actor: &Actor,
     now: NaiveDateTime,
-    id: &str,
+    id: &BatchId,
     to: BatchStatus,
 ) -> ServiceResult<BatchRow> {
     let found = rows::find(conn, id)?.ok_or(ServiceError::NotFound("payout batch"))?;
@@ -341,12 +342,12 @@ fn decide(
         audit::Change {
             actor: &actor.label,
             action: if to == BatchStatus::Approved {
-                "payout_batch.approve"
+                Action::PayoutBatchApprove
             } else {
-                "payout_batch.cancel"
+                Action::PayoutBatchCancel
             },
             entity: "payout_batch",
-            entity_id: id,
+            entity_id: id.as_str(),
             campaign_id: Some(&before.campaign_id),
             before: Some(serde_json::to_value(&before).unwrap_or_default()),
             after: Some(serde_json::to_value(&after).unwrap_or_default()),

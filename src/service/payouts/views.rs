@@ -5,7 +5,7 @@ use crate::db::campaigns;
 use crate::db::payouts::{self as rows, BatchRow, LineRow};
 use crate::db::DbConn;
 use crate::domain::application::ParticipantRole;
-use crate::domain::ids::{ApplicationId, CampaignId};
+use crate::domain::ids::{ApplicationId, BatchId, CampaignId, CheckId};
 use crate::domain::jst;
 use crate::domain::payout::BatchStatus;
 use crate::service::{inline_rows, Page, Paged, ServiceError, ServiceResult};
@@ -23,10 +23,10 @@ pub struct LineView {
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct BatchView {
-    pub id: String,
+    pub id: BatchId,
     pub campaign_id: CampaignId,
-    pub year_end_check_id: String,
-    pub corrects: Option<String>,
+    pub year_end_check_id: CheckId,
+    pub corrects: Option<BatchId>,
     pub status: BatchStatus,
     pub created_by: String,
     pub created_at: DateTime<FixedOffset>,
@@ -90,12 +90,12 @@ fn person_ref(id: Option<String>, name: Option<String>) -> Option<PersonRef> {
 }
 
 /// A batch without its lines, for views that page through them.
-pub fn get_without_lines(conn: &mut DbConn, id: &str) -> ServiceResult<BatchView> {
+pub fn get_without_lines(conn: &mut DbConn, id: &BatchId) -> ServiceResult<BatchView> {
     let batch = rows::find(conn, id)?.ok_or(ServiceError::NotFound("payout batch"))?;
     Ok(view(batch, None))
 }
 
-pub fn get(conn: &mut DbConn, id: &str) -> ServiceResult<BatchView> {
+pub fn get(conn: &mut DbConn, id: &BatchId) -> ServiceResult<BatchView> {
     let batch = rows::find(conn, id)?.ok_or(ServiceError::NotFound("payout batch"))?;
     let lines = inline_rows(batch.line_count.into(), || Ok(rows::lines(conn, id)?))?;
     Ok(view(batch, lines))
@@ -103,7 +103,7 @@ pub fn get(conn: &mut DbConn, id: &str) -> ServiceResult<BatchView> {
 
 /// A page of a batch's lines, in office-number order; the total is the count stored with the
 /// batch, which never changes once its lines are written.
-pub fn lines(conn: &mut DbConn, id: &str, page: Page) -> ServiceResult<Paged<LineView>> {
+pub fn lines(conn: &mut DbConn, id: &BatchId, page: Page) -> ServiceResult<Paged<LineView>> {
     let batch = rows::find(conn, id)?.ok_or(ServiceError::NotFound("payout batch"))?;
     let items = rows::lines_page(conn, id, page.offset(), page.per_page)?
         .into_iter()

@@ -6,6 +6,7 @@ use super::super::{html, Data, PageError};
 use super::leaving::{leave_forms, LeaveForm, Typed};
 use super::{at, summary, yen};
 use crate::domain::application::Tier;
+use crate::domain::audit_action::Action;
 use crate::domain::ids::{ApplicationId, CampaignId};
 use crate::domain::participation::Status;
 use crate::routes::{filter, flag, read, PageQuery};
@@ -228,21 +229,10 @@ pub(super) struct ApplicationPage {
     forms: Vec<LeaveForm>,
 }
 
-fn action_ja(action: &str) -> String {
-    match action {
-        "application.submit" => "応募を受付".into(),
-        "application.promote" => "キャンセル待ちから参加決定".into(),
-        "application.withdraw" => "辞退".into(),
-        "application.disqualify" => "失格".into(),
-        "application.void" => "無効".into(),
-        other => other.into(),
-    }
-}
-
 fn event_line(e: AuditEventView) -> EventLine {
     EventLine {
         at: at(e.at),
-        action: action_ja(&e.action),
+        action: Action::label_of(&e.action),
         reason: e.after["status_reason"]
             .as_str()
             .filter(|_| e.before["status_reason"] != e.after["status_reason"])

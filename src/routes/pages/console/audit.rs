@@ -18,6 +18,7 @@ struct EventLine {
     at: String,
     actor: String,
     action: String,
+    label: String,
     entity: String,
     entity_id: String,
 }
@@ -28,6 +29,7 @@ fn event_line(e: &AuditEventView) -> EventLine {
         at: at(e.at),
         actor: e.actor.clone(),
         action: e.action.clone(),
+        label: crate::domain::audit_action::Action::label_of(&e.action),
         entity: e.entity.clone(),
         entity_id: e.entity_id.clone(),
     }

@@ -107,7 +107,7 @@ pub async fn home(state: Data, session: Session) -> Result<HttpResponse, PageErr
                 line_count: b.line_count,
                 author: b.created_by_person.map(|p| p.name).unwrap_or(b.created_by),
                 created_at: at(b.created_at),
-                id: b.id,
+                id: b.id.to_string(),
             })
             .collect(),
     };

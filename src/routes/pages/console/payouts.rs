@@ -6,6 +6,7 @@ use super::super::{html, see_other, Data, PageError};
 use super::year_end::{check_line, pager, CheckLine, PageNumber};
 use super::{at, refused, summary, yen};
 use crate::domain::ids::CampaignId;
+use crate::domain::ids::{BatchId, CheckId};
 use crate::domain::payout::BatchStatus;
 use crate::domain::person::may_approve;
 use crate::routes::{read, write};
@@ -43,7 +44,7 @@ fn decider_of(b: &BatchView) -> String {
 
 fn batch_line(b: &BatchView) -> BatchLine {
     BatchLine {
-        id: b.id.clone(),
+        id: b.id.to_string(),
         status: b.status.label_ja(),
         created_at: at(b.created_at),
         author: author_of(b),
@@ -115,8 +116,10 @@ pub async fn draft_batch(
     let back = format!("/staff/campaigns/{campaign}/payouts");
     let values = session.change_form(&state, &req, &body, &back)?;
     let input = BatchInput {
-        year_end_check_id: values.get("year_end_check_id").to_owned(),
-        corrects: Some(values.get("corrects").to_owned()).filter(|c| !c.is_empty()),
+        year_end_check_id: CheckId::from(values.get("year_end_check_id")),
+        corrects: Some(values.get("corrects"))
+            .filter(|c| !c.is_empty())
+            .map(BatchId::from),
     };
     let actor = session.actor();
     let made = write(&state, move |conn, now| {
@@ -180,7 +183,7 @@ struct LoadedBatch {
     page: Page,
 }
 
-async fn load_batch(state: &Data, id: String, page: Page) -> Result<LoadedBatch, PageError> {
+async fn load_batch(state: &Data, id: BatchId, page: Page) -> Result<LoadedBatch, PageError> {
     Ok(read(state, move |conn| {
         let mut batch = payouts::get(conn, &id)?;
         let campaign_name = campaigns::get(conn, &batch.campaign_id, crate::clock::now())?.name;
@@ -215,8 +218,12 @@ fn batch_view(session: &Session, loaded: LoadedBatch, password_error: Option<Str
         campaign_name: loaded.campaign_name.clone(),
         batch: batch_line(b),
         draft,
-        check_id: b.year_end_check_id.clone(),
-        corrects: b.corrects.clone().unwrap_or_default(),
+        check_id: b.year_end_check_id.to_string(),
+        corrects: b
+            .corrects
+            .as_ref()
+            .map(BatchId::to_string)
+            .unwrap_or_default(),
         author: Signature {
             name: author_of(b),
             label: b.created_by.clone(),
@@ -254,7 +261,7 @@ fn batch_view(session: &Session, loaded: LoadedBatch, password_error: Option<Str
 pub async fn show_batch(
     state: Data,
     session: Session,
-    id: web::Path<String>,
+    id: web::Path<BatchId>,
     query: web::Query<PageNumber>,
 ) -> Result<HttpResponse, PageError> {
     let loaded = load_batch(&state, id.into_inner(), query.page()).await?;
@@ -268,7 +275,7 @@ pub async fn approve(
     state: Data,
     req: HttpRequest,
     session: Session,
-    id: web::Path<String>,
+    id: web::Path<BatchId>,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
     let id = id.into_inner();
@@ -305,7 +312,7 @@ pub async fn cancel(
     state: Data,
     req: HttpRequest,
     session: Session,
-    id: web::Path<String>,
+    id: web::Path<BatchId>,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
     let id = id.into_inner();

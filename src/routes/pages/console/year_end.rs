@@ -6,6 +6,7 @@ use super::super::staff::{admin, Session, SummaryLine};
 use super::super::{html, see_other, Data, PageError};
 use super::{at, summary, yen};
 use crate::domain::ids::CampaignId;
+use crate::domain::ids::CheckId;
 use crate::domain::jst;
 use crate::error::ApiError;
 use crate::routes::{read, write};
@@ -56,7 +57,7 @@ pub(super) struct CheckLine {
 
 pub(super) fn check_line(c: &CheckView) -> CheckLine {
     CheckLine {
-        id: c.id.clone(),
+        id: c.id.to_string(),
         as_of: c.as_of.to_string(),
         created_at: at(c.created_at),
         created_by: c.created_by.clone(),
@@ -205,7 +206,7 @@ struct CheckPage {
 pub async fn show_check(
     state: Data,
     session: Session,
-    id: web::Path<String>,
+    id: web::Path<CheckId>,
     query: web::Query<PageNumber>,
 ) -> Result<HttpResponse, PageError> {
     let page = query.page();
