@@ -135,7 +135,21 @@ fn fill(method: &str, path: &str, campaign: &str, application: &str) -> String {
         .replace("{secret}", "0000nothing")
         .replace("{email_id}", "0000nothing")
         .replace("{office_number}", "1310000000")
-        .replace("{change}", "role")
+}
+
+/// Each change the people page posts to its one route of a person.
+const CHANGES: [&str; 4] = ["disable", "enable", "reset", "role"];
+
+/// The paths to try for a route: one, or one per change of a person.
+fn paths(method: &str, template: &str, campaign: &str, application: &str) -> Vec<String> {
+    let path = fill(method, template, campaign, application);
+    if !path.contains("{change}") {
+        return vec![path];
+    }
+    CHANGES
+        .iter()
+        .map(|change| path.replace("{change}", change))
+        .collect()
 }
 
 fn call(browser: &mut Client, (method, template): (&str, &str), path: &str, csrf: &str) -> Reply {
@@ -191,44 +205,45 @@ on_both_backends!(every_console_path_is_checked_for_every_role, |app| {
     ];
     let mut nobody = Client::new(app);
     for (method, template, who) in TABLE {
-        let path = fill(method, template, &campaign, &application);
-        let anonymous = call(&mut nobody, (method, template), &path, "");
-        assert_eq!(
-            to_sign_in(&anonymous),
-            *who != Who::Door,
-            "{method} {template} without a session: {} {:?}",
-            anonymous.status,
-            anonymous.location
-        );
-        if *who == Who::Door {
-            continue;
-        }
-        for (role, browser) in &mut people {
-            let csrf = browser.get("/staff/account").input("csrf_token");
-            let reply = call(browser, (method, template), &path, &csrf);
-            let allowed = match who {
-                Who::Read | Who::Own => true,
-                Who::Operate => *method == "get" || *role != Role::Auditor,
-                Who::Admin => *role == Role::Admin,
-                Who::Door => unreachable!(),
-            };
-            let refused = reply.status == 403 || to_sign_in(&reply);
+        for path in paths(method, template, &campaign, &application) {
+            let anonymous = call(&mut nobody, (method, template), &path, "");
             assert_eq!(
-                refused, !allowed,
-                "{method} {template} as {role:?}: {} {:?}\n{}",
-                reply.status, reply.location, reply.text
+                to_sign_in(&anonymous),
+                *who != Who::Door,
+                "{method} {template} without a session: {} {:?}",
+                anonymous.status,
+                anonymous.location
             );
-            assert!(
-                reply.status < 500,
-                "{method} {template} as {role:?}: {}",
-                reply.text
-            );
-            if allowed && *method == "get" {
-                assert!(
-                    [200, 404].contains(&reply.status),
-                    "{template} as {role:?}: {}",
-                    reply.status
+            if *who == Who::Door {
+                continue;
+            }
+            for (role, browser) in &mut people {
+                let csrf = browser.get("/staff/account").input("csrf_token");
+                let reply = call(browser, (method, template), &path, &csrf);
+                let allowed = match who {
+                    Who::Read | Who::Own => true,
+                    Who::Operate => *method == "get" || *role != Role::Auditor,
+                    Who::Admin => *role == Role::Admin,
+                    Who::Door => unreachable!(),
+                };
+                let refused = reply.status == 403 || to_sign_in(&reply);
+                assert_eq!(
+                    refused, !allowed,
+                    "{method} {path} as {role:?}: {} {:?}\n{}",
+                    reply.status, reply.location, reply.text
                 );
+                assert!(
+                    reply.status < 500,
+                    "{method} {path} as {role:?}: {}",
+                    reply.text
+                );
+                if allowed && *method == "get" {
+                    assert!(
+                        [200, 404].contains(&reply.status),
+                        "{path} as {role:?}: {}",
+                        reply.status
+                    );
+                }
             }
         }
     }
