@@ -9,8 +9,12 @@ use super::written::plain_number;
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone};
 
 /// A whole number as typed: full-width digits, thousands separators and spaces are read as
-/// the number; anything else (or nothing) is none.
+/// the number; a sign, anything else or nothing is none (the written rule drops hyphens, which
+/// in a count would turn -5 into 5).
 pub fn whole_number(typed: &str) -> Option<i64> {
+    if typed.trim().starts_with(['-', '−', '－', '+', '＋']) {
+        return None;
+    }
     let plain: String = plain_number(typed)
         .chars()
         .filter(|c| !matches!(c, ',' | '，' | '、'))
@@ -134,7 +138,8 @@ mod tests {
             ("26000", Some(26000)),
             ("", None),
             ("  ", None),
-            ("-5", Some(5)),
+            ("-5", None),
+            ("－５", None),
             ("5.5", None),
             ("五十", None),
             ("1e3", None),
