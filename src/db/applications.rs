@@ -97,6 +97,8 @@ pub struct ListFilter {
     pub status: Option<Status>,
     pub tier: Option<Tier>,
     pub needs_review: Option<bool>,
+    /// An office number (exactly), or part of an office's, corporation's or contact's name.
+    pub q: Option<crate::domain::staff_input::Search>,
 }
 
 fn filtered<'a>(
@@ -114,6 +116,21 @@ fn filtered<'a>(
     }
     if let Some(r) = filter.needs_review {
         q = q.filter(applications::needs_review.eq(r));
+    }
+    if let Some(search) = &filter.q {
+        let like = search.pattern();
+        let offices = participants::table
+            .filter(participants::campaign_id.eq(campaign_id.to_owned()))
+            .filter(
+                (participants::office_number.eq(search.office_number.clone()))
+                    .or(participants::name.like(like.clone()).escape('\\'))
+                    .or(participants::corporation_name
+                        .like(like.clone())
+                        .escape('\\')),
+            )
+            .select(participants::application_id);
+        let contact = applications::contact_name.like(like).escape('\\');
+        q = q.filter(applications::id.eq_any(offices).or(contact));
     }
     q
 }

@@ -64,6 +64,22 @@ pub fn accounts(
         .collect())
 }
 
+/// The accounts of `office_numbers` (a page of offices) in the campaign, by office number.
+pub fn accounts_among(
+    conn: &mut DbConn,
+    campaign_id: &CampaignId,
+    office_numbers: &[String],
+) -> QueryResult<std::collections::HashMap<String, BankAccountRow>> {
+    Ok(bank_accounts::table
+        .filter(bank_accounts::campaign_id.eq(campaign_id))
+        .filter(bank_accounts::office_number.eq_any(office_numbers))
+        .select(BankAccountRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(|a| (a.office_number.clone(), a))
+        .collect())
+}
+
 /// Which of `office_numbers` have an account in the campaign.
 pub fn with_account_among(
     conn: &mut DbConn,

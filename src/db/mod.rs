@@ -6,6 +6,7 @@ pub mod audit;
 pub mod bank;
 pub mod campaigns;
 pub mod idempotency;
+pub mod notes;
 pub mod office_registers;
 pub mod outbox;
 pub mod payouts;

@@ -398,6 +398,19 @@ diesel::table! {
 
 diesel::joinable!(staff_sessions -> people (person_id));
 
+diesel::table! {
+    application_notes (id) {
+        id -> Text,
+        application_id -> Text,
+        campaign_id -> Text,
+        text -> Text,
+        author -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(application_notes -> applications (application_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     api_tokens,
     people,
@@ -429,4 +442,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     survey_answers,
     office_registers,
     office_register_offices,
+    application_notes,
 );

@@ -151,4 +151,3 @@ id_text!(
     BatchId,
     CheckId
 );
-

@@ -181,7 +181,9 @@ impl Conflict {
             SlotsBelowTaken { offices, model, non_attendees } => format!(
                 "枠は使われている数より少なくできません（事業所{offices}、モデル事業所{model}、説明会未参加{non_attendees}が枠を使っています）。"
             ),
-            CampaignCodeTaken { code } => format!("コード「{code}」のキャンペーンはすでにあります。"),
+            CampaignCodeTaken { code } => format!(
+                "このコードのキャンペーンはすでにあります（{code}）。別のコードにしてください。"
+            ),
             ApplicationAlready { status } => {
                 format!("この応募はすでに{}です。", status.label_ja())
             }

@@ -29,6 +29,7 @@ pub mod role;
 pub mod row_refusal;
 pub mod secret;
 pub mod sign_in;
+pub mod staff_input;
 pub mod survey;
 pub mod text;
 pub mod totp;

@@ -90,6 +90,8 @@ pub enum Refusal {
     DisableSelf,
     /// A person disabled twice (a form sent again).
     AlreadyDisabled,
+    /// A person enabled who is not disabled (a form sent again).
+    NotDisabled,
     /// A person lowering their own role.
     DemoteSelf,
     Other(String),
@@ -163,6 +165,7 @@ impl Refusal {
             PersonExists => "is already a person here".into(),
             DisableSelf => "you may not disable yourself; another admin can".into(),
             AlreadyDisabled => "is disabled already".into(),
+            NotDisabled => "is not disabled".into(),
             DemoteSelf => {
                 "you may not lower your own role; another admin can, so an admin remains".into()
             }
@@ -271,6 +274,7 @@ impl Refusal {
                 "ご自身は無効にできません。必要なときは、ほかの管理者が行います".into()
             }
             AlreadyDisabled => "この担当者はすでに無効です".into(),
+            NotDisabled => "この担当者は無効になっていません".into(),
             DemoteSelf => {
                 "ご自身の役割は下げられません。管理者がいなくならないよう、ほかの管理者が行います"
                     .into()

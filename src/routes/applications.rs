@@ -7,6 +7,7 @@ use crate::domain::application::ApplicationInput;
 use crate::domain::ids::{ApplicationId, CampaignId};
 use crate::domain::role::Role;
 use crate::domain::secret::Secret;
+use crate::domain::staff_input::Search;
 use crate::error::ApiError;
 use crate::service::applications::{self, ApplicationView, Exit, Leaving, ListFilter};
 use crate::service::intake::Job;
@@ -49,6 +50,9 @@ pub struct ApplicationQuery {
     /// true or false.
     #[param(value_type = Option<bool>)]
     pub needs_review: Option<String>,
+    /// An office number (full-width digits and hyphens read as digits), or part of an
+    /// office's, corporation's or contact's name.
+    pub q: Option<String>,
 }
 
 /// A campaign's applications in arrival order (staff).
@@ -67,6 +71,7 @@ pub async fn list(
         status: super::filter("status", q.status)?,
         tier: super::filter("tier", q.tier)?,
         needs_review: super::flag("needs_review", q.needs_review)?,
+        q: q.q.as_deref().and_then(Search::parse),
     };
     let id = id.into_inner();
     let store = state.store.clone();

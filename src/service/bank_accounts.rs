@@ -2,7 +2,7 @@
 //! whole only to the roles that pay (admin, secretariat); auditors see them masked, and so
 //! does the audit trail.
 
-use super::{Actor, ServiceError, ServiceResult};
+use super::{Actor, Page, Paged, ServiceError, ServiceResult};
 use crate::db::bank::{self as rows, BankAccountRow, PayerRow};
 use crate::db::{audit, campaigns, year_end, DbConn};
 use crate::domain::audit_action::Action;
@@ -102,6 +102,43 @@ pub fn get_account(
     let row = rows::account(conn, campaign_id, office_number)?
         .ok_or(ServiceError::NotFound("bank account"))?;
     Ok(account_view(row, reveal))
+}
+
+/// An accepted office and where it is paid, if that is known yet.
+pub struct OfficeAccount {
+    pub office_number: String,
+    pub name: String,
+    pub account: Option<AccountView>,
+}
+
+/// A page of the campaign's accepted offices by office number, each with its account (the
+/// number whole only when `reveal`).
+pub fn accounts_page(
+    conn: &mut DbConn,
+    campaign_id: &CampaignId,
+    page: Page,
+    reveal: bool,
+) -> ServiceResult<Paged<OfficeAccount>> {
+    campaigns::find(conn, campaign_id)?.ok_or(ServiceError::NotFound("campaign"))?;
+    let (offices, total) = crate::db::applications::accepted_participants(
+        conn,
+        campaign_id,
+        page.offset(),
+        page.per_page,
+    )?;
+    let numbers: Vec<String> = offices.iter().map(|o| o.office_number.clone()).collect();
+    let mut accounts = rows::accounts_among(conn, campaign_id, &numbers)?;
+    let items = offices
+        .into_iter()
+        .map(|o| OfficeAccount {
+            account: accounts
+                .remove(&o.office_number)
+                .map(|a| account_view(a, reveal)),
+            office_number: o.office_number,
+            name: o.name,
+        })
+        .collect();
+    Ok(Paged::new(items, total, page))
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]

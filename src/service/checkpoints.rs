@@ -232,6 +232,38 @@ pub fn board(
     })
 }
 
+/// How many of the campaign's accepted offices have a checkpoint open on `today`, by the rule
+/// the participants page marks them with (the year-end check's own), reading only what the
+/// check reads of each office.
+pub fn offices_with_open_checkpoints(
+    conn: &mut DbConn,
+    campaign_id: &CampaignId,
+    today: NaiveDate,
+) -> ServiceResult<i64> {
+    let offices = rows::offices_to_judge(conn, campaign_id)?;
+    let list = crate::db::usage_lists::usage_list_for(conn, campaign_id, today)?;
+    let listed = match &list {
+        Some(list) => {
+            let numbers: Vec<String> = offices
+                .iter()
+                .map(|o| o.participant.office_number.clone())
+                .collect();
+            crate::db::usage_lists::listed_among(conn, &list.id, &numbers)?
+        }
+        None => Default::default(),
+    };
+    let open = offices
+        .iter()
+        .filter(|office| {
+            let on_list = listed.contains(&office.participant.office_number);
+            let imported = list.as_ref().map(|l| l.imported_at);
+            let judged = super::year_end::judged(office, on_list, imported, today);
+            conditions(&judged).iter().any(|c| !c.met)
+        })
+        .count();
+    Ok(i64::try_from(open).unwrap_or(i64::MAX))
+}
+
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SheetResult {
     /// The line taken as the header.

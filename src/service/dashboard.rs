@@ -21,6 +21,8 @@ pub struct CampaignLine {
     pub slots: allocation::SlotsView,
     /// Applications whose check digits did not match, waiting for a look.
     pub needs_review: i64,
+    /// Accepted offices with a checkpoint open today.
+    pub open_checkpoints: i64,
 }
 
 pub struct Dashboard {
@@ -32,19 +34,42 @@ pub struct Dashboard {
     pub to_approve: Vec<BatchView>,
 }
 
-/// What `account` finds on the first page; `counts` reads a campaign's slot counts.
+/// A campaign's figures the store may remember for a moment.
+pub trait Figures {
+    fn slot_counts(&self, conn: &mut DbConn, id: &CampaignId) -> ServiceResult<allocation::Counts>;
+    fn open_checkpoints(&self, conn: &mut DbConn, id: &CampaignId) -> ServiceResult<i64>;
+}
+
+/// Slot counts and open checkpoints at most a second old, read again after any write of this
+/// process: judging every accepted office of a large campaign on every view of the first
+/// page would cost what a year-end check does.
+impl Figures for super::Store {
+    fn slot_counts(&self, conn: &mut DbConn, id: &CampaignId) -> ServiceResult<allocation::Counts> {
+        super::Store::slot_counts(self, conn, id)
+    }
+
+    fn open_checkpoints(&self, conn: &mut DbConn, id: &CampaignId) -> ServiceResult<i64> {
+        self.open_checkpoints.get(id, self.writes(), || {
+            let today = crate::domain::jst::date_of(crate::clock::now());
+            super::checkpoints::offices_with_open_checkpoints(conn, id, today)
+        })
+    }
+}
+
+/// What `account` finds on the first page; `figures` reads each campaign's slot counts and
+/// open checkpoints.
 pub fn dashboard(
     conn: &mut DbConn,
     account: &Account,
     now: NaiveDateTime,
-    mut counts: impl FnMut(&mut DbConn, &CampaignId) -> ServiceResult<allocation::Counts>,
+    figures: &impl Figures,
 ) -> ServiceResult<Dashboard> {
     let first = |per_page| Page { page: 1, per_page };
     let mut lines = Vec::new();
     let mut to_approve = Vec::new();
     for campaign in campaigns::list(conn, first(SHOWN), now)?.items {
         let row = campaigns::find(conn, &campaign.id)?;
-        let slots = allocation::slots(&row, counts(conn, &campaign.id)?, now);
+        let slots = allocation::slots(&row, figures.slot_counts(conn, &campaign.id)?, now);
         let review = ListFilter {
             needs_review: Some(true),
             ..ListFilter::default()
@@ -59,6 +84,7 @@ pub fn dashboard(
             }));
         }
         lines.push(CampaignLine {
+            open_checkpoints: figures.open_checkpoints(conn, &campaign.id)?,
             campaign,
             slots,
             needs_review,

@@ -12,6 +12,7 @@ pub mod dashboard;
 pub mod idempotency;
 pub mod intake;
 pub mod ledger;
+pub mod notes;
 pub mod office_registers;
 pub mod operations;
 pub mod outbox;
@@ -156,6 +157,8 @@ pub struct Store {
     writes: std::sync::Arc<std::sync::atomic::AtomicU64>,
     recent_counts: std::sync::Arc<allocation::RecentCounts>,
     list_totals: std::sync::Arc<recent::Recent<ListKey, i64>>,
+    /// Each campaign's offices with an open checkpoint, for the console's first page.
+    open_checkpoints: std::sync::Arc<recent::Recent<crate::domain::ids::CampaignId, i64>>,
 }
 
 /// A staff list of applications as its total is remembered.
@@ -168,6 +171,7 @@ impl Store {
             writes: Default::default(),
             recent_counts: Default::default(),
             list_totals: Default::default(),
+            open_checkpoints: Default::default(),
         }
     }
 

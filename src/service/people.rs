@@ -327,6 +327,32 @@ pub fn disable(
     Ok((view(&after), ended))
 }
 
+/// Enables a disabled person again: they sign in with the password they had (their sessions
+/// and tokens ended with the disable stay ended). Runs inside the caller's write transaction.
+pub fn enable(
+    conn: &mut DbConn,
+    actor: &Actor,
+    now: NaiveDateTime,
+    email: &StaffEmail,
+) -> ServiceResult<PersonView> {
+    let before = find(conn, email)?;
+    if before.disabled_at.is_none() {
+        return Err(refused(&before.email, "email", Refusal::NotDisabled));
+    }
+    let mut after = before.clone();
+    after.disabled_at = None;
+    rows::save(conn, &after)?;
+    record(
+        conn,
+        actor,
+        now,
+        Action::PersonEnable,
+        Some(&before),
+        &after,
+    )?;
+    Ok(view(&after))
+}
+
 /// A reset: the person as they are now, the new one-time link, and what was ended.
 pub struct Reset {
     pub person: PersonView,

@@ -12,7 +12,7 @@ use honoraria::service::{people, Actor};
 use honoraria::{clock, db};
 use serde_json::Value;
 
-const PASSWORD: &str = "むさしの事務局の春の青空";
+pub(crate) const PASSWORD: &str = "むさしの事務局の春の青空";
 
 /// Adds a person who can sign in at once, and signs them in.
 pub(crate) fn signed_in(app: &TestApp, email: &str, name: &str, role: Role) -> Client {

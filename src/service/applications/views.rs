@@ -51,6 +51,9 @@ pub struct ApplicationView {
     /// token can act as the applicant.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status_url: Option<String>,
+    /// Staff's notes, oldest first: on one application's view, not in lists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notes: Option<Vec<crate::service::notes::NoteView>>,
 }
 
 /// What the applicant sees through the secret link: nothing of anyone else.
@@ -101,6 +104,7 @@ pub(super) fn view(app: ApplicationRow, offices: Vec<ParticipantRow>) -> Applica
         participants: offices.into_iter().map(participant_view).collect(),
         warnings: crate::domain::field_error::from_stored(&app.warnings_json).unwrap_or_default(),
         status_url: None,
+        notes: None,
         id: app.id,
         campaign_id: app.campaign_id,
         status: app.status,
@@ -119,9 +123,12 @@ pub(super) fn snapshot(app: &ApplicationRow) -> serde_json::Value {
     serde_json::to_value(app).unwrap_or_default()
 }
 
+/// One application with its offices and staff's notes.
 pub fn get(conn: &mut DbConn, id: &ApplicationId) -> ServiceResult<ApplicationView> {
     let app = rows::find(conn, id)?.ok_or(ServiceError::NotFound("application"))?;
-    load_view(conn, app)
+    let mut found = load_view(conn, app)?;
+    found.notes = Some(crate::service::notes::list(conn, id)?);
+    Ok(found)
 }
 
 /// One page of a campaign's applications. `total` counts what the filter takes: the store

@@ -1,4 +1,4 @@
-//! A campaign's applications: the list with its filters, and one application with its offices,
+//! A campaign's applications: the list with its filters and search, and one application with its offices,
 //! emails and history (the forms to take it out of the campaign are in `leaving`).
 
 use super::super::staff::{admin, Session, SummaryLine};
@@ -7,8 +7,10 @@ use super::leaving::{leave_forms, LeaveForm, Typed};
 use super::{at, summary, yen};
 use crate::domain::application::Tier;
 use crate::domain::audit_action::Action;
+use crate::domain::delivery::DeliveryStatus;
 use crate::domain::ids::{ApplicationId, CampaignId};
 use crate::domain::participation::Status;
+use crate::domain::staff_input::Search;
 use crate::routes::{filter, flag, read, PageQuery};
 use crate::service::applications::{self, ApplicationView, Exit, ListFilter};
 use crate::service::audit::{self, AuditEventView};
@@ -48,6 +50,7 @@ struct ListPage {
     statuses: Vec<Choice>,
     tiers: Vec<Choice>,
     needs_review: bool,
+    q: String,
     rows: Vec<Row>,
     total: i64,
     page: i64,
@@ -60,6 +63,7 @@ pub struct ListQuery {
     status: Option<String>,
     tier: Option<String>,
     needs_review: Option<String>,
+    q: Option<String>,
     page: Option<String>,
 }
 
@@ -94,6 +98,7 @@ fn list_path(campaign: &str, query: &ListQuery, page: i64) -> String {
         ("status", chosen(&query.status)),
         ("tier", chosen(&query.tier)),
         ("needs_review", chosen(&query.needs_review)),
+        ("q", chosen(&query.q)),
     ] {
         if let Some(value) = value {
             pairs.push((name, value));
@@ -104,7 +109,8 @@ fn list_path(campaign: &str, query: &ListQuery, page: i64) -> String {
     format!("/staff/campaigns/{campaign}/applications?{query}")
 }
 
-/// A campaign's applications in arrival order, filtered by status, tier and review.
+/// A campaign's applications in arrival order, filtered by status, tier and review, and
+/// searched by office number or name.
 #[get("/staff/campaigns/{id}/applications")]
 pub async fn list(
     state: Data,
@@ -117,6 +123,7 @@ pub async fn list(
         status: filter::<Status>("status", chosen(&query.status))?,
         tier: filter::<Tier>("tier", chosen(&query.tier))?,
         needs_review: flag("needs_review", chosen(&query.needs_review))?,
+        q: query.q.as_deref().and_then(Search::parse),
     };
     let page = PageQuery {
         page: query.page.clone(),
@@ -159,6 +166,7 @@ pub async fn list(
             })
             .collect(),
         needs_review: list_filter.needs_review == Some(true),
+        q: query.q.clone().unwrap_or_default(),
         previous: (page.page > 1).then(|| list_path(campaign.as_str(), &query, page.page - 1)),
         next: (page.page < last).then(|| list_path(campaign.as_str(), &query, page.page + 1)),
         rows: found
@@ -203,6 +211,20 @@ struct EmailLine {
     subject: String,
     recipient: String,
     status: &'static str,
+    /// Where to post to send it again; none while it waits to go, or for an auditor.
+    resend: Option<String>,
+}
+
+struct NoteLine {
+    at: String,
+    author: String,
+    text: String,
+}
+
+/// The note form as typed when it came back refused, and why.
+pub(super) struct NoteTyped {
+    pub(super) text: String,
+    pub(super) error: String,
 }
 
 #[derive(Template)]
@@ -227,6 +249,11 @@ pub(super) struct ApplicationPage {
     history: Vec<EventLine>,
     errors: Vec<SummaryLine>,
     forms: Vec<LeaveForm>,
+    application_id: String,
+    notes: Vec<NoteLine>,
+    may_change: bool,
+    note_text: String,
+    note_error: Option<String>,
 }
 
 fn event_line(e: AuditEventView) -> EventLine {
@@ -242,8 +269,17 @@ fn event_line(e: AuditEventView) -> EventLine {
     }
 }
 
-fn email_line(m: MessageView) -> EmailLine {
+fn email_line(m: MessageView, may_change: bool) -> EmailLine {
+    let waiting = matches!(m.status, DeliveryStatus::Queued | DeliveryStatus::Sending);
     EmailLine {
+        resend: (may_change && !waiting).then(|| {
+            let app = m
+                .application_id
+                .as_ref()
+                .map(|a| a.to_string())
+                .unwrap_or_default();
+            format!("/staff/applications/{app}/emails/{}/resend", m.id)
+        }),
         created_at: at(m.created_at),
         subject: m.subject,
         recipient: m.recipient,
@@ -251,14 +287,14 @@ fn email_line(m: MessageView) -> EmailLine {
     }
 }
 
-pub(super) struct Loaded {
+struct Loaded {
     app: ApplicationView,
     campaign_name: String,
     history: Vec<AuditEventView>,
     emails: Vec<MessageView>,
 }
 
-pub(super) async fn load(state: &Data, id: ApplicationId) -> Result<Loaded, PageError> {
+async fn load(state: &Data, id: ApplicationId) -> Result<Loaded, PageError> {
     Ok(read(state, move |conn| {
         let app = applications::get(conn, &id)?;
         let campaign_name = campaigns::get(conn, &app.campaign_id, crate::clock::now())?.name;
@@ -282,10 +318,11 @@ pub(super) async fn load(state: &Data, id: ApplicationId) -> Result<Loaded, Page
     .await?)
 }
 
-pub(super) fn application_page(
+fn application_page(
     session: &Session,
     loaded: Loaded,
     typed: Option<&Typed>,
+    note: Option<&NoteTyped>,
 ) -> ApplicationPage {
     let Loaded {
         app,
@@ -302,7 +339,9 @@ pub(super) fn application_page(
             };
             summary(&[(field, "理由", t.error.clone())])
         })
+        .or_else(|| note.map(|n| summary(&[("note-text", "メモ", n.error.clone())])))
         .unwrap_or_default();
+    let may_change = session.may_change();
     ApplicationPage {
         csrf_token: session.0.csrf_token.clone(),
         is_admin: admin(&session.0),
@@ -340,9 +379,49 @@ pub(super) fn application_page(
                     .unwrap_or_default(),
             })
             .collect(),
-        emails: emails.into_iter().map(email_line).collect(),
+        emails: emails
+            .into_iter()
+            .map(|m| email_line(m, may_change))
+            .collect(),
         history: history.into_iter().map(event_line).collect(),
+        application_id: app.id.to_string(),
+        notes: app
+            .notes
+            .into_iter()
+            .flatten()
+            .map(|n| NoteLine {
+                at: at(n.created_at),
+                author: n.author,
+                text: n.text,
+            })
+            .collect(),
+        may_change,
+        note_text: note.map(|n| n.text.clone()).unwrap_or_default(),
+        note_error: note.map(|n| n.error.clone()),
     }
+}
+
+/// The first refusal of a refused form, in Japanese.
+pub(super) fn first_japanese(errors: &[crate::domain::FieldError]) -> String {
+    errors
+        .first()
+        .map(crate::domain::FieldError::japanese)
+        .unwrap_or_default()
+}
+
+/// The application's page again (422) with the refused form as typed.
+pub(super) async fn refused_page(
+    state: &Data,
+    session: &Session,
+    id: ApplicationId,
+    typed: Option<&Typed>,
+    note: Option<&NoteTyped>,
+) -> Result<HttpResponse, PageError> {
+    let loaded = load(state, id).await?;
+    Ok(html(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &application_page(session, loaded, typed, note),
+    ))
 }
 
 /// One application: offices, contact, status, the emails sent about it and its history.
@@ -355,6 +434,6 @@ pub async fn show(
     let loaded = load(&state, id.into_inner()).await?;
     Ok(html(
         StatusCode::OK,
-        &application_page(&session, loaded, None),
+        &application_page(&session, loaded, None, None),
     ))
 }

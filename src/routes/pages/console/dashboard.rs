@@ -21,6 +21,7 @@ struct CampaignLine {
     model_cap: i64,
     waitlisted: i64,
     needs_review: i64,
+    open_checkpoints: i64,
 }
 
 struct FailedLine {
@@ -59,9 +60,7 @@ pub async fn home(state: Data, session: Session) -> Result<HttpResponse, PageErr
     let account = sign_in::account(&session.0.person);
     let store = state.store.clone();
     let found = read(&state, move |conn| {
-        dashboard::dashboard(conn, &account, crate::clock::now(), |conn, id| {
-            store.slot_counts(conn, id)
-        })
+        dashboard::dashboard(conn, &account, crate::clock::now(), &store)
     })
     .await?;
     let person = &session.0.person;
@@ -86,6 +85,7 @@ pub async fn home(state: Data, session: Session) -> Result<HttpResponse, PageErr
                 model_cap: c.slots.model.cap,
                 waitlisted: c.slots.waitlisted,
                 needs_review: c.needs_review,
+                open_checkpoints: c.open_checkpoints,
             })
             .collect(),
         failed_emails: found.failed_emails,

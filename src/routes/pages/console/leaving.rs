@@ -3,14 +3,13 @@
 
 use super::super::form::Values;
 use super::super::staff::Session;
-use super::super::{html, see_other, Data, PageError};
-use super::applications::{application_page, load};
+use super::super::{see_other, Data, PageError};
+use super::applications::{first_japanese, refused_page};
 use super::refused;
 use crate::domain::ids::ApplicationId;
 use crate::error::ApiError;
 use crate::routes::write;
 use crate::service::applications::{self, ApplicationView, Exit, Leaving};
-use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpRequest, HttpResponse};
 
 /// One way out of the campaign, as a form on the application's page.
@@ -110,16 +109,9 @@ async fn leave(
             let typed = Typed {
                 exit,
                 reason,
-                error: errors
-                    .first()
-                    .map(crate::domain::FieldError::japanese)
-                    .unwrap_or_default(),
+                error: first_japanese(&errors),
             };
-            let loaded = load(&state, id).await?;
-            Ok(html(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &application_page(&session, loaded, Some(&typed)),
-            ))
+            refused_page(&state, &session, id, Some(&typed), None).await
         }
         Err(e) => Err(refused(e, back)),
     }

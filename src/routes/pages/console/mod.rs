@@ -1,4 +1,5 @@
-//! The secretariat console behind the sign-in, in Japanese: the first page, applications, the
+//! The secretariat console behind the sign-in, in Japanese: the first page, each campaign's
+//! page (settings, deadline and slots, closing early, creating one), applications, the
 //! participants' checkpoints and uploads, the year-end check and payout batches, the audit
 //! trail, and the people page (admins only). Every page reads and every form changes through
 //! the same use cases as the JSON API (the people page: as the command line), with the
@@ -7,8 +8,12 @@
 
 mod applications;
 mod audit;
+mod bank_accounts;
+mod campaign;
 mod dashboard;
+mod fields;
 mod leaving;
+mod notes;
 mod participants;
 mod payouts;
 mod people;
@@ -123,11 +128,18 @@ fn summary(errors: &[(&'static str, &'static str, String)]) -> Vec<SummaryLine> 
 /// Registers the console's pages.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(dashboard::home)
+        .service(campaign::new_form)
+        .service(campaign::show)
+        .service(campaign::create)
+        .service(campaign::update)
+        .service(campaign::close_early)
         .service(applications::list)
         .service(applications::show)
         .service(leaving::withdraw)
         .service(leaving::disqualify)
         .service(leaving::void)
+        .service(notes::add_note)
+        .service(notes::resend_email)
         .service(year_end::show_year_end)
         .service(year_end::run_check)
         .service(year_end::show_check)
@@ -141,6 +153,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(people::add_person)
         .service(people::change_person)
         .service(participants::show_participants)
+        .service(bank_accounts::show_accounts)
+        .service(bank_accounts::set_account)
         .service(participants::edit_checkpoints)
         .service(uploads::upload_checkpoints)
         .service(uploads::upload_usage_list)

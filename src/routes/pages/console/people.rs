@@ -1,6 +1,6 @@
 //! The people page, for admins only: everyone who signs in to the console with their role and
-//! standing, and the forms to add a person, change a role, disable and reset, through the same
-//! use cases as `honoraria staff …`, as the signed-in admin. A new one-time link is shown once,
+//! standing, and the forms to add a person, change a role, disable, enable again and reset,
+//! through the same use cases as `honoraria staff …`, as the signed-in admin. A new one-time link is shown once,
 //! on the page that answers the post rather than after a redirect: only its hash is stored, so
 //! no later page could show it again.
 
@@ -316,6 +316,7 @@ pub async fn add_person(
 #[derive(Clone, Copy)]
 enum RowChange {
     Disable,
+    Enable,
     Reset,
     Role,
 }
@@ -324,6 +325,7 @@ impl RowChange {
     fn of(segment: &str) -> Option<Self> {
         match segment {
             "disable" => Some(RowChange::Disable),
+            "enable" => Some(RowChange::Enable),
             "reset" => Some(RowChange::Reset),
             "role" => Some(RowChange::Role),
             _ => None,
@@ -335,6 +337,7 @@ impl RowChange {
         match self {
             RowChange::Role => ("role", "役割の変更"),
             RowChange::Disable | RowChange::Reset => ("disable", "無効にする"),
+            RowChange::Enable => ("disable", "有効に戻す"),
         }
     }
 }
@@ -372,7 +375,8 @@ enum Changed {
 }
 
 /// A change to one person, as the command line makes it: `disable` (their sessions end and
-/// their tokens are revoked at once; nobody disables themselves), `reset` (password, sessions
+/// their tokens are revoked at once; nobody disables themselves), `enable` (a disabled person
+/// signs in again with their password), `reset` (password, sessions
 /// and tokens ended; the answer shows the new one-time link) or `role` (audited as
 /// `person.role`; nobody lowers their own). Back to the page, or the page again with the
 /// refusal beside the person's row.
@@ -393,6 +397,7 @@ pub async fn change_person(
         let email = people::email_of(conn, &target)?;
         match change {
             RowChange::Disable => people::disable(conn, &actor, now, &email).map(drop)?,
+            RowChange::Enable => people::enable(conn, &actor, now, &email).map(drop)?,
             RowChange::Role => {
                 let role = role.ok_or_else(not_a_role)?;
                 people::set_role(conn, &actor, now, &email, role).map(drop)?
