@@ -7,6 +7,7 @@ pub mod business_day;
 pub mod campaign;
 pub mod checkpoint;
 pub mod corporate_number;
+pub mod correction;
 pub mod delivery;
 pub mod email;
 pub mod field_error;

@@ -8,7 +8,9 @@
 
 mod apply;
 mod console;
+mod correction;
 pub mod csrf;
+mod drafts;
 mod error;
 pub mod form;
 pub mod messages;
@@ -122,6 +124,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(apply::apply_submit)
         .service(status::withdraw_form)
         .service(status::withdraw)
+        .service(correction::correction_form)
+        .service(correction::correct)
         .service(survey::survey_form)
         .service(survey::survey_submit)
         .service(status::applicant_status);

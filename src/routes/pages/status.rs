@@ -2,6 +2,7 @@
 //! with its confirmation step.
 
 use super::form::Values;
+use super::drafts;
 use super::views::{self, ConditionLine, OfficeLine, SurveyLine};
 use super::{
     csrf, html, limit, secret_of, secure_cookies, see_other, with_cookie, Data, PageError,
@@ -56,6 +57,12 @@ fn office_lines(page: &StatusPage, secret: Option<&Secret>) -> Vec<OfficeLine> {
             surveys: secret.map(|s| survey_lines(s, o)).unwrap_or_default(),
             name: o.name.clone(),
             office_number: o.office_number.clone(),
+            kind_label: o.kind.label_ja(),
+            corporate_number: o.corporate_number.clone(),
+            corporation_name: o.corporation_name.clone(),
+            municipality_code: o.municipality_code.clone(),
+            address: o.address.clone(),
+            email: o.email.clone(),
             check_digit_mismatch: crate::domain::office_number::OfficeNumber::parse(
                 &o.office_number,
             )
@@ -74,7 +81,7 @@ fn office_lines(page: &StatusPage, secret: Option<&Secret>) -> Vec<OfficeLine> {
         .collect()
 }
 
-fn footer(page: &StatusPage) -> Option<views::Footer> {
+pub(super) fn footer(page: &StatusPage) -> Option<views::Footer> {
     views::Footer::new(
         page.secretariat.clone(),
         page.privacy_notice.clone(),
@@ -82,7 +89,7 @@ fn footer(page: &StatusPage) -> Option<views::Footer> {
     )
 }
 
-async fn load_status(state: &Data, secret: Secret) -> Result<StatusPage, PageError> {
+pub(super) async fn load_status(state: &Data, secret: Secret) -> Result<StatusPage, PageError> {
     Ok(read(state, move |conn| {
         applications::status_page(conn, &secret, crate::clock::now())
     })
@@ -102,6 +109,7 @@ pub async fn applicant_status(
     let page = load_status(&state, secret.clone()).await?;
     let view = views::StatusPage {
         campaign_name: page.campaign_name.clone(),
+        region_name: page.region_name.clone(),
         apply_path: format!("/apply/{}", page.campaign_code),
         status_value: page.status.as_str(),
         status_label: page.status.label_ja(),
@@ -111,9 +119,16 @@ pub async fn applicant_status(
         submitted_at: page.submitted_at.clone(),
         place_in_line: page.place_in_line,
         left_at: page.left_at.clone(),
+        contact_name: page.contact_name.clone(),
         contact_email: page.contact_email.clone(),
         offices: office_lines(&page, Some(&secret)),
         ends_on: jst::day(page.ends_on),
+        deadline: jst::day(page.deadline),
+        correct_path: page.correction.is_ok().then(|| format!("{base}/edit")),
+        correction_closed: page
+            .correction
+            .err()
+            .map(|closed| super::correction::closed_message(&page, closed)),
         withdraw_path: page.may_withdraw().then(|| format!("{base}/withdraw")),
         footer: footer(&page),
     };
@@ -138,16 +153,25 @@ fn withdraw_page(
         reason: reason.to_owned(),
         reason_error,
         max_reason: MAX_REASON_CHARS,
+        draft: None,
+        notice: None,
         footer: footer(page),
     }
 }
 
-/// The confirmation step before withdrawing.
+#[derive(serde::Deserialize)]
+pub struct WithdrawQuery {
+    draft: Option<String>,
+}
+
+/// The confirmation step before withdrawing; after a refused post, with the reason as typed
+/// and why it was refused.
 #[route("/status/{secret}/withdraw", method = "GET", method = "HEAD")]
 pub async fn withdraw_form(
     state: Data,
     req: HttpRequest,
     secret: web::Path<String>,
+    query: web::Query<WithdrawQuery>,
 ) -> Result<HttpResponse, PageError> {
     limit(&req, &state)?;
     let secret = secret_of(&secret)?;
@@ -157,13 +181,26 @@ pub async fn withdraw_form(
         return Ok(see_other(&base));
     }
     let token = csrf::token(&req, secure_cookies(&state));
-    with_cookie(
-        html(
-            StatusCode::OK,
-            &withdraw_page(&page, &base, token.value, "", None),
-        ),
-        token.cookie,
-    )
+    let confirm = format!("{base}/withdraw");
+    let named = query.draft.as_deref();
+    let reopened = drafts::reopened(&state, &confirm, named, &token.value).await?;
+    let draft = reopened.as_ref().and_then(Option::as_ref);
+    let reason = draft.map(|d| drafts::values_of(d).get("reason").to_owned());
+    let error = draft
+        .and_then(|d| d.errors.first())
+        .map(crate::domain::FieldError::japanese);
+    let mut view = withdraw_page(
+        &page,
+        &base,
+        token.value,
+        reason.as_deref().unwrap_or(""),
+        error,
+    );
+    view.draft = drafts::carried(named, draft);
+    if matches!(reopened, Some(None)) {
+        view.notice = Some(drafts::GONE.into());
+    }
+    with_cookie(html(StatusCode::OK, &view), token.cookie)
 }
 
 /// Withdraws, once confirmed, and returns to the status page.
@@ -202,18 +239,12 @@ pub async fn withdraw(
         Err(ApiError::Invalid(unstorable))
     };
     match done {
-        Ok(()) => Ok(see_other(&base)),
+        Ok(()) => {
+            drafts::discard(&state, &confirm, &values).await;
+            Ok(see_other(&base))
+        }
         Err(ApiError::Invalid(errors)) => {
-            let page = load_status(&state, secret).await?;
-            let message = errors
-                .first()
-                .map(crate::domain::FieldError::japanese)
-                .unwrap_or_default();
-            let token = values.get(csrf::FIELD).to_owned();
-            Ok(html(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &withdraw_page(&page, &base, token, &reason, Some(message)),
-            ))
+            drafts::refused(&state, &confirm, &confirm, &values, errors).await
         }
         Err(ApiError::Conflict(_)) => Err(PageError::new(
             StatusCode::CONFLICT,
