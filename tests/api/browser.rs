@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-struct Driver {
+pub(crate) struct Driver {
     child: Child,
     url: String,
 }
@@ -25,7 +25,7 @@ impl Drop for Driver {
     }
 }
 
-fn chromedriver() -> Option<Driver> {
+pub(crate) fn chromedriver() -> Option<Driver> {
     let program = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -62,7 +62,7 @@ fn chromedriver() -> Option<Driver> {
     })
 }
 
-async fn browser(driver: &Driver) -> Client {
+pub(crate) async fn browser(driver: &Driver) -> Client {
     let mut options = json!({"args": [
         "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
         "--window-size=420,900", "--lang=ja"
@@ -79,11 +79,11 @@ async fn browser(driver: &Driver) -> Client {
         .expect("a Chromium session")
 }
 
-fn field_id(name: &str) -> String {
+pub(crate) fn field_id(name: &str) -> String {
     format!("f-{}", name.replace('.', "-"))
 }
 
-async fn fill(c: &Client, name: &str, value: &str) -> Result<(), CmdError> {
+pub(crate) async fn fill(c: &Client, name: &str, value: &str) -> Result<(), CmdError> {
     let found: Result<Element, CmdError> = c.find(Locator::Id(&field_id(name))).await;
     let element = match found {
         Ok(e) => e,
@@ -107,7 +107,7 @@ async fn fill_office(c: &Client, prefix: &str, o: &Value) -> Result<(), CmdError
 }
 
 /// Opens the form, chooses `tier` and fills in the contact and the offices.
-async fn open_tier(
+pub(crate) async fn open_tier(
     c: &Client,
     base: &str,
     code: &str,
@@ -133,7 +133,7 @@ async fn open_tier(
     Ok(())
 }
 
-async fn status_text(c: &Client) -> Result<String, CmdError> {
+pub(crate) async fn status_text(c: &Client) -> Result<String, CmdError> {
     c.wait()
         .for_element(Locator::Id("status"))
         .await?
@@ -216,7 +216,7 @@ async fn journeys(c: &Client, base: &str, code: &str) -> Result<(), CmdError> {
 }
 
 /// A server listening where its public base URL says: the browser's `Origin` must match it.
-fn app_at_its_public_address(backend: Backend) -> Option<TestApp> {
+pub(crate) fn app_at_its_public_address(backend: Backend) -> Option<TestApp> {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .expect("a free port")
