@@ -278,7 +278,9 @@ mod tests {
     fn a_correction_lists_every_change_and_keeps_the_place_in_line() {
         let r = render(Kind::Corrected, &mail(None));
         assert!(r.subject.contains("訂正"), "{}", r.subject);
-        assert!(r.body.contains("・所在地（1370100016）: 緑町1-1 → 緑町2-2-28"));
+        assert!(r
+            .body
+            .contains("・所在地（1370100016）: 緑町1-1 → 緑町2-2-28"));
         assert!(r.body.contains("受付番号と受付の順番は変わりません"));
     }
 

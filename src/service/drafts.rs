@@ -65,17 +65,15 @@ impl DraftKey {
     /// The draft `id` of the form at `form` (its path) typed in the browser whose form cookie
     /// is `browser`.
     pub fn new(id: &DraftId, form: &str, browser: &str) -> Self {
-        let parts = |purpose: &[u8]| -> [u8; 32] {
-            digest(&[
-                purpose,
-                id.0.as_bytes(),
-                form.as_bytes(),
-                browser.as_bytes(),
-            ])
-        };
+        let seal = digest(&[
+            b"draft-seal",
+            id.0.as_bytes(),
+            form.as_bytes(),
+            browser.as_bytes(),
+        ]);
         DraftKey {
             id_hash: hex::encode(digest(&[b"draft", id.0.as_bytes()])),
-            seal: SealKey::from_bytes(parts(b"draft-seal")),
+            seal: SealKey::from_bytes(seal),
         }
     }
 }
@@ -105,8 +103,7 @@ pub fn keep(
 ) -> ServiceResult<()> {
     let sealed = Sealed {
         fields: draft.fields.clone(),
-        errors: to_stored(&draft.errors)
-            .map_err(|e| super::ServiceError::Format(e.to_string()))?,
+        errors: to_stored(&draft.errors).map_err(|e| super::ServiceError::Format(e.to_string()))?,
     };
     let plain =
         serde_json::to_vec(&sealed).map_err(|e| super::ServiceError::Format(e.to_string()))?;

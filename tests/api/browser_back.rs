@@ -10,11 +10,22 @@ use crate::pages::code_of;
 use fantoccini::{error::CmdError, Client, Locator};
 
 async fn back_and_correct(c: &Client, base: &str, code: &str) -> Result<(), CmdError> {
-    open_tier(c, base, code, "general_single", &[office(1, "care_management")], &[]).await?;
+    open_tier(
+        c,
+        base,
+        code,
+        "general_single",
+        &[office(1, "care_management")],
+        &[],
+    )
+    .await?;
     fill(c, "contact.email", "not-an-email").await?;
     c.find(Locator::Id("submit")).await?.click().await?;
     let summary = c.wait().for_element(Locator::Id("error-summary")).await?;
-    assert!(summary.text().await?.contains("メールアドレスの形で入力してください"));
+    assert!(summary
+        .text()
+        .await?
+        .contains("メールアドレスの形で入力してください"));
     let refused_at = c.current_url().await?;
     assert!(
         refused_at.query().is_some_and(|q| q.contains("draft=")),
@@ -50,7 +61,10 @@ async fn back_and_correct(c: &Client, base: &str, code: &str) -> Result<(), CmdE
     c.wait().for_element(Locator::Id("save-correction")).await?;
     fill(c, "contact.name", "山田 太郎").await?;
     fill(c, "contact.email", "taro@example.jp").await?;
-    c.find(Locator::Id("save-correction")).await?.click().await?;
+    c.find(Locator::Id("save-correction"))
+        .await?
+        .click()
+        .await?;
     assert_eq!(status_text(c).await?, "参加決定");
     assert_eq!(c.current_url().await?, status_url);
     let name = c.find(Locator::Id("contact-name")).await?.text().await?;

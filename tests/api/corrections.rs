@@ -88,11 +88,16 @@ on_both_backends!(
         let mut browser = Browser::new(app);
         let before = browser.get(&status_path);
         let (first, second) = (office(2, "care_management"), office(3, "service"));
+        let numbers = [
+            first["corporate_number"].as_str().unwrap(),
+            second["office_number"].as_str().unwrap(),
+        ];
         for shown in [
             "山田 花子",
             "p***@example.jp",
             "o***@example.jp",
-            first["corporate_number"].as_str().unwrap(),
+            numbers[0],
+            numbers[1],
             "社会福祉法人テスト3",
             "東京都武蔵野市緑町2-2-28",
             "武蔵野市（132039）",
@@ -109,7 +114,11 @@ on_both_backends!(
 
         let form = browser.get(&format!("{status_path}/edit"));
         assert_eq!(form.status, 200, "{}", form.text);
-        assert_eq!(form.input("contact.email"), "", "the address is never shown whole");
+        assert_eq!(
+            form.input("contact.email"),
+            "",
+            "the address is never shown whole"
+        );
         assert_eq!(form.input("offices.1.name"), "テスト事業所3");
         assert!(
             !form.text.contains("name=\"offices.0.corporate_number\""),
@@ -164,10 +173,22 @@ on_both_backends!(
         );
 
         let sent = mails(app, id, "corrected");
-        let mut to: Vec<&str> = sent.iter().map(|m| m["recipient"].as_str().unwrap()).collect();
+        let mut to: Vec<&str> = sent
+            .iter()
+            .map(|m| m["recipient"].as_str().unwrap())
+            .collect();
         to.sort();
-        assert_eq!(to, ["pair@example.jp", "taro@example.jp"], "the old address hears too");
-        let body = app.get(&format!("/api/v1/outbox/{}", sent[0]["id"].as_str().unwrap())).body;
+        assert_eq!(
+            to,
+            ["pair@example.jp", "taro@example.jp"],
+            "the old address hears too"
+        );
+        let body = app
+            .get(&format!(
+                "/api/v1/outbox/{}",
+                sent[0]["id"].as_str().unwrap()
+            ))
+            .body;
         let text = body["body_text"].as_str().unwrap();
         for said in [
             "山田 太郎 様",
@@ -225,9 +246,15 @@ on_both_backends!(
             assert!(refused.text.contains(said), "{said}:\n{}", refused.text);
         }
         assert_eq!(refused.input("contact.email"), "ｔａｒｏ＠example.jp");
-        assert_eq!(refused.input("offices.0.address"), "東京都武蔵野市緑町２−２−２８");
+        assert_eq!(
+            refused.input("offices.0.address"),
+            "東京都武蔵野市緑町２−２−２８"
+        );
         let reloaded = browser.get(&draft);
-        assert_eq!(reloaded.input("offices.0.address"), "東京都武蔵野市緑町２−２−２８");
+        assert_eq!(
+            reloaded.input("offices.0.address"),
+            "東京都武蔵野市緑町２−２−２８"
+        );
         let mut stranger = Browser::new(app);
         let elsewhere = stranger.get(&draft);
         assert!(
@@ -241,10 +268,18 @@ on_both_backends!(
             &edit,
             &edited(
                 &refused,
-                &[("contact.name", "山田 太郎"), ("contact.email", "taro@example.jp")],
+                &[
+                    ("contact.name", "山田 太郎"),
+                    ("contact.email", "taro@example.jp"),
+                ],
             ),
         );
-        assert_eq!(done.location.as_deref(), Some(status_path.as_str()), "{}", done.text);
+        assert_eq!(
+            done.location.as_deref(),
+            Some(status_path.as_str()),
+            "{}",
+            done.text
+        );
         assert!(browser
             .get(&status_path)
             .text
@@ -252,8 +287,14 @@ on_both_backends!(
         assert_eq!(drafts_kept(app), 0, "the draft goes once the form is taken");
         let back = browser.get(&draft);
         assert_eq!(back.status, 200);
-        assert!(back.text.contains("保存期間（1時間）を過ぎたか、すでに送信済み"));
-        assert_eq!(back.input("contact.name"), "山田 太郎", "the form as it stands now");
+        assert!(back
+            .text
+            .contains("保存期間（1時間）を過ぎたか、すでに送信済み"));
+        assert_eq!(
+            back.input("contact.name"),
+            "山田 太郎",
+            "the form as it stands now"
+        );
     }
 );
 
@@ -274,12 +315,19 @@ on_both_backends!(
             .collect();
         let patch = |body: Value| app.request("PATCH", &path, None, Some(&body));
 
-        let other = patch(json!({"offices": [{"office_number": office(9, "service")["office_number"], "name": "別の事業所"}]}));
+        let other = patch(
+            json!({"offices": [{"office_number": office(9, "service")["office_number"], "name": "別の事業所"}]}),
+        );
         assert_eq!(other.status, 422, "{}", other.body);
         assert_eq!(other.body["errors"][0]["field"], "offices[0].office_number");
-        let corporate = patch(json!({"offices": [{"office_number": number, "corporate_number": office(9, "service")["corporate_number"]}]}));
+        let corporate = patch(
+            json!({"offices": [{"office_number": number, "corporate_number": office(9, "service")["corporate_number"]}]}),
+        );
         assert_eq!(corporate.status, 422, "{}", corporate.body);
-        assert_eq!(corporate.body["errors"][0]["field"], "offices[0].corporate_number");
+        assert_eq!(
+            corporate.body["errors"][0]["field"],
+            "offices[0].corporate_number"
+        );
         let unknown = patch(json!({"offices": [{"office_number": number, "kind": "service"}]}));
         assert_eq!(unknown.status, 400, "{}", unknown.body);
 
@@ -298,7 +346,11 @@ on_both_backends!(
         assert_eq!(office0["address"], "東京都武蔵野市緑町2-2-28");
         assert_eq!(office0["corporation_name"], "社会福祉法人テスト1");
         let id = applied["id"].as_str().unwrap();
-        assert_eq!(mails(app, id, "corrected").len(), 1, "one address, one email");
+        assert_eq!(
+            mails(app, id, "corrected").len(),
+            1,
+            "one address, one email"
+        );
         assert_eq!(corrections_audited(app, &c).len(), 1);
 
         // A number typed into the page's hidden field is refused beside its office.
@@ -325,14 +377,29 @@ on_both_backends!(
         let kept = apply(app, &c, &single(1));
         let left = apply(app, &c, &single(2));
         let (kept, left) = (status_secret(&kept), status_secret(&left));
-        let withdrawn = app.request("POST", &format!("/api/v1/status/{left}/withdraw"), None, Some(&json!({})));
+        let withdrawn = app.request(
+            "POST",
+            &format!("/api/v1/status/{left}/withdraw"),
+            None,
+            Some(&json!({})),
+        );
         assert_eq!(withdrawn.status, 200, "{}", withdrawn.body);
         let name = json!({"contact": {"name": "山田 太郎"}});
-        let refused = app.request("PATCH", &format!("/api/v1/status/{left}"), None, Some(&name));
+        let refused = app.request(
+            "PATCH",
+            &format!("/api/v1/status/{left}"),
+            None,
+            Some(&name),
+        );
         assert_eq!(refused.status, 409, "{}", refused.body);
         let mut browser = Browser::new(app);
         let page = browser.get(&format!("/status/{left}"));
-        assert!(page.text.contains("辞退済みのため、応募内容の訂正はできません"), "{}", page.text);
+        assert!(
+            page.text
+                .contains("辞退済みのため、応募内容の訂正はできません"),
+            "{}",
+            page.text
+        );
         assert!(!page.text.contains("応募内容を訂正する"));
 
         let form = browser.get(&format!("/status/{kept}/edit"));
@@ -345,13 +412,26 @@ on_both_backends!(
             Some(&json!({"deadline": yesterday_in_japan.to_string(), "reason": "早期締切"})),
         );
         assert_eq!(closed.status, 200, "{}", closed.body);
-        let late = app.request("PATCH", &format!("/api/v1/status/{kept}"), None, Some(&name));
+        let late = app.request(
+            "PATCH",
+            &format!("/api/v1/status/{kept}"),
+            None,
+            Some(&name),
+        );
         assert_eq!(late.status, 409, "{}", late.body);
         assert!(late.body["detail"].as_str().unwrap().contains("deadline"));
         let page = browser.get(&format!("/status/{kept}"));
         assert!(page.text.contains("応募締切"), "{}", page.text);
-        assert!(page.text.contains("訂正は受け付けていません"), "{}", page.text);
-        assert!(page.text.contains("お問い合わせ先"), "whom to ask: {}", page.text);
+        assert!(
+            page.text.contains("訂正は受け付けていません"),
+            "{}",
+            page.text
+        );
+        assert!(
+            page.text.contains("お問い合わせ先"),
+            "whom to ask: {}",
+            page.text
+        );
         assert_eq!(browser.get(&format!("/status/{kept}/edit")).status, 409);
         let posted = browser.post(
             &format!("/status/{kept}/edit"),
@@ -370,7 +450,12 @@ on_both_backends!(
         let code = crate::pages::code_of(app, &c);
         let mut browser = Browser::new(app);
         let page = browser.get(&format!("/apply/{code}?tier=general_single"));
-        let mut form = crate::pages::filled(&page, "general_single", &[office(1, "care_management")], &[]);
+        let mut form = crate::pages::filled(
+            &page,
+            "general_single",
+            &[office(1, "care_management")],
+            &[],
+        );
         for (name, value) in form.iter_mut() {
             if name == "offices.0.office_number" {
                 *value = "１３７０".into();
@@ -379,12 +464,25 @@ on_both_backends!(
         let posted = browser.post(&format!("/apply/{code}"), &form);
         let draft = posted.location.clone().unwrap();
         let refused = browser.follow(&posted);
-        assert!(refused.text.contains("10桁で入力してください"), "{}", refused.text);
+        assert!(
+            refused.text.contains("10桁で入力してください"),
+            "{}",
+            refused.text
+        );
         assert_eq!(refused.input("offices.0.office_number"), "１３７０");
-        assert_eq!(browser.get(&draft).input("offices.0.office_number"), "１３７０", "reload works");
+        assert_eq!(
+            browser.get(&draft).input("offices.0.office_number"),
+            "１３７０",
+            "reload works"
+        );
         assert_eq!(drafts_kept_peek(app), 1);
 
-        let mut again = crate::pages::filled(&refused, "general_single", &[office(1, "care_management")], &[]);
+        let mut again = crate::pages::filled(
+            &refused,
+            "general_single",
+            &[office(1, "care_management")],
+            &[],
+        );
         again.push(("draft".into(), refused.input("draft")));
         let taken = browser.post(&format!("/apply/{code}"), &again);
         assert_eq!(taken.status, 303, "{}", taken.text);
@@ -392,7 +490,12 @@ on_both_backends!(
         assert_eq!(drafts_kept(app), 0, "the draft goes once the form is taken");
         let back = browser.get(&draft);
         assert_eq!(back.status, 200);
-        assert!(back.text.contains("保存期間（1時間）を過ぎたか、すでに送信済み"), "{}", back.text);
+        assert!(
+            back.text
+                .contains("保存期間（1時間）を過ぎたか、すでに送信済み"),
+            "{}",
+            back.text
+        );
         assert_eq!(back.input("offices.0.office_number"), "", "an empty form");
         let unknown = browser.get(&format!("/apply/{code}?tier=general_single&draft=nonsense"));
         assert!(unknown.text.contains("保存期間"));

@@ -481,7 +481,11 @@ on_both_backends!(
         );
         let too_long = browser.follow(&too_long);
         assert!(too_long.text.contains("2000文字以内で入力してください"));
-        assert_eq!(too_long.text.matches(&"長".repeat(2001)).count(), 1, "kept as typed");
+        assert_eq!(
+            too_long.text.matches(&"長".repeat(2001)).count(),
+            1,
+            "kept as typed"
+        );
         let done = browser.post(
             &confirm_path,
             &[

@@ -1,6 +1,7 @@
 use super::*;
+use crate::domain::participation::Status;
 use crate::domain::refusal::Refusal;
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
@@ -101,7 +102,10 @@ fn a_correction_changes_what_it_names_and_leaves_the_rest() {
     assert_eq!(after.contact_name, "山田 太郎");
     assert_eq!(after.contact_email, "taro@example.jp");
     assert_eq!(after.offices[0], sent().offices[0]);
-    assert_eq!(after.offices[1].address, "東京都武蔵野市緑町２丁目２番２８号");
+    assert_eq!(
+        after.offices[1].address,
+        "東京都武蔵野市緑町２丁目２番２８号"
+    );
     assert_eq!(after.offices[1].name, "緑町訪問介護");
     let items: Vec<Item> = changes(&sent(), &after)
         .into_iter()

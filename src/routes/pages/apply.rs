@@ -1,8 +1,8 @@
 //! The application form: the tiers with the live slot counter, the chosen tier's form, its
 //! submission, and the QR code of the form's address for flyers.
 
+use super::drafts;
 use super::views::{self, ApplyPage, Chosen, Counter, TierOption};
-use super::drafts::{self, Draft};
 use super::{csrf, form, html, limit, qr, secure_cookies, see_other, with_cookie, Data, PageError};
 use crate::domain::application::{self, Tier};
 use crate::domain::campaign::Phase;
@@ -11,6 +11,7 @@ use crate::domain::{jst, FieldError};
 use crate::error::ApiError;
 use crate::routes::read;
 use crate::service::campaigns::PublicCampaign;
+use crate::service::drafts::Draft;
 use crate::service::idempotency::IdempotencyKey;
 use crate::service::intake::Job;
 use crate::service::status_link;
@@ -243,7 +244,8 @@ pub async fn apply_submit(
         return Ok(see_other(&format!("{form_path}?tier=")));
     };
     let tier_page = format!("{form_path}?tier={}", tier.as_str());
-    let refused = |errors: Vec<FieldError>| drafts::refused(&state, &form_path, &tier_page, &values, errors);
+    let refused =
+        |errors: Vec<FieldError>| drafts::refused(&state, &form_path, &tier_page, &values, errors);
     let (input, mut form_errors) = form::read(tier, &values, &campaign.settings);
     form_errors.extend(values.unstorable());
     if !form_errors.is_empty() {

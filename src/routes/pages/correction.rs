@@ -3,18 +3,17 @@
 //! JSON API's correction and judged by the same rules; a refusal comes back as a draft
 //! (post/redirect/get) with what was typed and every error beside its field.
 
-use super::drafts::{self, Draft};
+use super::drafts;
 use super::form::{self, contact_section, control, placed, Values};
 use super::status::{footer, load_status};
 use super::{csrf, html, limit, secret_of, secure_cookies, see_other, with_cookie, Data};
 use super::{views, PageError};
-use crate::domain::correction::{
-    Closed, ContactCorrection, CorrectionInput, OfficeCorrection,
-};
+use crate::domain::correction::{Closed, ContactCorrection, CorrectionInput, OfficeCorrection};
 use crate::domain::jst;
 use crate::error::ApiError;
 use crate::routes::write;
 use crate::service::applications::{self, StatusPage};
+use crate::service::drafts::Draft;
 use crate::service::status_link;
 use actix_web::http::StatusCode;
 use actix_web::{post, route, web, HttpRequest, HttpResponse};
@@ -69,7 +68,11 @@ fn current(page: &StatusPage) -> Values {
 /// The form read into the JSON API's correction: a blank address keeps the old one.
 fn input_of(values: &Values, offices: usize) -> CorrectionInput {
     let text = |name: &str| Some(values.get(name).to_owned());
-    let email = |name: &str| Some(values.get(name).trim()).filter(|v| !v.is_empty()).map(str::to_owned);
+    let email = |name: &str| {
+        Some(values.get(name).trim())
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    };
     CorrectionInput {
         contact: ContactCorrection {
             name: text("contact.name"),
@@ -91,7 +94,11 @@ fn input_of(values: &Values, offices: usize) -> CorrectionInput {
     }
 }
 
-fn layout(page: &StatusPage, values: &Values, errors: &[crate::domain::FieldError]) -> form::Layout {
+fn layout(
+    page: &StatusPage,
+    values: &Values,
+    errors: &[crate::domain::FieldError],
+) -> form::Layout {
     let mut contact = contact_section(values);
     contact.note = "連絡先を変えると、以後のお知らせは新しいメールアドレスへお送りします（訂正のお知らせは、変更前のアドレスにもお送りします）。".into();
     contact.controls[1].hint = KEEP_EMAIL;

@@ -52,7 +52,10 @@ pub async fn refused(
             .collect(),
         errors,
     };
-    write(state, move |conn, now| drafts::keep(conn, now, &key, &draft)).await?;
+    write(state, move |conn, now| {
+        drafts::keep(conn, now, &key, &draft)
+    })
+    .await?;
     let joiner = if page.contains('?') { '&' } else { '?' };
     Ok(see_other(&format!("{page}{joiner}{FIELD}={}", id.as_str())))
 }

@@ -1,8 +1,8 @@
 //! The applicant's status page behind the secret link in their emails, and the withdrawal
 //! with its confirmation step.
 
-use super::form::Values;
 use super::drafts;
+use super::form::Values;
 use super::views::{self, ConditionLine, OfficeLine, SurveyLine};
 use super::{
     csrf, html, limit, secret_of, secure_cookies, see_other, with_cookie, Data, PageError,
@@ -226,9 +226,8 @@ pub async fn withdraw(
     if values.get("confirm") != "yes" {
         return Ok(see_other(&confirm));
     }
-    let reason = values.get("reason").to_owned();
     let notifier = state.notifier.clone();
-    let (target, asked) = (secret.clone(), reason.clone());
+    let (target, asked) = (secret.clone(), values.get("reason").to_owned());
     let unstorable = values.unstorable();
     let done = if unstorable.is_empty() {
         write(&state, move |conn, now| {

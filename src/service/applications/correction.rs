@@ -61,8 +61,8 @@ pub fn correct_by_secret(
     let found = super::views::find_by_secret(conn, secret)?;
     // Under the campaign's lock, as a withdrawal or a deadline change takes it, so the state
     // and the deadline judged are the ones the correction is written under.
-    let campaign = campaigns::lock(conn, &found.campaign_id)?
-        .ok_or(ServiceError::NotFound("campaign"))?;
+    let campaign =
+        campaigns::lock(conn, &found.campaign_id)?.ok_or(ServiceError::NotFound("campaign"))?;
     let app = rows::find(conn, &found.id)?.ok_or(ServiceError::NotFound("application"))?;
     may_correct(app.status, campaign.deadline, now)
         .map_err(|closed| ServiceError::StateConflict(closed.english()))?;

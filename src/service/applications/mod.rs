@@ -15,6 +15,6 @@ pub use leaving::{leave, may_leave, withdraw_by_secret, Exit, Leaving, MAX_REASO
 pub use status_page::{status_page, StatusOffice, StatusPage};
 pub use submission::{allocate, checked, created, known, prepare, ready, submit, Prepared};
 pub use views::{
-    count, find_by_secret, get, list, masked_contact, participants, public_status, ApplicationView, ContactView,
-    ParticipantRowView, ParticipantView, PublicParticipant, PublicStatusView,
+    count, find_by_secret, get, list, masked_contact, participants, public_status, ApplicationView,
+    ContactView, ParticipantRowView, ParticipantView, PublicParticipant, PublicStatusView,
 };
