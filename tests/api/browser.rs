@@ -227,18 +227,18 @@ pub(crate) fn app_at_its_public_address(backend: Backend) -> Option<TestApp> {
     })
 }
 
-fn in_browser(backend: Backend) {
-    let Some(driver) = chromedriver() else {
-        return;
-    };
-    let Some(app) = app_at_its_public_address(backend) else {
-        return;
-    };
-    let id = app.open_campaign(50, 10);
-    let code = code_of(&app, &id);
+/// Runs `journey` in a fresh Chromium session, saying where the browser stopped if it fails.
+pub(crate) fn drive<F>(driver: &Driver, journey: F)
+where
+    F: for<'c> FnOnce(
+        &'c Client,
+    ) -> std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<(), CmdError>> + 'c>,
+    >,
+{
     actix_web::rt::System::new().block_on(async {
-        let c = browser(&driver).await;
-        let outcome = journeys(&c, &app.base, &code).await;
+        let c = browser(driver).await;
+        let outcome = journey(&c).await;
         if let Err(e) = &outcome {
             let url = c
                 .current_url()
@@ -249,7 +249,27 @@ fn in_browser(backend: Backend) {
             eprintln!("the browser stopped at {url}: {e}\n{source}");
         }
         let _ = c.close().await;
-        outcome.expect("every step of the journeys");
+        outcome.expect("every step of the journey");
+    });
+}
+
+/// Chromium, and a server at its public address with a campaign open for 50 offices: the
+/// campaign's id and code. None where either cannot run here.
+pub(crate) fn with_open_campaign(backend: Backend) -> Option<(Driver, TestApp, String, String)> {
+    let driver = chromedriver()?;
+    let app = app_at_its_public_address(backend)?;
+    let id = app.open_campaign(50, 10);
+    let code = code_of(&app, &id);
+    Some((driver, app, id, code))
+}
+
+fn in_browser(backend: Backend) {
+    let Some((driver, app, id, code)) = with_open_campaign(backend) else {
+        return;
+    };
+    let base = app.base.clone();
+    drive(&driver, move |c| {
+        Box::pin(async move { journeys(c, &base, &code).await })
     });
     let listed = app.get(&format!("/api/v1/campaigns/{id}/applications"));
     assert_eq!(listed.body["total"], 4, "four applications, one withdrawn");

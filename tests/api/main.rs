@@ -14,6 +14,7 @@ mod console_participants;
 mod console_people;
 mod contact;
 mod corrections;
+mod drafts;
 mod email;
 mod exports;
 mod faults;

@@ -6,12 +6,11 @@
 use super::drafts;
 use super::form::{self, contact_section, control, placed, Values};
 use super::status::{footer, load_status};
-use super::{csrf, html, limit, secret_of, secure_cookies, see_other, with_cookie, Data};
+use super::{csrf, html, limit, secret_of, secure_cookies, verified, with_cookie, Data};
 use super::{views, PageError};
 use crate::domain::correction::{Closed, ContactCorrection, CorrectionInput, OfficeCorrection};
 use crate::domain::jst;
 use crate::error::ApiError;
-use crate::routes::write;
 use crate::service::applications::{self, StatusPage};
 use crate::service::drafts::Draft;
 use crate::service::status_link;
@@ -156,11 +155,6 @@ fn correction_page(
     }
 }
 
-/// The rules' errors with the form's dotted field names.
-fn form_errors(errors: &[crate::domain::FieldError]) -> Vec<crate::domain::FieldError> {
-    form::merge(Vec::new(), errors.to_vec())
-}
-
 #[derive(serde::Deserialize)]
 pub struct EditQuery {
     draft: Option<String>,
@@ -191,10 +185,7 @@ pub async fn correction_form(
         None => (current(&page), Vec::new()),
     };
     let mut view = correction_page(&page, &base, token.value, &values, &errors);
-    view.draft = drafts::carried(named, draft);
-    if matches!(reopened, Some(None)) {
-        view.notice = Some(drafts::GONE.into());
-    }
+    (view.draft, view.notice) = drafts::marks(named, &reopened);
     with_cookie(html(StatusCode::OK, &view), token.cookie)
 }
 
@@ -210,38 +201,20 @@ pub async fn correct(
     let secret = secret_of(&secret)?;
     let base = status_link::page_path(&secret);
     let action = format!("{base}/edit");
-    let values = Values::parse(&body).map_err(|_| PageError::expired(action.clone()))?;
-    if !csrf::verify(
-        &req,
-        values.get(csrf::FIELD),
-        &state.notifier.public_base_url,
-    ) {
-        return Err(PageError::expired(action));
-    }
+    let values = verified(&req, &state, &body, &action)?;
     let page = load_status(&state, secret.clone()).await?;
     if let Err(closed) = page.correction {
         return Err(closed_page(&page, closed, base));
     }
     let input = input_of(&values, page.offices.len());
-    let unstorable = values.unstorable();
     let notifier = state.notifier.clone();
     let target = secret.clone();
-    let done = if unstorable.is_empty() {
-        write(&state, move |conn, now| {
-            applications::correct_by_secret(conn, &notifier, now, &target, &input).map(drop)
-        })
-        .await
-    } else {
-        Err(ApiError::Invalid(unstorable))
-    };
-    match done {
-        Ok(()) => {
-            drafts::discard(&state, &action, &values).await;
-            Ok(see_other(&base))
-        }
-        Err(ApiError::Invalid(errors)) => {
-            drafts::refused(&state, &action, &action, &values, form_errors(&errors)).await
-        }
+    let settled = drafts::settle(&state, &action, &base, &values, move |conn, now| {
+        applications::correct_by_secret(conn, &notifier, now, &target, &input).map(drop)
+    })
+    .await?;
+    match settled {
+        Ok(answer) => Ok(answer),
         Err(ApiError::Conflict(_)) => {
             // Closed between the page's read and the write (the deadline passed, a withdrawal).
             let page = load_status(&state, secret).await?;

@@ -10,8 +10,10 @@ use super::csrf;
 use super::form::Values;
 use super::{see_other, Data, PageError};
 use crate::domain::FieldError;
+use crate::error::ApiError;
 use crate::routes::write;
 use crate::service::drafts::{self, Draft, DraftId, DraftKey};
+use crate::service::ServiceResult;
 
 /// The hidden field and query parameter that carry a draft's id.
 pub const FIELD: &str = "draft";
@@ -94,6 +96,41 @@ pub async fn discard(state: &Data, form: &str, values: &Values) {
     }
 }
 
+/// Runs `change` in one write transaction for the post `values` of the form at `form`, unless
+/// a field holds text no database stores. Taken: the post's draft goes, and the answer is 303
+/// to `done`. Refused by the rules: 303 to the form's draft. Anything else is the caller's to
+/// word (`Err` inside).
+pub async fn settle<F>(
+    state: &Data,
+    form: &str,
+    done: &str,
+    values: &Values,
+    change: F,
+) -> Result<Result<actix_web::HttpResponse, ApiError>, PageError>
+where
+    F: FnOnce(&mut crate::service::Conn, chrono::NaiveDateTime) -> ServiceResult<()>
+        + Send
+        + 'static,
+{
+    let unstorable = values.unstorable();
+    let outcome = if unstorable.is_empty() {
+        write(state, change).await
+    } else {
+        Err(ApiError::Invalid(unstorable))
+    };
+    match outcome {
+        Ok(()) => {
+            discard(state, form, values).await;
+            Ok(Ok(see_other(done)))
+        }
+        Err(ApiError::Invalid(errors)) => {
+            let errors = super::form::merge(Vec::new(), errors);
+            refused(state, form, form, values, errors).await.map(Ok)
+        }
+        Err(other) => Ok(Err(other)),
+    }
+}
+
 /// A form's values as a draft kept them.
 pub fn values_of(draft: &Draft) -> Values {
     draft
@@ -106,4 +143,15 @@ pub fn values_of(draft: &Draft) -> Values {
 /// Where a form posts to, with its draft's id as a hidden field when it has one.
 pub fn carried(named: Option<&str>, draft: Option<&Draft>) -> Option<String> {
     named.filter(|_| draft.is_some()).map(str::to_owned)
+}
+
+/// What a form shown at an address naming `named` carries: the draft's id when it was shown
+/// from it, and the note when the draft is gone.
+pub fn marks(
+    named: Option<&str>,
+    reopened: &Option<Option<Draft>>,
+) -> (Option<String>, Option<String>) {
+    let draft = reopened.as_ref().and_then(Option::as_ref);
+    let gone = matches!(reopened, Some(None)).then(|| GONE.to_owned());
+    (carried(named, draft), gone)
 }

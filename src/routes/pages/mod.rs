@@ -51,6 +51,20 @@ fn storable(values: &Values) -> Result<(), PageError> {
     ))
 }
 
+/// A form post, read and checked against forgery (`csrf`); a post that fails either gets the
+/// expired page leading back to `back`.
+fn verified(req: &HttpRequest, state: &Data, body: &[u8], back: &str) -> Result<Values, PageError> {
+    let values = Values::parse(body).map_err(|_| PageError::expired(back.to_owned()))?;
+    if !csrf::verify(
+        req,
+        values.get(csrf::FIELD),
+        &state.notifier.public_base_url,
+    ) {
+        return Err(PageError::expired(back.to_owned()));
+    }
+    Ok(values)
+}
+
 fn html(status: StatusCode, page: &impl Template) -> HttpResponse {
     match page.render() {
         Ok(body) => HttpResponse::build(status)

@@ -2,17 +2,16 @@
 //! with its confirmation step.
 
 use super::drafts;
-use super::form::Values;
 use super::views::{self, ConditionLine, OfficeLine, SurveyLine};
 use super::{
-    csrf, html, limit, secret_of, secure_cookies, see_other, with_cookie, Data, PageError,
+    csrf, html, limit, secret_of, secure_cookies, see_other, verified, with_cookie, Data, PageError,
 };
 use crate::domain::jst;
 use crate::domain::money::with_separators;
 use crate::domain::secret::Secret;
 use crate::domain::survey::WindowState;
 use crate::error::ApiError;
-use crate::routes::{read, write};
+use crate::routes::read;
 use crate::service::applications::{self, StatusPage, MAX_REASON_CHARS};
 use crate::service::status_link;
 use crate::service::surveys;
@@ -196,10 +195,7 @@ pub async fn withdraw_form(
         reason.as_deref().unwrap_or(""),
         error,
     );
-    view.draft = drafts::carried(named, draft);
-    if matches!(reopened, Some(None)) {
-        view.notice = Some(drafts::GONE.into());
-    }
+    (view.draft, view.notice) = drafts::marks(named, &reopened);
     with_cookie(html(StatusCode::OK, &view), token.cookie)
 }
 
@@ -215,36 +211,18 @@ pub async fn withdraw(
     let secret = secret_of(&secret)?;
     let base = status_link::page_path(&secret);
     let confirm = format!("{base}/withdraw");
-    let values = Values::parse(&body).map_err(|_| PageError::expired(confirm.clone()))?;
-    if !csrf::verify(
-        &req,
-        values.get(csrf::FIELD),
-        &state.notifier.public_base_url,
-    ) {
-        return Err(PageError::expired(confirm));
-    }
+    let values = verified(&req, &state, &body, &confirm)?;
     if values.get("confirm") != "yes" {
         return Ok(see_other(&confirm));
     }
     let notifier = state.notifier.clone();
-    let (target, asked) = (secret.clone(), values.get("reason").to_owned());
-    let unstorable = values.unstorable();
-    let done = if unstorable.is_empty() {
-        write(&state, move |conn, now| {
-            applications::withdraw_by_secret(conn, &notifier, now, &target, Some(&asked)).map(drop)
-        })
-        .await
-    } else {
-        Err(ApiError::Invalid(unstorable))
-    };
-    match done {
-        Ok(()) => {
-            drafts::discard(&state, &confirm, &values).await;
-            Ok(see_other(&base))
-        }
-        Err(ApiError::Invalid(errors)) => {
-            drafts::refused(&state, &confirm, &confirm, &values, errors).await
-        }
+    let asked = values.get("reason").to_owned();
+    let settled = drafts::settle(&state, &confirm, &base, &values, move |conn, now| {
+        applications::withdraw_by_secret(conn, &notifier, now, &secret, Some(&asked)).map(drop)
+    })
+    .await?;
+    match settled {
+        Ok(answer) => Ok(answer),
         Err(ApiError::Conflict(_)) => Err(PageError::new(
             StatusCode::CONFLICT,
             "辞退の手続きができません",
