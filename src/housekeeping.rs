@@ -1,6 +1,7 @@
 //! Periodic work beside the server: stored `Idempotency-Key` responses expire after a
 //! configurable time, and sign-in failures and sessions after a day, so no table grows without
-//! bound; and once a day the audit
+//! bound; refused forms' drafts go within minutes of their hour, so what an applicant typed
+//! does not linger; and once a day the audit
 //! chain's head is written to the log, which is kept apart from the database, so a cut tail
 //! with a rewritten head can be told from the log as from an anchor an auditor kept. And
 //! memory freed after a large request goes back to the system.
@@ -15,6 +16,8 @@ use std::time::{Duration, Instant};
 const EVERY: Duration = Duration::from_secs(3600);
 const HEAD_EVERY: Duration = Duration::from_secs(24 * 3600);
 const TRIM_EVERY: Duration = Duration::from_secs(10);
+/// Drafts are never shown after their hour; this bounds how long one is kept past it.
+const DRAFTS_EVERY: Duration = Duration::from_secs(300);
 
 /// Gives the system back the heap glibc keeps after it is freed. A national checkpoint sheet,
 /// check or batch takes hundreds of MB for a few seconds; glibc keeps freed memory for reuse
@@ -82,7 +85,14 @@ pub fn spawn(pool: Pool, ttl: Duration, stop: Arc<AtomicBool>) -> std::thread::J
             let mut last: Option<Instant> = None;
             let mut head_logged: Option<Instant> = None;
             let mut trimmed = Instant::now();
+            let mut drafts_purged: Option<Instant> = None;
             while !stop.load(Ordering::Relaxed) {
+                if drafts_purged.is_none_or(|t| t.elapsed() >= DRAFTS_EVERY) {
+                    drafts_purged = Some(Instant::now());
+                    clean(&pool, "form drafts older than an hour", |c| {
+                        crate::service::drafts::purge(c, clock::now())
+                    });
+                }
                 if trimmed.elapsed() >= TRIM_EVERY {
                     trimmed = Instant::now();
                     release_freed_memory();

@@ -5,6 +5,8 @@ pub mod applications;
 pub mod audit;
 pub mod bank;
 pub mod campaigns;
+pub mod corrections;
+pub mod drafts;
 pub mod idempotency;
 pub mod notes;
 pub mod office_registers;

@@ -1,7 +1,9 @@
 //! Diesel table definitions shared by both backends (only types common to SQLite and PostgreSQL).
 
+mod drafts;
 mod questionnaires;
 mod registers;
+pub use drafts::*;
 pub use questionnaires::*;
 pub use registers::*;
 

@@ -3,6 +3,7 @@
 //! one exhaustive match: a new refusal cannot be added without both, and rewording the English
 //! never turns a console page English.
 
+use super::correction::Closed;
 use super::delivery::DeliveryStatus;
 use super::jst;
 use super::participation::Status;
@@ -31,6 +32,8 @@ pub enum Conflict {
     ApplicationAlready {
         status: Status,
     },
+    /// An application's contact and offices are no longer corrected.
+    CorrectionsClosed(Closed),
     /// A withdrawn application cannot be disqualified once one of its offices applied again.
     AppliedAgain,
     /// One bulk request gave the same Idempotency-Key to two applications.
@@ -124,6 +127,12 @@ impl Conflict {
             ),
             CampaignCodeTaken { code } => format!("a campaign with code {code:?} already exists"),
             ApplicationAlready { status } => format!("the application is already {status}"),
+            CorrectionsClosed(Closed::DeadlinePassed) => {
+                "corrections closed with the campaign's application deadline".into()
+            }
+            CorrectionsClosed(Closed::Left(status)) => {
+                format!("the application is {status}: it takes no correction")
+            }
             AppliedAgain => "an office of this withdrawn application has applied again; disqualify that application instead".into(),
             TwinKeys => "twin keys in one batch".into(),
             SurveyAnswered { kind } => {
@@ -186,6 +195,12 @@ impl Conflict {
             ),
             ApplicationAlready { status } => {
                 format!("この応募はすでに{}です。", status.label_ja())
+            }
+            CorrectionsClosed(Closed::DeadlinePassed) => {
+                "応募締切を過ぎたため、応募内容は訂正できません。".into()
+            }
+            CorrectionsClosed(Closed::Left(status)) => {
+                format!("この応募は{}のため、訂正できません。", status.label_ja())
             }
             AppliedAgain => "この応募の事業所が改めて応募しています。そちらの応募を失格にしてください。".into(),
             TwinKeys => "同じ Idempotency-Key の応募が一度に二つ送られました。".into(),

@@ -9,6 +9,7 @@ pub mod campaign;
 pub mod checkpoint;
 pub mod conflict;
 pub mod corporate_number;
+pub mod correction;
 pub mod delivery;
 pub mod email;
 pub mod field_error;

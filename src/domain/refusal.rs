@@ -94,6 +94,10 @@ pub enum Refusal {
     NotDisabled,
     /// A person lowering their own role.
     DemoteSelf,
+    /// A correction naming an office the application does not hold.
+    NotInApplication,
+    /// A correction changing what decides who takes part (a corporate number).
+    FixedOnceSent,
     Other(String),
 }
 
@@ -169,6 +173,8 @@ impl Refusal {
             DemoteSelf => {
                 "you may not lower your own role; another admin can, so an admin remains".into()
             }
+            NotInApplication => "is not an office of this application; an office number cannot be corrected: apply again with the right one".into(),
+            FixedOnceSent => "cannot be corrected once sent: apply again with the right one".into(),
             Other(message) => message.clone(),
         }
     }
@@ -279,6 +285,8 @@ impl Refusal {
                 "ご自身の役割は下げられません。管理者がいなくならないよう、ほかの管理者が行います"
                     .into()
             }
+            NotInApplication => "この応募の事業所ではありません。事業所番号は訂正できません（変更する場合は、正しい番号であらためてご応募ください）".into(),
+            FixedOnceSent => "応募後は訂正できません（変更する場合は、正しい番号であらためてご応募ください）".into(),
             Other(message) => message.clone(),
         }
     }

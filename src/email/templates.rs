@@ -13,6 +13,8 @@ pub enum Kind {
     Withdrawn,
     Disqualified,
     Voided,
+    /// The applicant corrected what was sent.
+    Corrected,
 }
 
 /// The messages sent to one office about its own year end.
@@ -104,6 +106,7 @@ impl Kind {
             Kind::Withdrawn => "withdrawn",
             Kind::Disqualified => "disqualified",
             Kind::Voided => "voided",
+            Kind::Corrected => "corrected",
         }
     }
 }
@@ -133,6 +136,8 @@ pub struct ApplicationMail {
     pub reason: Option<String>,
     /// For an application that waits: 1 for the next to be promoted.
     pub place_in_line: Option<i64>,
+    /// What a correction changed, one line each: `所在地（1370000018）: 前 → 後`.
+    pub changes: Vec<String>,
 }
 
 macro_rules! template {
@@ -151,6 +156,7 @@ template!(Promoted, "email/promoted.txt");
 template!(Withdrawn, "email/withdrawn.txt");
 template!(Disqualified, "email/disqualified.txt");
 template!(Voided, "email/voided.txt");
+template!(Corrected, "email/corrected.txt");
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rendered {
@@ -166,6 +172,7 @@ pub fn render(kind: Kind, m: &ApplicationMail) -> Rendered {
         Kind::Withdrawn => Withdrawn { m }.render(),
         Kind::Disqualified => Disqualified { m }.render(),
         Kind::Voided => Voided { m }.render(),
+        Kind::Corrected => Corrected { m }.render(),
     }
     .unwrap_or_else(|e| format!("Subject: {}\n\n{e}", kind.as_str()));
     split(&text)
@@ -217,6 +224,7 @@ mod tests {
             ],
             reason: reason.map(str::to_owned),
             place_in_line: Some(3),
+            changes: vec!["所在地（1370100016）: 緑町1-1 → 緑町2-2-28".into()],
         }
     }
 
@@ -229,6 +237,7 @@ mod tests {
             Kind::Withdrawn,
             Kind::Disqualified,
             Kind::Voided,
+            Kind::Corrected,
         ] {
             let r = render(kind, &mail(Some("区域外のため")));
             assert!(
@@ -263,6 +272,16 @@ mod tests {
                 r.body
             );
         }
+    }
+
+    #[test]
+    fn a_correction_lists_every_change_and_keeps_the_place_in_line() {
+        let r = render(Kind::Corrected, &mail(None));
+        assert!(r.subject.contains("訂正"), "{}", r.subject);
+        assert!(r
+            .body
+            .contains("・所在地（1370100016）: 緑町1-1 → 緑町2-2-28"));
+        assert!(r.body.contains("受付番号と受付の順番は変わりません"));
     }
 
     #[test]

@@ -12,7 +12,7 @@ use crate::error::ApiError;
 use crate::service::applications::{self, ApplicationView, Exit, Leaving, ListFilter};
 use crate::service::intake::Job;
 use crate::service::Actor;
-use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
 /// Applies to a campaign (no auth). 201 whether accepted or waitlisted; `status` says which.
@@ -208,7 +208,37 @@ pub async fn public_status(
 ) -> Result<HttpResponse, ApiError> {
     let secret = Secret::new(secret.into_inner());
     let found = read(&state, move |conn| {
-        applications::public_status(conn, &secret)
+        applications::public_status(conn, &secret, crate::clock::now())
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(found))
+}
+
+/// The applicant corrects the contact, names, addresses and emails sent (no auth), until the
+/// campaign's deadline while the application takes part; office and corporate numbers stay as
+/// sent. Fields left out stay as they are. Audited, and the contact is mailed what changed.
+#[utoipa::path(
+    request_body = crate::domain::correction::CorrectionInput,
+    responses(
+        (status = 200, body = applications::PublicStatusView),
+        (status = 404, body = crate::error::Problem),
+        (status = 409, description = "corrections are closed: the deadline passed, or the application left the campaign", body = crate::error::Problem),
+        (status = 422, body = crate::error::Problem)
+    )
+)]
+#[patch("/status/{secret}")]
+pub async fn public_correct(
+    state: Data,
+    _: Public,
+    secret: web::Path<String>,
+    body: super::JsonBody,
+) -> Result<HttpResponse, ApiError> {
+    let secret = Secret::new(secret.into_inner());
+    let input: crate::domain::correction::CorrectionInput = parse_json(&body)?;
+    let notifier = state.notifier.clone();
+    let found = write(&state, move |conn, now| {
+        applications::correct_by_secret(conn, &notifier, now, &secret, &input)?;
+        applications::public_status(conn, &secret, now)
     })
     .await?;
     Ok(HttpResponse::Ok().json(found))
@@ -228,7 +258,7 @@ pub async fn public_withdraw(
     let notifier = state.notifier.clone();
     let found = write(&state, move |conn, now| {
         applications::withdraw_by_secret(conn, &notifier, now, &secret, reason.as_deref())?;
-        applications::public_status(conn, &secret)
+        applications::public_status(conn, &secret, now)
     })
     .await?;
     Ok(HttpResponse::Ok().json(found))

@@ -291,6 +291,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(applications::void)
                 .service(applications::public_status)
                 .service(applications::public_withdraw)
+                .service(applications::public_correct)
                 .service(audit_events::verify_audit)
                 .service(audit_events::export)
                 .service(audit_events::list)

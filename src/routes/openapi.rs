@@ -122,6 +122,7 @@ Refusals come in this order: 401/403, 404, 409 for the campaign's state, 422 wit
         super::applications::void,
         super::applications::public_status,
         super::applications::public_withdraw,
+        super::applications::public_correct,
         super::audit_events::list,
         super::outbox::list,
         super::outbox::get,

@@ -1,6 +1,6 @@
 //! Reading the audit trail.
 
-use super::{Page, Paged, ServiceResult};
+use super::{Page, Paged, ServiceError, ServiceResult};
 pub use crate::db::audit::ExportFilter;
 use crate::db::{audit, DbConn};
 use crate::domain::ids::CampaignId;
@@ -193,4 +193,10 @@ mod tests {
             serde_json::Value::String("{not json".into())
         );
     }
+}
+
+/// A record as an audit event keeps it before or after a change. One that cannot be written
+/// as JSON is a defect to fix, never an event recorded with nothing in it.
+pub fn snapshot<T: Serialize + ?Sized>(value: &T) -> ServiceResult<serde_json::Value> {
+    serde_json::to_value(value).map_err(|e| ServiceError::Format(format!("audit snapshot: {e}")))
 }

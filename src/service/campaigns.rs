@@ -10,6 +10,7 @@ use crate::domain::conflict::Conflict;
 use crate::domain::ids::CampaignId;
 use crate::domain::survey::SurveyDays;
 use crate::domain::{jst, FieldErrors};
+use crate::service::audit::snapshot;
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
@@ -197,10 +198,6 @@ fn view(row: CampaignRow, history: Vec<DeadlineChangeRow>, now: NaiveDateTime) -
     }
 }
 
-fn snapshot(row: &CampaignRow) -> serde_json::Value {
-    serde_json::to_value(row).unwrap_or_default()
-}
-
 pub fn find(conn: &mut DbConn, id: &CampaignId) -> ServiceResult<CampaignRow> {
     rows::find(conn, id)?.ok_or(ServiceError::NotFound("campaign"))
 }
@@ -278,12 +275,9 @@ pub fn create(
     for (kind, definition) in input.surveys.iter().flat_map(|s| s.given()) {
         super::surveys::stored(conn, actor, now, &row.id, kind, definition)?;
     }
-    let mut after = snapshot(&row);
+    let mut after = snapshot(&row)?;
     if let (Some(object), Some(surveys)) = (after.as_object_mut(), &input.surveys) {
-        object.insert(
-            "surveys".into(),
-            serde_json::to_value(surveys).unwrap_or_default(),
-        );
+        object.insert("surveys".into(), snapshot(surveys)?);
     }
     audit::record(
         conn,
@@ -430,8 +424,8 @@ pub fn update(
             entity: "campaign",
             entity_id: id.as_str(),
             campaign_id: Some(id),
-            before: Some(snapshot(&before)),
-            after: Some(serde_json::json!({"campaign": snapshot(&after), "reason": patch.reason})),
+            before: Some(snapshot(&before)?),
+            after: Some(serde_json::json!({"campaign": snapshot(&after)?, "reason": patch.reason})),
         },
     )?;
     allocation::promote_waiting(conn, notifier, actor, now, &after)?;

@@ -33,7 +33,8 @@ impl std::fmt::Debug for IdempotencyKey {
     }
 }
 
-fn digest(parts: &[&[u8]]) -> [u8; 32] {
+/// SHA-256 of `parts`, each prefixed by its length so that no two lists of parts collide.
+pub(crate) fn digest(parts: &[&[u8]]) -> [u8; 32] {
     let mut h = Sha256::new();
     for part in parts {
         h.update((part.len() as u64).to_be_bytes());

@@ -9,6 +9,7 @@ pub mod bank_accounts;
 pub mod campaigns;
 pub mod checkpoints;
 pub mod dashboard;
+pub mod drafts;
 pub mod idempotency;
 pub mod intake;
 pub mod ledger;

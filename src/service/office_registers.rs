@@ -112,7 +112,7 @@ pub fn import(
             entity_id: row.id.as_str(),
             campaign_id: None,
             before: None,
-            after: Some(serde_json::to_value(&row).unwrap_or_default()),
+            after: Some(crate::service::audit::snapshot(&row)?),
         },
     )?;
     Ok(RegisterView {

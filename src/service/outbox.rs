@@ -73,13 +73,42 @@ pub fn message(
     kind: Kind,
     about: About<'_>,
 ) -> MessageRow {
+    let mail = mail_of(notifier, kind, about);
+    message_to(notifier, now, kind, about, &about.app.contact_email, &mail)
+}
+
+/// `mail` as the email `kind` about an application, to `recipient`, ready to queue.
+pub fn message_to(
+    notifier: &Notifier,
+    now: NaiveDateTime,
+    kind: Kind,
+    about: About<'_>,
+    recipient: &str,
+    mail: &ApplicationMail,
+) -> MessageRow {
+    queued(
+        notifier,
+        now,
+        Envelope {
+            kind: kind.as_str(),
+            campaign: &about.campaign.id,
+            application: &about.app.id,
+            recipient,
+            reply_to: about.campaign.contact_email.as_deref(),
+        },
+        templates::render(kind, mail),
+    )
+}
+
+/// What the email `kind` about an application says.
+pub fn mail_of(notifier: &Notifier, kind: Kind, about: About<'_>) -> ApplicationMail {
     let About {
         campaign,
         app,
         offices,
         place_in_line,
     } = about;
-    let mail = ApplicationMail {
+    ApplicationMail {
         campaign_name: campaign.name.clone(),
         secretariat: campaign.contact(),
         contact_name: app.contact_name.clone(),
@@ -122,19 +151,8 @@ pub fn message(
         },
         reason: app.status_reason.clone(),
         place_in_line,
-    };
-    queued(
-        notifier,
-        now,
-        Envelope {
-            kind: kind.as_str(),
-            campaign: &campaign.id,
-            application: &app.id,
-            recipient: &app.contact_email,
-            reply_to: campaign.contact_email.as_deref(),
-        },
-        templates::render(kind, &mail),
-    )
+        changes: Vec::new(),
+    }
 }
 
 /// Who an email goes to and what it is about.

@@ -131,17 +131,12 @@ fn record(
             entity_id: &after.id,
             campaign_id: None,
             before: before
-                .map(|b| serde_json::to_value(view(b)))
-                .transpose()
-                .map_err(json)?,
-            after: Some(serde_json::to_value(view(after)).map_err(json)?),
+                .map(|b| crate::service::audit::snapshot(&view(b)))
+                .transpose()?,
+            after: Some(crate::service::audit::snapshot(&view(after))?),
         },
     )?;
     Ok(())
-}
-
-fn json(e: serde_json::Error) -> ServiceError {
-    ServiceError::Format(format!("audit snapshot: {e}"))
 }
 
 /// A person added, and the one-time link's secret when no password was given.
@@ -276,7 +271,7 @@ fn cut_off(
         crate::db::tokens::revoke(conn, &before.id, now)?;
         let mut after = before.clone();
         after.revoked_at = Some(now);
-        let mut after = serde_json::to_value(&after).map_err(json)?;
+        let mut after = crate::service::audit::snapshot(&after)?;
         after["because"] = serde_json::Value::from(because.as_str());
         audit::record(
             conn,
@@ -287,7 +282,7 @@ fn cut_off(
                 entity: "api_token",
                 entity_id: before.id.as_str(),
                 campaign_id: None,
-                before: Some(serde_json::to_value(before).map_err(json)?),
+                before: Some(crate::service::audit::snapshot(before)?),
                 after: Some(after),
             },
         )?;

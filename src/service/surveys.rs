@@ -15,6 +15,7 @@ use crate::domain::jst;
 use crate::domain::participation::Status;
 use crate::domain::secret::Secret;
 use crate::domain::survey::{check_answers, Answers, Definition, SurveyKind, Window, WindowState};
+use crate::service::audit::snapshot;
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -128,7 +129,6 @@ pub fn define(
         }
     }
     let row = stored(conn, actor, now, campaign_id, kind, &definition)?;
-    let snapshot = |d: &Definition| serde_json::to_value(d).unwrap_or_default();
     let before_json = before.as_ref().map(definition_of).transpose()?;
     audit::record(
         conn,
@@ -139,8 +139,8 @@ pub fn define(
             entity: "survey",
             entity_id: &format!("{campaign_id}:{kind}"),
             campaign_id: Some(campaign_id),
-            before: before_json.as_ref().map(snapshot),
-            after: Some(snapshot(&definition)),
+            before: before_json.as_ref().map(snapshot).transpose()?,
+            after: Some(snapshot(&definition)?),
         },
     )?;
     view(conn, &row)

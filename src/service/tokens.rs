@@ -124,7 +124,7 @@ pub fn create(
             entity_id: row.id.as_str(),
             campaign_id: None,
             before: None,
-            after: Some(serde_json::to_value(&row).unwrap_or_default()),
+            after: Some(crate::service::audit::snapshot(&row)?),
         },
     )?;
     Ok(CreatedToken {
@@ -205,8 +205,8 @@ pub fn revoke(
             entity: "api_token",
             entity_id: id.as_str(),
             campaign_id: None,
-            before: Some(serde_json::to_value(&before).unwrap_or_default()),
-            after: Some(serde_json::to_value(&after).unwrap_or_default()),
+            before: Some(crate::service::audit::snapshot(&before)?),
+            after: Some(crate::service::audit::snapshot(&after)?),
         },
     )?;
     Ok(view(after))

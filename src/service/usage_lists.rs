@@ -130,7 +130,7 @@ pub fn import(
             entity_id: &row.id,
             campaign_id: Some(campaign_id),
             before: None,
-            after: Some(serde_json::to_value(&row).unwrap_or_default()),
+            after: Some(crate::service::audit::snapshot(&row)?),
         },
     )?;
     Ok(UsageListView {

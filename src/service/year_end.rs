@@ -239,7 +239,7 @@ pub fn run(
             entity_id: check.id.as_str(),
             campaign_id: Some(campaign_id),
             before: None,
-            after: Some(serde_json::to_value(&check).unwrap_or_default()),
+            after: Some(crate::service::audit::snapshot(&check)?),
         },
     )?;
     Ok(view(check, count, inline_rows(count, || Ok(kept))?))

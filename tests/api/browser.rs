@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-struct Driver {
+pub(crate) struct Driver {
     child: Child,
     url: String,
 }
@@ -25,7 +25,7 @@ impl Drop for Driver {
     }
 }
 
-fn chromedriver() -> Option<Driver> {
+pub(crate) fn chromedriver() -> Option<Driver> {
     let program = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -62,7 +62,7 @@ fn chromedriver() -> Option<Driver> {
     })
 }
 
-async fn browser(driver: &Driver) -> Client {
+pub(crate) async fn browser(driver: &Driver) -> Client {
     let mut options = json!({"args": [
         "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
         "--window-size=420,900", "--lang=ja"
@@ -79,11 +79,11 @@ async fn browser(driver: &Driver) -> Client {
         .expect("a Chromium session")
 }
 
-fn field_id(name: &str) -> String {
+pub(crate) fn field_id(name: &str) -> String {
     format!("f-{}", name.replace('.', "-"))
 }
 
-async fn fill(c: &Client, name: &str, value: &str) -> Result<(), CmdError> {
+pub(crate) async fn fill(c: &Client, name: &str, value: &str) -> Result<(), CmdError> {
     let found: Result<Element, CmdError> = c.find(Locator::Id(&field_id(name))).await;
     let element = match found {
         Ok(e) => e,
@@ -107,7 +107,7 @@ async fn fill_office(c: &Client, prefix: &str, o: &Value) -> Result<(), CmdError
 }
 
 /// Opens the form, chooses `tier` and fills in the contact and the offices.
-async fn open_tier(
+pub(crate) async fn open_tier(
     c: &Client,
     base: &str,
     code: &str,
@@ -133,7 +133,7 @@ async fn open_tier(
     Ok(())
 }
 
-async fn status_text(c: &Client) -> Result<String, CmdError> {
+pub(crate) async fn status_text(c: &Client) -> Result<String, CmdError> {
     c.wait()
         .for_element(Locator::Id("status"))
         .await?
@@ -216,7 +216,7 @@ async fn journeys(c: &Client, base: &str, code: &str) -> Result<(), CmdError> {
 }
 
 /// A server listening where its public base URL says: the browser's `Origin` must match it.
-fn app_at_its_public_address(backend: Backend) -> Option<TestApp> {
+pub(crate) fn app_at_its_public_address(backend: Backend) -> Option<TestApp> {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .expect("a free port")
@@ -227,18 +227,18 @@ fn app_at_its_public_address(backend: Backend) -> Option<TestApp> {
     })
 }
 
-fn in_browser(backend: Backend) {
-    let Some(driver) = chromedriver() else {
-        return;
-    };
-    let Some(app) = app_at_its_public_address(backend) else {
-        return;
-    };
-    let id = app.open_campaign(50, 10);
-    let code = code_of(&app, &id);
+/// Runs `journey` in a fresh Chromium session, saying where the browser stopped if it fails.
+pub(crate) fn drive<F>(driver: &Driver, journey: F)
+where
+    F: for<'c> FnOnce(
+        &'c Client,
+    ) -> std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<(), CmdError>> + 'c>,
+    >,
+{
     actix_web::rt::System::new().block_on(async {
-        let c = browser(&driver).await;
-        let outcome = journeys(&c, &app.base, &code).await;
+        let c = browser(driver).await;
+        let outcome = journey(&c).await;
         if let Err(e) = &outcome {
             let url = c
                 .current_url()
@@ -249,7 +249,27 @@ fn in_browser(backend: Backend) {
             eprintln!("the browser stopped at {url}: {e}\n{source}");
         }
         let _ = c.close().await;
-        outcome.expect("every step of the journeys");
+        outcome.expect("every step of the journey");
+    });
+}
+
+/// Chromium, and a server at its public address with a campaign open for 50 offices: the
+/// campaign's id and code. None where either cannot run here.
+pub(crate) fn with_open_campaign(backend: Backend) -> Option<(Driver, TestApp, String, String)> {
+    let driver = chromedriver()?;
+    let app = app_at_its_public_address(backend)?;
+    let id = app.open_campaign(50, 10);
+    let code = code_of(&app, &id);
+    Some((driver, app, id, code))
+}
+
+fn in_browser(backend: Backend) {
+    let Some((driver, app, id, code)) = with_open_campaign(backend) else {
+        return;
+    };
+    let base = app.base.clone();
+    drive(&driver, move |c| {
+        Box::pin(async move { journeys(c, &base, &code).await })
     });
     let listed = app.get(&format!("/api/v1/campaigns/{id}/applications"));
     assert_eq!(listed.body["total"], 4, "four applications, one withdrawn");

@@ -97,6 +97,13 @@ impl Browser {
         self.send(req, None)
     }
 
+    /// Where a 303 leads, as a browser follows it.
+    pub fn follow(&mut self, redirect: &Page) -> Page {
+        assert_eq!(redirect.status, 303, "{}", redirect.text);
+        let to = redirect.location.clone().expect("a Location");
+        self.get(&to)
+    }
+
     pub fn head(&mut self, path: &str) -> Page {
         let req = self.agent.head(&format!("{}{path}", self.base));
         self.send(req, None)
@@ -274,8 +281,15 @@ on_both_backends!(
                 _ => {}
             }
         }
-        let refused = browser.post(&format!("/apply/{code}"), &form);
-        assert_eq!(refused.status, 422, "{}", refused.text);
+        let posted = browser.post(&format!("/apply/{code}"), &form);
+        assert_eq!(posted.status, 303, "refused, it redirects: {}", posted.text);
+        let draft = posted.location.clone().unwrap();
+        assert!(
+            draft.starts_with(&format!("/apply/{code}?tier=general_pair&draft=")),
+            "{draft}"
+        );
+        let refused = browser.follow(&posted);
+        assert_eq!(refused.status, 200, "{}", refused.text);
         assert!(refused.content_type.starts_with("text/html"));
         for expected in [
             "入力内容を確認してください（4件）",
@@ -314,14 +328,16 @@ on_both_backends!(
                 ("contact.name".into(), "a\0b".into()),
             ],
         );
-        assert_eq!(nul.status, 422);
+        let nul = browser.follow(&nul);
         assert!(nul.text.contains("使用できない文字が含まれています"));
         let no_tier = browser.post(
             &format!("/apply/{code}"),
             &[("csrf_token".into(), page.input("csrf_token"))],
         );
-        assert_eq!(no_tier.status, 422);
-        assert!(no_tier.text.contains("応募枠を選んでください"));
+        assert!(browser
+            .follow(&no_tier)
+            .text
+            .contains("応募枠を選んでください"));
         assert_eq!(applications(app, &id)["total"], 0);
     }
 );
@@ -463,8 +479,13 @@ on_both_backends!(
                 ("reason".into(), "長".repeat(2001)),
             ],
         );
-        assert_eq!(too_long.status, 422);
+        let too_long = browser.follow(&too_long);
         assert!(too_long.text.contains("2000文字以内で入力してください"));
+        assert_eq!(
+            too_long.text.matches(&"長".repeat(2001)).count(),
+            1,
+            "kept as typed"
+        );
         let done = browser.post(
             &confirm_path,
             &[
@@ -683,7 +704,7 @@ on_both_backends!(
             &[],
         );
         let refused = browser.post(&format!("/apply/{code}"), &again);
-        assert_eq!(refused.status, 409);
+        let refused = browser.follow(&refused);
         assert!(
             refused
                 .text

@@ -28,6 +28,7 @@ const TABLE: &[(&str, &str, Who)] = &[
     ("post", "/api/v1/campaigns/{id}/applications", Who::Public),
     ("get", "/api/v1/status/{secret}", Who::Public),
     ("post", "/api/v1/status/{secret}/withdraw", Who::Public),
+    ("patch", "/api/v1/status/{secret}", Who::Public),
     ("get", "/api/v1/campaigns/{id}/surveys/{kind}", Who::Public),
     (
         "post",

@@ -24,6 +24,8 @@ fn every_conflict() -> Vec<Conflict> {
         ApplicationAlready {
             status: Status::Withdrawn,
         },
+        CorrectionsClosed(crate::domain::correction::Closed::DeadlinePassed),
+        CorrectionsClosed(crate::domain::correction::Closed::Left(Status::Voided)),
         AppliedAgain,
         TwinKeys,
         SurveyAnswered {
@@ -97,6 +99,7 @@ fn every_conflict() -> Vec<Conflict> {
             | SlotsBelowTaken { .. }
             | CampaignCodeTaken { .. }
             | ApplicationAlready { .. }
+            | CorrectionsClosed(_)
             | AppliedAgain
             | TwinKeys
             | SurveyAnswered { .. }

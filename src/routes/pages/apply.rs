@@ -1,6 +1,7 @@
 //! The application form: the tiers with the live slot counter, the chosen tier's form, its
 //! submission, and the QR code of the form's address for flyers.
 
+use super::drafts;
 use super::views::{self, ApplyPage, Chosen, Counter, TierOption};
 use super::{csrf, form, html, limit, qr, secure_cookies, see_other, with_cookie, Data, PageError};
 use crate::domain::application::{self, Tier};
@@ -10,6 +11,7 @@ use crate::domain::{jst, FieldError};
 use crate::error::ApiError;
 use crate::routes::read;
 use crate::service::campaigns::PublicCampaign;
+use crate::service::drafts::Draft;
 use crate::service::idempotency::IdempotencyKey;
 use crate::service::intake::Job;
 use crate::service::status_link;
@@ -120,6 +122,7 @@ fn chosen(
         layout: form::layout(tier, &campaign.settings, values, errors),
         idempotency_key,
         csrf_token,
+        draft: None,
     }
 }
 
@@ -140,6 +143,26 @@ const TIER_NOT_CHOSEN: &str = "応募枠を選んでください";
 #[derive(serde::Deserialize)]
 pub struct FormQuery {
     tier: Option<String>,
+    /// A refused post's draft, which the form shows again.
+    draft: Option<String>,
+}
+
+/// The form again from a refused post's draft: what was typed, every error beside its field.
+fn from_draft(
+    campaign: &PublicCampaign,
+    draft: &Draft,
+    named: Option<&str>,
+    csrf_token: String,
+) -> ApplyPage {
+    let values = drafts::values_of(draft);
+    match form::tier_of(values.get("tier")) {
+        Some(tier) => {
+            let mut form = chosen(campaign, tier, &values, &draft.errors, csrf_token);
+            form.draft = drafts::carried(named, Some(draft));
+            apply_page(campaign, Some(form), None)
+        }
+        None => apply_page(campaign, None, Some(TIER_NOT_CHOSEN.into())),
+    }
 }
 
 /// The application form: the tiers to choose from, then the chosen tier's form.
@@ -153,7 +176,14 @@ pub async fn apply_form(
     limit(&req, &state)?;
     let campaign = public_campaign(&state, &code).await?;
     let token = csrf::token(&req, secure_cookies(&state));
-    let page = match query.tier.as_deref() {
+    let named = query.draft.as_deref();
+    let form_path = format!("/apply/{code}");
+    let reopened = drafts::reopened(&state, &form_path, named, &token.value).await?;
+    if let Some(Some(draft)) = &reopened {
+        let page = from_draft(&campaign, draft, named, token.value);
+        return with_cookie(html(StatusCode::OK, &page), token.cookie);
+    }
+    let mut page = match query.tier.as_deref() {
         None => apply_page(&campaign, None, None),
         Some(t) => match form::tier_of(t) {
             Some(tier) => {
@@ -163,11 +193,14 @@ pub async fn apply_form(
             None => apply_page(&campaign, None, Some(TIER_NOT_CHOSEN.into())),
         },
     };
+    if reopened.is_some() {
+        page.notice = Some(drafts::GONE.into());
+    }
     with_cookie(html(StatusCode::OK, &page), token.cookie)
 }
 
-/// A submission of the form: 303 to the status page when taken (accepted or waiting), the
-/// form again with every error when refused.
+/// A submission of the form: 303 to the status page when taken (accepted or waiting); refused,
+/// 303 to the form again with what was typed and every error (post/redirect/get).
 #[post("/apply/{code}")]
 pub async fn apply_submit(
     state: Data,
@@ -199,7 +232,6 @@ pub async fn apply_submit(
         }
         return Err(PageError::expired(form_path));
     }
-    let token = values.get(csrf::FIELD).to_owned();
     let campaign = public_campaign(&state, &code).await?;
     if campaign.phase != Phase::Open {
         return Ok(html(
@@ -208,13 +240,12 @@ pub async fn apply_submit(
         ));
     }
     let Some(tier) = form::tier_of(values.get("tier")) else {
-        let page = apply_page(&campaign, None, Some(TIER_NOT_CHOSEN.into()));
-        return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, &page));
+        // Nothing was typed without a tier to type it into: the chooser says what is missing.
+        return Ok(see_other(&format!("{form_path}?tier=")));
     };
-    let refused = |status: StatusCode, errors: Vec<FieldError>| {
-        let form = chosen(&campaign, tier, &values, &errors, token.clone());
-        html(status, &apply_page(&campaign, Some(form), None))
-    };
+    let tier_page = format!("{form_path}?tier={}", tier.as_str());
+    let refused =
+        |errors: Vec<FieldError>| drafts::refused(&state, &form_path, &tier_page, &values, errors);
     let (input, mut form_errors) = form::read(tier, &values, &campaign.settings);
     form_errors.extend(values.unstorable());
     if !form_errors.is_empty() {
@@ -224,8 +255,7 @@ pub async fn apply_submit(
             .err()
             .map(|e| e.into_vec())
             .unwrap_or_default();
-        let errors = form::merge(form_errors, rules);
-        return Ok(refused(StatusCode::UNPROCESSABLE_ENTITY, errors));
+        return refused(form::merge(form_errors, rules)).await;
     }
     let key_value = values.get("idempotency_key");
     let key = super::usable_key(key_value).then(|| {
@@ -245,19 +275,19 @@ pub async fn apply_submit(
                 .as_str()
                 .and_then(status_link::page_for)
                 .ok_or_else(|| PageError::from(ApiError::internal("a submission without a status link")))?;
+            drafts::discard(&state, &form_path, &values).await;
             Ok(see_other(&page))
         }
-        Err(ServiceError::Invalid(errors)) => Ok(refused(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            form::merge(Vec::new(), errors.into_vec()),
-        )),
-        Err(ServiceError::AlreadyTakingPart(offices)) => Ok(refused(
-            StatusCode::CONFLICT,
-            vec![FieldError::new(
+        Err(ServiceError::Invalid(errors)) => {
+            refused(form::merge(Vec::new(), errors.into_vec())).await
+        }
+        Err(ServiceError::AlreadyTakingPart(offices)) => {
+            refused(vec![FieldError::new(
                 "offices",
                 crate::domain::refusal::Refusal::AlreadyTakingPart(offices),
-            )],
-        )),
+            )])
+            .await
+        }
         Err(ServiceError::StateConflict(_)) => {
             let campaign = public_campaign(&state, &code).await?;
             Ok(html(StatusCode::CONFLICT, &apply_page(&campaign, None, None)))

@@ -30,6 +30,11 @@ impl Values {
         self.0.get(name).map(String::as_str).unwrap_or("")
     }
 
+    /// Every field by name, as a draft keeps them.
+    pub fn fields(&self) -> &BTreeMap<String, String> {
+        &self.0
+    }
+
     /// Whether every field under `prefix.` is blank.
     fn blank_under(&self, prefix: &str) -> bool {
         let prefix = format!("{prefix}.");
@@ -37,6 +42,12 @@ impl Values {
             .iter()
             .filter(|(name, _)| name.starts_with(&prefix))
             .all(|(_, value)| value.trim().is_empty())
+    }
+}
+
+impl FromIterator<(String, String)> for Values {
+    fn from_iter<I: IntoIterator<Item = (String, String)>>(pairs: I) -> Self {
+        Values(pairs.into_iter().collect())
     }
 }
 
@@ -183,7 +194,9 @@ pub fn merge(form: Vec<FieldError>, rules: Vec<FieldError>) -> Vec<FieldError> {
 }
 
 mod layout;
-pub use layout::{id_of, layout, Choice, Control, Layout, Section, Summary};
+pub use layout::{
+    contact_section, control, id_of, layout, placed, Choice, Control, Layout, Section, Summary,
+};
 
 #[cfg(test)]
 mod tests;

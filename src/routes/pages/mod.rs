@@ -8,7 +8,9 @@
 
 mod apply;
 mod console;
+mod correction;
 pub mod csrf;
+mod drafts;
 mod error;
 pub mod form;
 pub mod messages;
@@ -47,6 +49,20 @@ fn storable(values: &Values) -> Result<(), PageError> {
             names.join("、")
         ),
     ))
+}
+
+/// A form post, read and checked against forgery (`csrf`); a post that fails either gets the
+/// expired page leading back to `back`.
+fn verified(req: &HttpRequest, state: &Data, body: &[u8], back: &str) -> Result<Values, PageError> {
+    let values = Values::parse(body).map_err(|_| PageError::expired(back.to_owned()))?;
+    if !csrf::verify(
+        req,
+        values.get(csrf::FIELD),
+        &state.notifier.public_base_url,
+    ) {
+        return Err(PageError::expired(back.to_owned()));
+    }
+    Ok(values)
 }
 
 fn html(status: StatusCode, page: &impl Template) -> HttpResponse {
@@ -122,6 +138,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(apply::apply_submit)
         .service(status::withdraw_form)
         .service(status::withdraw)
+        .service(correction::correction_form)
+        .service(correction::correct)
         .service(survey::survey_form)
         .service(survey::survey_submit)
         .service(status::applicant_status);

@@ -1,17 +1,17 @@
 //! The applicant's status page behind the secret link in their emails, and the withdrawal
 //! with its confirmation step.
 
-use super::form::Values;
+use super::drafts;
 use super::views::{self, ConditionLine, OfficeLine, SurveyLine};
 use super::{
-    csrf, html, limit, secret_of, secure_cookies, see_other, with_cookie, Data, PageError,
+    csrf, html, limit, secret_of, secure_cookies, see_other, verified, with_cookie, Data, PageError,
 };
 use crate::domain::jst;
 use crate::domain::money::with_separators;
 use crate::domain::secret::Secret;
 use crate::domain::survey::WindowState;
 use crate::error::ApiError;
-use crate::routes::{read, write};
+use crate::routes::read;
 use crate::service::applications::{self, StatusPage, MAX_REASON_CHARS};
 use crate::service::status_link;
 use crate::service::surveys;
@@ -56,6 +56,12 @@ fn office_lines(page: &StatusPage, secret: Option<&Secret>) -> Vec<OfficeLine> {
             surveys: secret.map(|s| survey_lines(s, o)).unwrap_or_default(),
             name: o.name.clone(),
             office_number: o.office_number.clone(),
+            kind_label: o.kind.label_ja(),
+            corporate_number: o.corporate_number.clone(),
+            corporation_name: o.corporation_name.clone(),
+            municipality_code: o.municipality_code.clone(),
+            address: o.address.clone(),
+            email: o.email.clone(),
             check_digit_mismatch: crate::domain::office_number::OfficeNumber::parse(
                 &o.office_number,
             )
@@ -74,7 +80,7 @@ fn office_lines(page: &StatusPage, secret: Option<&Secret>) -> Vec<OfficeLine> {
         .collect()
 }
 
-fn footer(page: &StatusPage) -> Option<views::Footer> {
+pub(super) fn footer(page: &StatusPage) -> Option<views::Footer> {
     views::Footer::new(
         page.secretariat.clone(),
         page.privacy_notice.clone(),
@@ -82,7 +88,7 @@ fn footer(page: &StatusPage) -> Option<views::Footer> {
     )
 }
 
-async fn load_status(state: &Data, secret: Secret) -> Result<StatusPage, PageError> {
+pub(super) async fn load_status(state: &Data, secret: Secret) -> Result<StatusPage, PageError> {
     Ok(read(state, move |conn| {
         applications::status_page(conn, &secret, crate::clock::now())
     })
@@ -102,6 +108,7 @@ pub async fn applicant_status(
     let page = load_status(&state, secret.clone()).await?;
     let view = views::StatusPage {
         campaign_name: page.campaign_name.clone(),
+        region_name: page.region_name.clone(),
         apply_path: format!("/apply/{}", page.campaign_code),
         status_value: page.status.as_str(),
         status_label: page.status.label_ja(),
@@ -111,9 +118,16 @@ pub async fn applicant_status(
         submitted_at: page.submitted_at.clone(),
         place_in_line: page.place_in_line,
         left_at: page.left_at.clone(),
+        contact_name: page.contact_name.clone(),
         contact_email: page.contact_email.clone(),
         offices: office_lines(&page, Some(&secret)),
         ends_on: jst::day(page.ends_on),
+        deadline: jst::day(page.deadline),
+        correct_path: page.correction.is_ok().then(|| format!("{base}/edit")),
+        correction_closed: page
+            .correction
+            .err()
+            .map(|closed| super::correction::closed_message(&page, closed)),
         withdraw_path: page.may_withdraw().then(|| format!("{base}/withdraw")),
         footer: footer(&page),
     };
@@ -138,16 +152,25 @@ fn withdraw_page(
         reason: reason.to_owned(),
         reason_error,
         max_reason: MAX_REASON_CHARS,
+        draft: None,
+        notice: None,
         footer: footer(page),
     }
 }
 
-/// The confirmation step before withdrawing.
+#[derive(serde::Deserialize)]
+pub struct WithdrawQuery {
+    draft: Option<String>,
+}
+
+/// The confirmation step before withdrawing; after a refused post, with the reason as typed
+/// and why it was refused.
 #[route("/status/{secret}/withdraw", method = "GET", method = "HEAD")]
 pub async fn withdraw_form(
     state: Data,
     req: HttpRequest,
     secret: web::Path<String>,
+    query: web::Query<WithdrawQuery>,
 ) -> Result<HttpResponse, PageError> {
     limit(&req, &state)?;
     let secret = secret_of(&secret)?;
@@ -157,13 +180,23 @@ pub async fn withdraw_form(
         return Ok(see_other(&base));
     }
     let token = csrf::token(&req, secure_cookies(&state));
-    with_cookie(
-        html(
-            StatusCode::OK,
-            &withdraw_page(&page, &base, token.value, "", None),
-        ),
-        token.cookie,
-    )
+    let confirm = format!("{base}/withdraw");
+    let named = query.draft.as_deref();
+    let reopened = drafts::reopened(&state, &confirm, named, &token.value).await?;
+    let draft = reopened.as_ref().and_then(Option::as_ref);
+    let reason = draft.map(|d| drafts::values_of(d).get("reason").to_owned());
+    let error = draft
+        .and_then(|d| d.errors.first())
+        .map(crate::domain::FieldError::japanese);
+    let mut view = withdraw_page(
+        &page,
+        &base,
+        token.value,
+        reason.as_deref().unwrap_or(""),
+        error,
+    );
+    (view.draft, view.notice) = drafts::marks(named, &reopened);
+    with_cookie(html(StatusCode::OK, &view), token.cookie)
 }
 
 /// Withdraws, once confirmed, and returns to the status page.
@@ -178,43 +211,18 @@ pub async fn withdraw(
     let secret = secret_of(&secret)?;
     let base = status_link::page_path(&secret);
     let confirm = format!("{base}/withdraw");
-    let values = Values::parse(&body).map_err(|_| PageError::expired(confirm.clone()))?;
-    if !csrf::verify(
-        &req,
-        values.get(csrf::FIELD),
-        &state.notifier.public_base_url,
-    ) {
-        return Err(PageError::expired(confirm));
-    }
+    let values = verified(&req, &state, &body, &confirm)?;
     if values.get("confirm") != "yes" {
         return Ok(see_other(&confirm));
     }
-    let reason = values.get("reason").to_owned();
     let notifier = state.notifier.clone();
-    let (target, asked) = (secret.clone(), reason.clone());
-    let unstorable = values.unstorable();
-    let done = if unstorable.is_empty() {
-        write(&state, move |conn, now| {
-            applications::withdraw_by_secret(conn, &notifier, now, &target, Some(&asked)).map(drop)
-        })
-        .await
-    } else {
-        Err(ApiError::Invalid(unstorable))
-    };
-    match done {
-        Ok(()) => Ok(see_other(&base)),
-        Err(ApiError::Invalid(errors)) => {
-            let page = load_status(&state, secret).await?;
-            let message = errors
-                .first()
-                .map(crate::domain::FieldError::japanese)
-                .unwrap_or_default();
-            let token = values.get(csrf::FIELD).to_owned();
-            Ok(html(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &withdraw_page(&page, &base, token, &reason, Some(message)),
-            ))
-        }
+    let asked = values.get("reason").to_owned();
+    let settled = drafts::settle(&state, &confirm, &base, &values, move |conn, now| {
+        applications::withdraw_by_secret(conn, &notifier, now, &secret, Some(&asked)).map(drop)
+    })
+    .await?;
+    match settled {
+        Ok(answer) => Ok(answer),
         Err(ApiError::Conflict(_)) => Err(PageError::new(
             StatusCode::CONFLICT,
             "辞退の手続きができません",

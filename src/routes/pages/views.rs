@@ -25,6 +25,8 @@ pub struct Chosen {
     pub layout: Layout,
     pub idempotency_key: String,
     pub csrf_token: String,
+    /// The draft it was shown from, so that a refusal replaces it and a success discards it.
+    pub draft: Option<String>,
 }
 
 /// The campaign's secretariat and privacy notice, at the foot of every applicant page.
@@ -81,6 +83,13 @@ pub struct ApplyPage {
 pub struct OfficeLine {
     pub name: String,
     pub office_number: String,
+    pub kind_label: &'static str,
+    pub corporate_number: String,
+    pub corporation_name: String,
+    pub municipality_code: String,
+    pub address: String,
+    /// Masked.
+    pub email: String,
     /// The number's check digit does not match: it may be mistyped.
     pub check_digit_mismatch: bool,
     pub role: String,
@@ -107,6 +116,7 @@ pub struct ConditionLine {
 #[template(path = "pages/status.html")]
 pub struct StatusPage {
     pub campaign_name: String,
+    pub region_name: String,
     pub apply_path: String,
     pub status_value: &'static str,
     pub status_label: &'static str,
@@ -117,10 +127,33 @@ pub struct StatusPage {
     pub place_in_line: Option<i64>,
     /// When it left the campaign; then what it would have been paid is not shown.
     pub left_at: Option<String>,
+    pub contact_name: String,
     pub contact_email: String,
     pub offices: Vec<OfficeLine>,
     pub ends_on: String,
+    pub deadline: String,
+    /// Where what was sent is corrected, while it may be.
+    pub correct_path: Option<String>,
+    /// Why nothing may be corrected any more, and whom to ask.
+    pub correction_closed: Option<String>,
     pub withdraw_path: Option<String>,
+    pub footer: Option<Footer>,
+}
+
+#[derive(Template)]
+#[template(path = "pages/correct.html")]
+pub struct CorrectionPage {
+    pub campaign_name: String,
+    pub sequence: i64,
+    pub deadline: String,
+    pub action: String,
+    pub status_path: String,
+    pub csrf_token: String,
+    /// The draft it was shown from, so that a refusal replaces it and a success discards it.
+    pub draft: Option<String>,
+    /// Why a draft the address names is not shown.
+    pub notice: Option<String>,
+    pub layout: Layout,
     pub footer: Option<Footer>,
 }
 
@@ -137,6 +170,10 @@ pub struct WithdrawPage {
     pub reason: String,
     pub reason_error: Option<String>,
     pub max_reason: usize,
+    /// The draft it was shown from, so that a refusal replaces it and a success discards it.
+    pub draft: Option<String>,
+    /// Why a draft the address names is not shown.
+    pub notice: Option<String>,
     pub footer: Option<Footer>,
 }
 

@@ -1,7 +1,7 @@
 //! Leaving a campaign: an applicant or staff withdraws, staff disqualify or void. Slots an
 //! accepted application held go to the waiting list at once.
 
-use super::views::{snapshot, view, ApplicationView};
+use super::views::{view, ApplicationView};
 use crate::db::applications as rows;
 use crate::db::{audit, campaigns, is_unique_violation, DbConn};
 use crate::domain::audit_action::Action;
@@ -12,6 +12,7 @@ use crate::domain::refusal::Refusal;
 use crate::domain::secret::Secret;
 use crate::domain::FieldErrors;
 use crate::email::templates::Kind;
+use crate::service::audit::snapshot;
 use crate::service::outbox::{self, Notifier};
 use crate::service::{allocation, Actor, ServiceError, ServiceResult};
 use chrono::NaiveDateTime;
@@ -116,8 +117,8 @@ pub fn leave(
             entity: "application",
             entity_id: id.as_str(),
             campaign_id: Some(&app.campaign_id),
-            before: Some(snapshot(&app)),
-            after: Some(snapshot(&after)),
+            before: Some(snapshot(&app)?),
+            after: Some(snapshot(&after)?),
         },
     )?;
     if app.status == Status::Accepted {

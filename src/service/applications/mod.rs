@@ -2,6 +2,7 @@
 //! seminar attendee list; what staff and the applicant see of them.
 
 mod attendees;
+mod correction;
 mod leaving;
 mod status_page;
 mod submission;
@@ -9,10 +10,11 @@ mod views;
 
 pub use crate::db::applications::ListFilter;
 pub use attendees::{import_attendees, parse_attendees, AttendeeImport};
+pub use correction::{correct_by_secret, sent_of};
 pub use leaving::{leave, may_leave, withdraw_by_secret, Exit, Leaving, MAX_REASON_CHARS};
 pub use status_page::{status_page, StatusOffice, StatusPage};
 pub use submission::{allocate, checked, created, known, prepare, ready, submit, Prepared};
 pub use views::{
-    count, find_by_secret, get, list, participants, public_status, ApplicationView, ContactView,
-    ParticipantRowView, ParticipantView, PublicParticipant, PublicStatusView,
+    count, find_by_secret, get, list, masked_contact, participants, public_status, ApplicationView,
+    ContactView, ParticipantRowView, ParticipantView, PublicParticipant, PublicStatusView,
 };

@@ -5,6 +5,7 @@ use crate::db::applications as rows;
 use crate::db::DbConn;
 use crate::domain::application::{ParticipantRole, Tier};
 use crate::domain::campaign::Contact;
+use crate::domain::correction::{may_correct, Closed};
 use crate::domain::jst;
 use crate::domain::participation::Status;
 use crate::domain::secret::Secret;
@@ -14,6 +15,8 @@ use chrono::NaiveDate;
 
 pub struct StatusPage {
     pub campaign_name: String,
+    /// Where the offices are, as every office of the campaign is.
+    pub region_name: String,
     pub campaign_code: String,
     pub tier: Tier,
     pub status: Status,
@@ -25,9 +28,15 @@ pub struct StatusPage {
     pub place_in_line: Option<i64>,
     /// When it left the campaign (withdrawn, disqualified or voided), Japan time.
     pub left_at: Option<String>,
+    pub contact_name: String,
+    /// Masked, as everywhere the applicant reads an address.
     pub contact_email: String,
     pub offices: Vec<StatusOffice>,
     pub ends_on: NaiveDate,
+    /// The campaign's application deadline, until which what was sent may be corrected.
+    pub deadline: NaiveDate,
+    /// Whether the applicant may correct what was sent now, or why not.
+    pub correction: Result<(), Closed>,
     /// The campaign's secretariat, whom the applicant can ask.
     pub secretariat: Contact,
     pub privacy_notice: Option<String>,
@@ -37,6 +46,12 @@ pub struct StatusPage {
 pub struct StatusOffice {
     pub office_number: String,
     pub name: String,
+    pub corporate_number: String,
+    pub corporation_name: String,
+    pub municipality_code: String,
+    pub address: String,
+    /// Masked.
+    pub email: String,
     pub role: ParticipantRole,
     pub kind: crate::domain::application::OfficeKind,
     pub honorarium_yen: i64,
@@ -109,6 +124,11 @@ pub fn status_page(
                 .unwrap_or_default();
             StatusOffice {
                 surveys: surveys.remove(&p.id).unwrap_or_default(),
+                email: super::views::masked_contact(&p.email),
+                corporate_number: p.corporate_number,
+                corporation_name: p.corporation_name,
+                municipality_code: p.municipality_code,
+                address: p.address,
                 office_number: p.office_number,
                 name: p.name,
                 role: p.role,
@@ -123,6 +143,7 @@ pub fn status_page(
         privacy_notice: campaign.privacy_notice,
         privacy_notice_url: campaign.privacy_notice_url,
         campaign_name: campaign.name,
+        region_name: campaign.region_name,
         campaign_code: campaign.code,
         tier: app.tier,
         status: app.status,
@@ -132,7 +153,10 @@ pub fn status_page(
         place_in_line,
         left_at: (!app.status.in_campaign()).then(|| jst::display(app.updated_at)),
         contact_email: super::views::masked_contact(&app.contact_email),
+        contact_name: app.contact_name,
         offices,
         ends_on: campaign.ends_on,
+        deadline: campaign.deadline,
+        correction: may_correct(app.status, campaign.deadline, now),
     })
 }

@@ -1,7 +1,7 @@
 //! Taking one application, or a batch of them, first come first served: every check that
 //! needs no lock, then under the campaign's lock the arrival number and the slots.
 
-use super::views::{snapshot, view};
+use super::views::view;
 use crate::db::applications::{self as rows, ApplicationRow, ParticipantRow};
 use crate::db::campaigns::CampaignRow;
 use crate::db::{audit, campaigns, is_unique_violation, DbConn};
@@ -15,6 +15,7 @@ use crate::domain::municipality::MunicipalityCode;
 use crate::domain::participation::{self, Status};
 use crate::domain::secret::Secret;
 use crate::email::templates::Kind;
+use crate::service::audit::snapshot;
 use crate::service::outbox::{self, Notifier};
 use crate::service::status_link::status_path;
 use crate::service::{allocation, idempotency, ServiceError, ServiceResult};
@@ -295,16 +296,18 @@ pub fn allocate(
     crate::db::outbox::insert(conn, &messages)?;
     let changes = made
         .iter()
-        .map(|(row, its)| audit::Change {
-            actor: "applicant",
-            action: Action::ApplicationSubmit,
-            entity: "application",
-            entity_id: row.id.as_str(),
-            campaign_id: Some(&row.campaign_id),
-            before: None,
-            after: Some(serde_json::json!({"application": snapshot(row), "offices": its})),
+        .map(|(row, its)| {
+            Ok(audit::Change {
+                actor: "applicant",
+                action: Action::ApplicationSubmit,
+                entity: "application",
+                entity_id: row.id.as_str(),
+                campaign_id: Some(&row.campaign_id),
+                before: None,
+                after: Some(serde_json::json!({"application": snapshot(row)?, "offices": its})),
+            })
         })
-        .collect();
+        .collect::<ServiceResult<Vec<_>>>()?;
     audit::record_all(conn, now, changes)?;
     Ok(made)
 }

@@ -3,6 +3,7 @@
 use crate::db::applications::{self as rows, ApplicationRow, ListFilter, ParticipantRow};
 use crate::db::DbConn;
 use crate::domain::application::{OfficeKind, ParticipantRole, Tier};
+use crate::domain::correction::may_correct;
 use crate::domain::email::EmailAddress;
 use crate::domain::ids::{ApplicationId, CampaignId};
 use crate::domain::jst;
@@ -66,14 +67,27 @@ pub struct PublicStatusView {
     pub status: Status,
     pub sequence: i64,
     pub submitted_at: DateTime<FixedOffset>,
+    pub contact_name: String,
+    /// Masked: `k***@example.jp`.
     pub contact_email: String,
     pub participants: Vec<PublicParticipant>,
+    /// Whether `PATCH` on this link still corrects the contact, names and addresses: until
+    /// the campaign's deadline, while the application takes part.
+    pub correctable: bool,
 }
 
+/// An office as it was sent, addresses masked.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct PublicParticipant {
     pub office_number: String,
     pub name: String,
+    pub kind: OfficeKind,
+    pub corporate_number: String,
+    pub corporation_name: String,
+    pub municipality_code: String,
+    pub address: String,
+    /// Masked: `o***@example.jp`.
+    pub email: String,
     pub role: ParticipantRole,
     pub honorarium_yen: i64,
 }
@@ -119,10 +133,6 @@ fn load_view(conn: &mut DbConn, app: ApplicationRow) -> ServiceResult<Applicatio
     Ok(view(app, offices))
 }
 
-pub(super) fn snapshot(app: &ApplicationRow) -> serde_json::Value {
-    serde_json::to_value(app).unwrap_or_default()
-}
-
 /// One application with its offices and staff's notes.
 pub fn get(conn: &mut DbConn, id: &ApplicationId) -> ServiceResult<ApplicationView> {
     let app = rows::find(conn, id)?.ok_or(ServiceError::NotFound("application"))?;
@@ -165,7 +175,12 @@ pub fn count(
     Ok(rows::count(conn, campaign_id, filter)?)
 }
 
-pub fn public_status(conn: &mut DbConn, secret: &Secret) -> ServiceResult<PublicStatusView> {
+/// The application behind `secret` as its applicant sees it at `now`.
+pub fn public_status(
+    conn: &mut DbConn,
+    secret: &Secret,
+    now: chrono::NaiveDateTime,
+) -> ServiceResult<PublicStatusView> {
     let app = rows::find_by_secret(conn, secret)?.ok_or(ServiceError::NotFound("application"))?;
     let campaign = campaigns::find(conn, &app.campaign_id)?;
     let offices = rows::participants_of(conn, std::slice::from_ref(&app.id))?;
@@ -173,12 +188,20 @@ pub fn public_status(conn: &mut DbConn, secret: &Secret) -> ServiceResult<Public
         tier: app.tier,
         submitted_at: jst::to_jst(app.submitted_at),
         contact_email: masked_contact(&app.contact_email),
+        correctable: may_correct(app.status, campaign.deadline, now).is_ok(),
+        contact_name: app.contact_name,
         participants: offices
             .into_iter()
             .map(|p| PublicParticipant {
+                email: masked_contact(&p.email),
                 role: p.role,
                 office_number: p.office_number,
                 name: p.name,
+                kind: p.kind,
+                corporate_number: p.corporate_number,
+                corporation_name: p.corporation_name,
+                municipality_code: p.municipality_code,
+                address: p.address,
                 honorarium_yen: p.honorarium_yen,
             })
             .collect(),
@@ -190,8 +213,8 @@ pub fn public_status(conn: &mut DbConn, secret: &Secret) -> ServiceResult<Public
     })
 }
 
-/// The contact address as the applicant's own views show it: `k***@example.jp`.
-pub(super) fn masked_contact(email: &str) -> String {
+/// An address as the applicant's own views show it: `k***@example.jp`.
+pub fn masked_contact(email: &str) -> String {
     EmailAddress::parse(email)
         .map(|e| e.masked())
         .unwrap_or_default()

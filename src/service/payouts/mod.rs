@@ -349,8 +349,8 @@ fn decide(
             entity: "payout_batch",
             entity_id: id.as_str(),
             campaign_id: Some(&before.campaign_id),
-            before: Some(serde_json::to_value(&before).unwrap_or_default()),
-            after: Some(serde_json::to_value(&after).unwrap_or_default()),
+            before: Some(crate::service::audit::snapshot(&before)?),
+            after: Some(crate::service::audit::snapshot(&after)?),
         },
     )?;
     Ok(after)

@@ -57,6 +57,9 @@ pub struct Section {
     pub id: String,
     pub legend: String,
     pub note: String,
+    /// What the section shows and does not ask for (`(label, value)`): the numbers a
+    /// correction keeps.
+    pub facts: Vec<(String, String)>,
     pub controls: Vec<Control>,
     /// An error about the section as a whole (too few offices, the pair's kinds).
     pub error: Option<String>,
@@ -79,7 +82,8 @@ pub fn id_of(name: &str) -> String {
     format!("f-{}", name.replace('.', "-"))
 }
 
-fn control(name: String, values: &Values) -> Control {
+/// The control for the field `name`, holding what `values` has for it.
+pub fn control(name: String, values: &Values) -> Control {
     let field = name.rsplit('.').next().unwrap_or("").to_owned();
     let (kind, hint, autocomplete, inputmode, maxlength) = match field.as_str() {
         "office_number" => ("text", "半角10桁（例: 1370000018）", "off", "numeric", 10),
@@ -181,6 +185,7 @@ fn office_section(
         id: format!("s-{group}-{index}"),
         legend,
         note: note.to_owned(),
+        facts: Vec::new(),
         controls,
         error: None,
     }
@@ -189,16 +194,7 @@ fn office_section(
 /// The form for `tier`, filled with `values`, each error placed beside its field (or on its
 /// section, or above the form) and listed in the summary.
 pub fn layout(tier: Tier, settings: &Settings, values: &Values, errors: &[FieldError]) -> Layout {
-    let mut contact = Section {
-        id: "s-contact".into(),
-        legend: "ご担当者".into(),
-        note: "応募の受付や結果のお知らせは、このメールアドレスへお送りします。".into(),
-        controls: vec![
-            control("contact.name".into(), values),
-            control("contact.email".into(), values),
-        ],
-        error: None,
-    };
+    let mut contact = contact_section(values);
     contact.controls[1].hint = "受付のお知らせと状況確認のリンクをお送りします";
     let mut sections = vec![contact];
     for i in 0..tier.office_count() {
@@ -213,6 +209,28 @@ pub fn layout(tier: Tier, settings: &Settings, values: &Values, errors: &[FieldE
             sections.push(s);
         }
     }
+    placed(sections, errors)
+}
+
+/// The contact's section: name and address.
+pub fn contact_section(values: &Values) -> Section {
+    Section {
+        id: "s-contact".into(),
+        legend: "ご担当者".into(),
+        note: "応募の受付や結果のお知らせは、このメールアドレスへお送りします。".into(),
+        facts: Vec::new(),
+        controls: vec![
+            control("contact.name".into(), values),
+            control("contact.email".into(), values),
+        ],
+        error: None,
+    }
+}
+
+/// `sections` with each error placed beside its field (or on its section, or above the form)
+/// and listed in the summary. A section's id names the fields it holds: `s-offices-0` holds
+/// `offices.0.*`.
+pub fn placed(mut sections: Vec<Section>, errors: &[FieldError]) -> Layout {
     // The summary reads top to bottom like the form: errors about the whole first, then by
     // where their field or section sits.
     let position = |field: &str| -> usize {
