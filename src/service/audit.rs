@@ -177,6 +177,12 @@ pub fn verify(conn: &mut DbConn) -> ServiceResult<Verification> {
     }
 }
 
+/// A record as an audit event keeps it before or after a change. One that cannot be written
+/// as JSON is a defect to fix, never an event recorded with nothing in it.
+pub fn snapshot<T: Serialize + ?Sized>(value: &T) -> ServiceResult<serde_json::Value> {
+    serde_json::to_value(value).map_err(|e| ServiceError::Format(format!("audit snapshot: {e}")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -193,10 +199,4 @@ mod tests {
             serde_json::Value::String("{not json".into())
         );
     }
-}
-
-/// A record as an audit event keeps it before or after a change. One that cannot be written
-/// as JSON is a defect to fix, never an event recorded with nothing in it.
-pub fn snapshot<T: Serialize + ?Sized>(value: &T) -> ServiceResult<serde_json::Value> {
-    serde_json::to_value(value).map_err(|e| ServiceError::Format(format!("audit snapshot: {e}")))
 }
