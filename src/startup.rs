@@ -66,8 +66,14 @@ fn query_error(
     ApiError::bad_request(field, format!("invalid query string: {message}")).into()
 }
 
-fn path_error(_: actix_web::error::PathError, _: &actix_web::HttpRequest) -> actix_web::Error {
-    ApiError::NotFound("not found".into()).into()
+/// A path value that is none of ours (a malformed secret or id) names nothing: the JSON API's
+/// 404 problem, or the pages' Japanese 404 page.
+fn path_error(_: actix_web::error::PathError, req: &actix_web::HttpRequest) -> actix_web::Error {
+    if req.path().starts_with("/api/") {
+        ApiError::NotFound("not found".into()).into()
+    } else {
+        crate::routes::pages::PageError::not_found().into()
+    }
 }
 
 type Background = (Arc<AtomicBool>, Vec<std::thread::JoinHandle<()>>);

@@ -49,40 +49,49 @@ pub struct CampaignRow {
 
 impl CampaignRow {
     pub fn new(id: CampaignId, s: &Settings, now: NaiveDateTime) -> Self {
-        let mut row = CampaignRow {
+        Self::from_settings(id, s, 0, now, now)
+    }
+
+    /// The one listing of every setting as its column; `settings` reads them back.
+    fn from_settings(
+        id: CampaignId,
+        s: &Settings,
+        last_sequence: i64,
+        created_at: NaiveDateTime,
+        updated_at: NaiveDateTime,
+    ) -> Self {
+        CampaignRow {
             id,
-            code: String::new(),
-            name: String::new(),
-            region_code: String::new(),
-            region_name: String::new(),
-            opens_at: now,
+            code: s.code.clone(),
+            name: s.name.clone(),
+            region_code: s.region_code.clone(),
+            region_name: s.region_name.clone(),
+            opens_at: s.opens_at,
             deadline: s.deadline,
             ends_on: s.ends_on,
-            total_slots: 0,
-            model_slots: 0,
-            reserved_seminar_slots: 0,
-            max_referrals: 0,
-            honorarium_general_yen: 0,
-            honorarium_model_yen: 0,
-            honorarium_referred_yen: 0,
-            office_check_digit: OfficeCheckDigitPolicy::Flag,
-            partner_failure_blocks: false,
-            promote_after_deadline: false,
-            referral_same_corporation_allowed: false,
-            last_sequence: 0,
-            created_at: now,
-            updated_at: now,
-            contact_name: None,
-            contact_email: None,
-            contact_phone: None,
-            contact_hours: None,
-            privacy_notice: None,
-            privacy_notice_url: None,
-            end_survey_opens_days: 0,
-            survey_closes_days_after_end: 0,
-        };
-        row.apply(s);
-        row
+            total_slots: s.total_slots,
+            model_slots: s.model_slots,
+            reserved_seminar_slots: s.reserved_seminar_slots,
+            max_referrals: s.max_referrals,
+            honorarium_general_yen: s.honoraria.general,
+            honorarium_model_yen: s.honoraria.model,
+            honorarium_referred_yen: s.honoraria.referred,
+            office_check_digit: s.rules.office_check_digit,
+            partner_failure_blocks: s.rules.partner_failure_blocks,
+            promote_after_deadline: s.rules.promote_after_deadline,
+            referral_same_corporation_allowed: s.rules.referral_same_corporation_allowed,
+            last_sequence,
+            created_at,
+            updated_at,
+            contact_name: s.contact.name.clone(),
+            contact_email: s.contact.email.clone(),
+            contact_phone: s.contact.phone.clone(),
+            contact_hours: s.contact.hours.clone(),
+            privacy_notice: s.privacy_notice.clone(),
+            privacy_notice_url: s.privacy_notice_url.clone(),
+            end_survey_opens_days: s.survey_days.end_survey_opens_days,
+            survey_closes_days_after_end: s.survey_days.survey_closes_days_after_end,
+        }
     }
 
     pub fn settings(&self) -> Settings {
@@ -132,33 +141,15 @@ impl CampaignRow {
         }
     }
 
+    /// Changes every setting, keeping the row's identity, sequence and times.
     pub fn apply(&mut self, s: &Settings) {
-        self.code = s.code.clone();
-        self.name = s.name.clone();
-        self.region_code = s.region_code.clone();
-        self.region_name = s.region_name.clone();
-        self.opens_at = s.opens_at;
-        self.deadline = s.deadline;
-        self.ends_on = s.ends_on;
-        self.total_slots = s.total_slots;
-        self.model_slots = s.model_slots;
-        self.reserved_seminar_slots = s.reserved_seminar_slots;
-        self.max_referrals = s.max_referrals;
-        self.honorarium_general_yen = s.honoraria.general;
-        self.honorarium_model_yen = s.honoraria.model;
-        self.honorarium_referred_yen = s.honoraria.referred;
-        self.office_check_digit = s.rules.office_check_digit;
-        self.partner_failure_blocks = s.rules.partner_failure_blocks;
-        self.promote_after_deadline = s.rules.promote_after_deadline;
-        self.referral_same_corporation_allowed = s.rules.referral_same_corporation_allowed;
-        self.contact_name = s.contact.name.clone();
-        self.contact_email = s.contact.email.clone();
-        self.contact_phone = s.contact.phone.clone();
-        self.contact_hours = s.contact.hours.clone();
-        self.privacy_notice = s.privacy_notice.clone();
-        self.privacy_notice_url = s.privacy_notice_url.clone();
-        self.end_survey_opens_days = s.survey_days.end_survey_opens_days;
-        self.survey_closes_days_after_end = s.survey_days.survey_closes_days_after_end;
+        *self = Self::from_settings(
+            self.id.clone(),
+            s,
+            self.last_sequence,
+            self.created_at,
+            self.updated_at,
+        );
     }
 }
 

@@ -142,6 +142,41 @@ fn check_url(errors: &mut FieldErrors, field: &str, url: &str) {
     }
 }
 
+/// A campaign's code, the last part of its form's address (`/apply/{code}`): 1 to 64 of a-z,
+/// 0-9 and -. A path that is no code names no campaign, so it is not found before any lookup.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct CampaignCode(String);
+
+impl CampaignCode {
+    pub fn parse(raw: &str) -> Option<CampaignCode> {
+        let fits = !raw.is_empty()
+            && raw.len() <= 64
+            && raw
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        fits.then(|| CampaignCode(raw.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for CampaignCode {
+    type Error = &'static str;
+
+    fn try_from(raw: String) -> Result<Self, Self::Error> {
+        CampaignCode::parse(&raw).ok_or("must be 1 to 64 characters of a-z, 0-9 and -")
+    }
+}
+
+impl std::fmt::Display for CampaignCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// Everything staff set on a campaign; checked as a whole on create and after every change.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
@@ -173,13 +208,7 @@ impl Settings {
     pub fn check(&self) -> FieldErrors {
         let mut errors = FieldErrors::new();
         self.survey_days.check(&mut errors);
-        let code_ok = !self.code.is_empty()
-            && self.code.len() <= 64
-            && self
-                .code
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-        if !code_ok {
+        if CampaignCode::parse(&self.code).is_none() {
             errors.push("code", "must be 1 to 64 characters of a-z, 0-9 and -");
         }
         for (field, value) in [("name", &self.name), ("region_name", &self.region_name)] {

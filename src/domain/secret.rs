@@ -47,6 +47,34 @@ impl From<&str> for Secret {
     }
 }
 
+/// A secret as a link carries it (a status page's, a welcome link's): 1 to 128 letters and
+/// digits. Anything else in that place of an address is no link of ours, so it is not found
+/// before any lookup.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(try_from = "String")]
+#[schema(value_type = String)]
+pub struct LinkSecret(Secret);
+
+impl LinkSecret {
+    pub fn parse(raw: &str) -> Option<LinkSecret> {
+        let fits =
+            !raw.is_empty() && raw.len() <= 128 && raw.bytes().all(|b| b.is_ascii_alphanumeric());
+        fits.then(|| LinkSecret(Secret::new(raw)))
+    }
+
+    pub fn into_secret(self) -> Secret {
+        self.0
+    }
+}
+
+impl TryFrom<String> for LinkSecret {
+    type Error = &'static str;
+
+    fn try_from(raw: String) -> Result<Self, Self::Error> {
+        LinkSecret::parse(&raw).ok_or("not a link's secret")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -56,5 +84,15 @@ mod tests {
         let s = Secret::new("postgres://app:hunter2@db/honoraria");
         assert!(!format!("{s:?}").contains("hunter2"));
         assert_eq!(s.expose(), "postgres://app:hunter2@db/honoraria");
+    }
+
+    #[test]
+    fn a_link_carries_only_letters_and_digits() {
+        assert!(LinkSecret::parse("Ab12").is_some());
+        let long = "a".repeat(128);
+        assert!(LinkSecret::parse(&long).is_some());
+        for bad in ["", "a/b", "a b", "ａ", &"a".repeat(129)] {
+            assert!(LinkSecret::parse(bad).is_none(), "{bad:?}");
+        }
     }
 }

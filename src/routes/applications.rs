@@ -6,7 +6,7 @@ use super::{idempotency_key, parse_json, read, write, Data, PageQuery};
 use crate::domain::application::ApplicationInput;
 use crate::domain::ids::{ApplicationId, CampaignId};
 use crate::domain::role::Role;
-use crate::domain::secret::Secret;
+use crate::domain::secret::LinkSecret;
 use crate::domain::staff_input::Search;
 use crate::error::ApiError;
 use crate::service::applications::{self, ApplicationView, Exit, Leaving, ListFilter};
@@ -199,14 +199,14 @@ pub async fn void(
 }
 
 /// The applicant's own application through the secret link in their email (no auth).
-#[utoipa::path(responses((status = 200, body = applications::PublicStatusView), (status = 404, body = crate::error::Problem)))]
+#[utoipa::path(params(("secret" = String, Path, description = "the status link's secret")), responses((status = 200, body = applications::PublicStatusView), (status = 404, body = crate::error::Problem)))]
 #[get("/status/{secret}")]
 pub async fn public_status(
     state: Data,
     _: Public,
-    secret: web::Path<String>,
+    secret: web::Path<LinkSecret>,
 ) -> Result<HttpResponse, ApiError> {
-    let secret = Secret::new(secret.into_inner());
+    let secret = secret.into_inner().into_secret();
     let found = read(&state, move |conn| {
         applications::public_status(conn, &secret, crate::clock::now())
     })
@@ -218,6 +218,7 @@ pub async fn public_status(
 /// campaign's deadline while the application takes part; office and corporate numbers stay as
 /// sent. Fields left out stay as they are. Audited, and the contact is mailed what changed.
 #[utoipa::path(
+    params(("secret" = String, Path, description = "the status link's secret")),
     request_body = crate::domain::correction::CorrectionInput,
     responses(
         (status = 200, body = applications::PublicStatusView),
@@ -230,10 +231,10 @@ pub async fn public_status(
 pub async fn public_correct(
     state: Data,
     _: Public,
-    secret: web::Path<String>,
+    secret: web::Path<LinkSecret>,
     body: super::JsonBody,
 ) -> Result<HttpResponse, ApiError> {
-    let secret = Secret::new(secret.into_inner());
+    let secret = secret.into_inner().into_secret();
     let input: crate::domain::correction::CorrectionInput = parse_json(&body)?;
     let notifier = state.notifier.clone();
     let found = write(&state, move |conn, now| {
@@ -245,15 +246,15 @@ pub async fn public_correct(
 }
 
 /// The applicant withdraws through the secret link (no auth).
-#[utoipa::path(request_body = ReasonBody, responses((status = 200, body = applications::PublicStatusView), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem)))]
+#[utoipa::path(params(("secret" = String, Path, description = "the status link's secret")), request_body = ReasonBody, responses((status = 200, body = applications::PublicStatusView), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem)))]
 #[post("/status/{secret}/withdraw")]
 pub async fn public_withdraw(
     state: Data,
     _: Public,
-    secret: web::Path<String>,
+    secret: web::Path<LinkSecret>,
     body: super::JsonBody,
 ) -> Result<HttpResponse, ApiError> {
-    let secret = Secret::new(secret.into_inner());
+    let secret = secret.into_inner().into_secret();
     let reason = reason_of(&body)?;
     let notifier = state.notifier.clone();
     let found = write(&state, move |conn, now| {

@@ -6,7 +6,7 @@ use super::rate_limit::Public;
 use super::{parse_json, read, write, Data};
 use crate::domain::ids::CampaignId;
 use crate::domain::role::Role;
-use crate::domain::secret::Secret;
+use crate::domain::secret::LinkSecret;
 use crate::domain::survey::{Definition, SurveyKind};
 use crate::error::ApiError;
 use crate::service::surveys::{self, results as tally};
@@ -179,11 +179,11 @@ pub struct AnswerBody {
 pub async fn answer(
     state: Data,
     _: Public,
-    path: web::Path<(String, String)>,
+    path: web::Path<(LinkSecret, String)>,
     body: super::JsonBody,
 ) -> Result<HttpResponse, ApiError> {
     let (secret, kind) = path.into_inner();
-    let secret = Secret::new(secret);
+    let secret = secret.into_secret();
     let kind = kind_of(&kind)?;
     let input: AnswerBody = parse_json(&body)?;
     let view = write(&state, move |conn, now| {

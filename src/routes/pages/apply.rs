@@ -5,6 +5,7 @@ use super::drafts;
 use super::views::{self, ApplyPage, Chosen, Counter, TierOption};
 use super::{csrf, form, html, limit, qr, secure_cookies, see_other, with_cookie, Data, PageError};
 use crate::domain::application::{self, Tier};
+use crate::domain::campaign::CampaignCode;
 use crate::domain::campaign::Phase;
 use crate::domain::money::with_separators;
 use crate::domain::{jst, FieldError};
@@ -126,8 +127,8 @@ fn chosen(
     }
 }
 
-async fn public_campaign(state: &Data, code: &str) -> Result<PublicCampaign, PageError> {
-    let code = code.to_owned();
+async fn public_campaign(state: &Data, code: &CampaignCode) -> Result<PublicCampaign, PageError> {
+    let code = code.as_str().to_owned();
     let now = crate::clock::now();
     let store = state.store.clone();
     Ok(read(state, move |conn| {
@@ -170,7 +171,7 @@ fn from_draft(
 pub async fn apply_form(
     state: Data,
     req: HttpRequest,
-    code: web::Path<String>,
+    code: web::Path<CampaignCode>,
     query: web::Query<FormQuery>,
 ) -> Result<HttpResponse, PageError> {
     limit(&req, &state)?;
@@ -205,7 +206,7 @@ pub async fn apply_form(
 pub async fn apply_submit(
     state: Data,
     req: HttpRequest,
-    code: web::Path<String>,
+    code: web::Path<CampaignCode>,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
     limit(&req, &state)?;
@@ -306,7 +307,7 @@ pub async fn apply_submit(
 async fn expired_form(
     state: &Data,
     req: &HttpRequest,
-    code: &str,
+    code: &CampaignCode,
     tier: Tier,
     values: &Values,
 ) -> Result<HttpResponse, PageError> {
@@ -329,7 +330,7 @@ fn form_url(state: &Data, code: &str) -> String {
 async fn qr_image(
     state: Data,
     req: HttpRequest,
-    code: &str,
+    code: &CampaignCode,
     content_type: &str,
     render: fn(&str) -> Result<Vec<u8>, qr::QrError>,
 ) -> Result<HttpResponse, PageError> {
@@ -348,7 +349,7 @@ async fn qr_image(
 pub async fn qr_svg(
     state: Data,
     req: HttpRequest,
-    code: web::Path<String>,
+    code: web::Path<CampaignCode>,
 ) -> Result<HttpResponse, PageError> {
     qr_image(state, req, &code, "image/svg+xml", |url| {
         qr::svg(url).map(String::into_bytes)
@@ -361,7 +362,7 @@ pub async fn qr_svg(
 pub async fn qr_png(
     state: Data,
     req: HttpRequest,
-    code: web::Path<String>,
+    code: web::Path<CampaignCode>,
 ) -> Result<HttpResponse, PageError> {
     qr_image(state, req, &code, "image/png", qr::png).await
 }

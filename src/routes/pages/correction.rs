@@ -6,10 +6,11 @@
 use super::drafts;
 use super::form::{self, contact_section, control, placed, Values};
 use super::status::{footer, load_status};
-use super::{csrf, html, limit, secret_of, secure_cookies, verified, with_cookie, Data};
+use super::{csrf, html, limit, secure_cookies, verified, with_cookie, Data};
 use super::{views, PageError};
 use crate::domain::correction::{Closed, ContactCorrection, CorrectionInput, OfficeCorrection};
 use crate::domain::jst;
+use crate::domain::secret::LinkSecret;
 use crate::error::ApiError;
 use crate::service::applications::{self, StatusPage};
 use crate::service::drafts::Draft;
@@ -165,11 +166,11 @@ pub struct EditQuery {
 pub async fn correction_form(
     state: Data,
     req: HttpRequest,
-    secret: web::Path<String>,
+    secret: web::Path<LinkSecret>,
     query: web::Query<EditQuery>,
 ) -> Result<HttpResponse, PageError> {
     limit(&req, &state)?;
-    let secret = secret_of(&secret)?;
+    let secret = secret.into_inner().into_secret();
     let base = status_link::page_path(&secret);
     let page = load_status(&state, secret).await?;
     if let Err(closed) = page.correction {
@@ -194,11 +195,11 @@ pub async fn correction_form(
 pub async fn correct(
     state: Data,
     req: HttpRequest,
-    secret: web::Path<String>,
+    secret: web::Path<LinkSecret>,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
     limit(&req, &state)?;
-    let secret = secret_of(&secret)?;
+    let secret = secret.into_inner().into_secret();
     let base = status_link::page_path(&secret);
     let action = format!("{base}/edit");
     let values = verified(&req, &state, &body, &action)?;

@@ -37,7 +37,7 @@ impl PageError {
         self
     }
 
-    pub(super) fn not_found() -> Self {
+    pub(crate) fn not_found() -> Self {
         PageError::new(
             StatusCode::NOT_FOUND,
             "ページが見つかりません",

@@ -25,7 +25,7 @@ pub use error::PageError;
 pub use unrouted::unrouted;
 
 use super::{intake, usable_key, Data};
-use crate::domain::secret::Secret;
+use crate::domain::secret::{LinkSecret, Secret};
 use crate::error::ApiError;
 use actix_web::cookie::Cookie;
 use actix_web::http::{header, StatusCode};
@@ -114,10 +114,9 @@ fn see_other(location: &str) -> HttpResponse {
 
 /// A secret as a link can carry one; anything else cannot be a status link.
 fn secret_of(raw: &str) -> Result<Secret, PageError> {
-    if raw.is_empty() || raw.len() > 128 || !raw.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        return Err(PageError::not_found());
-    }
-    Ok(Secret::new(raw))
+    LinkSecret::parse(raw)
+        .map(LinkSecret::into_secret)
+        .ok_or_else(PageError::not_found)
 }
 
 /// The pages' stylesheet, served by the binary so the pages make no outside request.

@@ -3,11 +3,10 @@
 
 use super::drafts;
 use super::views::{self, ConditionLine, OfficeLine, SurveyLine};
-use super::{
-    csrf, html, limit, secret_of, secure_cookies, see_other, verified, with_cookie, Data, PageError,
-};
+use super::{csrf, html, limit, secure_cookies, see_other, verified, with_cookie, Data, PageError};
 use crate::domain::jst;
 use crate::domain::money::with_separators;
+use crate::domain::secret::LinkSecret;
 use crate::domain::secret::Secret;
 use crate::domain::survey::WindowState;
 use crate::error::ApiError;
@@ -100,10 +99,10 @@ pub(super) async fn load_status(state: &Data, secret: Secret) -> Result<StatusPa
 pub async fn applicant_status(
     state: Data,
     req: HttpRequest,
-    secret: web::Path<String>,
+    secret: web::Path<LinkSecret>,
 ) -> Result<HttpResponse, PageError> {
     limit(&req, &state)?;
-    let secret = secret_of(&secret)?;
+    let secret = secret.into_inner().into_secret();
     let base = status_link::page_path(&secret);
     let page = load_status(&state, secret.clone()).await?;
     let view = views::StatusPage {
@@ -169,11 +168,11 @@ pub struct WithdrawQuery {
 pub async fn withdraw_form(
     state: Data,
     req: HttpRequest,
-    secret: web::Path<String>,
+    secret: web::Path<LinkSecret>,
     query: web::Query<WithdrawQuery>,
 ) -> Result<HttpResponse, PageError> {
     limit(&req, &state)?;
-    let secret = secret_of(&secret)?;
+    let secret = secret.into_inner().into_secret();
     let base = status_link::page_path(&secret);
     let page = load_status(&state, secret).await?;
     if !page.may_withdraw() {
@@ -204,11 +203,11 @@ pub async fn withdraw_form(
 pub async fn withdraw(
     state: Data,
     req: HttpRequest,
-    secret: web::Path<String>,
+    secret: web::Path<LinkSecret>,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
     limit(&req, &state)?;
-    let secret = secret_of(&secret)?;
+    let secret = secret.into_inner().into_secret();
     let base = status_link::page_path(&secret);
     let confirm = format!("{base}/withdraw");
     let values = verified(&req, &state, &body, &confirm)?;

@@ -3,10 +3,9 @@
 //! status page once kept.
 
 use super::views::{self, SurveyChoice, SurveyPage, SurveyQuestion};
-use super::{
-    csrf, html, limit, secret_of, secure_cookies, see_other, with_cookie, Data, PageError,
-};
+use super::{csrf, html, limit, secure_cookies, see_other, with_cookie, Data, PageError};
 use crate::domain::jst;
+use crate::domain::secret::LinkSecret;
 use crate::domain::secret::Secret;
 use crate::domain::survey::{Answer, QuestionType, SurveyKind, WindowState, MAX_TEXT_CHARS};
 use crate::domain::FieldError;
@@ -175,12 +174,12 @@ async fn load(
 pub async fn survey_form(
     state: Data,
     req: HttpRequest,
-    path: web::Path<(String, String)>,
+    path: web::Path<(LinkSecret, String)>,
     query: web::Query<OfficeQuery>,
 ) -> Result<HttpResponse, PageError> {
     limit(&req, &state)?;
     let (secret, kind) = path.into_inner();
-    let secret = secret_of(&secret)?;
+    let secret = secret.into_secret();
     let found = load(&state, &secret, &kind, query.into_inner().office).await?;
     if let Some(refused) = not_open(
         found.state(jst::date_of(crate::clock::now())),
@@ -204,13 +203,13 @@ pub async fn survey_form(
 pub async fn survey_submit(
     state: Data,
     req: HttpRequest,
-    path: web::Path<(String, String)>,
+    path: web::Path<(LinkSecret, String)>,
     query: web::Query<OfficeQuery>,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
     limit(&req, &state)?;
     let (secret, kind) = path.into_inner();
-    let secret = secret_of(&secret)?;
+    let secret = secret.into_secret();
     let found = load(&state, &secret, &kind, query.into_inner().office).await?;
     let back = surveys::page_path(&secret, found.survey.kind, &found.office.office_number);
     let pairs: Vec<(String, String)> =
