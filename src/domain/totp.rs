@@ -62,7 +62,8 @@ impl Totp {
 
     /// The step `code` was made for, when it is right at `now` or one step before or after.
     pub fn step_of(&self, code: &str, now: NaiveDateTime) -> Option<i64> {
-        let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+        // As an input method types it: full-width digits, spaces or a hyphen between halves.
+        let code = super::written::plain_number(code);
         if code.len() != 6 {
             return None;
         }
@@ -117,6 +118,12 @@ mod tests {
         assert!(totp.check("287 082", at(59 + 30)), "one step late");
         assert!(!totp.check("287082", at(59 + 60)), "two steps late");
         assert!(!totp.check("28708", at(59)));
+        assert!(
+            totp.check("２８７０８２", at(59)),
+            "full-width, as an input method types"
+        );
+        assert!(totp.check("287-082", at(59)));
+        assert!(!totp.check("287O82", at(59)), "a letter is no digit");
     }
 
     #[test]

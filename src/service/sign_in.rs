@@ -185,6 +185,21 @@ fn second_factor(
         .map_or(SecondFactor::Wrong, SecondFactor::Step)
 }
 
+/// Whether `code` is a fresh code of the person's authenticator, claimed so that it confirms
+/// one action only: the console asks for it (or the password) again before an approval.
+pub fn confirm_with_totp(
+    conn: &mut DbConn,
+    console: &Console,
+    person: &PersonRow,
+    code: &str,
+    now: NaiveDateTime,
+) -> ServiceResult<bool> {
+    match second_factor(console, person, code, now) {
+        SecondFactor::Step(step) => Ok(rows::claim_totp_step(conn, &person.id, step)?),
+        SecondFactor::NotOn | SecondFactor::Wrong => Ok(false),
+    }
+}
+
 /// Checks a sign-in and, when it holds, starts a new session.
 ///
 /// The attempt is written down as a failure before the password is verified, in a short

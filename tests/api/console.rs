@@ -47,6 +47,32 @@ pub(crate) fn signed_in(app: &TestApp, email: &str, name: &str, role: Role) -> C
     browser
 }
 
+/// The five-office campaign after its end, its checkpoints filled and a usage list naming
+/// `listed`; a secretariat (A) who drafts and an admin (B) who approves, both signed in.
+pub(crate) fn ended_with_two_people(
+    app: &TestApp,
+    listed: &[(u32, &str)],
+) -> (String, Client, Client) {
+    let c = campaign_of_five(app);
+    fill_checkpoints(app, &c);
+    let listed: Vec<String> = listed.iter().map(|(n, kind)| number(*n, kind)).collect();
+    import_list(app, &c, &listed);
+    let a = signed_in(app, "a@example.jp", "青木 一郎", Role::Secretariat);
+    let b = signed_in(app, "b@example.jp", "馬場 二郎", Role::Admin);
+    (c, a, b)
+}
+
+/// Drafts a batch from `check_id` through the payouts page's form; the batch's page.
+pub(crate) fn draft_from(person: &mut Client, campaign: &str, check_id: &str) -> String {
+    let drafted = person.submit(
+        &format!("/staff/campaigns/{campaign}/payouts"),
+        &format!("/staff/campaigns/{campaign}/payout-batches"),
+        &[("year_end_check_id", check_id)],
+    );
+    assert_eq!(drafted.status, 303, "{}", drafted.text);
+    drafted.location.unwrap()
+}
+
 fn apply(app: &TestApp, campaign: &str, body: &Value) -> Value {
     let r = app.request(
         "POST",
@@ -172,21 +198,16 @@ on_both_backends!(
 on_both_backends!(
     the_year_end_through_the_forms_with_a_second_person_approving,
     |app| {
-        let c = campaign_of_five(app);
-        fill_checkpoints(app, &c);
-        let listed: Vec<String> = [
-            (1, "care_management"),
-            (2, "service"),
-            (3, "care_management"),
-            (4, "care_management"),
-            (5, "service"),
-        ]
-        .iter()
-        .map(|(n, kind)| number(*n, kind))
-        .collect();
-        import_list(app, &c, &listed);
-        let mut a = signed_in(app, "a@example.jp", "青木 一郎", Role::Secretariat);
-        let mut b = signed_in(app, "b@example.jp", "馬場 二郎", Role::Admin);
+        let (c, mut a, mut b) = ended_with_two_people(
+            app,
+            &[
+                (1, "care_management"),
+                (2, "service"),
+                (3, "care_management"),
+                (4, "care_management"),
+                (5, "service"),
+            ],
+        );
 
         // The check, through its form: every office, every reason in Japanese, not a dry run.
         let year_end = format!("/staff/campaigns/{c}/year-end");
@@ -218,13 +239,7 @@ on_both_backends!(
         let listing = a.get(&payouts);
         let check_id = listing.input("year_end_check_id");
         assert_eq!(format!("/staff/year-end-checks/{check_id}"), check_page);
-        let drafted = a.submit(
-            &payouts,
-            &format!("/staff/campaigns/{c}/payout-batches"),
-            &[("year_end_check_id", &check_id)],
-        );
-        assert_eq!(drafted.status, 303, "{}", drafted.text);
-        let batch_page = drafted.location.unwrap();
+        let batch_page = draft_from(&mut a, &c, &check_id);
         let batch_id = batch_page.rsplit('/').next().unwrap().to_owned();
 
         // The author sees no approve button, and a forced post is refused by the use case.

@@ -10,6 +10,7 @@ mod browser_back;
 mod campaigns;
 mod cli;
 mod console;
+mod console_approval;
 mod console_campaign;
 mod console_participants;
 mod console_people;

@@ -1,6 +1,7 @@
 //! Payout batches: a campaign's batches, drafting one from the latest year-end check, and a
 //! second person approving it after giving their password again, or cancelling it.
 
+use super::super::form::Values;
 use super::super::staff::{admin, Session, SummaryLine};
 use super::super::{html, see_other, Data, PageError};
 use super::year_end::{check_line, pager, CheckLine, PageNumber};
@@ -12,7 +13,7 @@ use crate::domain::person::may_approve;
 use crate::routes::{read, write};
 use crate::service::payouts::{self, BatchInput, BatchView, LineView};
 use crate::service::year_end as checks;
-use crate::service::{campaigns, people, Page};
+use crate::service::{campaigns, people, sign_in, Page};
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use askama::Template;
@@ -174,6 +175,7 @@ struct BatchPage {
     may_cancel: bool,
     password_error: Option<String>,
     errors: Vec<SummaryLine>,
+    totp_on: bool,
 }
 
 struct LoadedBatch {
@@ -253,6 +255,7 @@ fn batch_view(session: &Session, loaded: LoadedBatch, password_error: Option<Str
             .map(|e| summary(&[("password", "パスワード", e.clone())]))
             .unwrap_or_default(),
         password_error,
+        totp_on: totp_on(session),
     }
 }
 
@@ -268,7 +271,33 @@ pub async fn show_batch(
     Ok(html(StatusCode::OK, &batch_view(&session, loaded, None)))
 }
 
-/// Approves a draft as the person, once they have given their password again; the use case
+fn totp_on(session: &Session) -> bool {
+    session.0.person.totp_secret_sealed.is_some()
+}
+
+/// Whether the person confirmed who they are again: a fresh code of their authenticator when
+/// they have one on and typed it, else their password.
+async fn confirmed(state: &Data, session: &Session, values: &Values) -> Result<bool, PageError> {
+    let code = values.get("totp").trim().to_owned();
+    if totp_on(session) && !code.is_empty() {
+        let (console, person) = (state.console.clone(), session.0.person.clone());
+        return Ok(write(state, move |conn, now| {
+            sign_in::confirm_with_totp(conn, &console, &person, &code, now)
+        })
+        .await?);
+    }
+    let stored = session.0.person.password_hash.clone().unwrap_or_default();
+    let typed = values.get("password").to_owned();
+    // Verifying costs tens of milliseconds of CPU: behind a hashing permit on the blocking
+    // pool, never on an async worker.
+    Ok(state
+        .hashing
+        .run(move || Ok(people::verify_password(&stored, &typed)))
+        .await?)
+}
+
+/// Approves a draft as the person, once they have given their password (or a fresh code of
+/// their authenticator) again; the use case
 /// refuses the author (403). A wrong password: the page again (422) with the error beside it.
 #[post("/staff/payout-batches/{id}/approve")]
 pub async fn approve(
@@ -281,17 +310,13 @@ pub async fn approve(
     let id = id.into_inner();
     let back = format!("/staff/payout-batches/{id}");
     let values = session.change_form(&state, &req, &body, &back)?;
-    let stored = session.0.person.password_hash.clone().unwrap_or_default();
-    let typed = values.get("password").to_owned();
-    // Verifying costs tens of milliseconds of CPU: behind a hashing permit on the blocking
-    // pool, never on an async worker.
-    let verified = state
-        .hashing
-        .run(move || Ok(people::verify_password(&stored, &typed)))
-        .await?;
-    if !verified {
+    if !confirmed(&state, &session, &values).await? {
         let loaded = load_batch(&state, id, PageNumber { page: None }.page()).await?;
-        let error = "パスワードが正しくありません。サインインに使うパスワードを入力してください";
+        let error = if totp_on(&session) {
+            "パスワードまたはコードが正しくありません。サインインに使うパスワードか、認証アプリの今のコードを入力してください"
+        } else {
+            "パスワードが正しくありません。サインインに使うパスワードを入力してください"
+        };
         return Ok(html(
             StatusCode::UNPROCESSABLE_ENTITY,
             &batch_view(&session, loaded, Some(error.to_owned())),
