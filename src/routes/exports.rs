@@ -1,24 +1,16 @@
 //! Ledgers, the bank transfer file and the reconciliation: what leaves the system about money.
 
 use super::auth::Staff;
-use super::{read, write, Data};
+use super::{attachment, read, write, Data};
 use crate::domain::ids::BatchId;
 use crate::domain::ids::CampaignId;
 use crate::domain::role::Role;
 use crate::domain::FieldError;
 use crate::error::ApiError;
 use crate::service::{ledger, transfers};
-use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
 use actix_web::{get, web, HttpResponse};
 use chrono::NaiveDate;
 use serde::Deserialize;
-
-fn attachment(name: String) -> ContentDisposition {
-    ContentDisposition {
-        disposition: DispositionType::Attachment,
-        parameters: vec![DispositionParam::Filename(name)],
-    }
-}
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct LedgerQuery {

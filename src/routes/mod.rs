@@ -373,6 +373,15 @@ pub fn validation_errors(errors: validator::ValidationErrors) -> ApiError {
     ApiError::Invalid(out)
 }
 
+/// A download's `Content-Disposition`: saved under `name`, not shown.
+pub(crate) fn attachment(name: String) -> actix_web::http::header::ContentDisposition {
+    use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
+    ContentDisposition {
+        disposition: DispositionType::Attachment,
+        parameters: vec![DispositionParam::Filename(name)],
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::canonical;

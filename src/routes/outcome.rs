@@ -3,7 +3,7 @@
 use super::auth::Staff;
 use super::body_stream::consume_body;
 use super::year_end::{as_of, AsOfQuery};
-use super::{read, write, Data};
+use super::{attachment, read, write, Data};
 use crate::domain::ids::CampaignId;
 use crate::domain::role::Role;
 use crate::domain::{jst, FieldError};
@@ -11,7 +11,6 @@ use crate::error::ApiError;
 use crate::formats::chart;
 use crate::service::outcome::{self, report, OutcomeView};
 use crate::service::{office_registers, ServiceError};
-use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
 use actix_web::{get, post, web, HttpResponse};
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -83,13 +82,6 @@ async fn outcome_of(
 ) -> Result<OutcomeView, ApiError> {
     let day = register_day(register_as_of)?;
     read(state, move |conn| outcome::outcome(conn, &id, day)).await
-}
-
-fn attachment(name: String) -> ContentDisposition {
-    ContentDisposition {
-        disposition: DispositionType::Attachment,
-        parameters: vec![DispositionParam::Filename(name)],
-    }
 }
 
 /// The campaign's outcome (staff): the region's offices (the register's offices whose

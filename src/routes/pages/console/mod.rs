@@ -13,6 +13,7 @@ mod campaign;
 mod dashboard;
 mod fields;
 mod leaving;
+mod mailing;
 mod notes;
 mod participants;
 mod payouts;
@@ -148,6 +149,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(payouts::show_batch)
         .service(payouts::approve)
         .service(payouts::cancel)
+        .service(mailing::notify)
+        .service(mailing::remind)
+        .service(mailing::zengin)
         .service(audit::show_audit)
         .service(people::show_people)
         .service(people::add_person)

@@ -176,6 +176,9 @@ struct BatchPage {
     password_error: Option<String>,
     errors: Vec<SummaryLine>,
     totp_on: bool,
+    approved: bool,
+    may_issue: bool,
+    today: String,
 }
 
 struct LoadedBatch {
@@ -256,6 +259,9 @@ fn batch_view(session: &Session, loaded: LoadedBatch, password_error: Option<Str
             .unwrap_or_default(),
         password_error,
         totp_on: totp_on(session),
+        approved: b.status == BatchStatus::Approved,
+        may_issue: b.status == BatchStatus::Approved && session.may_change(),
+        today: crate::domain::jst::date_of(crate::clock::now()).to_string(),
     }
 }
 

@@ -5,11 +5,13 @@ use super::super::form::Values;
 use super::super::staff::{admin, Session, SummaryLine};
 use super::super::{html, see_other, Data, PageError};
 use super::{at, summary, yen};
+use crate::domain::audit_action::Action;
 use crate::domain::ids::CampaignId;
 use crate::domain::ids::CheckId;
 use crate::domain::jst;
 use crate::error::ApiError;
 use crate::routes::{read, write};
+use crate::service::audit::{self, AuditEventView};
 use crate::service::year_end::{self as checks, CheckView, ResultView};
 use crate::service::{campaigns, Page};
 use actix_web::http::StatusCode;
@@ -81,6 +83,29 @@ struct YearEndPage {
     as_of_error: Option<String>,
     errors: Vec<SummaryLine>,
     checks: Vec<CheckLine>,
+    reminders: Vec<ReminderLine>,
+}
+
+/// One reminder run, as the audit trail keeps it.
+struct ReminderLine {
+    at: String,
+    actor: String,
+    offices: Vec<String>,
+}
+
+fn reminder_line(e: AuditEventView) -> ReminderLine {
+    ReminderLine {
+        at: at(e.at),
+        offices: e.after["reminded"]
+            .as_array()
+            .map(|all| {
+                all.iter()
+                    .filter_map(|o| o.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        actor: e.actor,
+    }
 }
 
 async fn year_end_page(
@@ -90,11 +115,17 @@ async fn year_end_page(
     as_of: String,
     as_of_error: Option<String>,
 ) -> Result<YearEndPage, PageError> {
-    let (view, found) = {
+    let (view, found, reminded) = {
         let campaign = campaign.clone();
         read(state, move |conn| {
             let view = campaigns::get(conn, &campaign, crate::clock::now())?;
-            Ok((view, checks::list(conn, &campaign)?))
+            let reminded = audit::history(conn, &campaign, "campaign", campaign.as_str())?
+                .into_iter()
+                .filter(|e| e.action == Action::CheckpointsRemind.as_str())
+                .rev()
+                .map(reminder_line)
+                .collect::<Vec<_>>();
+            Ok((view, checks::list(conn, &campaign)?, reminded))
         })
         .await?
     };
@@ -112,6 +143,7 @@ async fn year_end_page(
             .unwrap_or_default(),
         as_of_error,
         checks: found.iter().map(check_line).collect(),
+        reminders: reminded,
     })
 }
 
@@ -196,6 +228,8 @@ struct CheckPage {
     campaign_id: String,
     campaign_name: String,
     check: CheckLine,
+    may_change: bool,
+    notified_at: Option<String>,
     results: Vec<ResultLine>,
     previous: Option<String>,
     next: Option<String>,
@@ -233,6 +267,8 @@ pub async fn show_check(
         campaign_id: view.campaign_id.to_string(),
         campaign_name: name,
         check: check_line(&view),
+        may_change: session.may_change(),
+        notified_at: view.notified_at.map(at),
         results: results.iter().map(result_line).collect(),
         previous,
         next,
