@@ -14,8 +14,8 @@ use serde_json::Value;
 
 pub(crate) const PASSWORD: &str = "むさしの事務局の春の青空";
 
-/// Adds a person who can sign in at once, and signs them in.
-pub(crate) fn signed_in(app: &TestApp, email: &str, name: &str, role: Role) -> Client {
+/// Adds a person who can sign in at once with [`PASSWORD`].
+pub(crate) fn add_person(app: &TestApp, email: &str, name: &str, role: Role) {
     let address = StaffEmail::parse(email).unwrap();
     let password = Password::parse(PASSWORD, &address).unwrap();
     let mut conn = app.pool.get().unwrap();
@@ -31,6 +31,11 @@ pub(crate) fn signed_in(app: &TestApp, email: &str, name: &str, role: Role) -> C
         )
     })
     .expect("person added");
+}
+
+/// Adds a person who can sign in at once, and signs them in.
+pub(crate) fn signed_in(app: &TestApp, email: &str, name: &str, role: Role) -> Client {
+    add_person(app, email, name, role);
     let mut browser = Client::new(app);
     let form = browser.get("/staff/sign-in");
     let csrf = form.input("csrf_token");
@@ -174,17 +179,7 @@ on_both_backends!(
     |app| {
         let c = campaign_of_five(app);
         fill_checkpoints(app, &c);
-        let listed: Vec<String> = [
-            (1, "care_management"),
-            (2, "service"),
-            (3, "care_management"),
-            (4, "care_management"),
-            (5, "service"),
-        ]
-        .iter()
-        .map(|(n, kind)| number(*n, kind))
-        .collect();
-        import_list(app, &c, &listed);
+        import_list(app, &c, &crate::browser_world::five_offices());
         let mut a = signed_in(app, "a@example.jp", "青木 一郎", Role::Secretariat);
         let mut b = signed_in(app, "b@example.jp", "馬場 二郎", Role::Admin);
 

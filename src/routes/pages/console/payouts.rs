@@ -172,6 +172,8 @@ struct BatchPage {
     next: Option<String>,
     may_approve: bool,
     may_cancel: bool,
+    /// An approved batch, for which a person who may operate can write the bank's file.
+    may_transfer: bool,
     password_error: Option<String>,
     errors: Vec<SummaryLine>,
 }
@@ -248,6 +250,7 @@ fn batch_view(session: &Session, loaded: LoadedBatch, password_error: Option<Str
                 .as_ref()
                 .is_some_and(|author| may_approve(&author.id, me)),
         may_cancel: draft && session.may_change(),
+        may_transfer: b.status == BatchStatus::Approved && session.may_change(),
         errors: password_error
             .as_ref()
             .map(|e| summary(&[("password", "パスワード", e.clone())]))
