@@ -61,8 +61,10 @@ impl Totp {
     }
 
     /// The step `code` was made for, when it is right at `now` or one step before or after.
+    /// The code is read as every number field reads digits (full-width from a Japanese input
+    /// method, spaces and hyphens left out).
     pub fn step_of(&self, code: &str, now: NaiveDateTime) -> Option<i64> {
-        let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+        let code = crate::domain::written::plain_number(code);
         if code.len() != 6 {
             return None;
         }
@@ -117,6 +119,7 @@ mod tests {
         assert!(totp.check("287 082", at(59 + 30)), "one step late");
         assert!(!totp.check("287082", at(59 + 60)), "two steps late");
         assert!(!totp.check("28708", at(59)));
+        assert!(totp.check("２８７　０８２", at(59)), "as a Japanese input method types it");
     }
 
     #[test]
