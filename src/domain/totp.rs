@@ -119,7 +119,10 @@ mod tests {
         assert!(totp.check("287 082", at(59 + 30)), "one step late");
         assert!(!totp.check("287082", at(59 + 60)), "two steps late");
         assert!(!totp.check("28708", at(59)));
-        assert!(totp.check("２８７　０８２", at(59)), "as a Japanese input method types it");
+        assert!(
+            totp.check("２８７　０８２", at(59)),
+            "as a Japanese input method types it"
+        );
     }
 
     #[test]
