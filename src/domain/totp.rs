@@ -61,6 +61,8 @@ impl Totp {
     }
 
     /// The step `code` was made for, when it is right at `now` or one step before or after.
+    /// The code is read as every number field reads digits (full-width from a Japanese input
+    /// method, spaces and hyphens left out).
     pub fn step_of(&self, code: &str, now: NaiveDateTime) -> Option<i64> {
         // As an input method types it: full-width digits, spaces or a hyphen between halves.
         let code = super::written::plain_number(code);
@@ -124,6 +126,10 @@ mod tests {
         );
         assert!(totp.check("287-082", at(59)));
         assert!(!totp.check("287O82", at(59)), "a letter is no digit");
+        assert!(
+            totp.check("２８７　０８２", at(59)),
+            "with an ideographic space, as an input method types it"
+        );
     }
 
     #[test]

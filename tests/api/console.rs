@@ -14,8 +14,8 @@ use serde_json::Value;
 
 pub(crate) const PASSWORD: &str = "むさしの事務局の春の青空";
 
-/// Adds a person who can sign in at once, and signs them in.
-pub(crate) fn signed_in(app: &TestApp, email: &str, name: &str, role: Role) -> Client {
+/// Adds a person who can sign in at once with [`PASSWORD`].
+pub(crate) fn add_person(app: &TestApp, email: &str, name: &str, role: Role) {
     let address = StaffEmail::parse(email).unwrap();
     let password = Password::parse(PASSWORD, &address).unwrap();
     let mut conn = app.pool.get().unwrap();
@@ -31,6 +31,11 @@ pub(crate) fn signed_in(app: &TestApp, email: &str, name: &str, role: Role) -> C
         )
     })
     .expect("person added");
+}
+
+/// Adds a person who can sign in at once, and signs them in.
+pub(crate) fn signed_in(app: &TestApp, email: &str, name: &str, role: Role) -> Client {
+    add_person(app, email, name, role);
     let mut browser = Client::new(app);
     let form = browser.get("/staff/sign-in");
     let csrf = form.input("csrf_token");
@@ -173,15 +178,7 @@ on_both_backends!(
         // the audit trail names the person.
         let promoted = app.get(&format!("/api/v1/applications/{}", id_of(&waiting)));
         assert_eq!(promoted.body["status"], "accepted");
-        let events = app.get(&format!(
-            "/api/v1/audit-events?campaign_id={c}&per_page=500"
-        ));
-        let disqualified = events.body["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|e| e["action"] == "application.disqualify")
-            .expect("audited");
+        let disqualified = app.audited(&c, "application.disqualify");
         let actor = disqualified["actor"].as_str().unwrap();
         assert!(
             actor.starts_with("secretariat:山田 花子 <hanako@example.jp> (session "),

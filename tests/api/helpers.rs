@@ -305,6 +305,22 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// The first audit event of `campaign` recorded as `action`.
+    pub fn audited(&self, campaign: &str, action: &str) -> Value {
+        let events = self.get(&format!(
+            "/api/v1/audit-events?campaign_id={campaign}&per_page=500"
+        ));
+        events.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["action"] == action)
+            .unwrap_or_else(|| panic!("no {action} event"))
+            .clone()
+    }
+}
+
 /// The Musashino 2023 campaign as shipped in config/fixtures.
 pub fn musashino() -> Value {
     let text = std::fs::read_to_string(concat!(

@@ -105,8 +105,22 @@ fn phase_ja(phase: Phase) -> &'static str {
 fn refused(e: ApiError, back: String) -> PageError {
     let (status, message) = match &e {
         ApiError::NotAllowed(refusal) => (StatusCode::FORBIDDEN, refusal.japanese()),
-        ApiError::Conflict(conflict) | ApiError::RefusedWith(conflict, _) => {
-            (StatusCode::CONFLICT, conflict.japanese())
+        ApiError::Conflict(conflict) => (StatusCode::CONFLICT, conflict.japanese()),
+        ApiError::RefusedWith(conflict, errors) => {
+            let named: Vec<&str> = errors
+                .iter()
+                .filter_map(|e| e.field.strip_prefix("offices."))
+                .collect();
+            let message = if named.is_empty() {
+                conflict.japanese()
+            } else {
+                format!(
+                    "{}（事業所番号: {}）",
+                    conflict.japanese(),
+                    named.join("、")
+                )
+            };
+            (StatusCode::CONFLICT, message)
         }
         _ => return e.into(),
     };

@@ -173,11 +173,11 @@ struct BatchPage {
     next: Option<String>,
     may_approve: bool,
     may_cancel: bool,
+    /// An approved batch, for which a person who may operate can write the bank's file.
+    may_transfer: bool,
     password_error: Option<String>,
     errors: Vec<SummaryLine>,
     totp_on: bool,
-    approved: bool,
-    may_issue: bool,
     today: String,
 }
 
@@ -253,14 +253,13 @@ fn batch_view(session: &Session, loaded: LoadedBatch, password_error: Option<Str
                 .as_ref()
                 .is_some_and(|author| may_approve(&author.id, me)),
         may_cancel: draft && session.may_change(),
+        may_transfer: b.status == BatchStatus::Approved && session.may_change(),
         errors: password_error
             .as_ref()
             .map(|e| summary(&[("password", "パスワード", e.clone())]))
             .unwrap_or_default(),
         password_error,
         totp_on: totp_on(session),
-        approved: b.status == BatchStatus::Approved,
-        may_issue: b.status == BatchStatus::Approved && session.may_change(),
         today: crate::domain::jst::date_of(crate::clock::now()).to_string(),
     }
 }
