@@ -3,7 +3,7 @@
 
 use super::schema::{bank_accounts, payer_accounts, payout_batch_payees, payout_batch_payers};
 use super::DbConn;
-use crate::domain::bank::AccountType;
+use crate::domain::bank::{Account, AccountType};
 use crate::domain::ids::BatchId;
 use crate::domain::ids::CampaignId;
 use chrono::NaiveDateTime;
@@ -196,4 +196,71 @@ pub fn freeze_payees(conn: &mut DbConn, rows: &[FrozenPayeeRow]) -> QueryResult<
         super::insert_all!(conn, payout_batch_payees::table, chunk)?;
     }
     Ok(())
+}
+
+impl BankAccountRow {
+    /// An office's account as checked, set by `by` at `at`.
+    pub fn new(
+        campaign_id: &CampaignId,
+        office_number: &str,
+        account: Account,
+        at: NaiveDateTime,
+        by: &str,
+    ) -> Self {
+        BankAccountRow {
+            campaign_id: campaign_id.clone(),
+            office_number: office_number.to_owned(),
+            bank_code: account.bank_code,
+            branch_code: account.branch_code,
+            account_type: account.account_type,
+            account_number: account.account_number,
+            holder_kana: account.holder_kana,
+            updated_at: at,
+            updated_by: by.to_owned(),
+        }
+    }
+}
+
+impl FrozenPayeeRow {
+    /// The office's live account as `batch` will pay it from `at` on.
+    pub fn frozen(live: BankAccountRow, batch: &BatchId, at: NaiveDateTime) -> Self {
+        FrozenPayeeRow {
+            batch_id: batch.clone(),
+            office_number: live.office_number,
+            bank_code: live.bank_code,
+            branch_code: live.branch_code,
+            account_type: live.account_type,
+            account_number: live.account_number,
+            holder_kana: live.holder_kana,
+            frozen_at: at,
+        }
+    }
+}
+
+impl From<&FrozenPayeeRow> for Account {
+    fn from(row: &FrozenPayeeRow) -> Self {
+        Account {
+            bank_code: row.bank_code.clone(),
+            branch_code: row.branch_code.clone(),
+            account_type: row.account_type,
+            account_number: row.account_number.clone(),
+            holder_kana: row.holder_kana.clone(),
+        }
+    }
+}
+
+impl FrozenPayerRow {
+    /// The campaign's live paying account as `batch` will pay from it from `at` on.
+    pub fn frozen(live: PayerRow, batch: &BatchId, at: NaiveDateTime) -> Self {
+        FrozenPayerRow {
+            batch_id: batch.clone(),
+            requester_code: live.requester_code,
+            requester_name_kana: live.requester_name_kana,
+            bank_code: live.bank_code,
+            branch_code: live.branch_code,
+            account_type: live.account_type,
+            account_number: live.account_number,
+            frozen_at: at,
+        }
+    }
 }

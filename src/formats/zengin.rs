@@ -2,7 +2,7 @@
 //! JIS X 0201 (as Shift_JIS bytes), each ended by CRLF: a header (1), one data record per
 //! transfer (2), a trailer with the count and the total (8), and an end record (9).
 
-use crate::domain::bank::{AccountType, ZenginRecord};
+use crate::domain::bank::{Account, AccountType, ZenginRecord};
 use chrono::{Datelike, NaiveDate};
 
 const RECORD: usize = 120;
@@ -23,12 +23,8 @@ pub struct Payer {
 /// One transfer to one office.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Transfer {
-    pub bank_code: String,
-    pub branch_code: String,
-    pub account_type: AccountType,
-    pub account_number: String,
-    /// 受取人名, already in 全銀 characters.
-    pub holder_kana: String,
+    /// The payee's account; its holder (受取人名) already in 全銀 characters.
+    pub account: Account,
     pub amount: i64,
     /// Written beside the transfer (顧客コード1 or EDI情報) so the bank's statement matches the
     /// ledger.
@@ -152,14 +148,14 @@ pub fn file(
         total += amount;
         let start = out.len();
         out.push(b'2');
-        text(&mut out, "bank_code", &t.bank_code, 4)?;
+        text(&mut out, "bank_code", &t.account.bank_code, 4)?;
         blank(&mut out, 15);
-        text(&mut out, "branch_code", &t.branch_code, 3)?;
+        text(&mut out, "branch_code", &t.account.branch_code, 3)?;
         blank(&mut out, 15);
         blank(&mut out, 4);
-        out.push(t.account_type.zengin_code(ZenginRecord::Data));
-        text(&mut out, "account_number", &t.account_number, 7)?;
-        text(&mut out, "holder_kana", &t.holder_kana, 30)?;
+        out.push(t.account.account_type.zengin_code(ZenginRecord::Data));
+        text(&mut out, "account_number", &t.account.account_number, 7)?;
+        text(&mut out, "holder_kana", &t.account.holder_kana, 30)?;
         number(&mut out, amount, 10);
         out.push(b'0');
         customer_fields(&mut out, &t.office_number)?;
@@ -199,20 +195,24 @@ mod tests {
     fn transfers() -> Vec<Transfer> {
         vec![
             Transfer {
-                bank_code: "0005".into(),
-                branch_code: "234".into(),
-                account_type: AccountType::Ordinary,
-                account_number: "0012345".into(),
-                holder_kana: "ｼﾔｶｲﾌｸｼﾎｳｼﾞﾝ ﾑｻｼﾉ".into(),
+                account: Account {
+                    bank_code: "0005".into(),
+                    branch_code: "234".into(),
+                    account_type: AccountType::Ordinary,
+                    account_number: "0012345".into(),
+                    holder_kana: "ｼﾔｶｲﾌｸｼﾎｳｼﾞﾝ ﾑｻｼﾉ".into(),
+                },
                 amount: 31_000,
                 office_number: "1370100016".into(),
             },
             Transfer {
-                bank_code: "0009".into(),
-                branch_code: "001".into(),
-                account_type: AccountType::Current,
-                account_number: "1111111".into(),
-                holder_kana: "ｶ)ﾐﾄﾞﾘﾁﾖｳｶｲｺﾞ".into(),
+                account: Account {
+                    bank_code: "0009".into(),
+                    branch_code: "001".into(),
+                    account_type: AccountType::Current,
+                    account_number: "1111111".into(),
+                    holder_kana: "ｶ)ﾐﾄﾞﾘﾁﾖｳｶｲｺﾞ".into(),
+                },
                 amount: 26_000,
                 office_number: "1371100049".into(),
             },
@@ -251,7 +251,7 @@ mod tests {
     #[test]
     fn what_a_bank_cannot_take_is_refused_not_replaced() {
         let mut t = transfers();
-        t[0].holder_kana = "社会福祉法人".into();
+        t[0].account.holder_kana = "社会福祉法人".into();
         assert!(matches!(
             file(&payer(), "2024-04-25".parse().unwrap(), &t),
             Err(ZenginError::Characters {
@@ -259,7 +259,7 @@ mod tests {
                 ..
             })
         ));
-        t[0].holder_kana = "ｱ".into();
+        t[0].account.holder_kana = "ｱ".into();
         t[0].amount = 0;
         assert_eq!(
             file(&payer(), "2024-04-25".parse().unwrap(), &t),
@@ -296,7 +296,7 @@ mod tests {
         let mut p = payer();
         p.account_type = AccountType::Savings;
         let mut t = transfers();
-        t[0].account_type = AccountType::Savings;
+        t[0].account.account_type = AccountType::Savings;
         let made = file(&p, "2024-04-25".parse().unwrap(), &t).unwrap();
         let records: Vec<&[u8]> = made.chunks(122).collect();
         assert_eq!(records[0][95], b'9', "header 預金種目 at byte 96");

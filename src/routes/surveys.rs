@@ -171,7 +171,7 @@ pub struct AnswerBody {
 /// An office of the application answers a survey through the status link (no auth); answering
 /// again replaces the answer while the survey is open. Sets the office's checkpoint.
 #[utoipa::path(
-    params(("kind" = SurveyKind, Path, description = "start or end")),
+    params(("secret" = String, Path, description = "the status link's secret"), ("kind" = SurveyKind, Path, description = "start or end")),
     request_body = AnswerBody,
     responses((status = 201, body = surveys::AnswerView), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem))
 )]

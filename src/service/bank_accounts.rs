@@ -65,17 +65,7 @@ pub fn put_account(
         .ok_or(ServiceError::NotFound("accepted office"))?;
     let account = input.check()?;
     let before = rows::account(conn, campaign_id, office_number)?;
-    let row = BankAccountRow {
-        campaign_id: campaign_id.clone(),
-        office_number: office_number.to_owned(),
-        bank_code: account.bank_code,
-        branch_code: account.branch_code,
-        account_type: account.account_type,
-        account_number: account.account_number,
-        holder_kana: account.holder_kana,
-        updated_at: now,
-        updated_by: actor.label.clone(),
-    };
+    let row = BankAccountRow::new(campaign_id, office_number, account, now, &actor.label);
     rows::save_account(conn, &row)?;
     audit::record(
         conn,

@@ -26,19 +26,7 @@ use sha2::{Digest, Sha256};
 pub fn freeze(conn: &mut DbConn, batch: &BatchRow, now: NaiveDateTime) -> ServiceResult<()> {
     if accounts::frozen_payer(conn, &batch.id)?.is_none() {
         if let Some(p) = accounts::payer(conn, &batch.campaign_id)? {
-            accounts::freeze_payer(
-                conn,
-                &FrozenPayerRow {
-                    batch_id: batch.id.clone(),
-                    requester_code: p.requester_code,
-                    requester_name_kana: p.requester_name_kana,
-                    bank_code: p.bank_code,
-                    branch_code: p.branch_code,
-                    account_type: p.account_type,
-                    account_number: p.account_number,
-                    frozen_at: now,
-                },
-            )?;
+            accounts::freeze_payer(conn, &FrozenPayerRow::frozen(p, &batch.id, now))?;
         }
     }
     let frozen = accounts::frozen_payees(conn, &batch.id)?;
@@ -47,16 +35,7 @@ pub fn freeze(conn: &mut DbConn, batch: &BatchRow, now: NaiveDateTime) -> Servic
         .into_iter()
         .filter(|l| l.amount > 0 && !frozen.contains_key(&l.office_number))
         .filter_map(|l| live.remove(&l.office_number))
-        .map(|a| FrozenPayeeRow {
-            batch_id: batch.id.clone(),
-            office_number: a.office_number,
-            bank_code: a.bank_code,
-            branch_code: a.branch_code,
-            account_type: a.account_type,
-            account_number: a.account_number,
-            holder_kana: a.holder_kana,
-            frozen_at: now,
-        })
+        .map(|live| FrozenPayeeRow::frozen(live, &batch.id, now))
         .collect();
     accounts::freeze_payees(conn, &new)?;
     Ok(())
@@ -105,12 +84,8 @@ pub fn issue(
                 format!("offices.{}", line.office_number),
                 "has no bank account",
             )),
-            Some(a) => transfers.push(Transfer {
-                bank_code: a.bank_code.clone(),
-                branch_code: a.branch_code.clone(),
-                account_type: a.account_type,
-                account_number: a.account_number.clone(),
-                holder_kana: a.holder_kana.clone(),
+            Some(frozen) => transfers.push(Transfer {
+                account: frozen.into(),
                 amount: line.amount,
                 office_number: line.office_number,
             }),

@@ -174,3 +174,35 @@ fn the_postgresql_half_of_the_suite_runs() {
          (set it to postgres://postgres@127.0.0.1:5432/postgres, as the README's test command does)"
     );
 }
+
+/// Every `$ref` of the document, wherever it stands.
+fn references(value: &serde_json::Value, found: &mut Vec<String>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, inner) in map {
+                match (key.as_str(), inner.as_str()) {
+                    ("$ref", Some(target)) => found.push(target.to_owned()),
+                    _ => references(inner, found),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| references(v, found)),
+        _ => {}
+    }
+}
+
+on_both_backends!(every_reference_in_the_openapi_document_resolves, |app| {
+    let spec = app.request("GET", "/api/v1/openapi.json", None, None).body;
+    let mut found = Vec::new();
+    references(&spec, &mut found);
+    assert!(found.len() > 20, "{found:?}");
+    for target in found {
+        let name = target
+            .strip_prefix("#/components/schemas/")
+            .unwrap_or_else(|| panic!("{target}: only schemas are referred to"));
+        assert!(
+            spec["components"]["schemas"][name].is_object(),
+            "{target} names no schema (a type read from a path needs its parameter declared)"
+        );
+    }
+});
