@@ -2,7 +2,7 @@
 
 use super::auth::Staff;
 use super::rate_limit::Public;
-use super::{idempotency_key, parse_json, read, write, Data, PageQuery};
+use super::{idempotency_key, parse_json, read, write, write_as, Data, PageQuery};
 use crate::domain::application::ApplicationInput;
 use crate::domain::ids::{ApplicationId, CampaignId};
 use crate::domain::role::Role;
@@ -136,14 +136,13 @@ async fn leave(
     body: &[u8],
 ) -> Result<HttpResponse, ApiError> {
     let reason = reason_of(body)?;
-    let notifier = state.notifier.clone();
-    let view = write(&state, move |conn, now| {
+    let view = write_as(&state, actor, move |uc| {
         let leaving = Leaving {
             application_id: &id,
             exit,
             reason: reason.as_deref(),
         };
-        applications::leave(conn, &notifier, &actor, now, leaving)
+        applications::leave(uc, leaving)
     })
     .await?;
     Ok(HttpResponse::Ok().json(view))

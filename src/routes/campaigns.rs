@@ -2,12 +2,13 @@
 
 use super::auth::Staff;
 use super::rate_limit::Public;
-use super::{create_once, idempotency_key, parse_json, read, write, Data, PageQuery};
+use super::{create_once, idempotency_key, parse_json, read, write_as, Data, PageQuery};
 use crate::clock;
 use crate::domain::ids::CampaignId;
 use crate::domain::role::Role;
 use crate::error::ApiError;
 use crate::service::campaigns::{self, CampaignInput, CampaignPatch, CampaignView};
+use crate::service::UseCase;
 use crate::service::{allocation, applications};
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 
@@ -83,11 +84,7 @@ pub async fn update(
     let patch: CampaignPatch = parse_json(&body)?;
     let actor = staff.actor();
     let id = id.into_inner();
-    let notifier = state.notifier.clone();
-    let updated = write(&state, move |conn, now| {
-        campaigns::update(conn, &notifier, &actor, now, &id, &patch)
-    })
-    .await?;
+    let updated = write_as(&state, actor, move |uc| campaigns::update(uc, &id, &patch)).await?;
     Ok(HttpResponse::Ok().json(updated))
 }
 
@@ -132,7 +129,16 @@ pub async fn import_attendees(
     let notifier = state.notifier.clone();
     let attendees = super::blocking(move || applications::parse_attendees(&body)).await?;
     create_once(&state, key, move |conn, now| {
-        applications::import_attendees(conn, &notifier, &actor, now, &id, &attendees)
+        applications::import_attendees(
+            UseCase {
+                conn,
+                notifier: &notifier,
+                actor: &actor,
+                now,
+            },
+            &id,
+            &attendees,
+        )
     })
     .await
 }

@@ -26,6 +26,7 @@ pub mod year_end;
 
 use crate::error::ApiError;
 use crate::service::idempotency::{Created, IdempotencyKey};
+use crate::service::{Actor, UseCase};
 use crate::service::{ServiceError, Store};
 use actix_web::{web, HttpRequest, HttpResponse};
 pub use query::{choice, filter, flag, PageQuery, MAX_PAGE};
@@ -96,6 +97,25 @@ where
 {
     let store = state.store.clone();
     blocking(move || store.write(f)).await
+}
+
+/// [`write`] for a use case that changes records and mails about them, as `actor`, with the
+/// application's notifier.
+pub async fn write_as<T, F>(state: &Data, actor: Actor, f: F) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(UseCase<'_>) -> Result<T, ServiceError> + Send + 'static,
+{
+    let notifier = state.notifier.clone();
+    write(state, move |conn, now| {
+        f(UseCase {
+            conn,
+            notifier: &notifier,
+            actor: &actor,
+            now,
+        })
+    })
+    .await
 }
 
 /// Runs a create at most once per `Idempotency-Key` and answers 201 with what it made (or

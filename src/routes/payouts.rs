@@ -1,7 +1,7 @@
 //! Payout batches: drafted, cancelled or approved by a second person.
 
 use super::auth::Staff;
-use super::{create_once, idempotency_key, parse_json, read, write, Data, PageQuery};
+use super::{create_once, idempotency_key, parse_json, read, write, write_as, Data, PageQuery};
 use crate::domain::ids::BatchId;
 use crate::domain::ids::CampaignId;
 use crate::domain::role::Role;
@@ -113,10 +113,6 @@ pub async fn approve(
     staff.require(Role::may_operate)?;
     let actor = staff.actor();
     let id = id.into_inner();
-    let notifier = state.notifier.clone();
-    let batch = write(&state, move |conn, now| {
-        payouts::approve(conn, &notifier, &actor, now, &id)
-    })
-    .await?;
+    let batch = write_as(&state, actor, move |uc| payouts::approve(uc, &id)).await?;
     Ok(HttpResponse::Ok().json(batch))
 }

@@ -3,7 +3,7 @@
 use super::auth::Staff;
 use super::body_stream::consume_body;
 use super::{
-    create_once, idempotency_key, parse_json, read, write, Data, PageQuery, MAX_CSV_BYTES,
+    create_once, idempotency_key, parse_json, read, write, write_as, Data, PageQuery, MAX_CSV_BYTES,
 };
 use crate::domain::checkpoint::CheckpointPatch;
 use crate::domain::ids::CampaignId;
@@ -202,11 +202,7 @@ pub async fn notify(
     staff.require(Role::may_operate)?;
     let actor = staff.actor();
     let id = id.into_inner();
-    let notifier = state.notifier.clone();
-    let check = write(&state, move |conn, now| {
-        year_end::notify(conn, &notifier, &actor, now, &id)
-    })
-    .await?;
+    let check = write_as(&state, actor, move |uc| year_end::notify(uc, &id)).await?;
     Ok(HttpResponse::Ok().json(check))
 }
 
@@ -222,9 +218,8 @@ pub async fn remind(
     staff.require(Role::may_operate)?;
     let actor = staff.actor();
     let campaign = id.into_inner();
-    let notifier = state.notifier.clone();
-    let sent = write(&state, move |conn, now| {
-        crate::service::reminders::remind(conn, &notifier, &actor, now, &campaign)
+    let sent = write_as(&state, actor, move |uc| {
+        crate::service::reminders::remind(uc, &campaign)
     })
     .await?;
     Ok(HttpResponse::Ok().json(sent))

@@ -1,8 +1,8 @@
 //! Slots in the database: what accepted applications hold, the public counter, and promotion
 //! from the waiting list. Callers hold the campaign's lock (`db::campaigns::lock`).
 
-use super::outbox::{self, Notifier};
-use super::{Actor, ServiceResult};
+use super::outbox::{self};
+use super::ServiceResult;
 use crate::db::applications as apps;
 use crate::db::campaigns::CampaignRow;
 use crate::db::{audit, DbConn};
@@ -13,6 +13,7 @@ use crate::domain::campaign::{Phase, Settings};
 use crate::domain::ids::{ApplicationId, CampaignId};
 use crate::domain::participation::Status;
 use crate::email::templates::Kind;
+use crate::service::UseCase;
 use chrono::NaiveDateTime;
 use serde::Serialize;
 
@@ -126,17 +127,14 @@ pub fn slots(campaign: &CampaignRow, counts: Counts, now: NaiveDateTime) -> Slot
 /// Admits waiting applications that now fit, in arrival order, unless the deadline has passed
 /// (and the campaign does not promote after it). Returns the promoted application ids.
 pub fn promote_waiting(
-    conn: &mut DbConn,
-    notifier: &Notifier,
-    actor: &Actor,
-    now: NaiveDateTime,
+    uc: UseCase<'_>,
     campaign: &CampaignRow,
 ) -> ServiceResult<Vec<ApplicationId>> {
     let settings = campaign.settings();
-    if settings.phase(now) == Phase::Closed && !settings.rules.promote_after_deadline {
+    if settings.phase(uc.now) == Phase::Closed && !settings.rules.promote_after_deadline {
         return Ok(Vec::new());
     }
-    let waiting = apps::waiting(conn, &campaign.id)?;
+    let waiting = apps::waiting(uc.conn, &campaign.id)?;
     if waiting.is_empty() {
         return Ok(Vec::new());
     }
@@ -148,7 +146,7 @@ pub fn promote_waiting(
             (i, Slots::needed(is_model, w.attendees.iter().copied()))
         })
         .collect();
-    let held = held(conn, &campaign.id)?;
+    let held = held(uc.conn, &campaign.id)?;
     let admitted = promotions(caps(&settings), held, &needs);
     let mut promoted = Vec::with_capacity(admitted.len());
     for w in admitted.into_iter().map(|i| &waiting[i]) {
@@ -156,16 +154,16 @@ pub fn promote_waiting(
         let id = &app.id;
         promoted.push(id.clone());
         apps::set_status(
-            conn,
+            uc.conn,
             id,
             Status::Accepted,
             Some("promoted from the waiting list"),
-            now,
+            uc.now,
         )?;
         outbox::enqueue(
-            conn,
-            notifier,
-            now,
+            uc.conn,
+            uc.notifier,
+            uc.now,
             Kind::Promoted,
             outbox::About {
                 campaign,
@@ -175,10 +173,10 @@ pub fn promote_waiting(
             },
         )?;
         audit::record(
-            conn,
-            now,
+            uc.conn,
+            uc.now,
             audit::Change {
-                actor: &actor.label,
+                actor: &uc.actor.label,
                 action: Action::ApplicationPromote,
                 entity: "application",
                 entity_id: id.as_str(),

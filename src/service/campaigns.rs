@@ -11,6 +11,7 @@ use crate::domain::ids::CampaignId;
 use crate::domain::survey::SurveyDays;
 use crate::domain::{jst, FieldErrors};
 use crate::service::audit::snapshot;
+use crate::service::UseCase;
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
@@ -380,42 +381,39 @@ fn refuse_update(
 
 /// Applies `patch` under the campaign's lock; waiting applications that now fit are promoted.
 pub fn update(
-    conn: &mut DbConn,
-    notifier: &super::outbox::Notifier,
-    actor: &Actor,
-    now: NaiveDateTime,
+    mut uc: UseCase<'_>,
     id: &CampaignId,
     patch: &CampaignPatch,
 ) -> ServiceResult<CampaignView> {
-    let before = rows::lock(conn, id)?.ok_or(ServiceError::NotFound("campaign"))?;
+    let before = rows::lock(uc.conn, id)?.ok_or(ServiceError::NotFound("campaign"))?;
     let current = before.settings();
     let next = merged(&current, patch);
     let reason = patch.reason.as_deref().map(str::trim).unwrap_or("");
-    refuse_update(conn, id, now, (&current, &next), reason)?;
+    refuse_update(uc.conn, id, uc.now, (&current, &next), reason)?;
     let deadline_moves = next.deadline != current.deadline;
     let mut after = before.clone();
     after.apply(&next);
-    after.updated_at = now;
-    rows::save(conn, &after)?;
+    after.updated_at = uc.now;
+    rows::save(uc.conn, &after)?;
     if deadline_moves {
         rows::insert_deadline_change(
-            conn,
+            uc.conn,
             &DeadlineChangeRow {
                 id: uuid::Uuid::new_v4().to_string(),
                 campaign_id: id.clone(),
                 previous_deadline: current.deadline,
                 new_deadline: next.deadline,
                 reason: reason.to_owned(),
-                changed_by: actor.label.clone(),
-                changed_at: now,
+                changed_by: uc.actor.label.clone(),
+                changed_at: uc.now,
             },
         )?;
     }
     audit::record(
-        conn,
-        now,
+        uc.conn,
+        uc.now,
         audit::Change {
-            actor: &actor.label,
+            actor: &uc.actor.label,
             action: if deadline_moves {
                 Action::CampaignDeadlineChange
             } else {
@@ -428,6 +426,6 @@ pub fn update(
             after: Some(serde_json::json!({"campaign": snapshot(&after)?, "reason": patch.reason})),
         },
     )?;
-    allocation::promote_waiting(conn, notifier, actor, now, &after)?;
-    get(conn, id, now)
+    allocation::promote_waiting(uc.again(), &after)?;
+    get(uc.conn, id, uc.now)
 }

@@ -40,6 +40,28 @@ use crate::domain::conflict::{Conflict, NotAllowed};
 use crate::domain::{role::Role, FieldErrors};
 use chrono::NaiveDateTime;
 
+/// What a use case that changes records and mails about them runs with: the write
+/// transaction's connection, who acts, the time it runs at, and the outbox's notifier. One
+/// value instead of four arguments in the same order everywhere.
+pub struct UseCase<'a> {
+    pub conn: &'a mut DbConn,
+    pub notifier: &'a outbox::Notifier,
+    pub actor: &'a Actor,
+    pub now: NaiveDateTime,
+}
+
+impl UseCase<'_> {
+    /// The same context for a use case this one calls, which hands the connection back.
+    pub fn again(&mut self) -> UseCase<'_> {
+        UseCase {
+            conn: &mut *self.conn,
+            notifier: self.notifier,
+            actor: self.actor,
+            now: self.now,
+        }
+    }
+}
+
 /// Who is making a change, as the audit trail names them.
 #[derive(Debug, Clone)]
 pub struct Actor {

@@ -1,16 +1,17 @@
 //! Reminders to offices whose checkpoints are still open, once a Japan-time day at most.
 
 use super::checkpoints::of_row;
-use super::outbox::{self as mail, Notifier};
-use super::{Actor, ServiceError, ServiceResult};
+use super::outbox as mail;
+use super::{ServiceError, ServiceResult};
+use crate::db::audit;
 use crate::db::campaigns::{self, CampaignRow};
 use crate::db::year_end::{self as rows, AcceptedOffice};
-use crate::db::{audit, DbConn};
 use crate::domain::audit_action::Action;
 use crate::domain::ids::CampaignId;
 use crate::domain::jst;
 use crate::email::templates::OfficeMailKind;
-use chrono::{NaiveDate, NaiveDateTime};
+use crate::service::UseCase;
+use chrono::NaiveDate;
 use serde::Serialize;
 
 /// What an office still has to do, in plain words, as of `today`: the end survey once it
@@ -52,25 +53,20 @@ pub struct Reminders {
 
 /// Reminds every accepted office with open checkpoints of what is missing, at most once a day
 /// (Japan time) each. Runs inside the caller's write transaction.
-pub fn remind(
-    conn: &mut DbConn,
-    notifier: &Notifier,
-    actor: &Actor,
-    now: NaiveDateTime,
-    campaign_id: &CampaignId,
-) -> ServiceResult<Reminders> {
-    let campaign = campaigns::lock(conn, campaign_id)?.ok_or(ServiceError::NotFound("campaign"))?;
-    let today = jst::date_of(now);
+pub fn remind(uc: UseCase<'_>, campaign_id: &CampaignId) -> ServiceResult<Reminders> {
+    let campaign =
+        campaigns::lock(uc.conn, campaign_id)?.ok_or(ServiceError::NotFound("campaign"))?;
+    let today = jst::date_of(uc.now);
     let mut outcome = Reminders {
         sent: Vec::new(),
         already_reminded_today: Vec::new(),
         complete: 0,
     };
-    let already = rows::reminded_on(conn, campaign_id, today)?;
-    let offices = rows::accepted_offices(conn, campaign_id)?;
+    let already = rows::reminded_on(uc.conn, campaign_id, today)?;
+    let offices = rows::accepted_offices(uc.conn, campaign_id)?;
     let mut links = super::surveys::reminder_links(
-        conn,
-        &notifier.public_base_url,
+        uc.conn,
+        &uc.notifier.public_base_url,
         &campaign,
         &offices,
         today,
@@ -89,8 +85,8 @@ pub fn remind(
             m.missing = open;
             m.survey_links = links.remove(&office.participant.id).unwrap_or_default();
             messages.push(mail::office_message(
-                notifier,
-                now,
+                uc.notifier,
+                uc.now,
                 OfficeMailKind::Reminder,
                 &campaign,
                 &office.participant,
@@ -100,18 +96,18 @@ pub fn remind(
                 campaign_id,
                 participant_id: &office.participant.id,
                 day: today,
-                sent_at: now,
+                sent_at: uc.now,
             });
             outcome.sent.push(number);
         }
     }
-    rows::note_reminders(conn, &reminded)?;
-    crate::db::outbox::insert(conn, &messages)?;
+    rows::note_reminders(uc.conn, &reminded)?;
+    crate::db::outbox::insert(uc.conn, &messages)?;
     audit::record(
-        conn,
-        now,
+        uc.conn,
+        uc.now,
         audit::Change {
-            actor: &actor.label,
+            actor: &uc.actor.label,
             action: Action::CheckpointsRemind,
             entity: "campaign",
             entity_id: campaign_id.as_str(),

@@ -4,7 +4,7 @@
 //! (reminders are `service::reminders`).
 
 use super::checkpoints::of_row;
-use super::outbox::{self as mail, Notifier};
+use super::outbox as mail;
 use super::{inline_rows, Actor, Page, Paged, ServiceError, ServiceResult};
 use crate::db::campaigns;
 use crate::db::usage_lists as lists;
@@ -18,6 +18,7 @@ use crate::domain::jst;
 use crate::domain::year_end::{self, Judged, Reason};
 use crate::domain::FieldErrors;
 use crate::email::templates::{yen, OfficeMailKind};
+use crate::service::UseCase;
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -276,17 +277,11 @@ pub fn results(conn: &mut DbConn, id: &CheckId, page: Page) -> ServiceResult<Pag
 
 /// Mails every judged office its result, once per check. Runs inside the caller's write
 /// transaction.
-pub fn notify(
-    conn: &mut DbConn,
-    notifier: &Notifier,
-    actor: &Actor,
-    now: NaiveDateTime,
-    id: &CheckId,
-) -> ServiceResult<CheckView> {
-    let check = rows::find_check(conn, id)?.ok_or(ServiceError::NotFound("year-end check"))?;
+pub fn notify(uc: UseCase<'_>, id: &CheckId) -> ServiceResult<CheckView> {
+    let check = rows::find_check(uc.conn, id)?.ok_or(ServiceError::NotFound("year-end check"))?;
     let campaign =
-        campaigns::find(conn, &check.campaign_id)?.ok_or(ServiceError::NotFound("campaign"))?;
-    if !rows::mark_notified(conn, id, now)? {
+        campaigns::find(uc.conn, &check.campaign_id)?.ok_or(ServiceError::NotFound("campaign"))?;
+    if !rows::mark_notified(uc.conn, id, uc.now)? {
         return Err(ServiceError::StateConflict(Conflict::ResultsMailedAlready));
     }
     // A page of results at a time: 100,000 offices' messages held at once took the server
@@ -294,13 +289,13 @@ pub fn notify(
     let mut mailed = 0usize;
     let mut offset = 0i64;
     loop {
-        let results = rows::results_page(conn, id, offset, MAIL_CHUNK)?;
+        let results = rows::results_page(uc.conn, id, offset, MAIL_CHUNK)?;
         if results.is_empty() {
             break;
         }
         offset += results.len() as i64;
         let ids: Vec<String> = results.iter().map(|r| r.participant_id.clone()).collect();
-        let offices = rows::accepted_among(conn, &ids)?;
+        let offices = rows::accepted_among(uc.conn, &ids)?;
         let messages: Vec<_> = results
             .iter()
             .filter_map(|r| offices.get(&r.participant_id).map(|o| (r, o)))
@@ -313,8 +308,8 @@ pub fn notify(
                     .map(|r| r.explained())
                     .collect();
                 mail::office_message(
-                    notifier,
-                    now,
+                    uc.notifier,
+                    uc.now,
                     OfficeMailKind::YearEndResult,
                     &campaign,
                     office,
@@ -322,14 +317,14 @@ pub fn notify(
                 )
             })
             .collect();
-        crate::db::outbox::insert(conn, &messages)?;
+        crate::db::outbox::insert(uc.conn, &messages)?;
         mailed += messages.len();
     }
     audit::record(
-        conn,
-        now,
+        uc.conn,
+        uc.now,
         audit::Change {
-            actor: &actor.label,
+            actor: &uc.actor.label,
             action: Action::YearEndCheckNotify,
             entity: "year_end_check",
             entity_id: id.as_str(),
@@ -338,5 +333,5 @@ pub fn notify(
             after: Some(serde_json::json!({"emails": mailed})),
         },
     )?;
-    get(conn, id)
+    get(uc.conn, id)
 }

@@ -1,14 +1,13 @@
 //! The seminar attendee list: offices that may use the campaign's reserved slots.
 
 use crate::db::applications as rows;
-use crate::db::{audit, campaigns, DbConn};
+use crate::db::{audit, campaigns};
 use crate::domain::audit_action::Action;
 use crate::domain::ids::{ApplicationId, CampaignId};
 use crate::domain::office_list::{self, InvalidRow, OfficeList};
 use crate::domain::FieldErrors;
-use crate::service::outbox::Notifier;
-use crate::service::{allocation, Actor, ServiceError, ServiceResult};
-use chrono::NaiveDateTime;
+use crate::service::UseCase;
+use crate::service::{allocation, ServiceError, ServiceResult};
 use serde::Serialize;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -42,22 +41,20 @@ pub fn parse_attendees(csv: &[u8]) -> ServiceResult<OfficeList> {
 /// that now fit. Runs inside the caller's write transaction; the campaign's lock is taken only
 /// for the promotion, after the list is written.
 pub fn import_attendees(
-    conn: &mut DbConn,
-    notifier: &Notifier,
-    actor: &Actor,
-    now: NaiveDateTime,
+    mut uc: UseCase<'_>,
     campaign_id: &CampaignId,
     list: &OfficeList,
 ) -> ServiceResult<AttendeeImport> {
-    campaigns::find(conn, campaign_id)?.ok_or(ServiceError::NotFound("campaign"))?;
+    campaigns::find(uc.conn, campaign_id)?.ok_or(ServiceError::NotFound("campaign"))?;
     let numbers: Vec<String> = list.offices.iter().map(|o| o.as_str().to_owned()).collect();
-    let added = rows::add_attendees(conn, campaign_id, &numbers, now)?;
-    let campaign = campaigns::lock(conn, campaign_id)?.ok_or(ServiceError::NotFound("campaign"))?;
+    let added = rows::add_attendees(uc.conn, campaign_id, &numbers, uc.now)?;
+    let campaign =
+        campaigns::lock(uc.conn, campaign_id)?.ok_or(ServiceError::NotFound("campaign"))?;
     audit::record(
-        conn,
-        now,
+        uc.conn,
+        uc.now,
         audit::Change {
-            actor: &actor.label,
+            actor: &uc.actor.label,
             action: Action::SeminarAttendeesImport,
             entity: "campaign",
             entity_id: campaign_id.as_str(),
@@ -66,7 +63,7 @@ pub fn import_attendees(
             after: Some(serde_json::json!({"office_numbers": numbers, "added": added})),
         },
     )?;
-    let promoted = allocation::promote_waiting(conn, notifier, actor, now, &campaign)?;
+    let promoted = allocation::promote_waiting(uc.again(), &campaign)?;
     Ok(AttendeeImport {
         header_line: list.header_line,
         rows: numbers.len(),

@@ -14,6 +14,7 @@ use crate::domain::FieldErrors;
 use crate::email::templates::Kind;
 use crate::service::audit::snapshot;
 use crate::service::outbox::{self, Notifier};
+use crate::service::UseCase;
 use crate::service::{allocation, Actor, ServiceError, ServiceResult};
 use chrono::NaiveDateTime;
 
@@ -56,18 +57,12 @@ fn checked_reason(exit: Exit, reason: Option<&str>) -> Result<Option<&str>, Fiel
 
 /// Withdraws, disqualifies or voids an application; slots it held go to the waiting list at once.
 /// Runs inside the caller's write transaction.
-pub fn leave(
-    conn: &mut DbConn,
-    notifier: &Notifier,
-    actor: &Actor,
-    now: NaiveDateTime,
-    leaving: Leaving<'_>,
-) -> ServiceResult<ApplicationView> {
+pub fn leave(mut uc: UseCase<'_>, leaving: Leaving<'_>) -> ServiceResult<ApplicationView> {
     let id = leaving.application_id;
-    let app = rows::find(conn, id)?.ok_or(ServiceError::NotFound("application"))?;
+    let app = rows::find(uc.conn, id)?.ok_or(ServiceError::NotFound("application"))?;
     let campaign =
-        campaigns::lock(conn, &app.campaign_id)?.ok_or(ServiceError::NotFound("campaign"))?;
-    let app = rows::find(conn, id)?.ok_or(ServiceError::NotFound("application"))?;
+        campaigns::lock(uc.conn, &app.campaign_id)?.ok_or(ServiceError::NotFound("campaign"))?;
+    let app = rows::find(uc.conn, id)?.ok_or(ServiceError::NotFound("application"))?;
     if !may_leave(app.status, leaving.exit) {
         return Err(ServiceError::StateConflict(Conflict::ApplicationAlready {
             status: app.status,
@@ -87,19 +82,19 @@ pub fn leave(
         ),
         Exit::Void => (Status::Voided, Action::ApplicationVoid, Kind::Voided),
     };
-    rows::set_status(conn, id, status, reason, now).map_err(|e| {
+    rows::set_status(uc.conn, id, status, reason, uc.now).map_err(|e| {
         if is_unique_violation(&e) {
             ServiceError::StateConflict(Conflict::AppliedAgain)
         } else {
             e.into()
         }
     })?;
-    let after = rows::find(conn, id)?.ok_or(ServiceError::NotFound("application"))?;
-    let offices = rows::participants_of(conn, std::slice::from_ref(&after.id))?;
+    let after = rows::find(uc.conn, id)?.ok_or(ServiceError::NotFound("application"))?;
+    let offices = rows::participants_of(uc.conn, std::slice::from_ref(&after.id))?;
     outbox::enqueue(
-        conn,
-        notifier,
-        now,
+        uc.conn,
+        uc.notifier,
+        uc.now,
         kind,
         outbox::About {
             campaign: &campaign,
@@ -109,10 +104,10 @@ pub fn leave(
         },
     )?;
     audit::record(
-        conn,
-        now,
+        uc.conn,
+        uc.now,
         audit::Change {
-            actor: &actor.label,
+            actor: &uc.actor.label,
             action,
             entity: "application",
             entity_id: id.as_str(),
@@ -122,7 +117,7 @@ pub fn leave(
         },
     )?;
     if app.status == Status::Accepted {
-        allocation::promote_waiting(conn, notifier, actor, now, &campaign)?;
+        allocation::promote_waiting(uc.again(), &campaign)?;
     }
     Ok(view(after, offices))
 }
@@ -142,7 +137,16 @@ pub fn withdraw_by_secret(
         exit: Exit::Withdraw,
         reason,
     };
-    leave(conn, notifier, &Actor::applicant(), now, leaving)
+    let actor = Actor::applicant();
+    leave(
+        UseCase {
+            conn,
+            notifier,
+            actor: &actor,
+            now,
+        },
+        leaving,
+    )
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ mod views;
 use views::view;
 pub use views::{get, get_without_lines, lines, list, BatchView, LineView, PersonRef};
 
-use super::outbox::{self as mail, Notifier};
+use super::outbox as mail;
 use super::{inline_rows, Actor, ServiceError, ServiceResult};
 use crate::db::campaigns;
 use crate::db::payouts::{self as rows, BatchRow, LineRow};
@@ -23,6 +23,7 @@ use crate::domain::person::may_approve;
 use crate::domain::year_end;
 use crate::domain::{FieldError, FieldErrors};
 use crate::email::templates::{yen, OfficeMailKind};
+use crate::service::UseCase;
 use chrono::NaiveDateTime;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -239,30 +240,25 @@ const NOTICE_CHUNK: i64 = 2_000;
 
 /// Approves a draft by someone other than its author; mails each office its payout. Runs
 /// inside the caller's write transaction.
-pub fn approve(
-    conn: &mut DbConn,
-    notifier: &Notifier,
-    actor: &Actor,
-    now: NaiveDateTime,
-    id: &BatchId,
-) -> ServiceResult<BatchView> {
-    let batch = decide(conn, actor, now, id, BatchStatus::Approved)?;
-    super::transfers::freeze(conn, &batch, now)?;
+pub fn approve(uc: UseCase<'_>, id: &BatchId) -> ServiceResult<BatchView> {
+    let batch = decide(uc.conn, uc.actor, uc.now, id, BatchStatus::Approved)?;
+    super::transfers::freeze(uc.conn, &batch, uc.now)?;
     let campaign =
-        campaigns::find(conn, &batch.campaign_id)?.ok_or(ServiceError::NotFound("campaign"))?;
+        campaigns::find(uc.conn, &batch.campaign_id)?.ok_or(ServiceError::NotFound("campaign"))?;
     // A page of lines at a time, as the result mails are written: 90,000 notices held at once
     // took hundreds of MB.
     let mut offset = 0i64;
     loop {
-        let lines = rows::lines_page(conn, id, offset, NOTICE_CHUNK)?;
+        let lines = rows::lines_page(uc.conn, id, offset, NOTICE_CHUNK)?;
         if lines.is_empty() {
             break;
         }
         offset += lines.len() as i64;
         let ids: Vec<String> = lines.iter().map(|l| l.participant_id.clone()).collect();
-        let offices = checks::accepted_among(conn, &ids)?;
+        let offices = checks::accepted_among(uc.conn, &ids)?;
         let numbers: Vec<String> = lines.iter().map(|l| l.office_number.clone()).collect();
-        let with_account = crate::db::bank::with_account_among(conn, &batch.campaign_id, &numbers)?;
+        let with_account =
+            crate::db::bank::with_account_among(uc.conn, &batch.campaign_id, &numbers)?;
         let messages: Vec<_> = lines
             .iter()
             .filter_map(|l| offices.get(&l.participant_id).map(|p| (l, p)))
@@ -272,8 +268,8 @@ pub fn approve(
                 m.reclaim = line.amount < 0;
                 m.has_account = with_account.contains(&line.office_number);
                 mail::office_message(
-                    notifier,
-                    now,
+                    uc.notifier,
+                    uc.now,
                     OfficeMailKind::PayoutNotice,
                     &campaign,
                     office,
@@ -281,9 +277,9 @@ pub fn approve(
                 )
             })
             .collect();
-        crate::db::outbox::insert(conn, &messages)?;
+        crate::db::outbox::insert(uc.conn, &messages)?;
     }
-    get(conn, id)
+    get(uc.conn, id)
 }
 
 /// Moves a draft to approved or cancelled under the campaign's lock, with the four-eyes rule

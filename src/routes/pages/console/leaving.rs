@@ -8,7 +8,7 @@ use super::applications::{first_japanese, refused_page};
 use super::refused;
 use crate::domain::ids::ApplicationId;
 use crate::error::ApiError;
-use crate::routes::write;
+use crate::routes::write_as;
 use crate::service::applications::{self, ApplicationView, Exit, Leaving};
 use actix_web::{post, web, HttpRequest, HttpResponse};
 
@@ -92,15 +92,15 @@ async fn leave(
     let back = format!("/staff/applications/{id}");
     let values: Values = session.change_form(&state, &req, body, &back)?;
     let reason = values.get("reason").to_owned();
-    let (actor, notifier) = (session.actor(), state.notifier.clone());
+    let actor = session.actor();
     let (target, asked) = (id.clone(), reason.clone());
-    let done = write(&state, move |conn, now| {
+    let done = write_as(&state, actor, move |uc| {
         let leaving = Leaving {
             application_id: &target,
             exit,
             reason: Some(&asked),
         };
-        applications::leave(conn, &notifier, &actor, now, leaving).map(drop)
+        applications::leave(uc, leaving).map(drop)
     })
     .await;
     match done {

@@ -8,7 +8,7 @@ use super::refused;
 use crate::domain::ids::{BatchId, CampaignId, CheckId};
 use crate::domain::FieldError;
 use crate::error::ApiError;
-use crate::routes::write;
+use crate::routes::{write, write_as};
 use crate::service::{reminders, transfers, year_end as checks};
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
@@ -27,12 +27,10 @@ pub async fn notify(
     let id = id.into_inner();
     let back = format!("/staff/year-end-checks/{id}");
     session.change_form(&state, &req, &body, &back)?;
-    let (actor, notifier) = (session.actor(), state.notifier.clone());
-    write(&state, move |conn, now| {
-        checks::notify(conn, &notifier, &actor, now, &id).map(drop)
-    })
-    .await
-    .map_err(|e| refused(e, back.clone()))?;
+    let actor = session.actor();
+    write_as(&state, actor, move |uc| checks::notify(uc, &id).map(drop))
+        .await
+        .map_err(|e| refused(e, back.clone()))?;
     Ok(see_other(&format!("{back}#results-mail")))
 }
 
@@ -49,9 +47,9 @@ pub async fn remind(
     let campaign = id.into_inner();
     let back = format!("/staff/campaigns/{campaign}/year-end");
     session.change_form(&state, &req, &body, &back)?;
-    let (actor, notifier) = (session.actor(), state.notifier.clone());
-    write(&state, move |conn, now| {
-        reminders::remind(conn, &notifier, &actor, now, &campaign).map(drop)
+    let actor = session.actor();
+    write_as(&state, actor, move |uc| {
+        reminders::remind(uc, &campaign).map(drop)
     })
     .await
     .map_err(|e| refused(e, back.clone()))?;

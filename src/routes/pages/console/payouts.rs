@@ -10,7 +10,7 @@ use crate::domain::ids::CampaignId;
 use crate::domain::ids::{BatchId, CheckId};
 use crate::domain::payout::BatchStatus;
 use crate::domain::person::may_approve;
-use crate::routes::{read, write};
+use crate::routes::{read, write, write_as};
 use crate::service::payouts::{self, BatchInput, BatchView, LineView};
 use crate::service::year_end as checks;
 use crate::service::{campaigns, people, sign_in, Page};
@@ -327,9 +327,9 @@ pub async fn approve(
             &batch_view(&session, loaded, Some(error.to_owned())),
         ));
     }
-    let (actor, notifier, target) = (session.actor(), state.notifier.clone(), id.clone());
-    write(&state, move |conn, now| {
-        payouts::approve(conn, &notifier, &actor, now, &target).map(drop)
+    let (actor, target) = (session.actor(), id.clone());
+    write_as(&state, actor, move |uc| {
+        payouts::approve(uc, &target).map(drop)
     })
     .await
     .map_err(|e| refused(e, back.clone()))?;

@@ -17,6 +17,7 @@ use crate::error::ApiError;
 use crate::formats::csv_lines::Encoding;
 use crate::routes::body_stream::{consume_body, BodyReader};
 use crate::routes::{read, write, MAX_CSV_BYTES};
+use crate::service::UseCase;
 use crate::service::{
     applications, campaigns, checkpoints, usage_lists, Actor, Conn, ServiceError, ServiceResult,
 };
@@ -370,7 +371,16 @@ pub async fn upload_attendees(
     let notifier = state.notifier.clone();
     let parse = |file: BodyReader| applications::parse_attendees(&file.into_bytes()?);
     let store = move |conn: &mut Conn, actor: &Actor, now, campaign: &CampaignId, list| {
-        applications::import_attendees(conn, &notifier, actor, now, campaign, &list)
+        applications::import_attendees(
+            UseCase {
+                conn,
+                notifier: &notifier,
+                actor,
+                now,
+            },
+            campaign,
+            &list,
+        )
     };
     let report = |made: applications::AttendeeImport| Taken {
         facts: facts(

@@ -16,7 +16,7 @@ use crate::domain::refusal::Refusal;
 use crate::domain::staff_input::{closing_deadline, whole_number};
 use crate::domain::FieldErrors;
 use crate::error::ApiError;
-use crate::routes::write;
+use crate::routes::write_as;
 use crate::service::campaigns::{self, CampaignPatch};
 use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpRequest, HttpResponse};
@@ -66,13 +66,13 @@ async fn apply(
     let back = format!("/staff/campaigns/{id}");
     let done = match patch {
         Ok(patch) => {
-            let (actor, notifier, target) = (session.actor(), state.notifier.clone(), id.clone());
-            write(&state, move |conn, now| {
+            let (actor, target) = (session.actor(), id.clone());
+            write_as(&state, actor, move |uc| {
                 let mut patch = patch;
                 if close {
-                    patch.deadline = Some(closing_deadline(now));
+                    patch.deadline = Some(closing_deadline(uc.now));
                 }
-                campaigns::update(conn, &notifier, &actor, now, &target, &patch).map(drop)
+                campaigns::update(uc, &target, &patch).map(drop)
             })
             .await
         }
