@@ -344,6 +344,32 @@ mod tests {
     }
 
     #[test]
+    fn a_campaign_code_is_what_its_form_address_can_carry() {
+        for good in ["musashino-2024", "a", "0-9", &"a".repeat(64)] {
+            assert_eq!(
+                CampaignCode::parse(good).map(|c| c.to_string()),
+                Some(good.to_owned())
+            );
+        }
+        for bad in [
+            "",
+            "Musashino",
+            "むさしの",
+            "a b",
+            "a/b",
+            "a_b",
+            &"a".repeat(65),
+        ] {
+            assert!(CampaignCode::parse(bad).is_none(), "{bad:?}");
+        }
+        let read: Result<CampaignCode, _> = serde_json::from_str("\"Musashino\"");
+        assert!(
+            read.is_err(),
+            "a path with another code is not found, not guessed"
+        );
+    }
+
+    #[test]
     fn the_musashino_campaign_is_valid() {
         assert!(musashino().check().is_empty());
     }
