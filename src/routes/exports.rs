@@ -4,6 +4,7 @@ use super::auth::Staff;
 use super::{attachment, read, write, Data};
 use crate::domain::ids::BatchId;
 use crate::domain::ids::CampaignId;
+use crate::domain::refusal::Refusal;
 use crate::domain::role::Role;
 use crate::domain::FieldError;
 use crate::error::ApiError;
@@ -95,13 +96,8 @@ pub async fn zengin(
     query: web::Query<TransferQuery>,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::may_operate)?;
-    let date: NaiveDate = query
-        .into_inner()
-        .transfer_date
-        .and_then(|d| d.parse().ok())
-        .ok_or_else(|| "required, a date like 2024-04-25".to_owned())
-        .and_then(|d| crate::domain::jst::supported(d).map_err(|e| e.to_string()))
-        .map_err(|message| ApiError::Invalid(vec![FieldError::new("transfer_date", message)]))?;
+    let date = transfer_date(query.into_inner().transfer_date.as_deref())
+        .map_err(|refused| ApiError::Invalid(vec![refused]))?;
     let id = id.into_inner();
     let name = format!("zengin-{id}.txt");
     let actor = staff.actor();
@@ -113,6 +109,16 @@ pub async fn zengin(
         .content_type("text/plain; charset=Shift_JIS")
         .insert_header(attachment(name))
         .body(bytes))
+}
+
+/// The day a bank file pays on, as typed: a date within the years the calendar knows, or the
+/// refusal naming `transfer_date` (the JSON API says it in English, the console in Japanese).
+pub(crate) fn transfer_date(typed: Option<&str>) -> Result<NaiveDate, FieldError> {
+    let refused = |why: Refusal| FieldError::new("transfer_date", why);
+    let day: NaiveDate = typed
+        .and_then(|d| d.trim().parse().ok())
+        .ok_or_else(|| refused(Refusal::NotADate))?;
+    crate::domain::jst::supported(day).map_err(|e| refused(e.into()))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

@@ -6,6 +6,7 @@ use super::{ServiceError, ServiceResult};
 use crate::db::audit;
 use crate::db::campaigns::{self, CampaignRow};
 use crate::db::year_end::{self as rows, AcceptedOffice};
+use crate::db::DbConn;
 use crate::domain::audit_action::Action;
 use crate::domain::ids::CampaignId;
 use crate::domain::jst;
@@ -49,6 +50,36 @@ pub struct Reminders {
     pub already_reminded_today: Vec<String>,
     /// Offices with nothing open.
     pub complete: usize,
+}
+
+/// One run of reminders, as the audit trail keeps it.
+pub struct ReminderRun {
+    pub at: chrono::DateTime<chrono::FixedOffset>,
+    pub actor: String,
+    /// The offices reminded, by office number.
+    pub offices: Vec<String>,
+}
+
+/// Every run of reminders for the campaign, newest first: who was reminded when, and by whom.
+pub fn history(conn: &mut DbConn, campaign_id: &CampaignId) -> ServiceResult<Vec<ReminderRun>> {
+    let events = super::audit::history(conn, campaign_id, "campaign", campaign_id.as_str())?;
+    Ok(events
+        .into_iter()
+        .rev()
+        .filter(|e| e.action == Action::CheckpointsRemind.as_str())
+        .map(|e| ReminderRun {
+            offices: e.after["reminded"]
+                .as_array()
+                .map(|all| {
+                    all.iter()
+                        .filter_map(|o| o.as_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            at: e.at,
+            actor: e.actor,
+        })
+        .collect())
 }
 
 /// Reminds every accepted office with open checkpoints of what is missing, at most once a day

@@ -12,7 +12,6 @@ use crate::routes::{write, write_as};
 use crate::service::{reminders, transfers, year_end as checks};
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
-use chrono::NaiveDate;
 use serde::Deserialize;
 
 /// Mails every office of a final check its result, once; 303 back to the check.
@@ -81,16 +80,8 @@ pub async fn zengin(
         )
         .with_link(back, "バッチへ戻る"));
     }
-    let typed = query.into_inner().transfer_date.unwrap_or_default();
-    let Some(date) = typed
-        .trim()
-        .parse::<NaiveDate>()
-        .ok()
-        .filter(|d| crate::domain::jst::supported(*d).is_ok())
-    else {
-        let refusal = FieldError::new("transfer_date", crate::domain::refusal::Refusal::NotADate);
-        return Err(unwritten(refusal.japanese(), back));
-    };
+    let date = crate::routes::exports::transfer_date(query.into_inner().transfer_date.as_deref())
+        .map_err(|refused| unwritten(refused.japanese(), back.clone()))?;
     let name = format!("zengin-{id}.txt");
     let actor = session.actor();
     let made = write(&state, move |conn, now| {

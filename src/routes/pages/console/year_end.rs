@@ -5,13 +5,12 @@ use super::super::form::Values;
 use super::super::staff::{admin, Session, SummaryLine};
 use super::super::{html, see_other, Data, PageError};
 use super::{at, summary, yen};
-use crate::domain::audit_action::Action;
 use crate::domain::ids::CampaignId;
 use crate::domain::ids::CheckId;
 use crate::domain::jst;
 use crate::error::ApiError;
 use crate::routes::{read, write};
-use crate::service::audit::{self, AuditEventView};
+use crate::service::reminders::{self, ReminderRun};
 use crate::service::year_end::{self as checks, CheckView, ResultView};
 use crate::service::{campaigns, Page};
 use actix_web::http::StatusCode;
@@ -93,18 +92,11 @@ struct ReminderLine {
     offices: Vec<String>,
 }
 
-fn reminder_line(e: AuditEventView) -> ReminderLine {
+fn reminder_line(run: ReminderRun) -> ReminderLine {
     ReminderLine {
-        at: at(e.at),
-        offices: e.after["reminded"]
-            .as_array()
-            .map(|all| {
-                all.iter()
-                    .filter_map(|o| o.as_str().map(str::to_owned))
-                    .collect()
-            })
-            .unwrap_or_default(),
-        actor: e.actor,
+        at: at(run.at),
+        actor: run.actor,
+        offices: run.offices,
     }
 }
 
@@ -119,10 +111,8 @@ async fn year_end_page(
         let campaign = campaign.clone();
         read(state, move |conn| {
             let view = campaigns::get(conn, &campaign, crate::clock::now())?;
-            let reminded = audit::history(conn, &campaign, "campaign", campaign.as_str())?
+            let reminded = reminders::history(conn, &campaign)?
                 .into_iter()
-                .filter(|e| e.action == Action::CheckpointsRemind.as_str())
-                .rev()
                 .map(reminder_line)
                 .collect::<Vec<_>>();
             Ok((view, checks::list(conn, &campaign)?, reminded))
