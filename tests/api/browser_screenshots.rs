@@ -64,6 +64,10 @@ fn screenshots_of_the_main_pages() {
                 "console-participants",
                 format!("/staff/campaigns/{}/participants", w.campaign),
             ),
+            (
+                "console-year-end",
+                format!("/staff/campaigns/{}/year-end", w.campaign),
+            ),
             ("console-check", w.check.clone()),
             ("console-batch", w.batch.clone()),
         ];

@@ -52,6 +52,12 @@ pub(crate) fn world(app: &TestApp) -> World {
     );
     assert_eq!(drafted.status, 201, "{}", drafted.body);
     add_person(app, B, "馬場 二郎", Role::Admin);
+    // A run of reminders, so the year end's page shows its table of who was reminded when.
+    let reminded = app.post(
+        &format!("/api/v1/campaigns/{campaign}/reminders"),
+        &json!({}),
+    );
+    assert_eq!(reminded.status, 200, "{}", reminded.body);
     World {
         base: app.base.clone(),
         code: code_of(app, &campaign),
