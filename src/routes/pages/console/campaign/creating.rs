@@ -10,6 +10,7 @@ use super::super::fields::{
     fields, refused as in_japanese, spec, summary_of, Field, Refused, Spec,
 };
 use super::super::refused;
+use super::{DEADLINE, MODEL_SLOTS, RESERVED_SEMINAR_SLOTS, TOTAL_SLOTS};
 use crate::domain::campaign::{Contact, Honoraria};
 use crate::domain::conflict::Conflict;
 use crate::domain::refusal::Refusal;
@@ -49,23 +50,11 @@ const FIELDS: [Spec; 19] = [
         "例: 2026-10-01T09:00",
         true,
     ),
-    spec(
-        "deadline",
-        "締切日",
-        "date",
-        "この日の終わり（日本時間24時）まで受け付けます。",
-        true,
-    ),
+    DEADLINE,
     spec("ends_on", "継続利用の確認日（終了日）", "date", "", true),
-    spec("total_slots", "全体枠（事業所数）", "number", "", true),
-    spec("model_slots", "モデル枠（事業所数）", "number", "", true),
-    spec(
-        "reserved_seminar_slots",
-        "説明会参加者の優先枠",
-        "number",
-        "",
-        true,
-    ),
+    TOTAL_SLOTS,
+    MODEL_SLOTS,
+    RESERVED_SEMINAR_SLOTS,
     spec(
         "max_referrals",
         "紹介先の上限",

@@ -59,24 +59,31 @@ struct CampaignPage {
     close: Option<PageForm>,
 }
 
+/// Fields both the new campaign's form and the change form ask, as one definition.
+pub(super) const DEADLINE: Spec = spec(
+    "deadline",
+    "締切日",
+    "date",
+    "この日の終わり（日本時間24時）まで受け付けます。",
+    true,
+);
+pub(super) const TOTAL_SLOTS: Spec = spec("total_slots", "全体枠（事業所数）", "number", "", true);
+pub(super) const MODEL_SLOTS: Spec =
+    spec("model_slots", "モデル枠（事業所数）", "number", "", true);
+pub(super) const RESERVED_SEMINAR_SLOTS: Spec = spec(
+    "reserved_seminar_slots",
+    "説明会参加者の優先枠",
+    "number",
+    "",
+    true,
+);
+
 /// The change form's fields; their names are the JSON API's.
 const CHANGE: [Spec; 5] = [
-    spec(
-        "deadline",
-        "締切日",
-        "date",
-        "この日の終わり（日本時間24時）まで受け付けます。",
-        true,
-    ),
-    spec("total_slots", "全体枠（事業所数）", "number", "", true),
-    spec("model_slots", "モデル枠（事業所数）", "number", "", true),
-    spec(
-        "reserved_seminar_slots",
-        "説明会参加者の優先枠",
-        "number",
-        "",
-        true,
-    ),
+    DEADLINE,
+    TOTAL_SLOTS,
+    MODEL_SLOTS,
+    RESERVED_SEMINAR_SLOTS,
     spec(
         "reason",
         "変更の理由",
